@@ -1,0 +1,103 @@
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { ExitCode, InterruptedError, RotationError, errorMessage } from "./errors.js";
+import { processRuntime, type Runtime } from "./runtime.js";
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+/** Options every command that loads prices understands. */
+function addSourceOptions(command: Command): Command {
+  return command
+    .option("--data <dir>", "read DIR/TICKER.csv instead of Yahoo Finance (env ROTATION_DATA)")
+    .option("--offline", "use the cache only, never the network")
+    .option("--refresh", "download every history again, ignoring the cache")
+    .option("--lenient", "skip bad CSV rows with a warning instead of failing")
+    .option("--timeout <seconds>", "per-request network timeout", undefined);
+}
+
+function addUniverseOptions(command: Command): Command {
+  return command
+    .option("--small <tickers>", "small-cap tickers, comma separated (default IWM,IJR)")
+    .option("--mid <tickers>", "mid-cap tickers (default IJH)")
+    .option("--large <tickers>", "large-cap tickers (default SPY,QQQ)")
+    .option("--pairs <pairs>", "pairs SMALL:LARGE, comma separated (default IWM:SPY,IJR:SPY,IJH:SPY,IWM:QQQ)");
+}
+
+/**
+ * Builds the program. Each action loads its command module only when it runs, so that
+ * `rotation --version` does not pay for tables, statistics or the Yahoo client.
+ */
+export function buildProgram(runtime: Runtime, setExitCode: (code: number) => void): Command {
+  const program = new Command("rotation")
+    .description("Find size rotations: small vs mid vs large caps, five-day surges ranked point-in-time")
+    .version(VERSION, "-V, --version")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => runtime.stdout.write(text),
+      writeErr: (text) => runtime.stderr.write(text),
+    });
+
+  const check = program
+    .command("check")
+    .description("relative returns and surges of the universe's pairs, with signals");
+  addUniverseOptions(check);
+  addSourceOptions(check);
+  check
+    .option("--window <days>", "surge window in trading days", undefined)
+    .option("--threshold <percentile>", "flag surges at or above this percentile (and at or below 100 minus it)")
+    .option("--as-of <date>", "use data up to this date only (YYYY-MM-DD)")
+    .option("--json", "print one JSON document (schemaVersion 1) instead of tables")
+    .option("--no-color", "never colour the output")
+    .option("--exit-code", "exit 3 when a signal is raised")
+    .addOption(new Option("--color", "colour even when not on a terminal").hideHelp())
+    .action(async (flags) => {
+      const { planCheck, check: runCheckCommand } = await import("./commands/check.js");
+      setExitCode(await runCheckCommand(planCheck(flags, runtime.env, runtime.cwd), runtime));
+    });
+
+  return program;
+}
+
+/** Runs one command line and returns its exit status; never throws, never exits. */
+export async function run(argv: readonly string[], runtime: Runtime): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const program = buildProgram(runtime, (code) => {
+    exitCode = code;
+  });
+  try {
+    if (argv.length === 0) {
+      runtime.stdout.write(program.helpInformation());
+      return ExitCode.ok;
+    }
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its one-line message (or the help/version text).
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    if (error instanceof RotationError) {
+      runtime.stderr.write(`rotation: ${error.message}\n`);
+      if (runtime.env.ROTATION_DEBUG === "1" && error.stack) runtime.stderr.write(`${error.stack}\n`);
+      return error.exitCode;
+    }
+    runtime.stderr.write(`rotation: internal error: ${errorMessage(error).split("\n")[0]}\n`);
+    if (runtime.env.ROTATION_DEBUG === "1" && error instanceof Error && error.stack) runtime.stderr.write(`${error.stack}\n`);
+    else runtime.stderr.write("rotation: run again with ROTATION_DEBUG=1 for details\n");
+    return ExitCode.failure;
+  }
+}
+
+/** The process entry: bin/rotation.js calls this and nothing else. */
+export async function main(): Promise<void> {
+  // stdout carries only the report; a library that logs with console.log must not spoil it.
+  console.log = console.error;
+  console.info = console.error;
+  process.once("SIGINT", () => {
+    process.stderr.write(`\nrotation: ${new InterruptedError().message}\n`);
+    process.exit(ExitCode.interrupted);
+  });
+  const code = await run(process.argv.slice(2), processRuntime());
+  process.exitCode = code;
+}

@@ -1,0 +1,164 @@
+import { daysBetween, type IsoDate } from "./dates.js";
+import { relativeReturns, returnsAt, type Returns } from "./returns.js";
+import { alignPair, cutAsOf, type PriceSeries } from "./series.js";
+import { MIN_RANK_OBSERVATIONS, rankAt, surgeSeries } from "./surge.js";
+import { pairName, universeSymbols, type Group, type PairSpec, type Universe } from "./universe.js";
+
+export type Signal = "small-surge" | "large-surge";
+
+export interface CheckOptions {
+  universe: Universe;
+  /** Surge window in trading days. */
+  window: number;
+  /** Percentile at or above which a small-surge is flagged; 100 - threshold flags a large-surge. */
+  threshold: number;
+  /** Use data up to this date only; default: the latest date in the data. */
+  asOf?: IsoDate;
+  /** How many days behind the as-of date a ticker's last price may be before a warning. */
+  staleAfterDays?: number;
+}
+
+export interface TickerResult {
+  symbol: string;
+  group: Group;
+  date: IsoDate;
+  close: number;
+  returns: Returns;
+}
+
+export interface SurgeResult {
+  window: number;
+  value: number | null;
+  zScore: number | null;
+  percentile: number | null;
+  largestSince: IsoDate | null;
+  historyStart: IsoDate | null;
+  observations: number;
+}
+
+export interface PairResult {
+  pair: string;
+  symbol: string;
+  benchmark: string;
+  /** The last common trading date, which every pair figure is computed at. */
+  date: IsoDate | null;
+  relative: Returns;
+  surge: SurgeResult;
+  signal: Signal | null;
+}
+
+export interface SignalResult {
+  pair: string;
+  signal: Signal;
+  date: IsoDate;
+  value: number;
+  percentile: number;
+}
+
+export interface CheckResult {
+  asOf: IsoDate;
+  tickers: TickerResult[];
+  pairs: PairResult[];
+  signals: SignalResult[];
+  warnings: string[];
+}
+
+const EMPTY_RETURNS: Returns = { d1: null, d5: null, d21: null, d63: null, d252: null, ytd: null };
+
+export function signalFor(percentile: number | null, threshold: number): Signal | null {
+  if (percentile === null) return null;
+  if (percentile >= threshold) return "small-surge";
+  if (percentile <= 100 - threshold) return "large-surge";
+  return null;
+}
+
+/**
+ * Everything `rotation check` reports, computed from the closes known at the as-of date.
+ * Tickers use their own trading dates; pairs use the dates both members have.
+ */
+export function runCheck(seriesBySymbol: ReadonlyMap<string, PriceSeries>, options: CheckOptions): CheckResult {
+  const warnings: string[] = [];
+  const members = universeSymbols(options.universe);
+  const known = new Map<string, PriceSeries>();
+  for (const { symbol } of members) {
+    const series = seriesBySymbol.get(symbol);
+    if (!series) throw new Error(`no series for ${symbol}`);
+    const cut = cutAsOf(series, options.asOf);
+    if (cut.dates.length === 0) {
+      warnings.push(`${symbol}: no prices on or before ${options.asOf ?? "the as-of date"}`);
+    }
+    known.set(symbol, cut);
+  }
+
+  const lastDates = [...known.values()].filter((s) => s.dates.length > 0).map((s) => s.dates[s.dates.length - 1] as IsoDate);
+  const asOf = lastDates.reduce<IsoDate | undefined>((latest, date) => (latest === undefined || date > latest ? date : latest), undefined);
+  if (asOf === undefined) throw new RangeError(`no prices on or before ${options.asOf ?? "the as-of date"}`);
+
+  const staleAfter = options.staleAfterDays ?? 5;
+  const tickers: TickerResult[] = [];
+  for (const { symbol, group } of members) {
+    const series = known.get(symbol) as PriceSeries;
+    const end = series.dates.length - 1;
+    if (end < 0) continue;
+    const date = series.dates[end] as IsoDate;
+    if (daysBetween(date, asOf) > staleAfter) {
+      warnings.push(`${symbol}: last price is from ${date}, ${daysBetween(date, asOf)} days before ${asOf}`);
+    }
+    tickers.push({ symbol, group, date, close: series.closes[end] as number, returns: returnsAt(series.dates, series.closes, end) });
+  }
+
+  const pairs = options.universe.pairs.map((spec) => analysePair(spec, known, options, warnings));
+  const signals: SignalResult[] = [];
+  for (const pair of pairs) {
+    if (pair.signal && pair.date && pair.surge.value !== null && pair.surge.percentile !== null) {
+      signals.push({ pair: pair.pair, signal: pair.signal, date: pair.date, value: pair.surge.value, percentile: pair.surge.percentile });
+    }
+  }
+  return { asOf, tickers, pairs, signals, warnings };
+}
+
+function analysePair(spec: PairSpec, known: ReadonlyMap<string, PriceSeries>, options: CheckOptions, warnings: string[]): PairResult {
+  const name = pairName(spec);
+  const aligned = alignPair(known.get(spec.symbol) as PriceSeries, known.get(spec.benchmark) as PriceSeries);
+  const end = aligned.dates.length - 1;
+  const surges = surgeSeries(aligned, options.window);
+  const last = surges.values.length - 1;
+  const surge: SurgeResult = {
+    window: options.window,
+    value: last >= 0 ? (surges.values[last] as number) : null,
+    zScore: null,
+    percentile: null,
+    largestSince: null,
+    historyStart: surges.dates[0] ?? null,
+    observations: Math.max(0, last),
+  };
+  if (end < 0) {
+    warnings.push(`${name}: the two funds have no trading date in common`);
+    return { pair: name, symbol: spec.symbol, benchmark: spec.benchmark, date: null, relative: { ...EMPTY_RETURNS }, surge, signal: null };
+  }
+  if (last >= 0) {
+    const rank = rankAt(surges.values, last);
+    surge.zScore = rank.zScore;
+    surge.percentile = rank.percentile;
+    surge.largestSince = rank.largestSinceIndex >= 0 ? (surges.dates[rank.largestSinceIndex] as IsoDate) : null;
+    if (rank.percentile === null) {
+      warnings.push(`${name}: only ${rank.observations} earlier ${options.window}-day surges (need ${MIN_RANK_OBSERVATIONS}); no rank given`);
+    }
+  } else {
+    warnings.push(`${name}: fewer than ${options.window + 1} common trading days; no surge`);
+  }
+  const relative = relativeReturns(
+    returnsAt(aligned.dates, aligned.a, end),
+    returnsAt(aligned.dates, aligned.b, end),
+  );
+  return {
+    pair: name,
+    symbol: spec.symbol,
+    benchmark: spec.benchmark,
+    date: aligned.dates[end] as IsoDate,
+    relative,
+    surge,
+    signal: signalFor(surge.percentile, options.threshold),
+  };
+}
+

@@ -1,0 +1,154 @@
+import { mean, sampleStandardDeviation } from "simple-statistics";
+import type { IsoDate } from "./dates.js";
+import type { AlignedPair } from "./series.js";
+
+/** A rank means little against a short history: below this many earlier days none is given. */
+export const MIN_RANK_OBSERVATIONS = 252;
+/** The z-score compares today with this many previous surges (about one trading year). */
+export const Z_LOOKBACK = 252;
+
+/** s_t = r_A(t) - r_B(t) over `window` common trading days, from the first day it exists. */
+export interface SurgeSeries {
+  window: number;
+  dates: IsoDate[];
+  values: number[];
+}
+
+export interface SurgeRank {
+  /** 100 x share of earlier values strictly below today's; null with too little history. */
+  percentile: number | null;
+  /** Today against the previous Z_LOOKBACK values (sample standard deviation). */
+  zScore: number | null;
+  /** Index of the latest earlier value at least as extreme in today's direction; -1 for a record. */
+  largestSinceIndex: number;
+  /** How many earlier values today was ranked against. */
+  observations: number;
+}
+
+export function surgeSeries(pair: AlignedPair, window: number): SurgeSeries {
+  const dates: IsoDate[] = [];
+  const values: number[] = [];
+  for (let t = window; t < pair.dates.length; t++) {
+    const returnA = (pair.a[t] as number) / (pair.a[t - window] as number) - 1;
+    const returnB = (pair.b[t] as number) / (pair.b[t - window] as number) - 1;
+    dates.push(pair.dates[t] as IsoDate);
+    values.push(returnA - returnB);
+  }
+  return { window, dates, values };
+}
+
+/** A positive (or zero) surge looks back for one as high; a negative one for one as low. */
+function atLeastAsExtreme(candidate: number, today: number): boolean {
+  return today >= 0 ? candidate >= today : candidate <= today;
+}
+
+/**
+ * Ranks one day against every earlier day: O(n), for `check`, which needs only the as-of day.
+ * rankSeries gives the same figures for every day at once.
+ */
+export function rankAt(values: readonly number[], index: number, minObservations = MIN_RANK_OBSERVATIONS): SurgeRank {
+  const observations = index;
+  if (observations < minObservations) {
+    return { percentile: null, zScore: null, largestSinceIndex: -1, observations };
+  }
+  const today = values[index] as number;
+  let below = 0;
+  for (let j = 0; j < index; j++) if ((values[j] as number) < today) below++;
+  let largestSinceIndex = -1;
+  for (let j = index - 1; j >= 0; j--) {
+    if (atLeastAsExtreme(values[j] as number, today)) {
+      largestSinceIndex = j;
+      break;
+    }
+  }
+  const lookback = values.slice(Math.max(0, index - Z_LOOKBACK), index);
+  const deviation = lookback.length >= 2 ? sampleStandardDeviation(lookback) : 0;
+  const zScore = deviation > 0 ? (today - mean(lookback)) / deviation : null;
+  return { percentile: (100 * below) / observations, zScore, largestSinceIndex, observations };
+}
+
+/** Binary indexed tree over value ranks: counts earlier values below today's in O(log n). */
+class FenwickTree {
+  private readonly tree: Int32Array;
+  constructor(size: number) {
+    this.tree = new Int32Array(size + 1);
+  }
+  add(position: number): void {
+    for (let i = position + 1; i < this.tree.length; i += i & -i) this.tree[i]! += 1;
+  }
+  /** How many added positions are < position. */
+  countBelow(position: number): number {
+    let total = 0;
+    for (let i = position; i > 0; i -= i & -i) total += this.tree[i]!;
+    return total;
+  }
+}
+
+export interface SurgeRanks {
+  percentile: (number | null)[];
+  zScore: (number | null)[];
+  largestSinceIndex: Int32Array;
+}
+
+/**
+ * Point-in-time ranks for every day in O(n log n): each day sees only the days before it.
+ * Percentiles come from a Fenwick tree over value ranks; "largest since" from two monotonic
+ * stacks (a value is only ever the answer while nothing later is at least as extreme);
+ * z-scores from running sums over the previous Z_LOOKBACK values.
+ */
+export function rankSeries(values: readonly number[], minObservations = MIN_RANK_OBSERVATIONS): SurgeRanks {
+  const n = values.length;
+  const percentile: (number | null)[] = new Array(n).fill(null);
+  const zScore: (number | null)[] = new Array(n).fill(null);
+  const largestSinceIndex = new Int32Array(n).fill(-1);
+
+  const sorted = Float64Array.from(values).sort();
+  const rankOf = (value: number): number => {
+    let low = 0;
+    let high = n;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((sorted[mid] as number) < value) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  };
+  const tree = new FenwickTree(n);
+  // Indices whose values strictly decrease (for highs) / increase (for lows) from bottom to top.
+  const highs: number[] = [];
+  const lows: number[] = [];
+  // Sums are taken about the first value so that small surges keep their precision.
+  const shift = n > 0 ? (values[0] as number) : 0;
+  let sum = 0;
+  let sumOfSquares = 0;
+
+  for (let t = 0; t < n; t++) {
+    const today = values[t] as number;
+    const rank = rankOf(today);
+    while (highs.length > 0 && (values[highs[highs.length - 1] as number] as number) < today) highs.pop();
+    while (lows.length > 0 && (values[lows[lows.length - 1] as number] as number) > today) lows.pop();
+    if (t >= minObservations) {
+      percentile[t] = (100 * tree.countBelow(rank)) / t;
+      const stack = today >= 0 ? highs : lows;
+      largestSinceIndex[t] = stack.length > 0 ? (stack[stack.length - 1] as number) : -1;
+      const count = Math.min(t, Z_LOOKBACK);
+      if (count >= 2) {
+        const variance = (sumOfSquares - (sum * sum) / count) / (count - 1);
+        const deviation = variance > 0 ? Math.sqrt(variance) : 0;
+        zScore[t] = deviation > 0 ? (today - shift - sum / count) / deviation : null;
+      }
+    }
+    tree.add(rank);
+    highs.push(t);
+    lows.push(t);
+    const centred = today - shift;
+    sum += centred;
+    sumOfSquares += centred * centred;
+    if (t >= Z_LOOKBACK) {
+      const leaving = (values[t - Z_LOOKBACK] as number) - shift;
+      sum -= leaving;
+      sumOfSquares -= leaving * leaving;
+    }
+  }
+  return { percentile, zScore, largestSinceIndex };
+}

@@ -1,0 +1,49 @@
+export type Group = "small" | "mid" | "large" | "other";
+
+export interface PairSpec {
+  symbol: string;
+  benchmark: string;
+}
+
+export interface Universe {
+  small: string[];
+  mid: string[];
+  large: string[];
+  pairs: PairSpec[];
+}
+
+export const DEFAULT_GROUPS = {
+  small: ["IWM", "IJR"],
+  mid: ["IJH"],
+  large: ["SPY", "QQQ"],
+} as const;
+
+export function pairName(pair: PairSpec): string {
+  return `${pair.symbol}:${pair.benchmark}`;
+}
+
+/**
+ * Pairs when none are named: every small and mid fund against the first large fund, and the
+ * first small fund against each other large fund. For the default groups this is exactly
+ * IWM:SPY, IJR:SPY, IJH:SPY, IWM:QQQ.
+ */
+export function defaultPairs(groups: Pick<Universe, "small" | "mid" | "large">): PairSpec[] {
+  const [firstLarge, ...otherLarge] = groups.large;
+  if (firstLarge === undefined) return [];
+  const pairs: PairSpec[] = [...groups.small, ...groups.mid].map((symbol) => ({ symbol, benchmark: firstLarge }));
+  const firstSmall = groups.small[0];
+  if (firstSmall !== undefined) for (const benchmark of otherLarge) pairs.push({ symbol: firstSmall, benchmark });
+  return pairs.filter((pair) => pair.symbol !== pair.benchmark);
+}
+
+/** Every symbol the universe needs, groups first (in order), then pair members not in a group. */
+export function universeSymbols(universe: Universe): { symbol: string; group: Group }[] {
+  const seen = new Map<string, Group>();
+  for (const group of ["small", "mid", "large"] as const) {
+    for (const symbol of universe[group]) if (!seen.has(symbol)) seen.set(symbol, group);
+  }
+  for (const pair of universe.pairs) {
+    for (const symbol of [pair.symbol, pair.benchmark]) if (!seen.has(symbol)) seen.set(symbol, "other");
+  }
+  return [...seen].map(([symbol, group]) => ({ symbol, group }));
+}

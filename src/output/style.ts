@@ -1,0 +1,20 @@
+import { Chalk, type ChalkInstance } from "chalk";
+
+export interface ColorDecision {
+  /** --color / --no-color from the command line, when given. */
+  flag: boolean | undefined;
+  env: Readonly<Record<string, string | undefined>>;
+  isTTY: boolean;
+}
+
+/** Colour only on a terminal, never with NO_COLOR or --no-color; FORCE_COLOR forces it on. */
+export function wantsColor({ flag, env, isTTY }: ColorDecision): boolean {
+  if (flag === false) return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false") return true;
+  return isTTY && env.TERM !== "dumb";
+}
+
+export function makeStyle(color: boolean): ChalkInstance {
+  return new Chalk({ level: color ? 1 : 0 });
+}

@@ -1,0 +1,86 @@
+import Table from "cli-table3";
+import type { ChalkInstance } from "chalk";
+import type { CheckResult, PairResult, Signal } from "../core/check.js";
+import { formatNumber, formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, terminalSafe } from "./format.js";
+
+const RETURN_HEADERS = ["1D", "5D", "21D", "63D", "252D", "YTD"];
+
+function newTable(head: string[], style: ChalkInstance): Table.Table {
+  return new Table({
+    head: head.map((title) => style.bold(title)),
+    // cli-table3 colours headers red by default; colour is decided by us, per terminal.
+    style: { head: [], border: [], compact: true },
+    colAligns: head.map((_, index) => (index === 0 ? "left" : "right")),
+  });
+}
+
+function signalLabel(signal: Signal | null, style: ChalkInstance): string {
+  if (signal === "small-surge") return style.green.bold("SMALL-SURGE");
+  if (signal === "large-surge") return style.red.bold("LARGE-SURGE");
+  return "";
+}
+
+function largestSinceLabel(pair: PairResult): string {
+  if (pair.surge.percentile === null) return NOT_AVAILABLE;
+  return pair.surge.largestSince ?? "record";
+}
+
+/** The `rotation check` report as lines of text; the caller prints them. */
+export function renderCheckTable(result: CheckResult, style: ChalkInstance): string {
+  const tickers = newTable(["Ticker", "Group", "Date", "Close", ...RETURN_HEADERS], style);
+  for (const ticker of result.tickers) {
+    const r = ticker.returns;
+    tickers.push([
+      terminalSafe(ticker.symbol),
+      ticker.group,
+      ticker.date,
+      formatNumber(ticker.close),
+      ...[r.d1, r.d5, r.d21, r.d63, r.d252, r.ytd].map((value) => colourReturn(value, style)),
+    ]);
+  }
+
+  const window = result.pairs[0]?.surge.window ?? 5;
+  const pairs = newTable(
+    ["Pair", ...RETURN_HEADERS.map((h) => `Rel ${h}`), `Surge ${window}D`, "z", "Pctile", "Largest since", "Signal"],
+    style,
+  );
+  for (const pair of result.pairs) {
+    const r = pair.relative;
+    const name = pair.signal ? style.bold(terminalSafe(pair.pair)) : terminalSafe(pair.pair);
+    pairs.push([
+      name,
+      ...[r.d1, r.d5, r.d21, r.d63, r.d252, r.ytd].map((value) => colourReturn(value, style)),
+      pair.signal ? style.bold(formatPercent(pair.surge.value)) : formatPercent(pair.surge.value),
+      formatSigned(pair.surge.zScore),
+      formatPercentile(pair.surge.percentile),
+      largestSinceLabel(pair),
+      signalLabel(pair.signal, style),
+    ]);
+  }
+
+  const lines = [
+    style.bold(`Size rotation as of ${result.asOf}`),
+    tickers.toString(),
+    pairs.toString(),
+  ];
+  if (result.signals.length === 0) {
+    lines.push("No rotation signal.");
+  } else {
+    for (const signal of result.signals) {
+      const what = signal.signal === "small-surge" ? "outran" : "trailed";
+      const [a, b] = signal.pair.split(":");
+      lines.push(
+        signalLabel(signal.signal, style) +
+          ` ${terminalSafe(a ?? "")} ${what} ${terminalSafe(b ?? "")} by ${formatPercent(Math.abs(signal.value))} over ${window} days` +
+          ` (percentile ${formatPercentile(signal.percentile)}).`,
+      );
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function colourReturn(value: number | null, style: ChalkInstance): string {
+  const text = formatPercent(value);
+  if (value === null || text === "0.00%") return text;
+  return value > 0 ? style.green(text) : style.red(text);
+}

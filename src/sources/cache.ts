@@ -1,0 +1,88 @@
+import { mkdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import writeFileAtomic from "write-file-atomic";
+import { isIsoDate, type IsoDate } from "../core/dates.js";
+import { DataError, errorMessage } from "../errors.js";
+
+export const CACHE_FORMAT = 1;
+
+/**
+ * One ticker's history as Yahoo gave it. The raw close is kept beside the adjusted one so that
+ * a later fetch can tell whether the adjustment factors (dividends, splits) have changed.
+ */
+export interface CacheEntry {
+  format: typeof CACHE_FORMAT;
+  symbol: string;
+  fetchedAt: string;
+  timezone: string;
+  dates: IsoDate[];
+  close: number[];
+  adjclose: number[];
+  /** Corporate actions seen so far, as "date:kind:value" strings. */
+  events: string[];
+}
+
+export interface CacheRead {
+  entry: CacheEntry | null;
+  /** Set when a file existed but could not be used; the caller refetches. */
+  problem?: string;
+}
+
+export class PriceCache {
+  constructor(readonly dir: string) {}
+
+  fileFor(symbol: string): string {
+    return path.join(this.dir, `${symbol}.json`);
+  }
+
+  async read(symbol: string): Promise<CacheRead> {
+    const file = this.fileFor(symbol);
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { entry: null };
+      return { entry: null, problem: `cache file ${file} is unreadable (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})` };
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      return { entry: null, problem: `cache file ${file} is corrupt (not JSON)` };
+    }
+    const problem = validateEntry(data, symbol);
+    if (problem) return { entry: null, problem: `cache file ${file} ${problem}` };
+    return { entry: data as CacheEntry };
+  }
+
+  async write(entry: CacheEntry): Promise<void> {
+    try {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      // write-file-atomic writes a temp file, fsyncs it and renames it over the old one.
+      await writeFileAtomic(this.fileFor(entry.symbol), JSON.stringify(entry), { mode: 0o600 });
+    } catch (error) {
+      throw new DataError(`cannot write cache file ${this.fileFor(entry.symbol)} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`);
+    }
+  }
+}
+
+function validateEntry(data: unknown, symbol: string): string | null {
+  if (typeof data !== "object" || data === null) return "is corrupt (not an object)";
+  const entry = data as Partial<CacheEntry>;
+  if (entry.format !== CACHE_FORMAT) return `has format ${String(entry.format)}, not ${CACHE_FORMAT} (older or newer version)`;
+  if (entry.symbol !== symbol) return `belongs to ${String(entry.symbol)}`;
+  if (typeof entry.fetchedAt !== "string" || Number.isNaN(Date.parse(entry.fetchedAt))) return "is corrupt (fetchedAt)";
+  if (typeof entry.timezone !== "string") return "is corrupt (timezone)";
+  const { dates, close, adjclose, events } = entry;
+  if (!Array.isArray(dates) || !Array.isArray(close) || !Array.isArray(adjclose) || !Array.isArray(events)) return "is corrupt (missing arrays)";
+  if (dates.length === 0 || close.length !== dates.length || adjclose.length !== dates.length) return "is corrupt (array lengths)";
+  for (let i = 0; i < dates.length; i++) {
+    const date = dates[i];
+    if (typeof date !== "string" || !isIsoDate(date) || (i > 0 && date <= (dates[i - 1] as string))) return `is corrupt (dates at row ${i})`;
+    const raw = close[i];
+    const adjusted = adjclose[i];
+    if (typeof raw !== "number" || !(raw > 0) || typeof adjusted !== "number" || !(adjusted > 0)) return `is corrupt (prices at row ${i})`;
+  }
+  if (!events.every((event) => typeof event === "string")) return "is corrupt (events)";
+  return null;
+}

@@ -1,0 +1,54 @@
+import path from "node:path";
+import envPaths from "env-paths";
+import type { Runtime } from "../runtime.js";
+import { PriceCache } from "./cache.js";
+import { CsvFolderSource } from "./csv.js";
+import type { PriceSource } from "./source.js";
+import { YahooSource } from "./yahoo.js";
+
+/** Where prices come from, as decided from flags and environment (plain data, easy to test). */
+export type SourceChoice =
+  | { kind: "csv"; dir: string; lenient: boolean }
+  | { kind: "yahoo"; cacheDir: string; offline: boolean; refresh: boolean; timeoutMs: number };
+
+export interface SourceFlags {
+  data?: string;
+  offline?: boolean;
+  refresh?: boolean;
+  lenient?: boolean;
+  timeoutMs: number;
+}
+
+export function userCacheDir(env: Runtime["env"]): string {
+  if (env.ROTATION_CACHE_DIR) return env.ROTATION_CACHE_DIR;
+  if (env.XDG_CACHE_HOME) return path.join(env.XDG_CACHE_HOME, "rotation");
+  return envPaths("rotation", { suffix: "" }).cache;
+}
+
+export function chooseSource(flags: SourceFlags, env: Runtime["env"], cwd: string): SourceChoice {
+  const data = flags.data ?? env.ROTATION_DATA;
+  if (data !== undefined && data !== "") {
+    return { kind: "csv", dir: path.resolve(cwd, data), lenient: flags.lenient ?? false };
+  }
+  return {
+    kind: "yahoo",
+    cacheDir: path.resolve(cwd, userCacheDir(env)),
+    offline: flags.offline ?? false,
+    refresh: flags.refresh ?? false,
+    timeoutMs: flags.timeoutMs,
+  };
+}
+
+export function openSource(choice: SourceChoice, runtime: Runtime): PriceSource {
+  if (choice.kind === "csv") return new CsvFolderSource(choice.dir, { lenient: choice.lenient });
+  return new YahooSource({
+    cache: new PriceCache(choice.cacheDir),
+    offline: choice.offline,
+    refresh: choice.refresh,
+    fetch: runtime.fetch,
+    retry: { timeoutMs: choice.timeoutMs, ...runtime.retry },
+    now: runtime.now,
+    concurrency: 4,
+    log: (line) => runtime.stderr.write(`${line}\n`),
+  });
+}

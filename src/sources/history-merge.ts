@@ -1,0 +1,65 @@
+import type { IsoDate } from "../core/dates.js";
+import type { CacheEntry } from "./cache.js";
+
+/** One download from the provider: bars on exchange dates, and the corporate actions in it. */
+export interface FetchedHistory {
+  timezone: string;
+  dates: IsoDate[];
+  close: number[];
+  adjclose: number[];
+  events: string[];
+}
+
+/** Cached bars re-asked for on each incremental fetch, to see whether adjustments moved. */
+export const OVERLAP_BARS = 5;
+/** Adjusted/raw ratios that agree this closely are the same adjustment, printed differently. */
+const FACTOR_TOLERANCE = 1e-6;
+
+export type MergeOutcome =
+  | { kind: "merged"; entry: CacheEntry }
+  | { kind: "refetch"; reason: string };
+
+/**
+ * Adds an incremental download to the cached history, or says why the whole history must be
+ * fetched again. Adjusted closes are rescaled by Yahoo after every dividend or split, so the
+ * adjustment factor (adjclose / close) on the overlapping days must be unchanged and the
+ * download must bring no corporate action the cache has not seen.
+ */
+export function mergeIncremental(cached: CacheEntry, fetched: FetchedHistory, fetchedAt: string): MergeOutcome {
+  const known = new Set(cached.events);
+  const newEvent = fetched.events.find((event) => !known.has(event));
+  if (newEvent) return { kind: "refetch", reason: `new corporate action ${newEvent}` };
+  if (fetched.dates.length === 0) return { kind: "refetch", reason: "no bars in the overlap" };
+
+  const cachedIndex = new Map<IsoDate, number>();
+  cached.dates.forEach((date, index) => cachedIndex.set(date, index));
+  let overlap = 0;
+  for (let i = 0; i < fetched.dates.length; i++) {
+    const index = cachedIndex.get(fetched.dates[i] as IsoDate);
+    if (index === undefined) continue;
+    // The newest cached bar may have been a session in progress: only its factor must match.
+    overlap++;
+    const before = (cached.adjclose[index] as number) / (cached.close[index] as number);
+    const after = (fetched.adjclose[i] as number) / (fetched.close[i] as number);
+    if (Math.abs(after / before - 1) > FACTOR_TOLERANCE) {
+      return { kind: "refetch", reason: `adjustment changed on ${fetched.dates[i]}` };
+    }
+  }
+  if (overlap === 0) return { kind: "refetch", reason: "download does not overlap the cache" };
+
+  const firstFetched = fetched.dates[0] as IsoDate;
+  const keep = cached.dates.findIndex((date) => date >= firstFetched);
+  const cut = keep < 0 ? cached.dates.length : keep;
+  return {
+    kind: "merged",
+    entry: {
+      ...cached,
+      fetchedAt,
+      timezone: fetched.timezone,
+      dates: [...cached.dates.slice(0, cut), ...fetched.dates],
+      close: [...cached.close.slice(0, cut), ...fetched.close],
+      adjclose: [...cached.adjclose.slice(0, cut), ...fetched.adjclose],
+      events: [...cached.events, ...fetched.events.filter((event) => !known.has(event))],
+    },
+  };
+}

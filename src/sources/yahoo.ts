@@ -1,0 +1,232 @@
+import pLimit from "p-limit";
+import { addDays, type IsoDate } from "../core/dates.js";
+import { exchangeDate, isFresh } from "../core/market.js";
+import type { PriceSeries } from "../core/series.js";
+import { DataError, NetworkError, RotationError, errorMessage } from "../errors.js";
+import { CACHE_FORMAT, type CacheEntry, type PriceCache } from "./cache.js";
+import { OVERLAP_BARS, mergeIncremental, type FetchedHistory } from "./history-merge.js";
+import { defaultRetryPolicy, retryingFetch, type FetchFunction, type RetryPolicy } from "./http.js";
+import type { LoadProgress, LoadResult, PriceSource } from "./source.js";
+
+export interface YahooSourceOptions {
+  cache: PriceCache | null;
+  /** Use the cache only; a ticker not in it is an error. */
+  offline: boolean;
+  /** Ignore the cache and download every history in full. */
+  refresh: boolean;
+  /** The transport; the real one is globalThis.fetch, tests pass their own. */
+  fetch: FetchFunction;
+  retry: Partial<RetryPolicy>;
+  now: () => Date;
+  concurrency: number;
+  /** Where the library's own notices go (never stdout). */
+  log: (line: string) => void;
+}
+
+/** Yahoo's daily history starts in 1962; asking from 1970 returns each fund's whole life. */
+const HISTORY_START = new Date("1970-01-02T00:00:00Z");
+
+type YahooClient = {
+  chart: (symbol: string, options: Record<string, unknown>) => Promise<ChartAnswer>;
+};
+
+interface ChartAnswer {
+  meta: { exchangeTimezoneName?: string; symbol?: string };
+  quotes: { date: Date; close?: number | null; adjclose?: number | null }[];
+  events?: {
+    dividends?: { date: Date; amount: number }[];
+    splits?: { date: Date; numerator: number; denominator: number }[];
+  };
+}
+
+export class YahooSource implements PriceSource {
+  private client: Promise<YahooClient> | null = null;
+  private requests = 0;
+
+  constructor(private readonly options: YahooSourceOptions) {}
+
+  async load(symbols: readonly string[], onProgress?: (progress: LoadProgress) => void): Promise<LoadResult> {
+    const limit = pLimit(this.options.concurrency);
+    const warnings: string[] = [];
+    let done = 0;
+    const failures: RotationError[] = [];
+    const loaded = await Promise.all(
+      symbols.map((symbol) =>
+        limit(async () => {
+          try {
+            const series = await this.loadOne(symbol, warnings);
+            return series;
+          } catch (error) {
+            failures.push(error instanceof RotationError ? error : new DataError(`${symbol}: ${errorMessage(error)}`));
+            return null;
+          } finally {
+            done++;
+            onProgress?.({ done, total: symbols.length, symbol });
+          }
+        }),
+      ),
+    );
+    if (failures.length > 0) {
+      const first = failures[0] as RotationError;
+      const more = failures.length > 1 ? ` (and ${failures.length - 1} more: ${failures.slice(1).map((f) => f.message.split(":")[0]).join(", ")})` : "";
+      throw failures.every((f) => f instanceof NetworkError) ? new NetworkError(first.message + more) : new DataError(first.message + more);
+    }
+    const series = new Map<string, PriceSeries>();
+    for (const item of loaded) if (item) series.set(item.symbol, item);
+    return {
+      series,
+      warnings,
+      info: {
+        kind: "yahoo",
+        cacheDir: this.options.cache?.dir ?? null,
+        offline: this.options.offline,
+        requests: this.requests,
+      },
+    };
+  }
+
+  /** Requests made so far (each retry counts). */
+  get requestCount(): number {
+    return this.requests;
+  }
+
+  private async loadOne(symbol: string, warnings: string[]): Promise<PriceSeries> {
+    const { cache, offline, refresh } = this.options;
+    const now = this.options.now();
+    let cached: CacheEntry | null = null;
+    if (cache && !refresh) {
+      const read = await cache.read(symbol);
+      if (read.problem) warnings.push(`${read.problem}; ${offline ? "cannot use it offline" : "fetching again"}`);
+      cached = read.entry;
+    }
+    if (offline) {
+      if (!cached) throw new DataError(`${symbol}: not in the cache${cache ? ` (${cache.dir})` : ""}; run once without --offline`);
+      return toSeries(cached);
+    }
+    if (cached && isFresh(new Date(cached.fetchedAt), now)) return toSeries(cached);
+
+    let entry: CacheEntry | null = null;
+    if (cached) {
+      const from = cached.dates[Math.max(0, cached.dates.length - OVERLAP_BARS)] as IsoDate;
+      // A day earlier than the first overlap bar, so no time zone can make Yahoo skip it.
+      const fetched = await this.fetchHistory(symbol, new Date(`${addDays(from, -1)}T00:00:00Z`), now, warnings);
+      const outcome = mergeIncremental(cached, fetched, now.toISOString());
+      if (outcome.kind === "merged") entry = outcome.entry;
+    }
+    if (!entry) {
+      const fetched = await this.fetchHistory(symbol, HISTORY_START, now, warnings);
+      if (fetched.dates.length === 0) throw new DataError(`${symbol}: Yahoo Finance returned no daily bars`);
+      entry = { format: CACHE_FORMAT, symbol, fetchedAt: now.toISOString(), ...fetched };
+    }
+    if (cache) await cache.write(entry);
+    return toSeries(entry);
+  }
+
+  private yahoo(): Promise<YahooClient> {
+    this.client ??= this.createClient();
+    return this.client;
+  }
+
+  private async createClient(): Promise<YahooClient> {
+    // Imported here, not at the top: loading the library costs ~100 ms that CSV runs never need.
+    const { default: YahooFinance } = await import("yahoo-finance2");
+    const policy: RetryPolicy = {
+      ...defaultRetryPolicy,
+      ...this.options.retry,
+      onAttempt: () => {
+        this.requests++;
+      },
+    };
+    const log = this.options.log;
+    const quiet = (...args: unknown[]): void => {
+      const text = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
+      // The library warns that Node 20 is older than it would like; it works, as the tests show.
+      if (/Unsupported environment/.test(text)) return;
+      log(`yahoo-finance2: ${text}`);
+    };
+    const client = new YahooFinance({
+      fetch: retryingFetch(this.options.fetch, policy) as typeof fetch,
+      logger: { info: () => undefined, debug: () => undefined, dir: () => undefined, warn: quiet, error: quiet },
+      versionCheck: false,
+      suppressNotices: ["yahooSurvey", "ripHistorical"],
+      validation: { logErrors: false, logOptionsErrors: false },
+    });
+    return client as unknown as YahooClient;
+  }
+
+  private async fetchHistory(symbol: string, from: Date, now: Date, warnings: string[]): Promise<FetchedHistory> {
+    const client = await this.yahoo();
+    let answer: ChartAnswer;
+    try {
+      answer = await client.chart(symbol, { period1: from, period2: now, interval: "1d", events: "div|split" });
+    } catch (error) {
+      throw describeYahooFailure(symbol, error);
+    }
+    const { history, skipped } = toFetchedHistory(answer);
+    if (skipped > 0) warnings.push(`${symbol}: ${skipped} bar${skipped === 1 ? "" : "s"} without a close skipped`);
+    return history;
+  }
+}
+
+/** Bars on exchange dates; bars without a usable close are counted, not invented. */
+export function toFetchedHistory(answer: ChartAnswer): { history: FetchedHistory; skipped: number } {
+  const timezone = answer.meta?.exchangeTimezoneName ?? "America/New_York";
+  const byDate = new Map<IsoDate, { close: number; adjclose: number }>();
+  let skipped = 0;
+  for (const quote of answer.quotes ?? []) {
+    const close = quote.close;
+    const adjclose = quote.adjclose ?? close;
+    if (typeof close !== "number" || typeof adjclose !== "number" || !(close > 0) || !(adjclose > 0)) {
+      skipped++;
+      continue;
+    }
+    // Later bars for the same session (Yahoo sometimes repeats the live one) replace earlier.
+    byDate.set(exchangeDate(quote.date, timezone), { close, adjclose });
+  }
+  const dates = [...byDate.keys()].sort();
+  const events: string[] = [];
+  for (const dividend of answer.events?.dividends ?? []) {
+    events.push(`${exchangeDate(dividend.date, timezone)}:div:${dividend.amount}`);
+  }
+  for (const split of answer.events?.splits ?? []) {
+    events.push(`${exchangeDate(split.date, timezone)}:split:${split.numerator}/${split.denominator}`);
+  }
+  events.sort();
+  return {
+    history: {
+      timezone,
+      dates,
+      close: dates.map((date) => byDate.get(date)!.close),
+      adjclose: dates.map((date) => byDate.get(date)!.adjclose),
+      events,
+    },
+    skipped,
+  };
+}
+
+function firstLine(text: string): string {
+  const line = text.split("\n")[0] ?? "";
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}
+
+export function describeYahooFailure(symbol: string, error: unknown): RotationError {
+  if (error instanceof NetworkError) return new NetworkError(`${symbol}: ${error.message}`);
+  if (error instanceof RotationError) return error;
+  const message = errorMessage(error);
+  const status = (error as { code?: unknown }).code;
+  if (status === 404 || /no data found|not found|delisted/i.test(message)) {
+    return new DataError(`${symbol}: unknown symbol on Yahoo Finance (${firstLine(message)})`);
+  }
+  if (/not parsable|unexpected token|json/i.test(message)) {
+    return new DataError(`${symbol}: Yahoo Finance sent an unreadable answer (malformed JSON)`);
+  }
+  if ((error as { name?: string }).name === "FailedYahooValidationError") {
+    return new DataError(`${symbol}: Yahoo Finance sent an answer of an unexpected shape`);
+  }
+  if (typeof status === "number") return new NetworkError(`${symbol}: Yahoo Finance answered HTTP ${status}`);
+  return new DataError(`${symbol}: Yahoo Finance request failed (${firstLine(message)})`);
+}
+
+function toSeries(entry: CacheEntry): PriceSeries {
+  return { symbol: entry.symbol, dates: entry.dates, closes: entry.adjclose };
+}
