@@ -74,7 +74,8 @@ export function retryingFetch(base: FetchFunction, policy: RetryPolicy = default
         if (!isRetryableStatus(response.status)) return response;
         lastProblem = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
         waitMs = retryAfterMs(response.headers.get("retry-after"), Date.now());
-        await response.body?.cancel().catch(() => undefined);
+        // The body of a refused answer is not needed; release the connection without waiting.
+        void response.body?.cancel().catch(() => undefined);
       } catch (error) {
         if (init?.signal?.aborted) throw error;
         lastProblem = describeNetworkFailure(error);

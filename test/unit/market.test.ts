@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { exchangeDate, isFresh } from "../../src/core/market.js";
+
+// New York is UTC-4 in July (EDT) and UTC-5 in January (EST).
+const at = (iso: string): Date => new Date(iso);
+
+describe("exchangeDate", () => {
+  it("reads the session date in the exchange's zone, not UTC", () => {
+    expect(exchangeDate(at("2024-07-16T13:30:00Z"), "America/New_York")).toBe("2024-07-16");
+    // 02:00 UTC on the 17th is still the evening of the 16th in New York.
+    expect(exchangeDate(at("2024-07-17T02:00:00Z"), "America/New_York")).toBe("2024-07-16");
+    expect(exchangeDate(at("2024-07-16T23:00:00Z"), "Asia/Tokyo")).toBe("2024-07-17");
+  });
+});
+
+describe("isFresh", () => {
+  it("keeps a download made after the close until the next session opens", () => {
+    const fetched = at("2024-07-16T20:30:00Z"); // 16:30 New York, Tuesday
+    expect(isFresh(fetched, at("2024-07-17T12:00:00Z"))).toBe(true); // 08:00 Wednesday
+    expect(isFresh(fetched, at("2024-07-17T13:31:00Z"))).toBe(false); // 09:31 Wednesday
+  });
+  it("keeps a Friday evening download over the weekend", () => {
+    expect(isFresh(at("2024-07-19T21:00:00Z"), at("2024-07-22T12:00:00Z"))).toBe(true);
+  });
+  it("refetches a download made during a session once the session has moved on", () => {
+    const fetched = at("2024-07-16T15:00:00Z"); // 11:00 New York
+    expect(isFresh(fetched, at("2024-07-16T15:10:00Z"))).toBe(true); // within 15 minutes
+    expect(isFresh(fetched, at("2024-07-16T21:00:00Z"))).toBe(false); // after the close
+  });
+  it("never trusts a download from the future or from long ago", () => {
+    expect(isFresh(at("2024-07-17T00:00:00Z"), at("2024-07-16T00:00:00Z"))).toBe(false);
+    expect(isFresh(at("2024-07-01T00:00:00Z"), at("2024-07-16T00:00:00Z"))).toBe(false);
+  });
+  it("handles winter time", () => {
+    const fetched = at("2024-01-16T21:05:00Z"); // 16:05 EST
+    expect(isFresh(fetched, at("2024-01-17T14:29:00Z"))).toBe(true); // 09:29 EST
+    expect(isFresh(fetched, at("2024-01-17T14:31:00Z"))).toBe(false);
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { alignPair, cutAsOf } from "../../src/core/series.js";
+import { rankAt, rankSeries, surgeSeries, Z_LOOKBACK } from "../../src/core/surge.js";
+import { randomWalk, weekdays } from "../helpers/series.js";
+
+describe("alignPair and cutAsOf", () => {
+  it("keeps only the dates both series have", () => {
+    const a = { symbol: "A", dates: ["2024-01-01", "2024-01-02", "2024-01-04"], closes: [1, 2, 4] };
+    const b = { symbol: "B", dates: ["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"], closes: [20, 30, 40, 50] };
+    expect(alignPair(a, b)).toEqual({ dates: ["2024-01-02", "2024-01-04"], a: [2, 4], b: [20, 40] });
+  });
+  it("cuts at the last trading day on or before the as-of date", () => {
+    const s = { symbol: "A", dates: ["2024-01-02", "2024-01-03", "2024-01-05"], closes: [1, 2, 3] };
+    expect(cutAsOf(s, "2024-01-04")).toEqual({ symbol: "A", dates: ["2024-01-02", "2024-01-03"], closes: [1, 2] });
+    expect(cutAsOf(s, "2023-12-31").dates).toEqual([]);
+    expect(cutAsOf(s, undefined)).toBe(s);
+  });
+});
+
+describe("surgeSeries", () => {
+  it("is the difference of window returns on common dates", () => {
+    const pair = { dates: ["d0", "d1", "d2", "d3"], a: [100, 110, 121, 121], b: [100, 100, 110, 99] };
+    const s = surgeSeries(pair, 2);
+    expect(s.dates).toEqual(["d2", "d3"]);
+    expect(s.values[0]).toBeCloseTo(0.21 - 0.1, 15);
+    expect(s.values[1]).toBeCloseTo(0.1 - -0.01, 15);
+  });
+  it("is empty when there are not enough days", () => {
+    expect(surgeSeries({ dates: ["d0"], a: [1], b: [1] }, 1).values).toEqual([]);
+  });
+});
+
+describe("rankAt", () => {
+  const values = [0.01, -0.02, 0.03, 0.01, -0.05, 0.02];
+  it("gives the share of earlier values strictly below today's", () => {
+    // Day 5 (0.02) against [0.01, -0.02, 0.03, 0.01, -0.05]: four below.
+    expect(rankAt(values, 5, 1).percentile).toBeCloseTo(80, 12);
+  });
+  it("does not count ties as below", () => {
+    // Day 3 (0.01) against [0.01, -0.02, 0.03]: only -0.02 is strictly below.
+    expect(rankAt(values, 3, 1).percentile).toBeCloseTo(100 / 3, 12);
+    // ...and "largest since" counts a tie as at least as large.
+    expect(rankAt(values, 3, 1).largestSinceIndex).toBe(2);
+  });
+  it("looks back for a value as low for a negative surge", () => {
+    const r = rankAt(values, 4, 1);
+    expect(r.percentile).toBe(0);
+    expect(r.largestSinceIndex).toBe(-1);
+    expect(rankAt([-0.06, 0.1, -0.01, -0.05], 3, 1).largestSinceIndex).toBe(0);
+  });
+  it("marks a record with -1 and the latest earlier equal-or-larger value otherwise", () => {
+    expect(rankAt(values, 2, 1).largestSinceIndex).toBe(-1);
+    expect(rankAt(values, 5, 1).largestSinceIndex).toBe(2);
+  });
+  it("gives no rank with too few earlier observations", () => {
+    expect(rankAt(values, 5, 6)).toEqual({ percentile: null, zScore: null, largestSinceIndex: -1, observations: 5 });
+  });
+  it("computes z against the previous values with the sample deviation", () => {
+    // Earlier [1, 2, 3]: mean 2, sample sd 1; today 5 -> z = 3.
+    expect(rankAt([1, 2, 3, 5], 3, 1).zScore).toBeCloseTo(3, 12);
+    expect(rankAt([1, 1, 1, 5], 3, 1).zScore).toBeNull();
+  });
+  it("uses only the last Z_LOOKBACK earlier values for z", () => {
+    const long = [...new Array(100).fill(1000), ...Array.from({ length: Z_LOOKBACK }, (_, i) => (i % 2 === 0 ? 1 : -1)), 2];
+    // The 1000s lie outside the lookback: mean 0, sd of alternating +-1 over an even count.
+    const sd = Math.sqrt(Z_LOOKBACK / (Z_LOOKBACK - 1));
+    expect(rankAt(long, long.length - 1, 1).zScore).toBeCloseTo(2 / sd, 10);
+  });
+});
+
+describe("rankSeries agrees with rankAt on every day", () => {
+  for (const seed of [1, 2, 3]) {
+    it(`random pair, seed ${seed}`, () => {
+      const dates = weekdays("2000-01-03", 700);
+      const surges = surgeSeries({ dates, a: randomWalk(seed, 700), b: randomWalk(seed + 100, 700) }, 5);
+      // Rounding creates ties, which must be handled identically.
+      const values = surges.values.map((v) => Math.round(v * 1000) / 1000);
+      const all = rankSeries(values, 252);
+      for (let t = 0; t < values.length; t++) {
+        const one = rankAt(values, t, 252);
+        expect(all.percentile[t]).toBe(one.percentile);
+        expect(all.largestSinceIndex[t]).toBe(one.largestSinceIndex);
+        if (one.zScore === null) expect(all.zScore[t]).toBeNull();
+        else expect(all.zScore[t]).toBeCloseTo(one.zScore, 8);
+      }
+    });
+  }
+});
