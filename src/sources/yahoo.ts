@@ -217,11 +217,15 @@ export function describeYahooFailure(symbol: string, error: unknown): RotationEr
   if (status === 404 || /no data found|not found|delisted/i.test(message)) {
     return new DataError(`${symbol}: unknown symbol on Yahoo Finance (${firstLine(message)})`);
   }
+  // yahoo-finance2 refuses an answer with no timestamps (a symbol with no bars in the range).
+  if (/^No timestamp/.test(message)) return new DataError(`${symbol}: Yahoo Finance returned no daily bars`);
   if (/not parsable|unexpected token|json/i.test(message)) {
     return new DataError(`${symbol}: Yahoo Finance sent an unreadable answer (malformed JSON)`);
   }
   if ((error as { name?: string }).name === "FailedYahooValidationError") {
-    return new DataError(`${symbol}: Yahoo Finance sent an answer of an unexpected shape`);
+    const first = (error as { errors?: { instancePath?: string; message?: string }[] | null }).errors?.[0];
+    const detail = first ? ` (${first.instancePath || "/"}: ${first.message ?? "invalid"})` : "";
+    return new DataError(`${symbol}: Yahoo Finance sent an answer of an unexpected shape${detail}`);
   }
   if (typeof status === "number") return new NetworkError(`${symbol}: Yahoo Finance answered HTTP ${status}`);
   return new DataError(`${symbol}: Yahoo Finance request failed (${firstLine(message)})`);

@@ -1,0 +1,236 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DataError, NetworkError } from "../../src/errors.js";
+import { PriceCache } from "../../src/sources/cache.js";
+import { YahooSource, type YahooSourceOptions } from "../../src/sources/yahoo.js";
+import { chartBody, fakeYahoo, json, loadRecording, replay, serveHistory, type Bar, type Handler } from "../helpers/fake-yahoo.js";
+import { HAVE_SHARED_YAHOO, skipReason } from "../helpers/paths.js";
+import { weekdays } from "../helpers/series.js";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), "rotation-yahoo-"));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function source(fetch: YahooSourceOptions["fetch"], now: Date, extra: Partial<YahooSourceOptions> = {}) {
+  const logs: string[] = [];
+  const yahoo = new YahooSource({
+    cache: new PriceCache(path.join(dir, "cache")),
+    offline: false,
+    refresh: false,
+    fetch,
+    retry: { sleep: async () => undefined, timeoutMs: 2_000 },
+    now: () => now,
+    concurrency: 4,
+    log: (line) => logs.push(line),
+    ...extra,
+  });
+  return { yahoo, logs };
+}
+
+function bars(dates: string[], start = 100): Bar[] {
+  return dates.map((date, i) => ({ date, close: start + i, adjclose: (start + i) * 0.99 }));
+}
+
+describe(`recorded Yahoo answers through yahoo-finance2's own parsing${skipReason(HAVE_SHARED_YAHOO, "../shared/yahoo")}`, () => {
+  it.skipIf(!HAVE_SHARED_YAHOO)("reads an ETF's daily bars, adjusted close and exchange date", async () => {
+    const recording = loadRecording("chart-QQQ-2020-01-01-to-2020-01-03.json");
+    const server = fakeYahoo(() => replay(recording));
+    const { yahoo, logs } = source(server.fetch, new Date("2020-01-03T22:00:00Z"));
+    const result = await yahoo.load(["QQQ"]);
+    expect(result.series.get("QQQ")).toEqual({ symbol: "QQQ", dates: ["2020-01-02"], closes: [209.6380615234375] });
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]).toMatch(/^\/v8\/finance\/chart\/QQQ\?.*interval=1d/);
+    // The library's "Node >= 22" notice is filtered; nothing else was said.
+    expect(logs).toEqual([]);
+  });
+
+  it.skipIf(!HAVE_SHARED_YAHOO)("keeps the split and the dividend beside the bars in the cache", async () => {
+    const recording = loadRecording("chart-AAPL-2020-08-31-to-2020-11-07.json");
+    const server = fakeYahoo(() => replay(recording));
+    const { yahoo } = source(server.fetch, new Date("2020-11-07T22:00:00Z"));
+    const series = (await yahoo.load(["AAPL"])).series.get("AAPL")!;
+    expect(series.dates).toHaveLength(49);
+    // Bars are stamped 13:30Z at the open; the trading date comes from America/New_York.
+    expect(series.dates[0]).toBe("2020-08-31");
+    expect(series.closes[0]).toBeCloseTo(125.82673645019531, 10);
+    const cached = JSON.parse(readFileSync(path.join(dir, "cache", "AAPL.json"), "utf8"));
+    expect(cached.events).toEqual(["2020-08-31:split:4/1", "2020-11-06:div:0.205"]);
+    expect(cached.close[0]).toBeCloseTo(129.0399932861328, 10);
+  });
+
+  it.skipIf(!HAVE_SHARED_YAHOO)("survives an answer without timestamps: no bars is a clear error", async () => {
+    const recording = loadRecording("chart-edgecase-no-timestamp.json");
+    const { yahoo } = source(fakeYahoo(() => replay(recording)).fetch, new Date("2020-01-03T22:00:00Z"));
+    await expect(yahoo.load(["AAPL"])).rejects.toThrow(new DataError("AAPL: Yahoo Finance returned no daily bars"));
+  });
+});
+
+describe("Yahoo faults", () => {
+  const now = new Date("2024-07-16T22:00:00Z");
+  const history = { IWM: bars(weekdays("2024-06-03", 32)) };
+
+  it("names an unknown symbol", async () => {
+    const { yahoo } = source(fakeYahoo(serveHistory(history)).fetch, now);
+    await expect(yahoo.load(["IWM", "NOPE"])).rejects.toThrow(/^NOPE: unknown symbol on Yahoo Finance \(No data found, symbol may be delisted\)$/);
+  });
+
+  it("retries a 429 and then succeeds", async () => {
+    let calls = 0;
+    const served = serveHistory(history);
+    const server = fakeYahoo((url, symbol) => (calls++ === 0 ? json({}, 429) : served(url, symbol)));
+    const { yahoo } = source(server.fetch, now);
+    const result = await yahoo.load(["IWM"]);
+    expect(result.series.get("IWM")!.dates).toHaveLength(32);
+    expect(server.requests).toHaveLength(2);
+    expect(result.info.requests).toBe(2);
+  });
+
+  it("reports a server that keeps failing as a network error naming the ticker", async () => {
+    const server = fakeYahoo(() => new Response("busy", { status: 503, statusText: "Service Unavailable" }));
+    const { yahoo } = source(server.fetch, now);
+    const failure = yahoo.load(["IWM"]);
+    await expect(failure).rejects.toThrow(NetworkError);
+    await expect(yahoo.load(["IWM"])).rejects.toThrow("IWM: query2.finance.yahoo.com: HTTP 503 Service Unavailable after 3 tries");
+  });
+
+  it("reports a network failure after three tries", async () => {
+    const server = fakeYahoo(() => {
+      throw Object.assign(new TypeError("fetch failed"), { cause: { code: "ENOTFOUND" } });
+    });
+    const { yahoo } = source(server.fetch, now);
+    await expect(yahoo.load(["IWM"])).rejects.toThrow("IWM: query2.finance.yahoo.com: ENOTFOUND after 3 tries");
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("refuses malformed JSON in a 200 answer", async () => {
+    const server = fakeYahoo(() => new Response('{"chart": {"result": [', { status: 200, headers: { "content-type": "application/json" } }));
+    const { yahoo } = source(server.fetch, now);
+    await expect(yahoo.load(["IWM"])).rejects.toThrow("IWM: Yahoo Finance sent an unreadable answer (malformed JSON)");
+  });
+
+  it("refuses an empty history", async () => {
+    const server = fakeYahoo((_, symbol) => json(chartBody(symbol, [])));
+    const { yahoo } = source(server.fetch, now);
+    await expect(yahoo.load(["IWM"])).rejects.toThrow("IWM: Yahoo Finance returned no daily bars");
+  });
+
+  it("skips bars without a close, with a warning", async () => {
+    const server = fakeYahoo((_, symbol) => {
+      const body = chartBody(symbol, bars(["2024-07-15", "2024-07-16"])) as { chart: { result: { indicators: { quote: { close: (number | null)[] }[] } }[] } };
+      body.chart.result[0]!.indicators.quote[0]!.close[0] = null;
+      return json(body);
+    });
+    const { yahoo } = source(server.fetch, now);
+    const result = await yahoo.load(["IWM"]);
+    expect(result.series.get("IWM")!.dates).toEqual(["2024-07-16"]);
+    expect(result.warnings).toEqual(["IWM: 1 bar without a close skipped"]);
+  });
+});
+
+describe("the cache", () => {
+  const dates = weekdays("2024-01-01", 140);
+  const tuesdayEvening = new Date(`${dates[130]}T21:00:00Z`);
+
+  it("makes no request while fresh, one small request the next day, and merges it", async () => {
+    const histories = { IWM: bars(dates.slice(0, 131)), SPY: bars(dates.slice(0, 131), 400) };
+    const server = fakeYahoo(serveHistory(histories));
+    const first = await source(server.fetch, tuesdayEvening).yahoo.load(["IWM", "SPY"]);
+    expect(server.requests).toHaveLength(2);
+    expect(first.series.get("IWM")!.dates).toHaveLength(131);
+
+    const again = await source(server.fetch, new Date(tuesdayEvening.getTime() + 60_000)).yahoo.load(["IWM", "SPY"]);
+    expect(server.requests).toHaveLength(2);
+    expect(again.series).toEqual(first.series);
+
+    // The next session adds a bar; the refresh asks only for the last days.
+    histories.IWM.push(...bars([dates[131]!], 231));
+    histories.SPY.push(...bars([dates[131]!], 531));
+    const nextDay = new Date(`${dates[131]}T21:00:00Z`);
+    const refreshed = await source(server.fetch, nextDay).yahoo.load(["IWM", "SPY"]);
+    expect(server.requests).toHaveLength(4);
+    const period1 = new URL(`https://x${server.requests[2]}`).searchParams.get("period1");
+    expect(Number(period1)).toBeGreaterThan(Date.parse(`${dates[120]}T00:00:00Z`) / 1000);
+    expect(refreshed.series.get("IWM")!.dates).toEqual(dates.slice(0, 132));
+    expect(refreshed.series.get("IWM")!.closes.at(-1)).toBeCloseTo(231 * 0.99, 10);
+  });
+
+  it("fetches the whole history again when a dividend rescales the adjusted closes", async () => {
+    const history = bars(dates.slice(0, 131));
+    const server = fakeYahoo(serveHistory({ IWM: history }));
+    await source(server.fetch, tuesdayEvening).yahoo.load(["IWM"]);
+    // A dividend on the next day lowers every earlier adjusted close by 1%.
+    for (const bar of history) bar.adjclose = bar.adjclose! * 0.99;
+    history.push({ date: dates[131]!, close: 300, adjclose: 300 });
+    const nextDay = new Date(`${dates[131]}T21:00:00Z`);
+    const result = await source(server.fetch, nextDay).yahoo.load(["IWM"]);
+    expect(server.requests).toHaveLength(3);
+    expect(new URL(`https://x${server.requests[2]}`).searchParams.get("period1")).toBe(String(Date.parse("1970-01-02T00:00:00Z") / 1000));
+    expect(result.series.get("IWM")!.closes[0]).toBeCloseTo(100 * 0.99 * 0.99, 10);
+  });
+
+  it("warns about a corrupt cache file and fetches again", async () => {
+    mkdirSync(path.join(dir, "cache"), { recursive: true });
+    writeFileSync(path.join(dir, "cache", "IWM.json"), '{"format":1,"symbol":"IWM","dates":[');
+    const server = fakeYahoo(serveHistory({ IWM: bars(dates.slice(0, 10)) }));
+    const result = await source(server.fetch, tuesdayEvening).yahoo.load(["IWM"]);
+    expect(result.warnings[0]).toMatch(/cache file .*IWM\.json is corrupt \(not JSON\); fetching again/);
+    expect(JSON.parse(readFileSync(path.join(dir, "cache", "IWM.json"), "utf8")).dates).toHaveLength(10);
+  });
+
+  it("refetches a cache file of another format version", async () => {
+    mkdirSync(path.join(dir, "cache"), { recursive: true });
+    writeFileSync(path.join(dir, "cache", "IWM.json"), JSON.stringify({ format: 0, symbol: "IWM" }));
+    const server = fakeYahoo(serveHistory({ IWM: bars(dates.slice(0, 10)) }));
+    const result = await source(server.fetch, tuesdayEvening).yahoo.load(["IWM"]);
+    expect(result.warnings[0]).toMatch(/has format 0, not 1/);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("--offline uses the cache only", async () => {
+    const server = fakeYahoo(serveHistory({ IWM: bars(dates.slice(0, 10)) }));
+    await expect(source(server.fetch, tuesdayEvening, { offline: true }).yahoo.load(["IWM"])).rejects.toThrow(/IWM: not in the cache .*; run once without --offline/);
+    await source(server.fetch, tuesdayEvening).yahoo.load(["IWM"]);
+    const later = new Date(tuesdayEvening.getTime() + 30 * 86_400_000);
+    const offline = await source(server.fetch, later, { offline: true }).yahoo.load(["IWM"]);
+    expect(offline.series.get("IWM")!.dates).toHaveLength(10);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("--refresh downloads everything again", async () => {
+    const server = fakeYahoo(serveHistory({ IWM: bars(dates.slice(0, 10)) }));
+    await source(server.fetch, tuesdayEvening).yahoo.load(["IWM"]);
+    await source(server.fetch, tuesdayEvening, { refresh: true }).yahoo.load(["IWM"]);
+    expect(server.requests).toHaveLength(2);
+    expect(new URL(`https://x${server.requests[1]}`).searchParams.get("period1")).toBe(String(Date.parse("1970-01-02T00:00:00Z") / 1000));
+  });
+
+  it("creates its folder private to the user and its files 0600", async () => {
+    const server = fakeYahoo(serveHistory({ IWM: bars(dates.slice(0, 10)) }));
+    await source(server.fetch, tuesdayEvening).yahoo.load(["IWM"]);
+    expect(statSync(path.join(dir, "cache")).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(dir, "cache", "IWM.json")).mode & 0o777).toBe(0o600);
+  });
+
+  it("loads at most four tickers at once", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const served = serveHistory(Object.fromEntries(["A", "B", "C", "D", "E", "F", "G", "H"].map((s) => [s, bars(dates.slice(0, 5))])));
+    const handler: Handler = async (url, symbol) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      inFlight--;
+      return served(url, symbol);
+    };
+    const result = await source(fakeYahoo(handler).fetch, tuesdayEvening).yahoo.load(["A", "B", "C", "D", "E", "F", "G", "H"]);
+    expect(result.series.size).toBe(8);
+    expect(most).toBeLessThanOrEqual(4);
+    expect(most).toBeGreaterThan(1);
+  });
+});
