@@ -1,5 +1,5 @@
 import { isIsoDate, type IsoDate } from "../core/dates.js";
-import { DEFAULT_GROUPS, defaultPairs, universeSymbols, type PairSpec, type Universe } from "../core/universe.js";
+import { DEFAULT_GROUPS, defaultPairs, groupsFromPairs, universeSymbols, type PairSpec, type Universe } from "../core/universe.js";
 import { UsageError } from "../errors.js";
 
 /** Upper-cased; letters, digits and . - ^ =, never a path separator or a leading dot. */
@@ -83,7 +83,15 @@ export interface UniverseOptions {
   pairs?: string;
 }
 
+/**
+ * The funds to load and the pairs to compare. Pairs given on their own bring only their
+ * members; groups given without pairs bring the pairs derived from them (see defaultPairs).
+ */
 export function parseUniverse(options: UniverseOptions): Universe {
+  if (options.pairs !== undefined && options.small === undefined && options.mid === undefined && options.large === undefined) {
+    const pairs = parsePairs(options.pairs);
+    return { ...groupsFromPairs(pairs), pairs };
+  }
   const small = options.small === undefined ? [...DEFAULT_GROUPS.small] : parseTickerList(options.small, "--small");
   const mid = options.mid === undefined ? [...DEFAULT_GROUPS.mid] : parseTickerList(options.mid, "--mid");
   const large = options.large === undefined ? [...DEFAULT_GROUPS.large] : parseTickerList(options.large, "--large");

@@ -18,6 +18,23 @@ export const DEFAULT_GROUPS = {
   large: ["SPY", "QQQ"],
 } as const;
 
+/** Size classes of well-known US ETFs, to label the members of pairs named on their own. */
+export const KNOWN_GROUPS: Readonly<Record<string, Exclude<Group, "other">>> = Object.fromEntries([
+  ...["IWM", "IJR", "VB", "SCHA", "SPSM", "IWC", "IWO", "IWN", "IJT", "IJS", "VBK", "VBR", "VTWO"].map((s) => [s, "small"] as const),
+  ...["IJH", "IWR", "VO", "SCHM", "SPMD", "MDY", "MDYG", "MDYV", "IJK", "IJJ", "IWP", "IWS"].map((s) => [s, "mid"] as const),
+  ...["SPY", "IVV", "VOO", "IWB", "VV", "OEF", "MGC", "SCHX", "DIA", "QQQ", "IWF", "IWD", "IVW", "IVE"].map((s) => [s, "large"] as const),
+]);
+
+/** Groups for a universe given only as pairs: each member in its known size class, if any. */
+export function groupsFromPairs(pairs: readonly PairSpec[]): Pick<Universe, "small" | "mid" | "large"> {
+  const groups: Pick<Universe, "small" | "mid" | "large"> = { small: [], mid: [], large: [] };
+  for (const symbol of new Set(pairs.flatMap((pair) => [pair.symbol, pair.benchmark]))) {
+    const group = KNOWN_GROUPS[symbol];
+    if (group) groups[group].push(symbol);
+  }
+  return groups;
+}
+
 export function pairName(pair: PairSpec): string {
   return `${pair.symbol}:${pair.benchmark}`;
 }

@@ -94,6 +94,7 @@ describe("tickers and pairs", () => {
   });
   it("derives default pairs from the groups", () => {
     expect(defaultPairs({ small: ["A", "B"], mid: ["C"], large: ["X", "Y", "Z"] }).map((p) => `${p.symbol}:${p.benchmark}`)).toEqual(["A:X", "B:X", "C:X", "A:Y", "A:Z"]);
-    expect(parseUniverse({ pairs: "XLK:SPY" }).pairs).toEqual([{ symbol: "XLK", benchmark: "SPY" }]);
+    expect(parseUniverse({ pairs: "XLK:SPY" })).toEqual({ small: [], mid: [], large: ["SPY"], pairs: [{ symbol: "XLK", benchmark: "SPY" }] });
+    expect(parseUniverse({ pairs: "IWM:SPY", small: "VB" }).small).toEqual(["VB"]);
   });
 });

@@ -1,0 +1,177 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { expectCleanOutput, runCli } from "../helpers/cli.js";
+import { HAVE_SHARED_PRICES, SHARED_PRICES, skipReason } from "../helpers/paths.js";
+import { randomWalk, weekdays } from "../helpers/series.js";
+
+const ANSI = /\u001b\[/;
+const work = mkdtempSync(path.join(tmpdir(), "rotation-e2e-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function csv(dates: string[], closes: number[]): string {
+  return `Date,Close\n${dates.map((d, i) => `${d},${closes[i]!.toFixed(4)}`).join("\n")}\n`;
+}
+
+const dates = weekdays("2020-01-01", 400);
+function syntheticFolder(name: string): string {
+  const dir = path.join(work, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  ["IWM", "IJR", "IJH", "SPY", "QQQ"].forEach((symbol, i) => writeFileSync(path.join(dir, `${symbol}.csv`), csv(dates, randomWalk(i + 1, 400))));
+  return dir;
+}
+
+describe("basics", () => {
+  it("prints its version", () => {
+    const result = runCli(["--version"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+  it("prints help for check", () => {
+    const result = runCli(["check", "--help"]);
+    expect(result.status).toBe(0);
+    for (const option of ["--data", "--as-of", "--json", "--exit-code", "--pairs", "--window", "--threshold", "--offline", "--refresh", "--no-color"]) {
+      expect(result.stdout).toContain(option);
+    }
+  });
+});
+
+describe(`check on the real history${skipReason(HAVE_SHARED_PRICES, "../shared/prices")}`, () => {
+  it.skipIf(!HAVE_SHARED_PRICES)("flags July 2024 in the table, without colour off a terminal", () => {
+    const result = runCli(["check", "--data", SHARED_PRICES, "--as-of", "2024-07-16"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("Size rotation as of 2024-07-16");
+    expect(result.stdout).toMatch(/IWM:SPY .*\+9\.89%.*100\.00.*record.*SMALL-SURGE/);
+    expect(result.stdout).toMatch(/IJR:SPY .*2020-04-29.*SMALL-SURGE/);
+    expect(result.stdout).toMatch(/IWM .*small.*2024-07-16.*\+11\.52%/);
+    expect(result.stdout).not.toMatch(ANSI);
+    expect(result.stderr).toBe("");
+    expectCleanOutput(result);
+  });
+
+  it.skipIf(!HAVE_SHARED_PRICES)("--exit-code exits 3 on a signal and 0 without one", () => {
+    expect(runCli(["check", "--data", SHARED_PRICES, "--as-of", "2024-07-16", "--exit-code"]).status).toBe(3);
+    const calm = runCli(["check", "--data", SHARED_PRICES, "--as-of", "2024-07-16", "--exit-code", "--threshold", "100", "--pairs", "IWM:QQQ"]);
+    expect(calm.status).toBe(0);
+  });
+
+  it.skipIf(!HAVE_SHARED_PRICES)("--json prints exactly one document of the documented shape", () => {
+    const result = runCli(["check", "--data", SHARED_PRICES, "--as-of", "2024-07-16", "--json"]);
+    expect(result.status).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(Object.keys(doc)).toEqual(["schemaVersion", "asOf", "source", "parameters", "tickers", "pairs", "signals", "warnings"]);
+    expect(doc.schemaVersion).toBe(1);
+    expect(doc.asOf).toBe("2024-07-16");
+    expect(doc.source).toEqual({ kind: "csv", dir: SHARED_PRICES });
+    expect(doc.tickers.map((t: { symbol: string }) => t.symbol)).toEqual(["IWM", "IJR", "IJH", "SPY", "QQQ"]);
+    expect(Object.keys(doc.tickers[0])).toEqual(["symbol", "group", "date", "close", "returns"]);
+    expect(Object.keys(doc.tickers[0].returns)).toEqual(["d1", "d5", "d21", "d63", "d252", "ytd"]);
+    const pair = doc.pairs[0];
+    expect(Object.keys(pair)).toEqual(["pair", "symbol", "benchmark", "date", "relative", "surge", "signal"]);
+    expect(Object.keys(pair.surge)).toEqual(["window", "value", "zScore", "percentile", "largestSince", "historyStart", "observations"]);
+    expect(pair).toMatchObject({ pair: "IWM:SPY", symbol: "IWM", benchmark: "SPY", signal: "small-surge", surge: { window: 5, percentile: 100, largestSince: null } });
+    expect(doc.signals).toHaveLength(4);
+    expect(doc.warnings).toEqual([]);
+    expectCleanOutput(result);
+  });
+
+  it.skipIf(!HAVE_SHARED_PRICES)("colours only when asked: FORCE_COLOR on, NO_COLOR and --no-color off", () => {
+    const args = ["check", "--data", SHARED_PRICES, "--as-of", "2024-07-16"];
+    expect(runCli(args, { FORCE_COLOR: "1" }).stdout).toMatch(ANSI);
+    expect(runCli([...args, "--no-color"], { FORCE_COLOR: "1" }).stdout).not.toMatch(ANSI);
+    expect(runCli(args, { FORCE_COLOR: "1", NO_COLOR: "1" }).stdout).not.toMatch(ANSI);
+  });
+
+  it.skipIf(!HAVE_SHARED_PRICES)("reads the data folder from ROTATION_DATA", () => {
+    const result = runCli(["check", "--as-of", "2024-07-16", "--json"], { ROTATION_DATA: SHARED_PRICES });
+    expect(JSON.parse(result.stdout).asOf).toBe("2024-07-16");
+  });
+});
+
+describe("usage errors exit 2 with one line naming the option", () => {
+  const cases: [string[], RegExp][] = [
+    [["check", "--window", "-3"], /--window/],
+    [["check", "--window", "0"], /--window must be a whole number/],
+    [["check", "--threshold", "120"], /--threshold/],
+    [["check", "--as-of", "2024-13-01"], /--as-of must be a calendar date YYYY-MM-DD, got "2024-13-01"/],
+    [["check", "--as-of", "yesterday"], /--as-of/],
+    [["check", "--pairs", "IWM:IWM"], /IWM:IWM compares a ticker with itself/],
+    [["check", "--small", "../../etc/passwd"], /--small: "..\/..\/etc\/passwd" is not a ticker/],
+    [["check", "--bogus"], /unknown option '--bogus'/],
+    [["frobnicate"], /unknown command 'frobnicate'/],
+    [["check", "--data"], /argument missing/],
+  ];
+  for (const [args, message] of cases) {
+    it(args.join(" "), () => {
+      const result = runCli(args, { ROTATION_CACHE_DIR: path.join(work, "unused-cache") });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr.trim().split("\n").length).toBeLessThanOrEqual(2);
+      expect(result.stdout).toBe("");
+      expectCleanOutput(result);
+    });
+  }
+});
+
+describe("data faults exit 1 with one line naming the culprit", () => {
+  it("a missing ticker file", () => {
+    const dir = syntheticFolder("missing");
+    rmSync(path.join(dir, "QQQ.csv"));
+    const result = runCli(["check", "--data", dir]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(`rotation: no data for QQQ in ${dir} (expected file QQQ.csv)\n`);
+  });
+  it("a bad row", () => {
+    const dir = syntheticFolder("badrow");
+    writeFileSync(path.join(dir, "IJH.csv"), "Date,Close\n2024-01-02,1\n2024-01-03,abc\n");
+    const result = runCli(["check", "--data", dir]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(`rotation: ${path.join(dir, "IJH.csv")}:3: price "abc" is not a number\n`);
+  });
+  it("a bad row under --lenient is a warning on stderr, not in stdout", () => {
+    const dir = syntheticFolder("lenient");
+    writeFileSync(path.join(dir, "IJH.csv"), csv(dates, randomWalk(9, 400)) + "2099-01-01,oops\n");
+    const result = runCli(["check", "--data", dir, "--lenient", "--json"]);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/warning: .*IJH\.csv:402: price "oops" is not a number; row skipped/);
+    expect(JSON.parse(result.stdout).warnings[0]).toMatch(/IJH\.csv:402/);
+  });
+  it("a data folder that does not exist", () => {
+    const result = runCli(["check", "--data", path.join(work, "nowhere")]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^rotation: data folder .*nowhere does not exist or is not a folder\n$/);
+  });
+  it("an as-of date before the data", () => {
+    const result = runCli(["check", "--data", syntheticFolder("early"), "--as-of", "1999-01-04"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe("rotation: --as-of 1999-01-04 is before the first price in the data (2020-01-01)\n");
+  });
+  it("binary garbage in a price file", () => {
+    const dir = syntheticFolder("garbage");
+    writeFileSync(path.join(dir, "SPY.csv"), Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 7919) % 256)));
+    const result = runCli(["check", "--data", dir]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^rotation: .*SPY\.csv(:\d+)?: .+\n$/);
+    expectCleanOutput(result);
+  });
+  it("--offline with an empty cache", () => {
+    const result = runCli(["check", "--offline"], { ROTATION_CACHE_DIR: path.join(work, "empty-cache") });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^rotation: IWM: not in the cache .*; run once without --offline/);
+  });
+});
+
+describe("a short synthetic history", () => {
+  it("gives ranks as n/a with a warning, never NaN", () => {
+    const dir = syntheticFolder("short");
+    for (const symbol of ["IWM", "SPY"]) writeFileSync(path.join(dir, `${symbol}.csv`), csv(dates.slice(0, 40), randomWalk(3, 40)));
+    const result = runCli(["check", "--data", dir, "--pairs", "IWM:SPY"]);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/warning: IWM:SPY: only 34 earlier 5-day surges \(need 252\); no rank given/);
+    expect(result.stdout).toMatch(/IWM:SPY .*n\/a/);
+    expectCleanOutput(result);
+  });
+});
+
