@@ -56,6 +56,48 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
       setExitCode(await runCheckCommand(planCheck(flags, runtime.env, runtime.cwd), runtime));
     });
 
+  const episodes = program
+    .command("episodes")
+    .description("every rotation episode in history, and what followed its peak");
+  addUniverseOptions(episodes);
+  addSourceOptions(episodes);
+  episodes
+    .option("--window <days>", "surge window in trading days (default 5)")
+    .option("--threshold <percentile>", "flag surges at or above this percentile, or at or below 100 minus it (default 99)")
+    .option("--gap <days>", "flagged days at most this many trading days apart are one episode (default 5)")
+    .option("--since <date>", "only episodes that end on or after this date")
+    .option("--until <date>", "only episodes that start on or before this date")
+    .option("--as-of <date>", "use data up to this date only (YYYY-MM-DD)")
+    .option("--format <format>", "table, json, ndjson or csv (default table)")
+    .option("--json", "same as --format json")
+    .option("--csv", "same as --format csv")
+    .option("--no-color", "never colour the output")
+    .action(async (flags) => {
+      const command = await import("./commands/episodes.js");
+      setExitCode(await command.episodes(command.planEpisodes(flags, runtime.env, runtime.cwd), runtime));
+    });
+
+  const rrg = program
+    .command("rrg")
+    .description("Relative Rotation Graph: RS-Ratio, RS-Momentum and quadrant of each fund against a benchmark");
+  addSourceOptions(rrg);
+  rrg
+    .option("--benchmark <ticker>", "the benchmark (default SPY)")
+    .option("--symbols <tickers>", "funds to place, comma separated (default IWM,IJR,IJH,QQQ)")
+    .option("--period <period>", "daily or weekly (default weekly)")
+    .option("--tail <points>", "points of history to show per fund (default 8)")
+    .option("--ratio-window <periods>", "window of the RS-Ratio z-score (default 14)")
+    .option("--momentum-window <periods>", "window of the RS-Momentum z-score (default 14)")
+    .option("--roc <periods>", "periods of RS-Ratio change that momentum measures (default 1)")
+    .option("--as-of <date>", "use data up to this date only (YYYY-MM-DD)")
+    .option("--format <format>", "table or json (default table)")
+    .option("--json", "same as --format json")
+    .option("--no-color", "never colour the output")
+    .action(async (flags) => {
+      const command = await import("./commands/rrg.js");
+      setExitCode(await command.rrg(command.planRrg(flags, runtime.env, runtime.cwd), runtime));
+    });
+
   return program;
 }
 

@@ -5,10 +5,11 @@ import { DataError, ExitCode } from "../errors.js";
 import { checkToJson } from "../output/json.js";
 import { makeStyle, wantsColor } from "../output/style.js";
 import { renderCheckTable } from "../output/table.js";
-import { terminalSafe } from "../output/format.js";
 import type { Runtime } from "../runtime.js";
-import { chooseSource, openSource, type SourceChoice } from "../sources/choose.js";
-import type { LoadProgress, LoadResult } from "../sources/source.js";
+import { chooseSource, type SourceChoice } from "../sources/choose.js";
+import type { LoadResult } from "../sources/source.js";
+import { universeSymbols } from "../core/universe.js";
+import { loadPrices, writeWarnings } from "./shared.js";
 import { parseDate, parsePositiveNumber, parseThreshold, parseUniverse, parseWindow, type UniverseOptions } from "./options.js";
 
 /** Flags as commander hands them over: strings, booleans, undefined when not given. */
@@ -54,16 +55,7 @@ export function planCheck(flags: CheckFlags, env: Runtime["env"], cwd: string): 
 
 /** Loads the universe's prices and runs the pure core on them. */
 export async function computeCheck(plan: CheckPlan, runtime: Runtime): Promise<{ result: CheckResult; loaded: LoadResult }> {
-  const symbols = [...new Set([...plan.universe.small, ...plan.universe.mid, ...plan.universe.large, ...plan.universe.pairs.flatMap((p) => [p.symbol, p.benchmark])])];
-  const source = openSource(plan.source, runtime);
-  const loaded = await source.load(symbols, progressReporter(runtime));
-  if (plan.asOf !== undefined) {
-    const asOf = plan.asOf;
-    const earliest = [...loaded.series.values()].map((s) => s.dates[0]).filter((d): d is string => d !== undefined).sort()[0];
-    if (earliest === undefined || earliest > asOf) {
-      throw new DataError(`--as-of ${asOf} is before the first price in the data${earliest ? ` (${earliest})` : ""}`);
-    }
-  }
+  const loaded = await loadPrices(universeSymbols(plan.universe).map((m) => m.symbol), plan.source, runtime, plan.asOf);
   const result = runCheck(loaded.series, { universe: plan.universe, window: plan.window, threshold: plan.threshold, asOf: plan.asOf });
   result.warnings.unshift(...loaded.warnings);
   return { result, loaded };
@@ -71,7 +63,7 @@ export async function computeCheck(plan: CheckPlan, runtime: Runtime): Promise<{
 
 export async function check(plan: CheckPlan, runtime: Runtime): Promise<number> {
   const { result, loaded } = await computeCheck(plan, runtime);
-  for (const warning of result.warnings) runtime.stderr.write(`warning: ${terminalSafe(warning)}\n`);
+  writeWarnings(runtime, result.warnings);
   if (plan.format === "json") {
     runtime.stdout.write(checkToJson(result, { source: loaded.info, window: plan.window, threshold: plan.threshold }));
   } else {
@@ -79,12 +71,4 @@ export async function check(plan: CheckPlan, runtime: Runtime): Promise<number> 
     runtime.stdout.write(renderCheckTable(result, makeStyle(color)));
   }
   return plan.exitCode && result.signals.length > 0 ? ExitCode.signal : ExitCode.ok;
-}
-
-/** Progress lines on a terminal only: a cron log or a pipe gets none. */
-export function progressReporter(runtime: Runtime): ((progress: LoadProgress) => void) | undefined {
-  if (runtime.stderr.isTTY !== true) return undefined;
-  return ({ done, total, symbol }) => {
-    runtime.stderr.write(`\rloading ${done}/${total} ${terminalSafe(symbol)}   ${done === total ? "\r\u001b[K" : ""}`);
-  };
 }

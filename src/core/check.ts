@@ -1,6 +1,7 @@
 import { daysBetween, type IsoDate } from "./dates.js";
 import { relativeReturns, returnsAt, type Returns } from "./returns.js";
 import { alignPair, cutAsOf, type PriceSeries } from "./series.js";
+import { DEFAULT_RRG, rrgSeries, type RrgOptions, type RrgPoint } from "./rrg.js";
 import { MIN_RANK_OBSERVATIONS, rankAt, surgeSeries } from "./surge.js";
 import { pairName, universeSymbols, type Group, type PairSpec, type Universe } from "./universe.js";
 
@@ -16,6 +17,8 @@ export interface CheckOptions {
   asOf?: IsoDate;
   /** How many days behind the as-of date a ticker's last price may be before a warning. */
   staleAfterDays?: number;
+  /** Parameters of the RRG quadrant shown for each pair (default DEFAULT_RRG). */
+  rrg?: RrgOptions;
 }
 
 export interface TickerResult {
@@ -45,6 +48,8 @@ export interface PairResult {
   relative: Returns;
   surge: SurgeResult;
   signal: Signal | null;
+  /** Where the pair's symbol stands on a Relative Rotation Graph against the benchmark. */
+  rrg: RrgPoint | null;
 }
 
 export interface SignalResult {
@@ -134,7 +139,7 @@ function analysePair(spec: PairSpec, known: ReadonlyMap<string, PriceSeries>, op
   };
   if (end < 0) {
     warnings.push(`${name}: the two funds have no trading date in common`);
-    return { pair: name, symbol: spec.symbol, benchmark: spec.benchmark, date: null, relative: { ...EMPTY_RETURNS }, surge, signal: null };
+    return { pair: name, symbol: spec.symbol, benchmark: spec.benchmark, date: null, relative: { ...EMPTY_RETURNS }, surge, signal: null, rrg: null };
   }
   if (last >= 0) {
     const rank = rankAt(surges.values, last);
@@ -159,6 +164,7 @@ function analysePair(spec: PairSpec, known: ReadonlyMap<string, PriceSeries>, op
     relative,
     surge,
     signal: signalFor(surge.percentile, options.threshold),
+    rrg: rrgSeries(aligned, options.rrg ?? DEFAULT_RRG).at(-1) ?? null,
   };
 }
 

@@ -25,6 +25,7 @@ export function checkToJson(result: CheckResult, context: CheckJsonContext): str
       relative: pair.relative,
       surge: pair.surge,
       signal: pair.signal,
+      rrg: pair.rrg,
     })),
     signals: result.signals,
     warnings: result.warnings,

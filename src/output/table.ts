@@ -1,23 +1,37 @@
 import Table from "cli-table3";
 import type { ChalkInstance } from "chalk";
 import type { CheckResult, PairResult, Signal } from "../core/check.js";
+import type { Quadrant } from "../core/rrg.js";
 import { formatNumber, formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, terminalSafe } from "./format.js";
 
 const RETURN_HEADERS = ["1D", "5D", "21D", "63D", "252D", "YTD"];
 
-function newTable(head: string[], style: ChalkInstance): Table.Table {
+export function newTable(head: string[], style: ChalkInstance, leftColumns = 1): Table.Table {
   return new Table({
     head: head.map((title) => style.bold(title)),
     // cli-table3 colours headers red by default; colour is decided by us, per terminal.
     style: { head: [], border: [], compact: true },
-    colAligns: head.map((_, index) => (index === 0 ? "left" : "right")),
+    colAligns: head.map((_, index) => (index < leftColumns ? "left" : "right")),
   });
 }
 
-function signalLabel(signal: Signal | null, style: ChalkInstance): string {
+export function signalLabel(signal: Signal | null, style: ChalkInstance): string {
   if (signal === "small-surge") return style.green.bold("SMALL-SURGE");
   if (signal === "large-surge") return style.red.bold("LARGE-SURGE");
   return "";
+}
+
+export function quadrantLabel(quadrant: Quadrant, style: ChalkInstance): string {
+  switch (quadrant) {
+    case "Leading":
+      return style.green(quadrant);
+    case "Weakening":
+      return style.yellow(quadrant);
+    case "Lagging":
+      return style.red(quadrant);
+    case "Improving":
+      return style.blue(quadrant);
+  }
 }
 
 function largestSinceLabel(pair: PairResult): string {
@@ -27,7 +41,7 @@ function largestSinceLabel(pair: PairResult): string {
 
 /** The `rotation check` report as lines of text; the caller prints them. */
 export function renderCheckTable(result: CheckResult, style: ChalkInstance): string {
-  const tickers = newTable(["Ticker", "Group", "Date", "Close", ...RETURN_HEADERS], style);
+  const tickers = newTable(["Ticker", "Group", "Date", "Close", ...RETURN_HEADERS], style, 2);
   for (const ticker of result.tickers) {
     const r = ticker.returns;
     tickers.push([
@@ -41,7 +55,7 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance): str
 
   const window = result.pairs[0]?.surge.window ?? 5;
   const pairs = newTable(
-    ["Pair", ...RETURN_HEADERS.map((h) => `Rel ${h}`), `Surge ${window}D`, "z", "Pctile", "Largest since", "Signal"],
+    ["Pair", ...RETURN_HEADERS.map((h) => `Rel ${h}`), `Surge ${window}D`, "z", "Pctile", "Largest since", "Signal", "RRG"],
     style,
   );
   for (const pair of result.pairs) {
@@ -55,6 +69,7 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance): str
       formatPercentile(pair.surge.percentile),
       largestSinceLabel(pair),
       signalLabel(pair.signal, style),
+      pair.rrg ? quadrantLabel(pair.rrg.quadrant, style) : NOT_AVAILABLE,
     ]);
   }
 
@@ -79,7 +94,7 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance): str
   return `${lines.join("\n")}\n`;
 }
 
-function colourReturn(value: number | null, style: ChalkInstance): string {
+export function colourReturn(value: number | null, style: ChalkInstance): string {
   const text = formatPercent(value);
   if (value === null || text === "0.00%") return text;
   return value > 0 ? style.green(text) : style.red(text);

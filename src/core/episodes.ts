@@ -1,0 +1,145 @@
+import { mean, median } from "simple-statistics";
+import type { Signal } from "./check.js";
+import type { IsoDate } from "./dates.js";
+import type { AlignedPair } from "./series.js";
+import { MIN_RANK_OBSERVATIONS, rankSeries, surgeSeries } from "./surge.js";
+
+export const FORWARD_HORIZONS = [5, 21, 63] as const;
+export type ForwardKey = "d5" | "d21" | "d63";
+export type ForwardReturns = Record<ForwardKey, number | null>;
+
+export interface EpisodeOptions {
+  window: number;
+  threshold: number;
+  /** Flagged days of one direction at most this many trading days apart are one episode. */
+  gap: number;
+  minObservations?: number;
+}
+
+export interface Episode {
+  pair: string;
+  direction: Signal;
+  start: IsoDate;
+  peakDate: IsoDate;
+  peakSurge: number;
+  end: IsoDate;
+  /** Trading days from start to end, both included. */
+  length: number;
+  flaggedDays: number;
+  peakPercentile: number;
+  peakZScore: number | null;
+  /** The pair's relative return over the 5, 21, 63 trading days after the peak; null until known. */
+  forward: ForwardReturns;
+  /** The last flagged day is within `gap` days of the data's end: a later day may extend it. */
+  open: boolean;
+}
+
+export interface EpisodeSummary {
+  pair: string;
+  direction: Signal;
+  episodes: number;
+  median: ForwardReturns;
+  mean: ForwardReturns;
+  /** Share (0..1) of episodes whose forward relative return kept the surge's sign; null if none known. */
+  followThrough: { d21: number | null; d63: number | null };
+}
+
+function relativeReturn(pair: AlignedPair, from: number, to: number): number | null {
+  if (to >= pair.dates.length) return null;
+  return (pair.a[to] as number) / (pair.a[from] as number) - 1 - ((pair.b[to] as number) / (pair.b[from] as number) - 1);
+}
+
+/**
+ * Every rotation episode of one pair. A day is flagged from its point-in-time percentile
+ * (ranked only against earlier days), so an episode's existence never depends on what came
+ * after it; forward returns are measured afterwards and decide nothing.
+ */
+export function findEpisodes(pairName: string, pair: AlignedPair, options: EpisodeOptions): Episode[] {
+  const surges = surgeSeries(pair, options.window);
+  const ranks = rankSeries(surges.values, options.minObservations ?? MIN_RANK_OBSERVATIONS);
+  const lastIndex = surges.values.length - 1;
+  const episodes: Episode[] = [];
+  let current: { direction: Signal; start: number; end: number; peak: number; flagged: number } | null = null;
+
+  const close = (): void => {
+    if (!current) return;
+    const { direction, start, end, peak, flagged } = current;
+    // Surge index i sits at aligned index i + window.
+    const peakAligned = peak + options.window;
+    episodes.push({
+      pair: pairName,
+      direction,
+      start: surges.dates[start] as IsoDate,
+      peakDate: surges.dates[peak] as IsoDate,
+      peakSurge: surges.values[peak] as number,
+      end: surges.dates[end] as IsoDate,
+      length: end - start + 1,
+      flaggedDays: flagged,
+      peakPercentile: ranks.percentile[peak] as number,
+      peakZScore: ranks.zScore[peak] ?? null,
+      forward: {
+        d5: relativeReturn(pair, peakAligned, peakAligned + 5),
+        d21: relativeReturn(pair, peakAligned, peakAligned + 21),
+        d63: relativeReturn(pair, peakAligned, peakAligned + 63),
+      },
+      open: lastIndex - end <= options.gap,
+    });
+    current = null;
+  };
+
+  for (let t = 0; t <= lastIndex; t++) {
+    const percentile = ranks.percentile[t];
+    if (percentile === null || percentile === undefined) continue;
+    const direction: Signal | null = percentile >= options.threshold ? "small-surge" : percentile <= 100 - options.threshold ? "large-surge" : null;
+    if (direction === null) continue;
+    if (current && (current.direction !== direction || t - current.end > options.gap)) close();
+    if (!current) {
+      current = { direction, start: t, end: t, peak: t, flagged: 1 };
+      continue;
+    }
+    current.end = t;
+    current.flagged++;
+    const value = surges.values[t] as number;
+    const peakValue = surges.values[current.peak] as number;
+    if (direction === "small-surge" ? value > peakValue : value < peakValue) current.peak = t;
+  }
+  close();
+  return episodes;
+}
+
+export function summarizeEpisodes(episodes: readonly Episode[]): EpisodeSummary[] {
+  const groups = new Map<string, Episode[]>();
+  for (const episode of episodes) {
+    const key = `${episode.pair}\u0000${episode.direction}`;
+    const list = groups.get(key) ?? [];
+    list.push(episode);
+    groups.set(key, list);
+  }
+  const summaries: EpisodeSummary[] = [];
+  for (const list of groups.values()) {
+    const first = list[0] as Episode;
+    const known = (key: ForwardKey): number[] => list.map((e) => e.forward[key]).filter((v): v is number => v !== null);
+    const stat = (f: (values: number[]) => number): ForwardReturns => {
+      const out = {} as ForwardReturns;
+      for (const key of ["d5", "d21", "d63"] as const) {
+        const values = known(key);
+        out[key] = values.length > 0 ? f(values) : null;
+      }
+      return out;
+    };
+    const sign = first.direction === "small-surge" ? 1 : -1;
+    const kept = (key: ForwardKey): number | null => {
+      const values = known(key);
+      return values.length > 0 ? values.filter((v) => v * sign > 0).length / values.length : null;
+    };
+    summaries.push({
+      pair: first.pair,
+      direction: first.direction,
+      episodes: list.length,
+      median: stat(median),
+      mean: stat(mean),
+      followThrough: { d21: kept("d21"), d63: kept("d63") },
+    });
+  }
+  return summaries;
+}

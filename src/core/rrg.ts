@@ -1,0 +1,99 @@
+import type { IsoDate } from "./dates.js";
+import type { AlignedPair } from "./series.js";
+
+export type Quadrant = "Leading" | "Weakening" | "Lagging" | "Improving";
+export type RrgPeriod = "daily" | "weekly";
+
+/**
+ * The open "rolling z-score" form of a Relative Rotation Graph:
+ *   rs          = 100 * close / benchmark
+ *   RS-Ratio    = 100 + z-score of rs over the last `ratioWindow` periods
+ *   RS-Momentum = 100 + z-score, over the last `momentumWindow` periods, of the rate of change
+ *                 of RS-Ratio over `rocPeriods` (in percent)
+ * z-scores use the window's mean and sample standard deviation, the current value included.
+ */
+export interface RrgOptions {
+  period: RrgPeriod;
+  ratioWindow: number;
+  momentumWindow: number;
+  rocPeriods: number;
+}
+
+export const DEFAULT_RRG: RrgOptions = { period: "weekly", ratioWindow: 14, momentumWindow: 14, rocPeriods: 1 };
+
+export interface RrgPoint {
+  date: IsoDate;
+  ratio: number;
+  momentum: number;
+  quadrant: Quadrant;
+}
+
+export function quadrantOf(ratio: number, momentum: number): Quadrant {
+  if (ratio >= 100) return momentum >= 100 ? "Leading" : "Weakening";
+  return momentum >= 100 ? "Improving" : "Lagging";
+}
+
+/** Keeps the last trading day of each week (weeks start on Monday); the last week may be partial. */
+export function weeklyIndices(dates: readonly IsoDate[]): number[] {
+  const indices: number[] = [];
+  let currentWeek = "";
+  for (let i = 0; i < dates.length; i++) {
+    const t = Date.parse(`${dates[i]}T00:00:00Z`);
+    const monday = new Date(t - ((new Date(t).getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
+    if (monday !== currentWeek) indices.push(i);
+    else indices[indices.length - 1] = i;
+    currentWeek = monday;
+  }
+  return indices;
+}
+
+function rollingZ(values: readonly (number | null)[], window: number): (number | null)[] {
+  const out: (number | null)[] = new Array(values.length).fill(null);
+  for (let t = window - 1; t < values.length; t++) {
+    let sum = 0;
+    let ok = true;
+    for (let j = t - window + 1; j <= t; j++) {
+      const v = values[j];
+      if (v === null || v === undefined) {
+        ok = false;
+        break;
+      }
+      sum += v;
+    }
+    if (!ok) continue;
+    const avg = sum / window;
+    let squares = 0;
+    for (let j = t - window + 1; j <= t; j++) squares += ((values[j] as number) - avg) ** 2;
+    const deviation = Math.sqrt(squares / (window - 1));
+    out[t] = deviation > 0 ? ((values[t] as number) - avg) / deviation : 0;
+  }
+  return out;
+}
+
+/** RRG points for every period where both figures exist, oldest first. */
+export function rrgSeries(pair: AlignedPair, options: RrgOptions): RrgPoint[] {
+  const picks = options.period === "weekly" ? weeklyIndices(pair.dates) : pair.dates.map((_, i) => i);
+  const rs = picks.map((i) => (100 * (pair.a[i] as number)) / (pair.b[i] as number));
+  const ratio = rollingZ(rs, options.ratioWindow).map((z) => (z === null ? null : 100 + z));
+  const roc = ratio.map((value, t) => {
+    const before = ratio[t - options.rocPeriods];
+    return value === null || before === null || before === undefined ? null : 100 * (value / before - 1);
+  });
+  const momentum = rollingZ(roc, options.momentumWindow).map((z) => (z === null ? null : 100 + z));
+  const points: RrgPoint[] = [];
+  for (let t = 0; t < picks.length; t++) {
+    const r = ratio[t];
+    const m = momentum[t];
+    if (r === null || r === undefined || m === null || m === undefined) continue;
+    points.push({ date: pair.dates[picks[t] as number] as IsoDate, ratio: r, momentum: m, quadrant: quadrantOf(r, m) });
+  }
+  return points;
+}
+
+/** "Improving → Leading" when the tail crossed quadrants, else the one quadrant. */
+export function travel(tail: readonly RrgPoint[]): string | null {
+  const first = tail[0];
+  const last = tail[tail.length - 1];
+  if (!first || !last) return null;
+  return first.quadrant === last.quadrant ? last.quadrant : `${first.quadrant} → ${last.quadrant}`;
+}

@@ -1,0 +1,107 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parse } from "csv-parse/sync";
+import { describe, expect, it } from "vitest";
+import { expectCleanOutput, runCli } from "../helpers/cli.js";
+import { HAVE_SHARED_PRICES, SHARED_PRICES, skipReason } from "../helpers/paths.js";
+
+function readCloses(symbol: string): Map<string, number> {
+  const lines = readFileSync(path.join(SHARED_PRICES, `${symbol}.csv`), "utf8").trim().split("\n").slice(1);
+  return new Map(lines.map((line) => [line.split(",")[0]!, Number(line.split(",")[1])]));
+}
+
+/** Independent reference: naive percentiles over the raw files, flagged days grouped by gap. */
+function referenceEpisodeAround(day: string) {
+  const A = readCloses("IWM");
+  const B = readCloses("SPY");
+  const dates = [...A.keys()].filter((d) => B.has(d)).sort();
+  const surges = dates.slice(5).map((d, i) => ({ date: d, value: A.get(d)! / A.get(dates[i]!)! - 1 - (B.get(d)! / B.get(dates[i]!)! - 1) }));
+  const target = surges.findIndex((s) => s.date === day);
+  const flagged: number[] = [];
+  for (let t = target - 30; t <= target + 30; t++) {
+    const below = surges.slice(0, t).filter((s) => s.value < surges[t]!.value).length;
+    if ((100 * below) / t >= 99) flagged.push(t);
+  }
+  // Walk out from the target day while flagged days are at most 5 apart.
+  let first = flagged.indexOf(target);
+  let last = first;
+  while (first > 0 && flagged[first]! - flagged[first - 1]! <= 5) first--;
+  while (last < flagged.length - 1 && flagged[last + 1]! - flagged[last]! <= 5) last++;
+  const members = flagged.slice(first, last + 1).map((t) => surges[t]!);
+  const peak = members.reduce((best, s) => (s.value > best.value ? s : best));
+  return { start: members[0]!.date, end: members.at(-1)!.date, peakDate: peak.date, peakSurge: peak.value };
+}
+
+describe(`rotation episodes on the real history${skipReason(HAVE_SHARED_PRICES, "../shared/prices")}`, () => {
+  it.skipIf(!HAVE_SHARED_PRICES)("finds July 2024 for IWM:SPY with the peak computed independently", () => {
+    const result = runCli(["episodes", "--data", SHARED_PRICES, "--pairs", "IWM:SPY", "--json"]);
+    expect(result.status).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(doc.schemaVersion).toBe(1);
+    expect(doc.parameters).toEqual({ window: 5, threshold: 99, gap: 5, since: null, until: null });
+    const july = doc.episodes.find((e: { start: string; end: string }) => e.start <= "2024-07-16" && e.end >= "2024-07-16");
+    const expected = referenceEpisodeAround("2024-07-16");
+    expect(july).toMatchObject({ pair: "IWM:SPY", direction: "small-surge", start: expected.start, end: expected.end, peakDate: expected.peakDate, open: false });
+    expect(july.peakSurge).toBeCloseTo(expected.peakSurge, 12);
+    expect(july.peakPercentile).toBe(100);
+    const summary = doc.summary.find((s: { direction: string }) => s.direction === "small-surge");
+    expect(summary.episodes).toBe(doc.episodes.filter((e: { direction: string }) => e.direction === "small-surge").length);
+    expectCleanOutput(result);
+  });
+
+  it.skipIf(!HAVE_SHARED_PRICES)("shows the table newest first, and --since/--until narrow it", () => {
+    const result = runCli(["episodes", "--data", SHARED_PRICES, "--pairs", "IWM:SPY", "--since", "2024-07-01", "--until", "2024-07-31"]);
+    expect(result.status).toBe(0);
+    const rows = result.stdout.split("\n").filter((line) => line.includes("IWM:SPY") && /\d{4}-\d{2}-\d{2}/.test(line));
+    expect(rows.length).toBeGreaterThanOrEqual(1);
+    const starts = rows.map((r) => r.match(/\d{4}-\d{2}-\d{2}/)![0]);
+    expect([...starts].sort().reverse()).toEqual(starts);
+    expect(result.stdout).toMatch(/2024-07-1\d.*SMALL-SURGE|SMALL-SURGE.*2024-07-1\d/);
+  });
+
+  it.skipIf(!HAVE_SHARED_PRICES)("writes CSV that parses back, and --as-of hides the future", () => {
+    const result = runCli(["episodes", "--data", SHARED_PRICES, "--pairs", "IWM:SPY,IJR:SPY", "--csv", "--as-of", "2024-07-16"]);
+    expect(result.status).toBe(0);
+    const rows = parse(result.stdout, { columns: true }) as Record<string, string>[];
+    expect(Object.keys(rows[0]!)).toEqual(["pair", "direction", "start", "peakDate", "end", "length", "flaggedDays", "peakSurge", "peakPercentile", "peakZScore", "forward5", "forward21", "forward63", "open"]);
+    expect(rows.every((r) => r.end! <= "2024-07-16")).toBe(true);
+    const current = rows.find((r) => r.pair === "IWM:SPY" && r.end === "2024-07-16")!;
+    expect(current.open).toBe("true");
+    expect(current.forward5).toBe("");
+  });
+
+  it.skipIf(!HAVE_SHARED_PRICES)("NDJSON has one episode per line", () => {
+    const result = runCli(["episodes", "--data", SHARED_PRICES, "--pairs", "IWM:SPY", "--format", "ndjson", "--until", "2001-12-31"]);
+    const lines = result.stdout.trim().split("\n");
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ schemaVersion: 1, pair: "IWM:SPY" });
+  });
+});
+
+describe(`rotation rrg on the real history${skipReason(HAVE_SHARED_PRICES, "../shared/prices")}`, () => {
+  it.skipIf(!HAVE_SHARED_PRICES)("places the default funds in quadrants with a tail", () => {
+    const result = runCli(["rrg", "--data", SHARED_PRICES, "--as-of", "2024-07-16", "--json"]);
+    expect(result.status).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(doc).toMatchObject({ schemaVersion: 1, asOf: "2024-07-16", benchmark: "SPY", parameters: { period: "weekly", ratioWindow: 14, momentumWindow: 14, rocPeriods: 1, tail: 8 } });
+    expect(doc.symbols.map((s: { symbol: string }) => s.symbol)).toEqual(["IWM", "IJR", "IJH", "QQQ"]);
+    for (const item of doc.symbols) {
+      expect(item.tail).toHaveLength(8);
+      for (const point of item.tail) expect(["Leading", "Weakening", "Lagging", "Improving"]).toContain(point.quadrant);
+      expect(item.tail.at(-1).date).toBe("2024-07-16");
+    }
+    const table = runCli(["rrg", "--data", SHARED_PRICES, "--as-of", "2024-07-16", "--period", "daily", "--tail", "3"]);
+    expect(table.status).toBe(0);
+    expect(table.stdout).toMatch(/Relative rotation against SPY as of 2024-07-16 \(daily/);
+    expectCleanOutput(table);
+  });
+
+  it("refuses bad options with exit 2", () => {
+    expect(runCli(["rrg", "--period", "monthly"]).stderr).toMatch(/--period must be daily or weekly/);
+    expect(runCli(["rrg", "--symbols", "SPY"]).status).toBe(2);
+    expect(runCli(["rrg", "--tail", "0"]).status).toBe(2);
+    expect(runCli(["episodes", "--gap", "-1"]).status).toBe(2);
+    expect(runCli(["episodes", "--since", "2024-02-01", "--until", "2024-01-01"]).stderr).toMatch(/--since 2024-02-01 is after --until 2024-01-01/);
+    expect(runCli(["episodes", "--json", "--csv"]).stderr).toMatch(/contradict/);
+  });
+});

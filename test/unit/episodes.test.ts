@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { findEpisodes, summarizeEpisodes, type Episode } from "../../src/core/episodes.js";
+import { randomWalk, weekdays } from "../helpers/series.js";
+
+/** Closes that produce exactly the given one-day returns against a flat benchmark. */
+function pairFromReturns(returns: number[]) {
+  const a = [100];
+  for (const r of returns) a.push(a[a.length - 1]! * (1 + r));
+  const dates = weekdays("2024-01-01", a.length);
+  return { dates, a, b: a.map(() => 50) };
+}
+
+// Surges (window 1) s0..s15; ranks need 5 earlier values.
+const returns = [0.01, -0.01, 0.01, -0.01, 0.01, 0.05, 0, 0.06, 0, 0, 0, 0, -0.08, 0, 0, 0];
+const pair = pairFromReturns(returns);
+const surgeDate = (i: number) => pair.dates[i + 1]!;
+const options = { window: 1, threshold: 90, gap: 2, minObservations: 5 };
+
+describe("findEpisodes", () => {
+  it("merges flagged days within the gap and finds each direction", () => {
+    const episodes = findEpisodes("A:B", pair, options);
+    expect(episodes).toHaveLength(2);
+    const [up, down] = episodes as [Episode, Episode];
+    expect(up).toMatchObject({ pair: "A:B", direction: "small-surge", start: surgeDate(5), peakDate: surgeDate(7), end: surgeDate(7), length: 3, flaggedDays: 2, peakPercentile: 100, open: false });
+    expect(up.peakSurge).toBeCloseTo(0.06, 12);
+    // After the peak: four flat days, then -8%.
+    expect(up.forward.d5).toBeCloseTo(-0.08, 12);
+    expect(up.forward.d21).toBeNull();
+    expect(up.forward.d63).toBeNull();
+    expect(down).toMatchObject({ direction: "large-surge", start: surgeDate(12), peakDate: surgeDate(12), end: surgeDate(12), length: 1, peakPercentile: 0, open: false });
+    // Only three days follow the last peak: the future is not known yet.
+    expect(down.forward).toEqual({ d5: null, d21: null, d63: null });
+  });
+
+  it("splits flagged days farther apart than the gap", () => {
+    const episodes = findEpisodes("A:B", pair, { ...options, gap: 1 });
+    expect(episodes.map((e) => [e.direction, e.start, e.end])).toEqual([
+      ["small-surge", surgeDate(5), surgeDate(5)],
+      ["small-surge", surgeDate(7), surgeDate(7)],
+      ["large-surge", surgeDate(12), surgeDate(12)],
+    ]);
+  });
+
+  it("marks an episode open while a later day could still extend it", () => {
+    const short = pairFromReturns(returns.slice(0, 14));
+    const episodes = findEpisodes("A:B", short, options);
+    expect(episodes.at(-1)).toMatchObject({ direction: "large-surge", open: true });
+    expect(episodes[0]!.open).toBe(false);
+  });
+
+  it("opens no episode before the pair has enough history", () => {
+    expect(findEpisodes("A:B", pair, { ...options, minObservations: 13 })).toEqual([]);
+  });
+
+  it("never changes an ended episode when later data arrives", () => {
+    const dates = weekdays("2001-01-01", 1600);
+    const a = randomWalk(41, 1600, 100, 0.02);
+    const b = randomWalk(42, 1600, 100, 0.01);
+    const full = findEpisodes("A:B", { dates, a, b }, { window: 5, threshold: 97, gap: 5 });
+    for (const cut of [500, 800, 1200]) {
+      const early = findEpisodes("A:B", { dates: dates.slice(0, cut), a: a.slice(0, cut), b: b.slice(0, cut) }, { window: 5, threshold: 97, gap: 5 });
+      expect(early.length).toBeGreaterThan(0);
+      for (const episode of early) {
+        const later = full.find((e) => e.start === episode.start && e.direction === episode.direction)!;
+        expect(later).toBeDefined();
+        if (episode.open) {
+          expect(later.end >= episode.end).toBe(true);
+          continue;
+        }
+        const { forward, open, ...identity } = episode;
+        const { forward: laterForward, open: laterOpen, ...laterIdentity } = later;
+        expect(laterIdentity).toEqual(identity);
+        expect(laterOpen).toBe(false);
+        for (const key of ["d5", "d21", "d63"] as const) if (forward[key] !== null) expect(laterForward[key]).toBe(forward[key]);
+        void open;
+      }
+    }
+  });
+});
+
+describe("summarizeEpisodes", () => {
+  const base = { pair: "A:B", start: "x", peakDate: "x", end: "x", length: 1, flaggedDays: 1, peakSurge: 0.05, peakPercentile: 100, peakZScore: 3, open: false };
+  it("gives median, mean and follow-through per pair and direction", () => {
+    const list: Episode[] = [
+      { ...base, direction: "small-surge", forward: { d5: 0.01, d21: 0.02, d63: -0.03 } },
+      { ...base, direction: "small-surge", forward: { d5: 0.03, d21: -0.04, d63: 0.05 } },
+      { ...base, direction: "small-surge", forward: { d5: -0.02, d21: 0.06, d63: null } },
+      { ...base, direction: "large-surge", peakSurge: -0.05, forward: { d5: -0.01, d21: -0.02, d63: 0.01 } },
+    ];
+    const [small, large] = summarizeEpisodes(list);
+    expect(small!.episodes).toBe(3);
+    expect(small!.median.d5).toBeCloseTo(0.01, 15);
+    expect(small!.mean.d21).toBeCloseTo(0.04 / 3, 15);
+    expect(small!.median.d63).toBeCloseTo(0.01, 15);
+    expect(small!.followThrough).toEqual({ d21: 2 / 3, d63: 0.5 });
+    // A large-surge follows through when the relative return stays negative.
+    expect(large).toMatchObject({ direction: "large-surge", episodes: 1, followThrough: { d21: 1, d63: 0 } });
+  });
+  it("reports null where no forward return is known yet", () => {
+    const [only] = summarizeEpisodes([{ ...base, direction: "small-surge", forward: { d5: null, d21: null, d63: null } }]);
+    expect(only!.median).toEqual({ d5: null, d21: null, d63: null });
+    expect(only!.followThrough).toEqual({ d21: null, d63: null });
+  });
+});
