@@ -1,9 +1,14 @@
-import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { ExitCode, InterruptedError, RotationError, errorMessage } from "./errors.js";
 import { processRuntime, type Runtime } from "./runtime.js";
 
-export const VERSION: string = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+import { VERSION } from "./version.js";
+
+/** Config file values fill in what neither a flag nor an environment variable gave. */
+async function withConfig<T extends Record<string, unknown>>(flags: T, runtime: Runtime): Promise<T> {
+  const { findConfig, applyConfig } = await import("./config/config.js");
+  return applyConfig(flags, await findConfig(runtime), runtime.env);
+}
 
 /** Options every command that loads prices understands. */
 function addSourceOptions(command: Command): Command {
@@ -47,13 +52,61 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
     .option("--window <days>", "surge window in trading days", undefined)
     .option("--threshold <percentile>", "flag surges at or above this percentile (and at or below 100 minus it)")
     .option("--as-of <date>", "use data up to this date only (YYYY-MM-DD)")
-    .option("--json", "print one JSON document (schemaVersion 1) instead of tables")
+    .option("--format <format>", "table, json, ndjson or csv (default table)")
+    .option("--json", "same as --format json: one JSON document (schemaVersion 1)")
+    .option("--csv", "same as --format csv")
     .option("--no-color", "never colour the output")
     .option("--exit-code", "exit 3 when a signal is raised")
     .addOption(new Option("--color", "colour even when not on a terminal").hideHelp())
     .action(async (flags) => {
       const { planCheck, check: runCheckCommand } = await import("./commands/check.js");
-      setExitCode(await runCheckCommand(planCheck(flags, runtime.env, runtime.cwd), runtime));
+      setExitCode(await runCheckCommand(planCheck(await withConfig(flags, runtime), runtime.env, runtime.cwd), runtime));
+    });
+
+  const log = program
+    .command("log")
+    .description("append today's check to the journal, once per trading date and configuration (for cron)");
+  addUniverseOptions(log);
+  addSourceOptions(log);
+  log
+    .option("--journal <path>", "the JSON Lines journal (env ROTATION_JOURNAL; default in the user data folder)")
+    .option("--replace", "replace the record of that trading date if there is one")
+    .option("--window <days>", "surge window in trading days (default 5)")
+    .option("--threshold <percentile>", "flag surges at or above this percentile (default 99)")
+    .option("--as-of <date>", "log the last trading day on or before this date")
+    .option("--json", "also print the record on stdout")
+    .option("--exit-code", "exit 3 when a signal is raised")
+    .action(async (flags) => {
+      const command = await import("./commands/log.js");
+      setExitCode(await command.log(command.planLog(await withConfig(flags, runtime), runtime.env, runtime.cwd), runtime));
+    });
+
+  const history = program.command("history").description("read the journal back");
+  history
+    .option("--journal <path>", "the JSON Lines journal (env ROTATION_JOURNAL; default in the user data folder)")
+    .option("--since <date>", "records on or after this date")
+    .option("--until <date>", "records on or before this date")
+    .option("--pairs <pairs>", "only these pairs, e.g. IWM:SPY")
+    .option("--signals-only", "only pairs that raised a signal")
+    .option("--format <format>", "table, json, ndjson or csv (default table)")
+    .option("--json", "same as --format json")
+    .option("--csv", "same as --format csv")
+    .option("--no-color", "never colour the output")
+    .action(async (flags) => {
+      const command = await import("./commands/history.js");
+      // Only where the journal lives and colour come from the config: its pairs would filter.
+      const merged = await withConfig(flags, runtime);
+      const own = { ...flags, journal: merged.journal, color: merged.color, forceColor: merged.forceColor };
+      setExitCode(await command.history(command.planHistory(own, runtime.env, runtime.cwd), runtime));
+    });
+
+  program
+    .command("config")
+    .description("print the effective configuration and where each value comes from")
+    .option("--json", "print JSON")
+    .action(async (flags: { json?: boolean }) => {
+      const command = await import("./commands/config.js");
+      setExitCode(await command.showConfig(flags, runtime));
     });
 
   const episodes = program
@@ -74,7 +127,7 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
     .option("--no-color", "never colour the output")
     .action(async (flags) => {
       const command = await import("./commands/episodes.js");
-      setExitCode(await command.episodes(command.planEpisodes(flags, runtime.env, runtime.cwd), runtime));
+      setExitCode(await command.episodes(command.planEpisodes(await withConfig(flags, runtime), runtime.env, runtime.cwd), runtime));
     });
 
   const rrg = program
@@ -95,7 +148,7 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
     .option("--no-color", "never colour the output")
     .action(async (flags) => {
       const command = await import("./commands/rrg.js");
-      setExitCode(await command.rrg(command.planRrg(flags, runtime.env, runtime.cwd), runtime));
+      setExitCode(await command.rrg(command.planRrg(await withConfig(flags, runtime), runtime.env, runtime.cwd), runtime));
     });
 
   return program;

@@ -9,7 +9,8 @@ import type { Runtime } from "../runtime.js";
 import { chooseSource, type SourceChoice } from "../sources/choose.js";
 import type { LoadResult } from "../sources/source.js";
 import { universeSymbols } from "../core/universe.js";
-import { loadPrices, writeWarnings } from "./shared.js";
+import { loadPrices, parseFormat, writeWarnings, type OutputFormat } from "./shared.js";
+import { checkToCsv, checkToNdjson } from "../output/check-records.js";
 import { parseDate, parsePositiveNumber, parseThreshold, parseUniverse, parseWindow, type UniverseOptions } from "./options.js";
 
 /** Flags as commander hands them over: strings, booleans, undefined when not given. */
@@ -22,7 +23,12 @@ export interface CheckFlags extends UniverseOptions {
   threshold?: string;
   asOf?: string;
   json?: boolean;
+  csv?: boolean;
+  format?: string;
   color?: boolean;
+  /** Set by a config file's "color": true. */
+  forceColor?: boolean;
+  cacheDir?: string;
   exitCode?: boolean;
   timeout?: string;
 }
@@ -33,7 +39,7 @@ export interface CheckPlan {
   threshold: number;
   asOf: IsoDate | undefined;
   source: SourceChoice;
-  format: "table" | "json";
+  format: OutputFormat;
   color: boolean | undefined;
   exitCode: boolean;
 }
@@ -47,8 +53,8 @@ export function planCheck(flags: CheckFlags, env: Runtime["env"], cwd: string): 
     threshold: parseThreshold(flags.threshold),
     asOf: parseDate(flags.asOf, "--as-of"),
     source: chooseSource({ ...flags, timeoutMs: timeoutSeconds * 1000 }, env, cwd),
-    format: flags.json ? "json" : "table",
-    color: flags.color === false ? false : undefined,
+    format: parseFormat(flags, ["table", "json", "ndjson", "csv"]),
+    color: flags.color === false ? false : flags.forceColor ? true : undefined,
     exitCode: flags.exitCode ?? false,
   };
 }
@@ -64,11 +70,12 @@ export async function computeCheck(plan: CheckPlan, runtime: Runtime): Promise<{
 export async function check(plan: CheckPlan, runtime: Runtime): Promise<number> {
   const { result, loaded } = await computeCheck(plan, runtime);
   writeWarnings(runtime, result.warnings);
-  if (plan.format === "json") {
-    runtime.stdout.write(checkToJson(result, { source: loaded.info, window: plan.window, threshold: plan.threshold }));
-  } else {
-    const color = wantsColor({ flag: plan.color, env: runtime.env, isTTY: runtime.stdout.isTTY === true });
-    runtime.stdout.write(renderCheckTable(result, makeStyle(color)));
-  }
+  const render: Record<OutputFormat, () => string> = {
+    table: () => renderCheckTable(result, makeStyle(wantsColor({ flag: plan.color, env: runtime.env, isTTY: runtime.stdout.isTTY === true }))),
+    json: () => checkToJson(result, { source: loaded.info, window: plan.window, threshold: plan.threshold }),
+    ndjson: () => checkToNdjson(result),
+    csv: () => checkToCsv(result),
+  };
+  runtime.stdout.write(render[plan.format]());
   return plan.exitCode && result.signals.length > 0 ? ExitCode.signal : ExitCode.ok;
 }

@@ -26,6 +26,9 @@ export interface EpisodesFlags extends UniverseOptions {
   json?: boolean;
   csv?: boolean;
   color?: boolean;
+  /** Set by a config file's "color": true. */
+  forceColor?: boolean;
+  cacheDir?: string;
 }
 
 export interface EpisodesPlan {
@@ -59,7 +62,7 @@ export function planEpisodes(flags: EpisodesFlags, env: Runtime["env"], cwd: str
     asOf: parseDate(flags.asOf, "--as-of"),
     source: chooseSource({ ...flags, timeoutMs: parsePositiveNumber(flags.timeout, "--timeout", 20) * 1000 }, env, cwd),
     format: parseFormat(flags, ["table", "json", "ndjson", "csv"]),
-    color: flags.color === false ? false : undefined,
+    color: flags.color === false ? false : flags.forceColor ? true : undefined,
   };
 }
 

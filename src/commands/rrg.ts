@@ -26,6 +26,9 @@ export interface RrgFlags {
   format?: string;
   json?: boolean;
   color?: boolean;
+  /** Set by a config file's "color": true. */
+  forceColor?: boolean;
+  cacheDir?: string;
 }
 
 export interface RrgPlan {
@@ -70,7 +73,7 @@ export function planRrg(flags: RrgFlags, env: Runtime["env"], cwd: string): RrgP
     asOf: parseDate(flags.asOf, "--as-of"),
     source: chooseSource({ ...flags, timeoutMs: parsePositiveNumber(flags.timeout, "--timeout", 20) * 1000 }, env, cwd),
     format: parseFormat(flags, ["table", "json"]) as "table" | "json",
-    color: flags.color === false ? false : undefined,
+    color: flags.color === false ? false : flags.forceColor ? true : undefined,
   };
 }
 

@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from "chalk";
 
 export interface ColorDecision {
-  /** --color / --no-color from the command line, when given. */
+  /** false: --no-color (or config color:false); true: config color:true; undefined: decide. */
   flag: boolean | undefined;
   env: Readonly<Record<string, string | undefined>>;
   isTTY: boolean;
@@ -11,6 +11,7 @@ export interface ColorDecision {
 export function wantsColor({ flag, env, isTTY }: ColorDecision): boolean {
   if (flag === false) return false;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  if (flag === true) return true;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false") return true;
   return isTTY && env.TERM !== "dumb";
 }

@@ -16,11 +16,14 @@ export interface SourceFlags {
   offline?: boolean;
   refresh?: boolean;
   lenient?: boolean;
+  /** From a config file; ROTATION_CACHE_DIR wins over it. */
+  cacheDir?: string;
   timeoutMs: number;
 }
 
-export function userCacheDir(env: Runtime["env"]): string {
+export function userCacheDir(env: Runtime["env"], configured?: string): string {
   if (env.ROTATION_CACHE_DIR) return env.ROTATION_CACHE_DIR;
+  if (configured) return configured;
   if (env.XDG_CACHE_HOME) return path.join(env.XDG_CACHE_HOME, "rotation");
   return envPaths("rotation", { suffix: "" }).cache;
 }
@@ -32,7 +35,7 @@ export function chooseSource(flags: SourceFlags, env: Runtime["env"], cwd: strin
   }
   return {
     kind: "yahoo",
-    cacheDir: path.resolve(cwd, userCacheDir(env)),
+    cacheDir: path.resolve(cwd, userCacheDir(env, flags.cacheDir)),
     offline: flags.offline ?? false,
     refresh: flags.refresh ?? false,
     timeoutMs: flags.timeoutMs,

@@ -1,0 +1,127 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import envPaths from "env-paths";
+import { UsageError, errorMessage } from "../errors.js";
+import type { Runtime } from "../runtime.js";
+
+/** Every setting a config file may hold; anything else is refused. */
+export interface ConfigValues {
+  small?: string[];
+  mid?: string[];
+  large?: string[];
+  pairs?: string[];
+  window?: number;
+  threshold?: number;
+  gap?: number;
+  data?: string;
+  cacheDir?: string;
+  journal?: string;
+  color?: boolean;
+  timeout?: number;
+  offlineFallback?: boolean;
+}
+
+export interface ConfigFile {
+  path: string;
+  values: ConfigValues;
+}
+
+export const CONFIG_FILE_NAME = "rotation.config.json";
+
+/** Settings an environment variable can give, and which variable (env beats the config file). */
+export const ENV_FOR_SETTING: Partial<Record<keyof ConfigValues, string>> = {
+  data: "ROTATION_DATA",
+  cacheDir: "ROTATION_CACHE_DIR",
+  journal: "ROTATION_JOURNAL",
+};
+
+export function userConfigDir(env: Runtime["env"]): string {
+  if (env.XDG_CONFIG_HOME) return path.join(env.XDG_CONFIG_HOME, "rotation");
+  return envPaths("rotation", { suffix: "" }).config;
+}
+
+/** ROTATION_CONFIG, else ./rotation.config.json, else config.json in the user config folder. */
+export async function findConfig(runtime: Pick<Runtime, "env" | "cwd">): Promise<ConfigFile | null> {
+  const explicit = runtime.env.ROTATION_CONFIG;
+  const candidates = explicit ? [path.resolve(runtime.cwd, explicit)] : [path.join(runtime.cwd, CONFIG_FILE_NAME), path.join(userConfigDir(runtime.env), "config.json")];
+  for (const file of candidates) {
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" && !explicit) continue;
+      throw new UsageError(`config ${file}: cannot be read (${code ?? errorMessage(error)})`);
+    }
+    return { path: file, values: await parseConfig(text, file) };
+  }
+  return null;
+}
+
+export async function parseConfig(text: string, file: string): Promise<ConfigValues> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`config ${file}: not valid JSON (${errorMessage(error).split("\n")[0]})`);
+  }
+  // zod is loaded only when there is a file to check: most runs have none.
+  const { z } = await import("zod");
+  const list = z.union([z.string(), z.array(z.string())]).transform((v) => (typeof v === "string" ? v.split(",").map((s) => s.trim()).filter(Boolean) : v));
+  const schema = z
+    .object({
+      small: list,
+      mid: list,
+      large: list,
+      pairs: list,
+      window: z.number().int().min(1).max(252),
+      threshold: z.number().gt(50).max(100),
+      gap: z.number().int().min(0).max(252),
+      data: z.string().min(1),
+      cacheDir: z.string().min(1),
+      journal: z.string().min(1),
+      color: z.boolean(),
+      timeout: z.number().positive(),
+      offlineFallback: z.boolean(),
+    })
+    .partial()
+    .strict();
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    if (issue.code === "unrecognized_keys") {
+      throw new UsageError(`config ${file}: unknown key "${issue.keys[0]}" (known: ${Object.keys(schema.shape).join(", ")})`);
+    }
+    const key = issue.path.length > 0 ? issue.path.join(".") : "(top level)";
+    throw new UsageError(`config ${file}: "${key}" ${issue.message.replace(/^Invalid input: /, "")}`);
+  }
+  const values: ConfigValues = result.data;
+  // Paths in a config file are relative to the file, not to wherever cron starts.
+  for (const key of ["data", "cacheDir", "journal"] as const) {
+    const value = values[key];
+    if (value !== undefined) values[key] = path.resolve(path.dirname(file), value);
+  }
+  return values;
+}
+
+/** Flags as commands receive them, with config values filling only what flag and env leave open. */
+export function applyConfig<T extends Record<string, unknown>>(flags: T, config: ConfigFile | null, env: Runtime["env"]): T {
+  if (!config) return flags;
+  const merged: Record<string, unknown> = { ...flags };
+  const values = config.values;
+  const fill = (key: string, value: unknown): void => {
+    if (value === undefined || merged[key] !== undefined) return;
+    const envName = ENV_FOR_SETTING[key as keyof ConfigValues];
+    if (envName && env[envName]) return;
+    merged[key] = value;
+  };
+  for (const key of ["small", "mid", "large", "pairs"] as const) fill(key, values[key]?.join(","));
+  for (const key of ["window", "threshold", "gap", "timeout"] as const) fill(key, values[key] === undefined ? undefined : String(values[key]));
+  fill("data", values.data);
+  fill("cacheDir", values.cacheDir);
+  fill("journal", values.journal);
+  fill("offlineFallback", values.offlineFallback);
+  if (values.color === false && merged.color !== false) merged.color = false;
+  if (values.color === true && merged.color !== false) merged.forceColor = true;
+  return merged as T;
+}

@@ -1,0 +1,173 @@
+import { closeSync, constants, fsyncSync, openSync, writeSync, ftruncateSync, fstatSync } from "node:fs";
+import { appendFile, mkdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import lockfile from "proper-lockfile";
+import writeFileAtomic from "write-file-atomic";
+import { DataError, errorMessage } from "../errors.js";
+
+/** What a journal line must have for its (date, configuration) to be recognised. */
+export interface JournalKeyed {
+  asOf: string;
+  configKey: string;
+}
+
+export interface JournalLine<T> {
+  line: number;
+  record: T;
+}
+
+export interface JournalRead<T> {
+  records: JournalLine<T>[];
+  /** Lines that are not a JSON object, by line number (history reports and skips them). */
+  malformed: { line: number; reason: string }[];
+  /** Text after the last newline: a write that power loss cut short. */
+  torn: string | null;
+}
+
+export type AppendOutcome = "appended" | "replaced" | "exists";
+
+function failure(file: string, error: unknown): DataError {
+  const code = (error as NodeJS.ErrnoException).code;
+  return new DataError(`cannot write journal ${file} (${code ?? errorMessage(error)})`);
+}
+
+export function parseJournal<T>(text: string): JournalRead<T> {
+  const lastNewline = text.lastIndexOf("\n");
+  const complete = text.slice(0, lastNewline + 1);
+  const tail = text.slice(lastNewline + 1);
+  const records: JournalLine<T>[] = [];
+  const malformed: { line: number; reason: string }[] = [];
+  const lines = complete.split("\n");
+  lines.pop();
+  lines.forEach((raw, index) => {
+    const line = index + 1;
+    if (raw.trim() === "") {
+      malformed.push({ line, reason: "blank line" });
+      return;
+    }
+    try {
+      const value: unknown = JSON.parse(raw);
+      if (typeof value !== "object" || value === null || Array.isArray(value)) malformed.push({ line, reason: "not a JSON object" });
+      else records.push({ line, record: value as T });
+    } catch {
+      malformed.push({ line, reason: "not valid JSON" });
+    }
+  });
+  return { records, malformed, torn: tail === "" ? null : tail };
+}
+
+/**
+ * A JSON Lines journal that many processes may write at once. Every change happens under an
+ * exclusive lock: read, repair a torn tail, check for the (date, configuration), then append
+ * one complete line and fsync before unlocking. A failed append is cut back, so the file is
+ * never left with half a line by this process.
+ */
+export class Journal {
+  constructor(readonly file: string) {}
+
+  get corruptFile(): string {
+    return `${this.file}.corrupt`;
+  }
+
+  async read<T>(): Promise<JournalRead<T>> {
+    let text: string;
+    try {
+      text = await readFile(this.file, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { records: [], malformed: [], torn: null };
+      throw new DataError(`cannot read journal ${this.file} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`);
+    }
+    return parseJournal<T>(text);
+  }
+
+  /**
+   * Appends `record` unless one with the same asOf and configKey is there already (then, with
+   * `replace`, swaps it in by rewriting the file atomically). Returns what happened and any
+   * warning about a repaired tail.
+   */
+  async append<T extends JournalKeyed>(record: T, options: { replace: boolean }): Promise<{ outcome: AppendOutcome; warnings: string[] }> {
+    const warnings: string[] = [];
+    try {
+      await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw failure(this.file, error);
+    }
+    let release: () => Promise<void>;
+    try {
+      release = await lockfile.lock(this.file, {
+        realpath: false,
+        stale: 15_000,
+        retries: { retries: 200, factor: 1.3, minTimeout: 10, maxTimeout: 250, randomize: true },
+      });
+    } catch (error) {
+      throw new DataError(`cannot lock journal ${this.file} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`);
+    }
+    try {
+      const current = await this.read<JournalKeyed>();
+      if (current.torn !== null) {
+        await this.setAsideTornTail(current.torn);
+        warnings.push(`journal ${this.file} ended in an incomplete line (${current.torn.length} bytes); moved it to ${this.corruptFile}`);
+      }
+      const existing = current.records.find((r) => r.record.asOf === record.asOf && r.record.configKey === record.configKey);
+      const line = `${JSON.stringify(record)}\n`;
+      if (existing && !options.replace) return { outcome: "exists", warnings };
+      if (existing) {
+        const text = await readFile(this.file, "utf8");
+        const lines = text.split("\n");
+        lines[existing.line - 1] = line.slice(0, -1);
+        try {
+          await writeFileAtomic(this.file, lines.join("\n"), { mode: 0o600, fsync: true });
+        } catch (error) {
+          throw failure(this.file, error);
+        }
+        return { outcome: "replaced", warnings };
+      }
+      this.appendLine(line);
+      return { outcome: "appended", warnings };
+    } finally {
+      await release().catch(() => undefined);
+    }
+  }
+
+  /** One write of one whole line, fsynced; on failure the file is cut back to where it was. */
+  private appendLine(line: string): void {
+    let fd: number;
+    try {
+      fd = openSync(this.file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
+    } catch (error) {
+      throw failure(this.file, error);
+    }
+    const before = fstatSync(fd).size;
+    try {
+      const bytes = Buffer.from(line, "utf8");
+      let written = 0;
+      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+      fsyncSync(fd);
+    } catch (error) {
+      try {
+        ftruncateSync(fd, before);
+      } catch {
+        // The original failure is what the user needs to hear about.
+      }
+      throw failure(this.file, error);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private async setAsideTornTail(torn: string): Promise<void> {
+    try {
+      await appendFile(this.corruptFile, `${torn}\n`, { mode: 0o600 });
+      const fd = openSync(this.file, constants.O_RDWR);
+      try {
+        const size = fstatSync(fd).size;
+        ftruncateSync(fd, size - Buffer.byteLength(torn, "utf8"));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (error) {
+      throw failure(this.file, error);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import type { CheckResult, Signal, SignalResult } from "../core/check.js";
+import { pairName, type Universe } from "../core/universe.js";
+
+export const JOURNAL_SCHEMA_VERSION = 1;
+
+/** One line of the journal: what `check` said about one trading date, under one configuration. */
+export interface JournalRecord {
+  schemaVersion: typeof JOURNAL_SCHEMA_VERSION;
+  asOf: string;
+  writtenAt: string;
+  version: string;
+  /** Identifies the configuration; one record per (asOf, configKey). */
+  configKey: string;
+  parameters: { window: number; threshold: number };
+  source: string;
+  pairs: {
+    pair: string;
+    date: string | null;
+    surge: number | null;
+    percentile: number | null;
+    zScore: number | null;
+    largestSince: string | null;
+    relative5: number | null;
+    signal: Signal | null;
+  }[];
+  signals: SignalResult[];
+}
+
+export function configKey(universe: Universe, window: number, threshold: number): string {
+  return `window=${window};threshold=${threshold};pairs=${universe.pairs.map(pairName).join(",")}`;
+}
+
+export function toJournalRecord(result: CheckResult, context: { universe: Universe; window: number; threshold: number; source: string; version: string; writtenAt: Date }): JournalRecord {
+  return {
+    schemaVersion: JOURNAL_SCHEMA_VERSION,
+    asOf: result.asOf,
+    writtenAt: context.writtenAt.toISOString(),
+    version: context.version,
+    configKey: configKey(context.universe, context.window, context.threshold),
+    parameters: { window: context.window, threshold: context.threshold },
+    source: context.source,
+    pairs: result.pairs.map((p) => ({
+      pair: p.pair,
+      date: p.date,
+      surge: p.surge.value,
+      percentile: p.surge.percentile,
+      zScore: p.surge.zScore,
+      largestSince: p.surge.largestSince,
+      relative5: p.relative.d5,
+      signal: p.signal,
+    })),
+    signals: result.signals,
+  };
+}
