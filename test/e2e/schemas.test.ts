@@ -1,0 +1,40 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+import { HAVE_SHARED_PRICES, PROJECT_ROOT, SHARED_PRICES, skipReason } from "../helpers/paths.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+
+function validator() {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, validateFormats: false });
+  for (const name of ["check", "episodes", "rrg", "journal-record", "history"]) {
+    ajv.addSchema(JSON.parse(readFileSync(path.join(PROJECT_ROOT, "schema", `${name}.schema.json`), "utf8")), `${name}.schema.json`);
+  }
+  return (name: string, document: unknown) => {
+    const validate = ajv.getSchema(`${name}.schema.json`)!;
+    const ok = validate(document);
+    if (!ok) throw new Error(`${name}: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
+    return ok;
+  };
+}
+
+describe(`real output validates against the documented schemas${skipReason(HAVE_SHARED_PRICES, "../shared/prices")}`, () => {
+  const validate = validator();
+  it.skipIf(!HAVE_SHARED_PRICES)("check, episodes, rrg, log and history", () => {
+    const base = ["--data", SHARED_PRICES, "--as-of", "2024-07-16"];
+    expect(validate("check", JSON.parse(runCli(["check", ...base, "--json"]).stdout))).toBe(true);
+    // A pair with too little history: nulls where the schema allows them.
+    expect(validate("check", JSON.parse(runCli(["check", "--data", SHARED_PRICES, "--as-of", "2000-09-01", "--pairs", "IWM:SPY", "--json"]).stdout))).toBe(true);
+    expect(validate("episodes", JSON.parse(runCli(["episodes", ...base, "--pairs", "IWM:SPY,IJR:SPY", "--json"]).stdout))).toBe(true);
+    expect(validate("rrg", JSON.parse(runCli(["rrg", ...base, "--json"]).stdout))).toBe(true);
+    const journal = path.join(mkdtempSync(path.join(tmpdir(), "rotation-schema-")), "j.jsonl");
+    const logged = JSON.parse(runCli(["log", ...base, "--journal", journal, "--json"]).stdout);
+    expect(validate("journal-record", logged)).toBe(true);
+    expect(validate("history", JSON.parse(runCli(["history", "--journal", journal, "--json"]).stdout))).toBe(true);
+  });
+  it("the schemas refuse what the contract forbids", () => {
+    expect(() => validate("journal-record", { schemaVersion: 2 })).toThrow();
+  });
+});
