@@ -21,7 +21,7 @@ export function parseFormat(flags: { format?: string; json?: boolean; csv?: bool
 
 /** Loads prices for the symbols; refuses an as-of date before every series starts. */
 export async function loadPrices(symbols: readonly string[], choice: SourceChoice, runtime: Runtime, asOf: IsoDate | undefined): Promise<LoadResult> {
-  const source = openSource(choice, runtime);
+  const source = await openSource(choice, runtime);
   const loaded = await source.load([...new Set(symbols)], progressReporter(runtime));
   if (asOf !== undefined) {
     const earliest = [...loaded.series.values()]

@@ -1,4 +1,4 @@
-import type { IsoDate } from "./dates.js";
+import { dayNumber, type IsoDate } from "./dates.js";
 import type { AlignedPair } from "./series.js";
 
 export type Quadrant = "Leading" | "Weakening" | "Lagging" | "Improving";
@@ -36,13 +36,13 @@ export function quadrantOf(ratio: number, momentum: number): Quadrant {
 /** Keeps the last trading day of each week (weeks start on Monday); the last week may be partial. */
 export function weeklyIndices(dates: readonly IsoDate[]): number[] {
   const indices: number[] = [];
-  let currentWeek = "";
+  let currentWeek = Number.NaN;
   for (let i = 0; i < dates.length; i++) {
-    const t = Date.parse(`${dates[i]}T00:00:00Z`);
-    const monday = new Date(t - ((new Date(t).getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
-    if (monday !== currentWeek) indices.push(i);
+    // Day 0 was a Thursday, so shifting by 3 makes every week start on a Monday.
+    const week = Math.floor((dayNumber(dates[i] as IsoDate) + 3) / 7);
+    if (week !== currentWeek) indices.push(i);
     else indices[indices.length - 1] = i;
-    currentWeek = monday;
+    currentWeek = week;
   }
   return indices;
 }

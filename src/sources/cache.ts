@@ -1,6 +1,5 @@
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import writeFileAtomic from "write-file-atomic";
 import { isIsoDate, type IsoDate } from "../core/dates.js";
 import { DataError, errorMessage } from "../errors.js";
 
@@ -58,6 +57,7 @@ export class PriceCache {
   async write(entry: CacheEntry): Promise<void> {
     try {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      const { default: writeFileAtomic } = await import("write-file-atomic");
       // write-file-atomic writes a temp file, fsyncs it and renames it over the old one.
       await writeFileAtomic(this.fileFor(entry.symbol), JSON.stringify(entry), { mode: 0o600 });
     } catch (error) {

@@ -1,10 +1,7 @@
 import path from "node:path";
 import envPaths from "env-paths";
 import type { Runtime } from "../runtime.js";
-import { PriceCache } from "./cache.js";
-import { CsvFolderSource } from "./csv.js";
 import type { PriceSource } from "./source.js";
-import { YahooSource } from "./yahoo.js";
 
 /** Where prices come from, as decided from flags and environment (plain data, easy to test). */
 export type SourceChoice =
@@ -42,8 +39,13 @@ export function chooseSource(flags: SourceFlags, env: Runtime["env"], cwd: strin
   };
 }
 
-export function openSource(choice: SourceChoice, runtime: Runtime): PriceSource {
-  if (choice.kind === "csv") return new CsvFolderSource(choice.dir, { lenient: choice.lenient });
+/** Only the chosen source's code is loaded: a CSV run never pays for the Yahoo client or cache. */
+export async function openSource(choice: SourceChoice, runtime: Runtime): Promise<PriceSource> {
+  if (choice.kind === "csv") {
+    const { CsvFolderSource } = await import("./csv.js");
+    return new CsvFolderSource(choice.dir, { lenient: choice.lenient });
+  }
+  const [{ YahooSource }, { PriceCache }] = await Promise.all([import("./yahoo.js"), import("./cache.js")]);
   return new YahooSource({
     cache: new PriceCache(choice.cacheDir),
     offline: choice.offline,

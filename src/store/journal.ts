@@ -2,7 +2,6 @@ import { closeSync, constants, fsyncSync, openSync, writeSync, ftruncateSync, fs
 import { appendFile, mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import lockfile from "proper-lockfile";
-import writeFileAtomic from "write-file-atomic";
 import { DataError, errorMessage } from "../errors.js";
 
 /** What a journal line must have for its (date, configuration) to be recognised. */
@@ -116,6 +115,7 @@ export class Journal {
         const lines = text.split("\n");
         lines[existing.line - 1] = line.slice(0, -1);
         try {
+          const { default: writeFileAtomic } = await import("write-file-atomic");
           await writeFileAtomic(this.file, lines.join("\n"), { mode: 0o600, fsync: true });
         } catch (error) {
           throw failure(this.file, error);
