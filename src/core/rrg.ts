@@ -33,17 +33,35 @@ export function quadrantOf(ratio: number, momentum: number): Quadrant {
   return momentum >= 100 ? "Improving" : "Lagging";
 }
 
+const weekOfDate = new Map<IsoDate, number>();
+
+/** Monday-based week number of a date; remembered, since every pair asks about the same dates. */
+function weekOf(date: IsoDate): number {
+  let week = weekOfDate.get(date);
+  if (week === undefined) {
+    // Day 0 was a Thursday, so shifting by 3 makes every week start on a Monday.
+    week = Math.floor((dayNumber(date) + 3) / 7);
+    weekOfDate.set(date, week);
+  }
+  return week;
+}
+
+/** Pairs on one calendar share their dates array, and so their weekly picks. */
+const weeklyOfCalendar = new WeakMap<readonly IsoDate[], number[]>();
+
 /** Keeps the last trading day of each week (weeks start on Monday); the last week may be partial. */
 export function weeklyIndices(dates: readonly IsoDate[]): number[] {
+  const known = weeklyOfCalendar.get(dates);
+  if (known) return known;
   const indices: number[] = [];
   let currentWeek = Number.NaN;
   for (let i = 0; i < dates.length; i++) {
-    // Day 0 was a Thursday, so shifting by 3 makes every week start on a Monday.
-    const week = Math.floor((dayNumber(dates[i] as IsoDate) + 3) / 7);
+    const week = weekOf(dates[i] as IsoDate);
     if (week !== currentWeek) indices.push(i);
     else indices[indices.length - 1] = i;
     currentWeek = week;
   }
+  weeklyOfCalendar.set(dates, indices);
   return indices;
 }
 

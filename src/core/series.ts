@@ -23,6 +23,8 @@ export function cutAsOf(series: PriceSeries, asOf: IsoDate | undefined): PriceSe
 }
 
 export function alignPair(a: PriceSeries, b: PriceSeries): AlignedPair {
+  // The benchmark's array, shared by all its pairs, so per-calendar caches (weekly picks) hit.
+  if (sameCalendar(a.dates, b.dates)) return { dates: b.dates, a: a.closes, b: b.closes };
   const dates: IsoDate[] = [];
   const closesA: number[] = [];
   const closesB: number[] = [];
@@ -44,4 +46,12 @@ export function alignPair(a: PriceSeries, b: PriceSeries): AlignedPair {
     }
   }
   return { dates, a: closesA, b: closesB };
+}
+
+/** Most pairs trade on identical calendars; then the arrays are shared instead of copied. */
+function sameCalendar(a: readonly IsoDate[], b: readonly IsoDate[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

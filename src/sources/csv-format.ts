@@ -15,29 +15,91 @@ export interface ParsedCsv {
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** Quotes or old Mac line ends need the full CSV parser; plain files are scanned directly. */
-const NEEDS_FULL_PARSER = /"|\r(?!\n)/;
+/** Quotes or old Mac line ends (a CR not before an LF) need the full CSV parser. */
+function needsFullParser(text: string): boolean {
+  if (text.includes('"')) return true;
+  for (let cr = text.indexOf("\r"); cr >= 0; cr = text.indexOf("\r", cr + 1)) {
+    if (text.charCodeAt(cr + 1) !== 10) return true;
+  }
+  return false;
+}
 
 /**
- * Every series of a run shares one string per calendar date: a thousand funds over the same
- * 26 years then hold 6,600 date strings, not 6.6 million.
+ * Every series of a run shares one string per calendar date (keyed by yyyymmdd): a thousand
+ * funds over the same 26 years then hold 6,600 date strings, not 6.6 million, and each row's
+ * date is checked and turned into a string once per run rather than once per file.
  */
-const internedDates = new Map<string, IsoDate>();
-function intern(date: string): IsoDate {
-  const known = internedDates.get(date);
+const datesByKey = new Map<number, IsoDate>();
+/** Dates of 1900-2099 by (year, month, day) slot: a direct index for the hot path. */
+const FIRST_YEAR = 1900;
+const datesBySlot: (IsoDate | undefined)[] = new Array(200 * 12 * 31);
+
+function digit(text: string, at: number): number {
+  const c = text.charCodeAt(at) - 48;
+  return c >= 0 && c <= 9 ? c : -1000;
+}
+
+/** The interned ISO date in text[start, end), or undefined when it is not a calendar date. */
+function dateAt(text: string, start: number, end: number): IsoDate | undefined {
+  if (end - start !== 10 || text.charCodeAt(start + 4) !== 45 || text.charCodeAt(start + 7) !== 45) return undefined;
+  const key =
+    digit(text, start) * 10_000_000 + digit(text, start + 1) * 1_000_000 + digit(text, start + 2) * 100_000 + digit(text, start + 3) * 10_000 +
+    digit(text, start + 5) * 1000 + digit(text, start + 6) * 100 + digit(text, start + 8) * 10 + digit(text, start + 9);
+  if (key < 0) return undefined;
+  const year = Math.floor(key / 10_000);
+  const slot = year >= FIRST_YEAR && year < FIRST_YEAR + 200 ? (year - FIRST_YEAR) * 372 + (Math.floor(key / 100) % 100) * 31 + (key % 100) - 32 : -1;
+  const known = slot >= 0 ? datesBySlot[slot] : datesByKey.get(key);
   if (known !== undefined) return known;
-  // Ten characters are below V8's sliced-string minimum, so `date` is already its own copy.
-  internedDates.set(date, date);
+  const date = text.slice(start, end);
+  if (!isIsoDate(date)) return undefined;
+  if (slot >= 0) datesBySlot[slot] = date;
+  else datesByKey.set(key, date);
   return date;
+}
+
+const X = 120;
+const B = 98;
+const O = 111;
+
+const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * Digits with at most one point and at most 15 significant digits: the integer of the digits and
+ * the power of ten are both exact doubles, so one division gives the correctly rounded value,
+ * the very number Number() would give. Anything else returns undefined.
+ */
+function shortDecimal(text: string, start = 0, end = text.length): number | undefined {
+  let mantissa = 0;
+  let digits = 0;
+  let point = -1;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 && point < 0) point = i;
+    else if (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      if (++digits > 15) return undefined;
+    } else return undefined;
+  }
+  if (digits === 0) return undefined;
+  return point < 0 ? mantissa : mantissa / (POWERS_OF_TEN[end - point - 1] as number);
+}
+
+/** A plain decimal number (as the NUMBER pattern), or NaN; no hex, binary, octal or Infinity. */
+function priceOf(text: string): number {
+  const value = Number(text);
+  if (Number.isNaN(value) || text.length === 0) return Number.NaN;
+  const second = text.charCodeAt(1) | 32;
+  if (second === X || second === B || second === O || !NUMBER.test(text)) return Number.NaN;
+  return value;
 }
 
 /** Collects rows, validating each; the same rules whichever way the file was split. */
 class RowCollector {
   readonly dates: IsoDate[] = [];
   readonly closes: number[] = [];
-  readonly lines: number[] = [];
+  /** Line numbers are kept only once rows turn out unordered (they are needed to name duplicates). */
+  private lines: number[] | null = null;
   readonly warnings: string[] = [];
-  private ascending = true;
 
   constructor(
     private readonly file: string,
@@ -49,32 +111,46 @@ class RowCollector {
     this.warnings.push(`${this.file}:${line}: ${reason}; row skipped (--lenient)`);
   }
 
-  add(line: number, date: string, priceText: string): void {
-    if (!isIsoDate(date)) {
-      this.reject(line, `date "${date.slice(0, 40)}" is not a YYYY-MM-DD calendar date`);
+  /**
+   * A row whose date is already known good (or undefined, with its text for the message). The
+   * price comes as text[priceStart, priceEnd), so that the common short decimals need no slice.
+   */
+  add(line: number, date: IsoDate | undefined, dateText: () => string, text: string, priceStart: number, priceEnd: number): void {
+    if (date === undefined) {
+      this.reject(line, `date "${dateText().slice(0, 40)}" is not a YYYY-MM-DD calendar date`);
       return;
     }
-    if (!NUMBER.test(priceText)) {
+    let close = shortDecimal(text, priceStart, priceEnd);
+    const priceText = close === undefined ? text.slice(priceStart, priceEnd) : "";
+    close ??= priceOf(priceText);
+    if (Number.isNaN(close)) {
       this.reject(line, `price "${priceText.slice(0, 40)}" is not a number`);
       return;
     }
-    const close = Number(priceText);
-    if (!(close > 0) || !Number.isFinite(close)) {
-      this.reject(line, `price ${priceText} is not positive`);
+    if (!(close > 0) || close === Number.POSITIVE_INFINITY) {
+      this.reject(line, `price ${text.slice(priceStart, priceEnd)} is not positive`);
       return;
     }
     const last = this.dates.length - 1;
-    if (last >= 0 && date <= (this.dates[last] as IsoDate)) this.ascending = false;
-    this.dates.push(intern(date));
+    if (this.lines === null && last >= 0 && date <= (this.dates[last] as IsoDate)) {
+      // The first row out of order: from here on, line numbers are needed.
+      this.lines = new Array(this.dates.length).fill(0);
+      this.unorderedFrom = this.dates.length;
+    }
+    this.dates.push(date);
     this.closes.push(close);
-    this.lines.push(line);
+    this.lines?.push(line);
   }
 
-  finish(symbol: string): ParsedCsv {
+  private unorderedFrom = -1;
+
+  finish(symbol: string, lineOf: (index: number) => number): ParsedCsv {
     if (this.dates.length === 0) throw new DataError(`${this.file}: no price rows`);
-    if (this.ascending) return { series: { symbol, dates: this.dates, closes: this.closes }, warnings: this.warnings };
+    const lines = this.lines;
+    if (lines === null) return { series: { symbol, dates: this.dates, closes: this.closes }, warnings: this.warnings };
+    for (let i = 0; i < this.unorderedFrom; i++) lines[i] = lineOf(i);
     // Out of order or duplicated: sort by date, keeping file order among equal dates.
-    const { dates, closes, lines } = this;
+    const { dates, closes } = this;
     const order = dates.map((_, i) => i).sort((x, y) => ((dates[x] as IsoDate) < (dates[y] as IsoDate) ? -1 : (dates[x] as IsoDate) > (dates[y] as IsoDate) ? 1 : x - y));
     const sorted: PriceSeries = { symbol, dates: [], closes: [] };
     let previous = -1;
@@ -108,16 +184,23 @@ function findColumns(cells: string[], file: string, line: number): Columns {
   return { date, price };
 }
 
-/** The n-th comma-separated cell of text[start, end), trimmed; "" when the row is shorter. */
-function cellAt(text: string, start: number, end: number, n: number): string {
+/** Bounds [from, to) of the n-th comma-separated cell of text[start, end), trimmed of blanks. */
+function cellBounds(text: string, start: number, end: number, n: number, out: [number, number]): void {
   let from = start;
   for (let i = 0; i < n; i++) {
     const comma = text.indexOf(",", from);
-    if (comma < 0 || comma >= end) return "";
+    if (comma < 0 || comma >= end) {
+      out[0] = out[1] = end;
+      return;
+    }
     from = comma + 1;
   }
   const comma = text.indexOf(",", from);
-  return text.slice(from, comma < 0 || comma > end ? end : comma).trim();
+  let to = comma < 0 || comma > end ? end : comma;
+  while (from < to && (text.charCodeAt(from) === 32 || text.charCodeAt(from) === 9)) from++;
+  while (to > from && (text.charCodeAt(to - 1) === 32 || text.charCodeAt(to - 1) === 9)) to--;
+  out[0] = from;
+  out[1] = to;
 }
 
 function isBlank(text: string, start: number, end: number): boolean {
@@ -138,6 +221,11 @@ function parsePlain(text: string, file: string, symbol: string, options: CsvPars
   if (headerCells.every((c) => c === "") && text.length - end <= 1) throw new DataError(`${file}: file is empty`);
   const columns = findColumns(headerCells, file, 1);
   const rows = new RowCollector(file, options.lenient);
+  const dateCell: [number, number] = [0, 0];
+  const priceCell: [number, number] = [0, 0];
+  // Without --lenient every row after the header is kept (or the file refused), so row i sits
+  // on line i + 2; with it, skipped rows shift the count and kept rows' lines are recorded.
+  const keptLines: number[] = [];
   let line = 1;
   while (end < text.length) {
     start = end + 1;
@@ -151,9 +239,13 @@ function parsePlain(text: string, file: string, symbol: string, options: CsvPars
       rows.reject(line, "blank line");
       continue;
     }
-    rows.add(line, cellAt(text, start, contentEnd, columns.date), cellAt(text, start, contentEnd, columns.price));
+    cellBounds(text, start, contentEnd, columns.date, dateCell);
+    cellBounds(text, start, contentEnd, columns.price, priceCell);
+    const before = rows.dates.length;
+    rows.add(line, dateAt(text, dateCell[0], dateCell[1]), () => text.slice(dateCell[0], dateCell[1]), text, priceCell[0], priceCell[1]);
+    if (options.lenient && rows.dates.length > before) keptLines.push(line);
   }
-  return rows.finish(symbol);
+  return rows.finish(symbol, (index) => (options.lenient ? (keptLines[index] as number) : index + 2));
 }
 
 type CsvParseSync = typeof import("csv-parse/sync").parse;
@@ -179,6 +271,7 @@ function parseQuoted(text: string, file: string, symbol: string, options: CsvPar
   if (!header || (records.length <= 2 && header.record.every((cell) => cell === ""))) throw new DataError(`${file}: file is empty`);
   const columns = findColumns(header.record, file, header.info.lines);
   const rows = new RowCollector(file, options.lenient);
+  const keptLines: number[] = [];
   for (let r = 1; r < records.length; r++) {
     const { record, info } = records[r] as (typeof records)[number];
     if (record.every((cell) => cell === "")) {
@@ -186,9 +279,13 @@ function parseQuoted(text: string, file: string, symbol: string, options: CsvPar
       rows.reject(info.lines, "blank line");
       continue;
     }
-    rows.add(info.lines, record[columns.date] ?? "", record[columns.price] ?? "");
+    const dateText = (record[columns.date] ?? "").trim();
+    const before = rows.dates.length;
+    const priceText = record[columns.price] ?? "";
+    rows.add(info.lines, isIsoDate(dateText) ? dateAt(dateText, 0, dateText.length) : undefined, () => dateText, priceText, 0, priceText.length);
+    if (rows.dates.length > before) keptLines.push(info.lines);
   }
-  return rows.finish(symbol);
+  return rows.finish(symbol, (index) => keptLines[index] as number);
 }
 
 /**
@@ -198,5 +295,5 @@ function parseQuoted(text: string, file: string, symbol: string, options: CsvPar
  */
 export function parsePriceCsv(text: string, file: string, symbol: string, options: CsvParseOptions): ParsedCsv {
   if (text.length === 0) throw new DataError(`${file}: file is empty`);
-  return NEEDS_FULL_PARSER.test(text) ? parseQuoted(text, file, symbol, options) : parsePlain(text, file, symbol, options);
+  return needsFullParser(text) ? parseQuoted(text, file, symbol, options) : parsePlain(text, file, symbol, options);
 }

@@ -1,4 +1,5 @@
 import { readFile, stat } from "node:fs/promises";
+import pLimit from "p-limit";
 import path from "node:path";
 import { DataError } from "../errors.js";
 import type { PriceSeries } from "../core/series.js";
@@ -21,8 +22,10 @@ export class CsvFolderSource implements PriceSource {
     if (!folderStat?.isDirectory()) throw new DataError(`data folder ${this.dir} does not exist or is not a folder`);
 
     const missing: string[] = [];
+    // A bounded number of files in flight keeps memory flat when a thousand funds are read.
+    const limit = pLimit(16);
     const results = await Promise.all(
-      symbols.map(async (symbol) => {
+      symbols.map((symbol) => limit(async () => {
         const file = path.join(folder, `${symbol}.csv`);
         const fileStat = await stat(file).catch(() => null);
         if (!fileStat?.isFile()) {
@@ -34,7 +37,7 @@ export class CsvFolderSource implements PriceSource {
         }
         const text = await readFile(file, "utf8");
         return parsePriceCsv(text, file, symbol, this.options);
-      }),
+      })),
     );
     if (missing.length > 0) {
       throw new DataError(`no data for ${missing.sort().join(", ")} in ${folder} (expected ${missing.length === 1 ? "file" : "files"} ${missing.map((s) => `${s}.csv`).join(", ")})`);
