@@ -1,7 +1,7 @@
 import { daysBetween, type IsoDate } from "./dates.js";
 import { relativeReturns, returnsAt, type Returns } from "./returns.js";
 import { alignPair, cutAsOf, type PriceSeries } from "./series.js";
-import { DEFAULT_RRG, rrgSeries, type RrgOptions, type RrgPoint } from "./rrg.js";
+import { DEFAULT_RRG, latestRrgPoint, type RrgOptions, type RrgPoint } from "./rrg.js";
 import { MIN_RANK_OBSERVATIONS, rankAt, surgeSeries } from "./surge.js";
 import { pairName, universeSymbols, type Group, type PairSpec, type Universe } from "./universe.js";
 
@@ -164,7 +164,7 @@ function analysePair(spec: PairSpec, known: ReadonlyMap<string, PriceSeries>, op
     relative,
     surge,
     signal: signalFor(surge.percentile, options.threshold),
-    rrg: rrgSeries(aligned, options.rrg ?? DEFAULT_RRG).at(-1) ?? null,
+    rrg: latestRrgPoint(aligned, options.rrg ?? DEFAULT_RRG),
   };
 }
 

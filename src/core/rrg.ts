@@ -88,9 +88,14 @@ function rollingZ(values: readonly (number | null)[], window: number): (number |
   return out;
 }
 
-/** RRG points for every period where both figures exist, oldest first. */
-export function rrgSeries(pair: AlignedPair, options: RrgOptions): RrgPoint[] {
-  const picks = options.period === "weekly" ? weeklyIndices(pair.dates) : pair.dates.map((_, i) => i);
+/**
+ * RRG points for every period where both figures exist, oldest first. With `lastPeriods`,
+ * only the last periods are looked at: the latest point depends on no more than
+ * ratioWindow + rocPeriods + momentumWindow periods, so `check` asks for just those.
+ */
+export function rrgSeries(pair: AlignedPair, options: RrgOptions, lastPeriods?: number): RrgPoint[] {
+  const allPicks = options.period === "weekly" ? weeklyIndices(pair.dates) : pair.dates.map((_, i) => i);
+  const picks = lastPeriods === undefined ? allPicks : allPicks.slice(-lastPeriods);
   const rs = picks.map((i) => (100 * (pair.a[i] as number)) / (pair.b[i] as number));
   const ratio = rollingZ(rs, options.ratioWindow).map((z) => (z === null ? null : 100 + z));
   const roc = ratio.map((value, t) => {
@@ -114,4 +119,10 @@ export function travel(tail: readonly RrgPoint[]): string | null {
   const last = tail[tail.length - 1];
   if (!first || !last) return null;
   return first.quadrant === last.quadrant ? last.quadrant : `${first.quadrant} → ${last.quadrant}`;
+}
+
+/** The latest RRG point, from the fewest periods that determine it. */
+export function latestRrgPoint(pair: AlignedPair, options: RrgOptions): RrgPoint | null {
+  const needed = options.ratioWindow + options.rocPeriods + options.momentumWindow;
+  return rrgSeries(pair, options, needed).at(-1) ?? null;
 }

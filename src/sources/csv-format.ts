@@ -64,9 +64,10 @@ const O = 111;
 const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /**
- * Digits with at most one point and at most 15 significant digits: the integer of the digits and
+ * A plain decimal (digits, at most one point). Up to 15 digits, the integer of the digits and
  * the power of ten are both exact doubles, so one division gives the correctly rounded value,
- * the very number Number() would give. Anything else returns undefined.
+ * the very number Number() would give; longer ones go to Number(), which the scan has shown
+ * holds nothing but digits and a point. Anything else (signs, exponents, junk) is undefined.
  */
 function shortDecimal(text: string, start = 0, end = text.length): number | undefined {
   let mantissa = 0;
@@ -77,10 +78,11 @@ function shortDecimal(text: string, start = 0, end = text.length): number | unde
     if (c === 46 && point < 0) point = i;
     else if (c >= 48 && c <= 57) {
       mantissa = mantissa * 10 + (c - 48);
-      if (++digits > 15) return undefined;
+      digits++;
     } else return undefined;
   }
   if (digits === 0) return undefined;
+  if (digits > 15) return Number(text.slice(start, end));
   return point < 0 ? mantissa : mantissa / (POWERS_OF_TEN[end - point - 1] as number);
 }
 

@@ -44,3 +44,18 @@ describe("rrgSeries", () => {
     expect(travel([])).toBeNull();
   });
 });
+
+describe("latestRrgPoint", () => {
+  it("equals the last point of the full series", async () => {
+    const { latestRrgPoint } = await import("../../src/core/rrg.js");
+    const { randomWalk, weekdays } = await import("../helpers/series.js");
+    const dates = weekdays("2010-01-04", 900);
+    const pair = { dates, a: randomWalk(5, 900), b: randomWalk(6, 900) };
+    for (const options of [
+      { period: "weekly" as const, ratioWindow: 14, momentumWindow: 14, rocPeriods: 1 },
+      { period: "daily" as const, ratioWindow: 10, momentumWindow: 5, rocPeriods: 3 },
+    ]) {
+      expect(latestRrgPoint(pair, options)).toEqual(rrgSeries(pair, options).at(-1));
+    }
+  });
+});
