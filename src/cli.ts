@@ -1,5 +1,6 @@
 import { ExitCode, InterruptedError, RotationError, errorMessage } from "./errors.js";
 import { processRuntime, type Runtime } from "./runtime.js";
+import { terminalSafe } from "./output/format.js";
 import { VERSION } from "./version.js";
 
 export { VERSION };
@@ -29,19 +30,20 @@ export async function run(argv: readonly string[], runtime: Runtime): Promise<nu
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
     if (error instanceof RotationError) {
-      runtime.stderr.write(`rotation: ${error.message}\n`);
+      // Messages quote file names and cells: no control character from them reaches the terminal.
+      runtime.stderr.write(`rotation: ${terminalSafe(error.message).replace(/\n/g, " ")}\n`);
       if (runtime.env.ROTATION_DEBUG === "1" && error.stack) runtime.stderr.write(`${error.stack}\n`);
       return error.exitCode;
     }
-    runtime.stderr.write(`rotation: internal error: ${errorMessage(error).split("\n")[0]}\n`);
+    runtime.stderr.write(`rotation: internal error: ${terminalSafe(errorMessage(error).split("\n")[0] ?? "")}\n`);
     if (runtime.env.ROTATION_DEBUG === "1" && error instanceof Error && error.stack) runtime.stderr.write(`${error.stack}\n`);
     else runtime.stderr.write("rotation: run again with ROTATION_DEBUG=1 for details\n");
     return ExitCode.failure;
   }
 }
 
-/** The process entry: bin/rotation.js calls this and nothing else. */
-export async function main(): Promise<void> {
+/** The process entry: bin/rotation.js calls this and nothing else (tests may pass a fetch). */
+export async function main(overrides: Partial<Runtime> = {}): Promise<void> {
   // stdout carries only the report; a library that logs with console.log must not spoil it.
   console.log = console.error;
   console.info = console.error;
@@ -49,6 +51,6 @@ export async function main(): Promise<void> {
     process.stderr.write(`\nrotation: ${new InterruptedError().message}\n`);
     process.exit(ExitCode.interrupted);
   });
-  const code = await run(process.argv.slice(2), processRuntime());
+  const code = await run(process.argv.slice(2), { ...processRuntime(), ...overrides });
   process.exitCode = code;
 }

@@ -15,7 +15,9 @@ function addSourceOptions(command: Command): Command {
     .option("--offline", "use the cache only, never the network")
     .option("--refresh", "download every history again, ignoring the cache")
     .option("--lenient", "skip bad CSV rows with a warning instead of failing")
-    .option("--timeout <seconds>", "per-request network timeout", undefined);
+    .option("--timeout <seconds>", "per-request network timeout in seconds (default 20)")
+    .option("--partial", "go on without tickers that fail to load, naming each in a warning")
+    .option("--offline-fallback", "when the network fails, use cached prices however old (with a warning)");
 }
 
 function addUniverseOptions(command: Command): Command {

@@ -9,7 +9,7 @@ import type { Runtime } from "../runtime.js";
 import { chooseSource, type SourceChoice } from "../sources/choose.js";
 import type { LoadResult } from "../sources/source.js";
 import { universeSymbols } from "../core/universe.js";
-import { loadPrices, parseFormat, writeWarnings, type OutputFormat } from "./shared.js";
+import { loadPrices, parseFormat, withoutSymbols, writeWarnings, type OutputFormat } from "./shared.js";
 import { checkToCsv, checkToNdjson } from "../output/check-records.js";
 import { parseDate, parsePositiveNumber, parseThreshold, parseUniverse, parseWindow, type UniverseOptions } from "./options.js";
 
@@ -31,6 +31,8 @@ export interface CheckFlags extends UniverseOptions {
   cacheDir?: string;
   exitCode?: boolean;
   timeout?: string;
+  partial?: boolean;
+  offlineFallback?: boolean;
 }
 
 export interface CheckPlan {
@@ -62,7 +64,9 @@ export function planCheck(flags: CheckFlags, env: Runtime["env"], cwd: string): 
 /** Loads the universe's prices and runs the pure core on them. */
 export async function computeCheck(plan: CheckPlan, runtime: Runtime): Promise<{ result: CheckResult; loaded: LoadResult }> {
   const loaded = await loadPrices(universeSymbols(plan.universe).map((m) => m.symbol), plan.source, runtime, plan.asOf);
-  const result = runCheck(loaded.series, { universe: plan.universe, window: plan.window, threshold: plan.threshold, asOf: plan.asOf });
+  const universe = withoutSymbols(plan.universe, new Set(loaded.failures.map((f) => f.symbol)));
+  if (universe.pairs.length === 0) throw new DataError("nothing left to compare: every pair lost a ticker that failed to load");
+  const result = runCheck(loaded.series, { universe, window: plan.window, threshold: plan.threshold, asOf: plan.asOf });
   result.warnings.unshift(...loaded.warnings);
   return { result, loaded };
 }

@@ -8,7 +8,7 @@ import { makeStyle, wantsColor } from "../output/style.js";
 import type { Runtime } from "../runtime.js";
 import { chooseSource, type SourceChoice } from "../sources/choose.js";
 import { parseDate, parsePositiveNumber, parseThreshold, parseUniverse, parseWindow, type UniverseOptions } from "./options.js";
-import { loadPrices, parseFormat, writeWarnings, type OutputFormat } from "./shared.js";
+import { loadPrices, parseFormat, withoutSymbols, writeWarnings, type OutputFormat } from "./shared.js";
 
 export interface EpisodesFlags extends UniverseOptions {
   data?: string;
@@ -16,6 +16,8 @@ export interface EpisodesFlags extends UniverseOptions {
   refresh?: boolean;
   lenient?: boolean;
   timeout?: string;
+  partial?: boolean;
+  offlineFallback?: boolean;
   window?: string;
   threshold?: string;
   gap?: string;
@@ -84,8 +86,9 @@ export function episodesOf(series: ReadonlyMap<string, PriceSeries>, plan: Pick<
 export async function episodes(plan: EpisodesPlan, runtime: Runtime): Promise<number> {
   const symbols = plan.universe.pairs.flatMap((p) => [p.symbol, p.benchmark]);
   const loaded = await loadPrices(symbols, plan.source, runtime, plan.asOf);
-  const found = episodesOf(loaded.series, plan);
-  const lastDates = plan.universe.pairs
+  const universe = withoutSymbols(plan.universe, new Set(loaded.failures.map((f) => f.symbol)));
+  const found = episodesOf(loaded.series, { ...plan, universe });
+  const lastDates = universe.pairs
     .flatMap((p) => [p.symbol, p.benchmark])
     .map((symbol) => cutAsOf(loaded.series.get(symbol) as PriceSeries, plan.asOf).dates.at(-1))
     .filter((d): d is string => d !== undefined)

@@ -7,7 +7,7 @@ import { renderRrgTable, rrgToJson, type RrgReport } from "../output/rrg.js";
 import type { Runtime } from "../runtime.js";
 import { chooseSource, type SourceChoice } from "../sources/choose.js";
 import { parseDate, parsePositiveNumber, parseTicker, parseTickerList, printable } from "./options.js";
-import { loadPrices, parseFormat, writeWarnings } from "./shared.js";
+import { combineFailures, loadPrices, parseFormat, writeWarnings } from "./shared.js";
 
 export interface RrgFlags {
   data?: string;
@@ -15,6 +15,8 @@ export interface RrgFlags {
   refresh?: boolean;
   lenient?: boolean;
   timeout?: string;
+  partial?: boolean;
+  offlineFallback?: boolean;
   benchmark?: string;
   symbols?: string;
   period?: string;
@@ -91,7 +93,9 @@ export function computeRrg(series: ReadonlyMap<string, PriceSeries>, plan: Pick<
 
 export async function rrg(plan: RrgPlan, runtime: Runtime): Promise<number> {
   const loaded = await loadPrices([plan.benchmark, ...plan.symbols], plan.source, runtime, plan.asOf);
-  const computed = computeRrg(loaded.series, plan);
+  const failed = new Set(loaded.failures.map((f) => f.symbol));
+  if (failed.has(plan.benchmark)) throw combineFailures(loaded.failures.filter((f) => f.symbol === plan.benchmark));
+  const computed = computeRrg(loaded.series, { ...plan, symbols: plan.symbols.filter((s) => !failed.has(s)) });
   const report: RrgReport = {
     asOf: computed.asOf,
     benchmark: plan.benchmark,

@@ -1,6 +1,7 @@
 import type { IsoDate } from "../core/dates.js";
 import type { PriceSeries } from "../core/series.js";
-import { DataError } from "../errors.js";
+import { DataError, NetworkError, type RotationError } from "../errors.js";
+import type { Universe } from "../core/universe.js";
 import { terminalSafe } from "../output/format.js";
 import type { Runtime } from "../runtime.js";
 import { openSource, type SourceChoice } from "../sources/choose.js";
@@ -19,10 +20,35 @@ export function parseFormat(flags: { format?: string; json?: boolean; csv?: bool
   return format as OutputFormat;
 }
 
-/** Loads prices for the symbols; refuses an as-of date before every series starts. */
+/** One line for every ticker that failed: distinct reasons joined, network-only stays a network error. */
+export function combineFailures(failures: LoadResult["failures"]): RotationError {
+  const messages = [...new Set(failures.map((f) => f.error.message))];
+  const text = messages.join("; ");
+  return failures.every((f) => f.error instanceof NetworkError) ? new NetworkError(text) : new DataError(text);
+}
+
+/** The universe without the tickers that failed to load (--partial). */
+export function withoutSymbols(universe: Universe, failed: ReadonlySet<string>): Universe {
+  return {
+    small: universe.small.filter((s) => !failed.has(s)),
+    mid: universe.mid.filter((s) => !failed.has(s)),
+    large: universe.large.filter((s) => !failed.has(s)),
+    pairs: universe.pairs.filter((p) => !failed.has(p.symbol) && !failed.has(p.benchmark)),
+  };
+}
+
+/**
+ * Loads prices for the symbols. A ticker that fails stops the run, unless the source choice
+ * says --partial: then it is named in a warning and left out. Refuses an as-of date before
+ * every series starts.
+ */
 export async function loadPrices(symbols: readonly string[], choice: SourceChoice, runtime: Runtime, asOf: IsoDate | undefined): Promise<LoadResult> {
   const source = await openSource(choice, runtime);
   const loaded = await source.load([...new Set(symbols)], progressReporter(runtime));
+  if (loaded.failures.length > 0) {
+    if (!choice.partial || loaded.series.size === 0) throw combineFailures(loaded.failures);
+    for (const message of new Set(loaded.failures.map((f) => f.error.message))) loaded.warnings.push(`${message} (left out: --partial)`);
+  }
   if (asOf !== undefined) {
     const earliest = [...loaded.series.values()]
       .map((s: PriceSeries) => s.dates[0])

@@ -40,7 +40,9 @@ export class PriceCache {
     try {
       text = await readFile(file, "utf8");
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { entry: null };
+      const code = (error as NodeJS.ErrnoException).code;
+      // No file, or no folder where one is needed: nothing cached (the write will say more).
+      if (code === "ENOENT" || code === "ENOTDIR") return { entry: null };
       return { entry: null, problem: `cache file ${file} is unreadable (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})` };
     }
     let data: unknown;

@@ -2,11 +2,16 @@ import path from "node:path";
 import envPaths from "env-paths";
 import type { Runtime } from "../runtime.js";
 import type { PriceSource } from "./source.js";
+import { UsageError } from "../errors.js";
 
 /** Where prices come from, as decided from flags and environment (plain data, easy to test). */
-export type SourceChoice =
+export type SourceChoice = (
   | { kind: "csv"; dir: string; lenient: boolean }
-  | { kind: "yahoo"; cacheDir: string; offline: boolean; refresh: boolean; timeoutMs: number };
+  | { kind: "yahoo"; cacheDir: string; offline: boolean; refresh: boolean; timeoutMs: number; offlineFallback: boolean }
+) & {
+  /** Go on without the tickers that fail to load (each named in a warning). */
+  partial: boolean;
+};
 
 export interface SourceFlags {
   data?: string;
@@ -15,7 +20,15 @@ export interface SourceFlags {
   lenient?: boolean;
   /** From a config file; ROTATION_CACHE_DIR wins over it. */
   cacheDir?: string;
+  partial?: boolean;
+  offlineFallback?: boolean;
   timeoutMs: number;
+}
+
+/** A path with a NUL byte cannot name a file; say so instead of failing deep in fs. */
+export function checkedPath(value: string, what: string): string {
+  if (value.includes("\0")) throw new UsageError(`${what}: a path cannot contain a NUL byte`);
+  return value;
 }
 
 export function userCacheDir(env: Runtime["env"], configured?: string): string {
@@ -28,14 +41,16 @@ export function userCacheDir(env: Runtime["env"], configured?: string): string {
 export function chooseSource(flags: SourceFlags, env: Runtime["env"], cwd: string): SourceChoice {
   const data = flags.data ?? env.ROTATION_DATA;
   if (data !== undefined && data !== "") {
-    return { kind: "csv", dir: path.resolve(cwd, data), lenient: flags.lenient ?? false };
+    return { kind: "csv", dir: path.resolve(cwd, checkedPath(data, "--data")), lenient: flags.lenient ?? false, partial: flags.partial ?? false };
   }
   return {
     kind: "yahoo",
-    cacheDir: path.resolve(cwd, userCacheDir(env, flags.cacheDir)),
+    cacheDir: path.resolve(cwd, checkedPath(userCacheDir(env, flags.cacheDir), "the cache folder")),
     offline: flags.offline ?? false,
     refresh: flags.refresh ?? false,
     timeoutMs: flags.timeoutMs,
+    offlineFallback: flags.offlineFallback ?? false,
+    partial: flags.partial ?? false,
   };
 }
 
@@ -54,6 +69,7 @@ export async function openSource(choice: SourceChoice, runtime: Runtime): Promis
     retry: { timeoutMs: choice.timeoutMs, ...runtime.retry },
     now: runtime.now,
     concurrency: 4,
+    offlineFallback: choice.offlineFallback,
     log: (line) => runtime.stderr.write(`${line}\n`),
   });
 }

@@ -13,6 +13,11 @@ export interface ParsedCsv {
   warnings: string[];
 }
 
+/** A cell as shown in a one-line message: no line breaks or control characters, at most 40. */
+function shown(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?").slice(0, 40);
+}
+
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Quotes or old Mac line ends (a CR not before an LF) need the full CSV parser. */
@@ -119,18 +124,18 @@ class RowCollector {
    */
   add(line: number, date: IsoDate | undefined, dateText: () => string, text: string, priceStart: number, priceEnd: number): void {
     if (date === undefined) {
-      this.reject(line, `date "${dateText().slice(0, 40)}" is not a YYYY-MM-DD calendar date`);
+      this.reject(line, `date "${shown(dateText())}" is not a YYYY-MM-DD calendar date`);
       return;
     }
     let close = shortDecimal(text, priceStart, priceEnd);
     const priceText = close === undefined ? text.slice(priceStart, priceEnd) : "";
     close ??= priceOf(priceText);
     if (Number.isNaN(close)) {
-      this.reject(line, `price "${priceText.slice(0, 40)}" is not a number`);
+      this.reject(line, `price "${shown(priceText)}" is not a number`);
       return;
     }
     if (!(close > 0) || close === Number.POSITIVE_INFINITY) {
-      this.reject(line, `price ${text.slice(priceStart, priceEnd)} is not positive`);
+      this.reject(line, `price ${shown(text.slice(priceStart, priceEnd))} is not positive`);
       return;
     }
     const last = this.dates.length - 1;
@@ -181,7 +186,7 @@ function findColumns(cells: string[], file: string, line: number): Columns {
   const adjusted = names.findIndex((name) => name === "adj close" || name === "adjclose");
   const price = adjusted >= 0 ? adjusted : names.indexOf("close");
   if (date < 0 || price < 0) {
-    throw new DataError(`${file}:${line}: header needs Date and Close (or Adj Close) columns, found "${cells.join(",").slice(0, 80)}"`);
+    throw new DataError(`${file}:${line}: header needs Date and Close (or Adj Close) columns, found "${shown(cells.join(","))}"`);
   }
   return { date, price };
 }

@@ -1,8 +1,8 @@
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { DataError } from "../errors.js";
 import type { PriceSeries } from "../core/series.js";
-import { parsePriceCsv } from "./csv-format.js";
+import { parsePriceCsv, type ParsedCsv } from "./csv-format.js";
 import type { LoadResult, PriceSource } from "./source.js";
 
 /** Larger price files are refused rather than read: 50 years of daily bars is under 1 MiB. */
@@ -23,32 +23,49 @@ export class CsvFolderSource implements PriceSource {
     const folder = path.resolve(this.dir);
     if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new DataError(`data folder ${this.dir} does not exist or is not a folder`);
 
-    const missing: string[] = [];
-    const present: { symbol: string; file: string }[] = [];
-    for (const symbol of symbols) {
-      const file = path.join(folder, `${symbol}.csv`);
-      const fileStat = statSync(file, { throwIfNoEntry: false });
-      if (!fileStat?.isFile()) missing.push(symbol);
-      else if (fileStat.size > MAX_CSV_BYTES) {
-        throw new DataError(`${file}: ${fileStat.size} bytes is larger than the ${MAX_CSV_BYTES / 1024 / 1024} MiB limit for a price file`);
-      } else present.push({ symbol, file });
-    }
-    if (missing.length > 0) {
-      throw new DataError(`no data for ${missing.sort().join(", ")} in ${folder} (expected ${missing.length === 1 ? "file" : "files"} ${missing.map((s) => `${s}.csv`).join(", ")})`);
-    }
+    const realFolder = realpathSync(folder);
     const series = new Map<string, PriceSeries>();
     const warnings: string[] = [];
-    for (const { symbol, file } of present) {
-      let text: string;
+    const failures: LoadResult["failures"] = [];
+    const missing: string[] = [];
+    for (const symbol of symbols) {
+      const file = path.join(folder, `${symbol}.csv`);
       try {
-        text = readFileSync(file, "utf8");
+        const parsed = this.readOne(file, symbol, realFolder);
+        if (parsed === null) {
+          missing.push(symbol);
+          continue;
+        }
+        series.set(symbol, parsed.series);
+        warnings.push(...parsed.warnings);
       } catch (error) {
-        throw new DataError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+        if (!(error instanceof DataError)) throw error;
+        failures.push({ symbol, error });
       }
-      const parsed = parsePriceCsv(text, file, symbol, this.options);
-      series.set(symbol, parsed.series);
-      warnings.push(...parsed.warnings);
     }
-    return { series, warnings, info: { kind: "csv", dir: folder } };
+    if (missing.length > 0) {
+      // One line naming every missing ticker, as the first failure.
+      const error = new DataError(`no data for ${missing.join(", ")} in ${folder} (expected ${missing.length === 1 ? "file" : "files"} ${missing.map((s) => `${s}.csv`).join(", ")})`);
+      failures.unshift(...missing.map((symbol) => ({ symbol, error })));
+    }
+    return { series, warnings, info: { kind: "csv", dir: folder }, failures };
+  }
+
+  /** One file, or null when there is none; a link that leads out of the folder is refused. */
+  private readOne(file: string, symbol: string, realFolder: string): ParsedCsv | null {
+    const fileStat = statSync(file, { throwIfNoEntry: false });
+    if (!fileStat?.isFile()) return null;
+    const real = realpathSync(file);
+    if (!real.startsWith(realFolder + path.sep)) throw new DataError(`${file}: is a link to ${real}, outside the data folder; refused`);
+    if (fileStat.size > MAX_CSV_BYTES) {
+      throw new DataError(`${file}: ${fileStat.size} bytes is larger than the ${MAX_CSV_BYTES / 1024 / 1024} MiB limit for a price file`);
+    }
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (error) {
+      throw new DataError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+    }
+    return parsePriceCsv(text, file, symbol, this.options);
   }
 }

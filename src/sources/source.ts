@@ -6,10 +6,14 @@ export interface SourceInfo {
   [detail: string]: unknown;
 }
 
+import type { RotationError } from "../errors.js";
+
 export interface LoadResult {
   series: Map<string, PriceSeries>;
   warnings: string[];
   info: SourceInfo;
+  /** Tickers that could not be loaded, each with its one-line reason; the caller decides. */
+  failures: { symbol: string; error: RotationError }[];
 }
 
 export interface LoadProgress {

@@ -21,6 +21,8 @@ export interface YahooSourceOptions {
   concurrency: number;
   /** Where the library's own notices go (never stdout). */
   log: (line: string) => void;
+  /** When the network fails, use a stale cache entry (with a warning naming its age). */
+  offlineFallback?: boolean;
 }
 
 /** Yahoo's daily history starts in 1962; asking from 1970 returns each fund's whole life. */
@@ -49,7 +51,7 @@ export class YahooSource implements PriceSource {
     const limit = pLimit(this.options.concurrency);
     const warnings: string[] = [];
     let done = 0;
-    const failures: RotationError[] = [];
+    const failures: LoadResult["failures"] = [];
     const loaded = await Promise.all(
       symbols.map((symbol) =>
         limit(async () => {
@@ -57,7 +59,7 @@ export class YahooSource implements PriceSource {
             const series = await this.loadOne(symbol, warnings);
             return series;
           } catch (error) {
-            failures.push(error instanceof RotationError ? error : new DataError(`${symbol}: ${errorMessage(error)}`));
+            failures.push({ symbol, error: error instanceof RotationError ? error : new DataError(`${symbol}: ${errorMessage(error)}`) });
             return null;
           } finally {
             done++;
@@ -66,11 +68,6 @@ export class YahooSource implements PriceSource {
         }),
       ),
     );
-    if (failures.length > 0) {
-      const first = failures[0] as RotationError;
-      const more = failures.length > 1 ? ` (and ${failures.length - 1} more: ${failures.slice(1).map((f) => f.message.split(":")[0]).join(", ")})` : "";
-      throw failures.every((f) => f instanceof NetworkError) ? new NetworkError(first.message + more) : new DataError(first.message + more);
-    }
     const series = new Map<string, PriceSeries>();
     for (const item of loaded) if (item) series.set(item.symbol, item);
     return {
@@ -82,6 +79,7 @@ export class YahooSource implements PriceSource {
         offline: this.options.offline,
         requests: this.requests,
       },
+      failures,
     };
   }
 
@@ -105,21 +103,39 @@ export class YahooSource implements PriceSource {
     }
     if (cached && isFresh(new Date(cached.fetchedAt), now)) return toSeries(cached);
 
-    let entry: CacheEntry | null = null;
+    let entry: CacheEntry;
+    try {
+      entry = await this.download(symbol, cached, now, warnings);
+    } catch (error) {
+      if (!(error instanceof NetworkError) || !this.options.offlineFallback || !cached) throw error;
+      const hours = Math.round((now.getTime() - Date.parse(cached.fetchedAt)) / 3_600_000);
+      const age = hours < 48 ? `${hours} hour${hours === 1 ? "" : "s"}` : `${Math.round(hours / 24)} days`;
+      warnings.push(`${error.message}; using the cached prices fetched ${age} ago (last date ${cached.dates.at(-1)})`);
+      return toSeries(cached);
+    }
+    if (cache) {
+      try {
+        await cache.write(entry);
+      } catch (error) {
+        // The prices are good; only the next run loses its head start.
+        warnings.push(`${errorMessage(error)}; continuing without caching ${symbol}`);
+      }
+    }
+    return toSeries(entry);
+  }
+
+  /** An incremental download merged into the cache when possible, else the whole history. */
+  private async download(symbol: string, cached: CacheEntry | null, now: Date, warnings: string[]): Promise<CacheEntry> {
     if (cached) {
       const from = cached.dates[Math.max(0, cached.dates.length - OVERLAP_BARS)] as IsoDate;
       // A day earlier than the first overlap bar, so no time zone can make Yahoo skip it.
       const fetched = await this.fetchHistory(symbol, new Date(`${addDays(from, -1)}T00:00:00Z`), now, warnings);
       const outcome = mergeIncremental(cached, fetched, now.toISOString());
-      if (outcome.kind === "merged") entry = outcome.entry;
+      if (outcome.kind === "merged") return outcome.entry;
     }
-    if (!entry) {
-      const fetched = await this.fetchHistory(symbol, HISTORY_START, now, warnings);
-      if (fetched.dates.length === 0) throw new DataError(`${symbol}: Yahoo Finance returned no daily bars`);
-      entry = { format: CACHE_FORMAT, symbol, fetchedAt: now.toISOString(), ...fetched };
-    }
-    if (cache) await cache.write(entry);
-    return toSeries(entry);
+    const fetched = await this.fetchHistory(symbol, HISTORY_START, now, warnings);
+    if (fetched.dates.length === 0) throw new DataError(`${symbol}: Yahoo Finance returned no daily bars`);
+    return { format: CACHE_FORMAT, symbol, fetchedAt: now.toISOString(), ...fetched };
   }
 
   private yahoo(): Promise<YahooClient> {

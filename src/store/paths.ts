@@ -1,12 +1,13 @@
 import path from "node:path";
 import envPaths from "env-paths";
 import type { Runtime } from "../runtime.js";
+import { checkedPath } from "../sources/choose.js";
 
 /** --journal, else ROTATION_JOURNAL, else a config file's journal, else the user data folder. */
 export function journalPath(flag: string | undefined, env: Runtime["env"], cwd: string): string {
-  if (flag) return path.resolve(cwd, flag);
-  if (env.ROTATION_JOURNAL) return path.resolve(cwd, env.ROTATION_JOURNAL);
-  return path.join(userDataDir(env), "journal.jsonl");
+  if (flag) return path.resolve(cwd, checkedPath(flag, "--journal"));
+  if (env.ROTATION_JOURNAL) return path.resolve(cwd, checkedPath(env.ROTATION_JOURNAL, "ROTATION_JOURNAL"));
+  return path.join(checkedPath(userDataDir(env), "ROTATION_DATA_HOME"), "journal.jsonl");
 }
 
 export function userDataDir(env: Runtime["env"]): string {

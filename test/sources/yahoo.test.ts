@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DataError, NetworkError } from "../../src/errors.js";
 import { PriceCache } from "../../src/sources/cache.js";
 import { YahooSource, type YahooSourceOptions } from "../../src/sources/yahoo.js";
+import { combineFailures } from "../../src/commands/shared.js";
 import { chartBody, fakeYahoo, json, loadRecording, replay, serveHistory, type Bar, type Handler } from "../helpers/fake-yahoo.js";
 import { HAVE_SHARED_YAHOO, skipReason } from "../helpers/paths.js";
 import { weekdays } from "../helpers/series.js";
@@ -31,6 +32,13 @@ function source(fetch: YahooSourceOptions["fetch"], now: Date, extra: Partial<Ya
     ...extra,
   });
   return { yahoo, logs };
+}
+
+/** What a command does with a load: any failure stops the run (no --partial). */
+async function strictLoad(yahoo: YahooSource, symbols: string[]) {
+  const result = await yahoo.load(symbols);
+  if (result.failures.length > 0) throw combineFailures(result.failures);
+  return result;
 }
 
 function bars(dates: string[], start = 100): Bar[] {
@@ -67,7 +75,7 @@ describe(`recorded Yahoo answers through yahoo-finance2's own parsing${skipReaso
   it.skipIf(!HAVE_SHARED_YAHOO)("survives an answer without timestamps: no bars is a clear error", async () => {
     const recording = loadRecording("chart-edgecase-no-timestamp.json");
     const { yahoo } = source(fakeYahoo(() => replay(recording)).fetch, new Date("2020-01-03T22:00:00Z"));
-    await expect(yahoo.load(["AAPL"])).rejects.toThrow(new DataError("AAPL: Yahoo Finance returned no daily bars"));
+    await expect(strictLoad(yahoo, ["AAPL"])).rejects.toThrow(new DataError("AAPL: Yahoo Finance returned no daily bars"));
   });
 });
 
@@ -77,7 +85,7 @@ describe("Yahoo faults", () => {
 
   it("names an unknown symbol", async () => {
     const { yahoo } = source(fakeYahoo(serveHistory(history)).fetch, now);
-    await expect(yahoo.load(["IWM", "NOPE"])).rejects.toThrow(/^NOPE: unknown symbol on Yahoo Finance \(No data found, symbol may be delisted\)$/);
+    await expect(strictLoad(yahoo, ["IWM", "NOPE"])).rejects.toThrow(/^NOPE: unknown symbol on Yahoo Finance \(No data found, symbol may be delisted\)$/);
   });
 
   it("retries a 429 and then succeeds", async () => {
@@ -94,9 +102,8 @@ describe("Yahoo faults", () => {
   it("reports a server that keeps failing as a network error naming the ticker", async () => {
     const server = fakeYahoo(() => new Response("busy", { status: 503, statusText: "Service Unavailable" }));
     const { yahoo } = source(server.fetch, now);
-    const failure = yahoo.load(["IWM"]);
-    await expect(failure).rejects.toThrow(NetworkError);
-    await expect(yahoo.load(["IWM"])).rejects.toThrow("IWM: query2.finance.yahoo.com: HTTP 503 Service Unavailable after 3 tries");
+    await expect(strictLoad(yahoo, ["IWM"])).rejects.toThrow(NetworkError);
+    await expect(strictLoad(yahoo, ["IWM"])).rejects.toThrow("IWM: query2.finance.yahoo.com: HTTP 503 Service Unavailable after 3 tries");
   });
 
   it("reports a network failure after three tries", async () => {
@@ -104,20 +111,20 @@ describe("Yahoo faults", () => {
       throw Object.assign(new TypeError("fetch failed"), { cause: { code: "ENOTFOUND" } });
     });
     const { yahoo } = source(server.fetch, now);
-    await expect(yahoo.load(["IWM"])).rejects.toThrow("IWM: query2.finance.yahoo.com: ENOTFOUND after 3 tries");
+    await expect(strictLoad(yahoo, ["IWM"])).rejects.toThrow("IWM: query2.finance.yahoo.com: ENOTFOUND after 3 tries");
     expect(server.requests).toHaveLength(3);
   });
 
   it("refuses malformed JSON in a 200 answer", async () => {
     const server = fakeYahoo(() => new Response('{"chart": {"result": [', { status: 200, headers: { "content-type": "application/json" } }));
     const { yahoo } = source(server.fetch, now);
-    await expect(yahoo.load(["IWM"])).rejects.toThrow("IWM: Yahoo Finance sent an unreadable answer (malformed JSON)");
+    await expect(strictLoad(yahoo, ["IWM"])).rejects.toThrow("IWM: Yahoo Finance sent an unreadable answer (malformed JSON)");
   });
 
   it("refuses an empty history", async () => {
     const server = fakeYahoo((_, symbol) => json(chartBody(symbol, [])));
     const { yahoo } = source(server.fetch, now);
-    await expect(yahoo.load(["IWM"])).rejects.toThrow("IWM: Yahoo Finance returned no daily bars");
+    await expect(strictLoad(yahoo, ["IWM"])).rejects.toThrow("IWM: Yahoo Finance returned no daily bars");
   });
 
   it("skips bars without a close, with a warning", async () => {
@@ -194,7 +201,7 @@ describe("the cache", () => {
 
   it("--offline uses the cache only", async () => {
     const server = fakeYahoo(serveHistory({ IWM: bars(dates.slice(0, 10)) }));
-    await expect(source(server.fetch, tuesdayEvening, { offline: true }).yahoo.load(["IWM"])).rejects.toThrow(/IWM: not in the cache .*; run once without --offline/);
+    await expect(strictLoad(source(server.fetch, tuesdayEvening, { offline: true }).yahoo, ["IWM"])).rejects.toThrow(/IWM: not in the cache .*; run once without --offline/);
     await source(server.fetch, tuesdayEvening).yahoo.load(["IWM"]);
     const later = new Date(tuesdayEvening.getTime() + 30 * 86_400_000);
     const offline = await source(server.fetch, later, { offline: true }).yahoo.load(["IWM"]);
@@ -232,5 +239,80 @@ describe("the cache", () => {
     expect(result.series.size).toBe(8);
     expect(most).toBeLessThanOrEqual(4);
     expect(most).toBeGreaterThan(1);
+  });
+});
+
+describe("faults that leave the run going", () => {
+  const dates = weekdays("2024-01-01", 140);
+  const evening = new Date(`${dates[130]}T21:00:00Z`);
+
+  it("reports each failing ticker and loads the rest (the caller decides about --partial)", async () => {
+    const served = serveHistory({ IWM: bars(dates.slice(0, 131)), SPY: bars(dates.slice(0, 131)) });
+    const server = fakeYahoo((url, symbol) => (symbol === "SPY" ? new Response("", { status: 500 }) : served(url, symbol)));
+    const result = await source(server.fetch, evening).yahoo.load(["IWM", "SPY", "NOPE"]);
+    expect([...result.series.keys()]).toEqual(["IWM"]);
+    expect(result.failures.map((f) => [f.symbol, f.error.constructor.name])).toEqual([
+      ["SPY", "NetworkError"],
+      ["NOPE", "DataError"],
+    ]);
+    expect(combineFailures(result.failures).message).toBe(
+      "SPY: query2.finance.yahoo.com: HTTP 500 after 3 tries; NOPE: unknown symbol on Yahoo Finance (No data found, symbol may be delisted)",
+    );
+  });
+
+  it("uses a stale cache with a warning naming its age when the network fails and fallback is on", async () => {
+    const good = fakeYahoo(serveHistory({ IWM: bars(dates.slice(0, 131)) }));
+    await source(good.fetch, evening).yahoo.load(["IWM"]);
+    const down = fakeYahoo(() => {
+      throw Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNRESET" } });
+    });
+    const threeDaysLater = new Date(evening.getTime() + 3 * 86_400_000);
+    const strict = await source(down.fetch, threeDaysLater).yahoo.load(["IWM"]);
+    expect(strict.failures[0]!.error.message).toBe("IWM: query2.finance.yahoo.com: ECONNRESET after 3 tries");
+    const fallback = await source(down.fetch, threeDaysLater, { offlineFallback: true }).yahoo.load(["IWM"]);
+    expect(fallback.failures).toEqual([]);
+    expect(fallback.series.get("IWM")!.dates).toHaveLength(131);
+    expect(fallback.warnings).toEqual([`IWM: query2.finance.yahoo.com: ECONNRESET after 3 tries; using the cached prices fetched 3 days ago (last date ${dates[130]})`]);
+  });
+
+  it("a cache folder that cannot be written is a warning, not a failure", async () => {
+    writeFileSync(path.join(dir, "notafolder"), "x");
+    const server = fakeYahoo(serveHistory({ IWM: bars(dates.slice(0, 10)) }));
+    const yahoo = new YahooSource({
+      cache: new PriceCache(path.join(dir, "notafolder", "cache")),
+      offline: false,
+      refresh: false,
+      fetch: server.fetch,
+      retry: { sleep: async () => undefined },
+      now: () => evening,
+      concurrency: 4,
+      log: () => undefined,
+    });
+    const result = await yahoo.load(["IWM"]);
+    expect(result.series.get("IWM")!.dates).toHaveLength(10);
+    expect(result.warnings[0]).toMatch(/^cannot write cache file .*IWM\.json \((ENOTDIR|EEXIST)\); continuing without caching IWM$/);
+  });
+
+  it("an unreadable cache entry (a folder where the file should be) is refetched with a warning", async () => {
+    mkdirSync(path.join(dir, "cache", "IWM.json"), { recursive: true });
+    const server = fakeYahoo(serveHistory({ IWM: bars(dates.slice(0, 10)) }));
+    const result = await source(server.fetch, evening).yahoo.load(["IWM"]);
+    expect(result.warnings[0]).toMatch(/cache file .*IWM\.json is unreadable \(EISDIR\); fetching again/);
+    expect(result.series.get("IWM")!.dates).toHaveLength(10);
+  });
+
+  it("two runs writing the same cache at once leave a whole file", async () => {
+    const server = fakeYahoo(serveHistory({ IWM: bars(dates.slice(0, 131)), SPY: bars(dates.slice(0, 131), 400) }));
+    await Promise.all([source(server.fetch, evening).yahoo.load(["IWM", "SPY"]), source(server.fetch, evening).yahoo.load(["IWM", "SPY"])]);
+    for (const symbol of ["IWM", "SPY"]) {
+      const entry = JSON.parse(readFileSync(path.join(dir, "cache", `${symbol}.json`), "utf8"));
+      expect(entry.dates).toHaveLength(131);
+    }
+  });
+
+  it("a truncated JSON answer is refused like malformed JSON", async () => {
+    const full = JSON.stringify(chartBody("IWM", bars(dates.slice(0, 5))));
+    const server = fakeYahoo(() => new Response(full.slice(0, full.length / 2), { status: 200, headers: { "content-type": "application/json" } }));
+    await expect(strictLoad(source(server.fetch, evening).yahoo, ["IWM"])).rejects.toThrow("IWM: Yahoo Finance sent an unreadable answer (malformed JSON)");
   });
 });

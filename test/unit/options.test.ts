@@ -21,7 +21,7 @@ describe("planCheck turns flags into a plan", () => {
       window: 5,
       threshold: 99,
       asOf: undefined,
-      source: { kind: "yahoo", cacheDir: "/tmp/c", offline: false, refresh: false, timeoutMs: 20_000 },
+      source: { kind: "yahoo", cacheDir: "/tmp/c", offline: false, refresh: false, timeoutMs: 20_000, offlineFallback: false, partial: false },
       format: "table",
       color: undefined,
       exitCode: false,
@@ -48,7 +48,7 @@ describe("planCheck turns flags into a plan", () => {
   });
 
   it("takes the data folder from ROTATION_DATA, and the flag over it", () => {
-    expect(planCheck({}, { ROTATION_DATA: "/d" }, "/w").source).toEqual({ kind: "csv", dir: "/d", lenient: false });
+    expect(planCheck({}, { ROTATION_DATA: "/d" }, "/w").source).toEqual({ kind: "csv", dir: "/d", lenient: false, partial: false });
     expect(planCheck({ data: "/x" }, { ROTATION_DATA: "/d" }, "/w").source).toMatchObject({ dir: "/x" });
   });
 

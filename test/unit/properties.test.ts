@@ -1,0 +1,139 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { runCheck } from "../../src/core/check.js";
+import { rankSeries, surgeSeries } from "../../src/core/surge.js";
+import { parsePriceCsv } from "../../src/sources/csv-format.js";
+import { DataError } from "../../src/errors.js";
+import { weekdays } from "../helpers/series.js";
+
+// Fixed seed so a failure reproduces; FC_NUM_RUNS=1000 npm test explores further.
+const settings = { seed: Number(process.env.FC_SEED ?? 20240716), numRuns: Number(process.env.FC_NUM_RUNS ?? 60) };
+
+const dailyReturn = fc.double({ min: -0.08, max: 0.08, noNaN: true });
+const pairOfPaths = (length: number) =>
+  fc.tuple(fc.array(dailyReturn, { minLength: length, maxLength: length }), fc.array(dailyReturn, { minLength: length, maxLength: length }));
+
+function closesFrom(returns: number[]): number[] {
+  const closes = [100];
+  for (const r of returns) closes.push(closes[closes.length - 1]! * (1 + r));
+  return closes;
+}
+
+const universe = { small: ["A"], mid: [], large: ["B"], pairs: [{ symbol: "A", benchmark: "B" }] };
+const options = { universe, window: 5, threshold: 95 };
+
+describe("properties of the core", () => {
+  it("appending later data never changes a figure computed as of an earlier date", () => {
+    fc.assert(
+      fc.property(pairOfPaths(320), fc.integer({ min: 260, max: 300 }), ([ra, rb], cut) => {
+        const dates = weekdays("2015-01-05", 321);
+        const a = closesFrom(ra);
+        const b = closesFrom(rb);
+        const full = new Map([["A", { symbol: "A", dates, closes: a }], ["B", { symbol: "B", dates, closes: b }]]);
+        const known = new Map([["A", { symbol: "A", dates: dates.slice(0, cut + 1), closes: a.slice(0, cut + 1) }], ["B", { symbol: "B", dates: dates.slice(0, cut + 1), closes: b.slice(0, cut + 1) }]]);
+        expect(runCheck(full, { ...options, asOf: dates[cut] })).toEqual(runCheck(known, { ...options, asOf: dates[cut] }));
+      }),
+      settings,
+    );
+  });
+
+  it("scaling every price of one series changes no return and no rank", () => {
+    fc.assert(
+      fc.property(pairOfPaths(300), fc.double({ min: 0.01, max: 1000, noNaN: true }), ([ra, rb], scale) => {
+        const dates = weekdays("2015-01-05", 301);
+        const a = closesFrom(ra);
+        const b = closesFrom(rb);
+        const base = runCheck(new Map([["A", { symbol: "A", dates, closes: a }], ["B", { symbol: "B", dates, closes: b }]]), options);
+        const scaled = runCheck(new Map([["A", { symbol: "A", dates, closes: a.map((x) => x * scale) }], ["B", { symbol: "B", dates, closes: b }]]), options);
+        expect(scaled.pairs[0]!.surge.value).toBeCloseTo(base.pairs[0]!.surge.value!, 9);
+        expect(scaled.pairs[0]!.relative.d21).toBeCloseTo(base.pairs[0]!.relative.d21!, 9);
+        expect(scaled.tickers[0]!.returns.d63).toBeCloseTo(base.tickers[0]!.returns.d63!, 9);
+      }),
+      settings,
+    );
+  });
+
+  it("swapping A and B negates the surge and mirrors the percentile", () => {
+    fc.assert(
+      fc.property(pairOfPaths(300), ([ra, rb]) => {
+        const dates = weekdays("2015-01-05", 301);
+        const a = closesFrom(ra);
+        const b = closesFrom(rb);
+        const ab = surgeSeries({ dates, a, b }, 5);
+        const ba = surgeSeries({ dates, a: b, b: a }, 5);
+        // === (not toEqual) so that 0 and -0, the same surge, agree.
+        expect(ba.values.every((v, i) => v === -ab.values[i]!)).toBe(true);
+        const rankAB = rankSeries(ab.values);
+        const rankBA = rankSeries(ba.values);
+        for (let t = 252; t < ab.values.length; t++) {
+          const ties = ab.values.slice(0, t).filter((v) => v === ab.values[t]).length;
+          // Strictly below one way is strictly above the other; ties count on neither side.
+          expect(rankAB.percentile[t]! + rankBA.percentile[t]! + (100 * ties) / t).toBeCloseTo(100, 9);
+        }
+      }),
+      settings,
+    );
+  });
+
+  it("percentile and largestSince agree with a naive quadratic ranking, ties included", () => {
+    const value = fc.oneof(fc.integer({ min: -5, max: 5 }).map((x) => x / 100), fc.double({ min: -0.2, max: 0.2, noNaN: true }));
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 120 }), fc.integer({ min: 1, max: 20 }), (values, minObservations) => {
+        const ranks = rankSeries(values, minObservations);
+        for (let t = 0; t < values.length; t++) {
+          if (t < minObservations) {
+            expect(ranks.percentile[t]).toBeNull();
+            continue;
+          }
+          const today = values[t]!;
+          const below = values.slice(0, t).filter((v) => v < today).length;
+          expect(ranks.percentile[t]).toBe((100 * below) / t);
+          let since = -1;
+          for (let j = t - 1; j >= 0; j--) {
+            if (today >= 0 ? values[j]! >= today : values[j]! <= today) {
+              since = j;
+              break;
+            }
+          }
+          expect(ranks.largestSinceIndex[t]).toBe(since);
+        }
+      }),
+      settings,
+    );
+  });
+});
+
+describe("properties of the CSV reader", () => {
+  const price = fc.double({ min: 0.0001, max: 1e6, noNaN: true });
+  it("round-trips any valid series, in any row order", () => {
+    fc.assert(
+      fc.property(fc.array(price, { minLength: 1, maxLength: 60 }), fc.boolean(), fc.boolean(), (closes, shuffle, crlf) => {
+        const dates = weekdays("2000-01-03", closes.length);
+        const rows = dates.map((d, i) => `${d},${closes[i]}`);
+        if (shuffle) rows.reverse();
+        const text = ["Date,Close", ...rows].join(crlf ? "\r\n" : "\n") + (crlf ? "\r\n" : "\n");
+        const { series } = parsePriceCsv(text, "p.csv", "P", { lenient: false });
+        expect(series.dates).toEqual(dates);
+        expect(series.closes).toEqual(closes);
+      }),
+      settings,
+    );
+  });
+
+  it("for any bytes, either parses or fails with one DataError line naming the file", () => {
+    const bytes = fc.uint8Array({ maxLength: 400 });
+    const csvish = fc.array(fc.constantFrom("Date", "Close", ",", "\n", "\r", '"', "2024-01-02", "1.5", "-3", "x", " ", "\u001b", "\u0000"), { maxLength: 60 }).map((parts) => parts.join(""));
+    fc.assert(
+      fc.property(fc.oneof(bytes.map((b) => Buffer.from(b).toString("utf8")), csvish), (text) => {
+        try {
+          parsePriceCsv(text, "f.csv", "F", { lenient: false });
+        } catch (error) {
+          expect(error).toBeInstanceOf(DataError);
+          expect((error as Error).message).toMatch(/^f\.csv(:\d+)?: /);
+          expect((error as Error).message).not.toMatch(/\n/);
+        }
+      }),
+      { ...settings, numRuns: settings.numRuns * 5 },
+    );
+  });
+});
