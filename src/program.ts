@@ -57,6 +57,7 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
     .option("--csv", "same as --format csv")
     .option("--no-color", "never colour the output")
     .option("--exit-code", "exit 3 when a signal is raised")
+    .option("--valuation", "also fetch P/E spreads live (they come from the valuation store whenever it exists)")
     .addOption(new Option("--color", "colour even when not on a terminal").hideHelp())
     .action(async (flags) => {
       const { planCheck, check: runCheckCommand } = await import("./commands/check.js");
@@ -107,6 +108,31 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
     .action(async (flags: { json?: boolean }) => {
       const command = await import("./commands/config.js");
       setExitCode(await command.showConfig(flags, runtime));
+    });
+
+  const valuation = program
+    .command("valuation")
+    .description("P/E of small vs large funds: spread, ratio, earnings-yield gap, and their rank in history")
+    .option("--pairs <pairs>", "pairs SMALL:LARGE (default IWM:SPY,IJR:SPY,IJH:SPY)")
+    .option("--store <path>", "the valuation history (env ROTATION_VALUATION_STORE; default in the user data folder)")
+    .option("--min-history <n>", "observations needed before a spread gets a percentile (default 60)")
+    .option("--offline", "use the store only, never the network")
+    .option("--as-of <date>", "use the store as of this date (implies --offline)")
+    .option("--timeout <seconds>", "per-request network timeout in seconds (default 20)")
+    .option("--format <format>", "table or json (default table)")
+    .option("--json", "same as --format json")
+    .option("--no-color", "never colour the output")
+    .action(async (flags) => {
+      const command = await import("./commands/valuation.js");
+      setExitCode(await command.valuation(command.planValuation(await withConfig(flags, runtime), runtime.env, runtime.cwd), runtime));
+    });
+  valuation
+    .command("import <file>")
+    .description("load a valuation history from CSV (Date,Symbol,TrailingPE,ForwardPE); all lines or none")
+    .option("--store <path>", "the valuation history to add to")
+    .action(async (file: string, flags: { store?: string }) => {
+      const command = await import("./commands/valuation.js");
+      setExitCode(await command.importValuation(file, { store: flags.store ?? valuation.opts().store }, runtime));
     });
 
   const episodes = program

@@ -6,6 +6,9 @@ import { checkToJson } from "../output/json.js";
 import { makeStyle, wantsColor } from "../output/style.js";
 import { renderCheckTable } from "../output/table.js";
 import type { Runtime } from "../runtime.js";
+import { existsSync } from "node:fs";
+import type { ValuationReport } from "./valuation.js";
+import { valuationStorePath } from "./valuation-store-path.js";
 import { chooseSource, type SourceChoice } from "../sources/choose.js";
 import type { LoadResult } from "../sources/source.js";
 import { universeSymbols } from "../core/universe.js";
@@ -33,6 +36,8 @@ export interface CheckFlags extends UniverseOptions {
   timeout?: string;
   partial?: boolean;
   offlineFallback?: boolean;
+  /** Fetch valuations live too (they are read from the store whenever it exists). */
+  valuation?: boolean;
 }
 
 export interface CheckPlan {
@@ -44,6 +49,8 @@ export interface CheckPlan {
   format: OutputFormat;
   color: boolean | undefined;
   exitCode: boolean;
+  /** live: fetch P/E now (--valuation); store: use the valuation store if there is one. */
+  valuation: { mode: "live" | "store"; store: string };
 }
 
 /** Flags and environment to a plan: pure, so every rule about options is tested without I/O. */
@@ -58,25 +65,44 @@ export function planCheck(flags: CheckFlags, env: Runtime["env"], cwd: string): 
     format: parseFormat(flags, ["table", "json", "ndjson", "csv"]),
     color: flags.color === false ? false : flags.forceColor ? true : undefined,
     exitCode: flags.exitCode ?? false,
+    valuation: {
+      mode: flags.valuation && !flags.offline && flags.asOf === undefined ? "live" : "store",
+      store: valuationStorePath(undefined, env, cwd),
+    },
   };
 }
 
 /** Loads the universe's prices and runs the pure core on them. */
-export async function computeCheck(plan: CheckPlan, runtime: Runtime): Promise<{ result: CheckResult; loaded: LoadResult }> {
+export async function computeCheck(plan: CheckPlan, runtime: Runtime): Promise<{ result: CheckResult; loaded: LoadResult; valuation: ValuationReport | null }> {
   const loaded = await loadPrices(universeSymbols(plan.universe).map((m) => m.symbol), plan.source, runtime, plan.asOf);
   const universe = withoutSymbols(plan.universe, new Set(loaded.failures.map((f) => f.symbol)));
   if (universe.pairs.length === 0) throw new DataError("nothing left to compare: every pair lost a ticker that failed to load");
   const result = runCheck(loaded.series, { universe, window: plan.window, threshold: plan.threshold, asOf: plan.asOf });
   result.warnings.unshift(...loaded.warnings);
-  return { result, loaded };
+  return { result, loaded, valuation: await valuationFor(plan, universe, result.asOf, runtime, result.warnings) };
+}
+
+/**
+ * Valuation spreads of the check's pairs: live with --valuation, else from the store when one
+ * exists (a single stat when it does not, so a plain check pays nothing).
+ */
+async function valuationFor(plan: CheckPlan, universe: Universe, asOf: string, runtime: Runtime, warnings: string[]): Promise<ValuationReport | null> {
+  if (plan.valuation.mode === "store" && !existsSync(plan.valuation.store)) return null;
+  const { computeValuation } = await import("./valuation.js");
+  const report = await computeValuation(
+    { pairs: universe.pairs, store: plan.valuation.store, minHistory: 60, live: plan.valuation.mode === "live", asOf: plan.valuation.mode === "live" ? undefined : asOf, timeoutMs: 20_000 },
+    runtime,
+  );
+  warnings.push(...report.warnings);
+  return report;
 }
 
 export async function check(plan: CheckPlan, runtime: Runtime): Promise<number> {
-  const { result, loaded } = await computeCheck(plan, runtime);
+  const { result, loaded, valuation } = await computeCheck(plan, runtime);
   writeWarnings(runtime, result.warnings);
   const render: Record<OutputFormat, () => string> = {
-    table: () => renderCheckTable(result, makeStyle(wantsColor({ flag: plan.color, env: runtime.env, isTTY: runtime.stdout.isTTY === true }))),
-    json: () => checkToJson(result, { source: loaded.info, window: plan.window, threshold: plan.threshold }),
+    table: () => renderCheckTable(result, makeStyle(wantsColor({ flag: plan.color, env: runtime.env, isTTY: runtime.stdout.isTTY === true })), valuation),
+    json: () => checkToJson(result, { source: loaded.info, window: plan.window, threshold: plan.threshold, valuation }),
     ndjson: () => checkToNdjson(result),
     csv: () => checkToCsv(result),
   };

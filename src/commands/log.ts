@@ -26,7 +26,7 @@ export function planLog(flags: LogFlags, env: Runtime["env"], cwd: string): LogP
  * to stderr; with --json the record is printed on stdout.
  */
 export async function log(plan: LogPlan, runtime: Runtime): Promise<number> {
-  const { result, loaded } = await computeCheck(plan, runtime);
+  const { result, loaded, valuation } = await computeCheck(plan, runtime);
   writeWarnings(runtime, result.warnings);
   const record = toJournalRecord(result, {
     universe: plan.universe,
@@ -35,6 +35,7 @@ export async function log(plan: LogPlan, runtime: Runtime): Promise<number> {
     source: loaded.info.kind,
     version: VERSION,
     writtenAt: runtime.now(),
+    valuation,
   });
   const journal = new Journal(plan.journal);
   const { outcome, warnings } = await journal.append(record, { replace: plan.replace });

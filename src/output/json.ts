@@ -1,5 +1,6 @@
 import type { CheckResult } from "../core/check.js";
 import type { SourceInfo } from "../sources/source.js";
+import type { ValuationReport } from "../commands/valuation.js";
 
 /** Bumped only when a field is removed or changes meaning; additions keep the version. */
 export const CHECK_SCHEMA_VERSION = 1;
@@ -8,6 +9,7 @@ export interface CheckJsonContext {
   source: SourceInfo;
   window: number;
   threshold: number;
+  valuation: ValuationReport | null;
 }
 
 export function checkToJson(result: CheckResult, context: CheckJsonContext): string {
@@ -28,6 +30,7 @@ export function checkToJson(result: CheckResult, context: CheckJsonContext): str
       rrg: pair.rrg,
     })),
     signals: result.signals,
+    valuation: context.valuation ? { asOf: context.valuation.asOf, live: context.valuation.live, funds: context.valuation.funds, pairs: context.valuation.pairs } : null,
     warnings: result.warnings,
   };
   return `${JSON.stringify(document, null, 2)}\n`;

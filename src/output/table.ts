@@ -2,6 +2,7 @@ import Table from "cli-table3";
 import type { ChalkInstance } from "chalk";
 import type { CheckResult, PairResult, Signal } from "../core/check.js";
 import type { Quadrant } from "../core/rrg.js";
+import type { ValuationReport } from "../commands/valuation.js";
 import { formatNumber, formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, terminalSafe } from "./format.js";
 
 const RETURN_HEADERS = ["1D", "5D", "21D", "63D", "252D", "YTD"];
@@ -40,7 +41,7 @@ function largestSinceLabel(pair: PairResult): string {
 }
 
 /** The `rotation check` report as lines of text; the caller prints them. */
-export function renderCheckTable(result: CheckResult, style: ChalkInstance): string {
+export function renderCheckTable(result: CheckResult, style: ChalkInstance, valuation: ValuationReport | null = null): string {
   const tickers = newTable(["Ticker", "Group", "Date", "Close", ...RETURN_HEADERS], style, 2);
   for (const ticker of result.tickers) {
     const r = ticker.returns;
@@ -78,6 +79,20 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance): str
     tickers.toString(),
     pairs.toString(),
   ];
+  if (valuation) {
+    const spreads = newTable(["Valuation", "Trailing P/E spread", "Ratio", "Yield gap", "Pctile", "Forward P/E spread"], style, 1);
+    for (const p of valuation.pairs) {
+      spreads.push([
+        terminalSafe(p.pair),
+        formatNumber(p.trailing.spread),
+        formatNumber(p.trailing.ratio, 3),
+        formatPercent(p.trailing.yieldGap),
+        p.trailing.rank ? formatPercentile(p.trailing.rank.percentile) : NOT_AVAILABLE,
+        formatNumber(p.forward.spread),
+      ]);
+    }
+    lines.push(spreads.toString());
+  }
   if (result.signals.length === 0) {
     lines.push("No rotation signal.");
   } else {

@@ -5,7 +5,8 @@ import type { PriceSeries } from "../core/series.js";
 import { DataError, NetworkError, RotationError, errorMessage } from "../errors.js";
 import { CACHE_FORMAT, type CacheEntry, type PriceCache } from "./cache.js";
 import { OVERLAP_BARS, mergeIncremental, type FetchedHistory } from "./history-merge.js";
-import { defaultRetryPolicy, retryingFetch, type FetchFunction, type RetryPolicy } from "./http.js";
+import { defaultRetryPolicy, type FetchFunction, type RetryPolicy } from "./http.js";
+import { createYahooClient } from "./yahoo-client.js";
 import type { LoadProgress, LoadResult, PriceSource } from "./source.js";
 
 export interface YahooSourceOptions {
@@ -144,8 +145,6 @@ export class YahooSource implements PriceSource {
   }
 
   private async createClient(): Promise<YahooClient> {
-    // Imported here, not at the top: loading the library costs ~100 ms that CSV runs never need.
-    const { default: YahooFinance } = await import("yahoo-finance2");
     const policy: RetryPolicy = {
       ...defaultRetryPolicy,
       ...this.options.retry,
@@ -153,21 +152,7 @@ export class YahooSource implements PriceSource {
         this.requests++;
       },
     };
-    const log = this.options.log;
-    const quiet = (...args: unknown[]): void => {
-      const text = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
-      // The library warns that Node 20 is older than it would like; it works, as the tests show.
-      if (/Unsupported environment/.test(text)) return;
-      log(`yahoo-finance2: ${text}`);
-    };
-    const client = new YahooFinance({
-      fetch: retryingFetch(this.options.fetch, policy) as typeof fetch,
-      logger: { info: () => undefined, debug: () => undefined, dir: () => undefined, warn: quiet, error: quiet },
-      versionCheck: false,
-      suppressNotices: ["yahooSurvey", "ripHistorical"],
-      validation: { logErrors: false, logOptionsErrors: false },
-    });
-    return client as unknown as YahooClient;
+    return (await createYahooClient(this.options.fetch, policy, this.options.log)) as YahooClient;
   }
 
   private async fetchHistory(symbol: string, from: Date, now: Date, warnings: string[]): Promise<FetchedHistory> {

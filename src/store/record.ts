@@ -1,5 +1,6 @@
 import type { CheckResult, Signal, SignalResult } from "../core/check.js";
 import { pairName, type Universe } from "../core/universe.js";
+import type { ValuationReport } from "../commands/valuation.js";
 
 export const JOURNAL_SCHEMA_VERSION = 1;
 
@@ -24,14 +25,19 @@ export interface JournalRecord {
     signal: Signal | null;
   }[];
   signals: SignalResult[];
+  /** Trailing P/E spreads of the pairs, when valuation data was available. */
+  valuation?: { pair: string; trailingSpread: number | null; trailingPercentile: number | null; forwardSpread: number | null }[];
 }
 
 export function configKey(universe: Universe, window: number, threshold: number): string {
   return `window=${window};threshold=${threshold};pairs=${universe.pairs.map(pairName).join(",")}`;
 }
 
-export function toJournalRecord(result: CheckResult, context: { universe: Universe; window: number; threshold: number; source: string; version: string; writtenAt: Date }): JournalRecord {
-  return {
+export function toJournalRecord(
+  result: CheckResult,
+  context: { universe: Universe; window: number; threshold: number; source: string; version: string; writtenAt: Date; valuation?: ValuationReport | null },
+): JournalRecord {
+  const record: JournalRecord = {
     schemaVersion: JOURNAL_SCHEMA_VERSION,
     asOf: result.asOf,
     writtenAt: context.writtenAt.toISOString(),
@@ -51,4 +57,13 @@ export function toJournalRecord(result: CheckResult, context: { universe: Univer
     })),
     signals: result.signals,
   };
+  if (context.valuation) {
+    record.valuation = context.valuation.pairs.map((p) => ({
+      pair: p.pair,
+      trailingSpread: p.trailing.spread,
+      trailingPercentile: p.trailing.rank?.percentile ?? null,
+      forwardSpread: p.forward.spread,
+    }));
+  }
+  return record;
 }

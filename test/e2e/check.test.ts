@@ -61,7 +61,8 @@ describe(`check on the real history${skipReason(HAVE_SHARED_PRICES, "../shared/p
     const result = runCli(["check", "--data", SHARED_PRICES, "--as-of", "2024-07-16", "--json"]);
     expect(result.status).toBe(0);
     const doc = JSON.parse(result.stdout);
-    expect(Object.keys(doc)).toEqual(["schemaVersion", "asOf", "source", "parameters", "tickers", "pairs", "signals", "warnings"]);
+    expect(Object.keys(doc)).toEqual(["schemaVersion", "asOf", "source", "parameters", "tickers", "pairs", "signals", "valuation", "warnings"]);
+    expect(doc.valuation).toBeNull();
     expect(doc.schemaVersion).toBe(1);
     expect(doc.asOf).toBe("2024-07-16");
     expect(doc.source).toEqual({ kind: "csv", dir: SHARED_PRICES });

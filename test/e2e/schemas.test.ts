@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 
 function validator() {
   const ajv = new Ajv2020({ allErrors: true, strict: true, validateFormats: false });
-  for (const name of ["check", "episodes", "rrg", "journal-record", "history"]) {
+  for (const name of ["check", "episodes", "rrg", "journal-record", "history", "valuation"]) {
     ajv.addSchema(JSON.parse(readFileSync(path.join(PROJECT_ROOT, "schema", `${name}.schema.json`), "utf8")), `${name}.schema.json`);
   }
   return (name: string, document: unknown) => {

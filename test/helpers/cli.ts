@@ -1,4 +1,7 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { BIN, PROJECT_ROOT } from "./paths.js";
 
 export interface CliResult {
@@ -7,12 +10,21 @@ export interface CliResult {
   stderr: string;
 }
 
+/** User folders of their own, so no test sees a cache, journal, store or config of the machine's user. */
+const home = mkdtempSync(path.join(tmpdir(), "rotation-home-"));
+const isolated = {
+  HOME: home,
+  XDG_CACHE_HOME: path.join(home, "cache"),
+  XDG_DATA_HOME: path.join(home, "data"),
+  XDG_CONFIG_HOME: path.join(home, "config"),
+};
+
 /** Runs the built CLI as a user would, with a clean environment unless told otherwise. */
 export function runCli(args: string[], env: Record<string, string> = {}, cwd = PROJECT_ROOT): CliResult {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd,
     encoding: "utf8",
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+    env: { PATH: process.env.PATH ?? "", ...isolated, ...env },
     timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -6,7 +6,7 @@ import { UsageError } from "../../src/errors.js";
 
 describe("planCheck turns flags into a plan", () => {
   it("has the documented defaults", () => {
-    expect(planCheck({}, { ROTATION_CACHE_DIR: "/tmp/c" }, "/work")).toEqual({
+    expect(planCheck({}, { ROTATION_CACHE_DIR: "/tmp/c", ROTATION_DATA_HOME: "/tmp/d" }, "/work")).toEqual({
       universe: {
         small: ["IWM", "IJR"],
         mid: ["IJH"],
@@ -25,6 +25,7 @@ describe("planCheck turns flags into a plan", () => {
       format: "table",
       color: undefined,
       exitCode: false,
+      valuation: { mode: "store", store: "/tmp/d/valuation.jsonl" },
     });
   });
 

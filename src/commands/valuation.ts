@@ -1,0 +1,197 @@
+import { readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import type { IsoDate } from "../core/dates.js";
+import { exchangeDate, MARKET_TIMEZONE } from "../core/market.js";
+import { latestBySymbol, rankSpread, type SpreadFigures, type ValuationRecord } from "../core/valuation.js";
+import { pairName, type PairSpec } from "../core/universe.js";
+import { DataError, ExitCode, UsageError } from "../errors.js";
+import { formatNumber, formatPercent, formatPercentile, NOT_AVAILABLE, terminalSafe } from "../output/format.js";
+import { makeStyle, wantsColor } from "../output/style.js";
+import { newTable } from "../output/table.js";
+import type { Runtime } from "../runtime.js";
+import { checkedPath } from "../sources/choose.js";
+import { fetchValuations } from "../sources/valuation-yahoo.js";
+import { valuationStorePath } from "./valuation-store-path.js";
+import { parseValuationCsv, ValuationStore } from "../store/valuation-store.js";
+import { parseDate, parsePairs, parsePositiveNumber, printable } from "./options.js";
+import { parseFormat, writeWarnings } from "./shared.js";
+
+export const VALUATION_SCHEMA_VERSION = 1;
+export const DEFAULT_VALUATION_PAIRS = "IWM:SPY,IJR:SPY,IJH:SPY";
+
+export interface ValuationFlags {
+  pairs?: string;
+  store?: string;
+  minHistory?: string;
+  offline?: boolean;
+  asOf?: string;
+  timeout?: string;
+  json?: boolean;
+  format?: string;
+  color?: boolean;
+  forceColor?: boolean;
+}
+
+export interface ValuationPlan {
+  pairs: PairSpec[];
+  store: string;
+  minHistory: number;
+  /** Live figures are asked for only for today; an as-of date reads the store alone. */
+  live: boolean;
+  asOf: IsoDate | undefined;
+  timeoutMs: number;
+  format: "table" | "json";
+  color: boolean | undefined;
+}
+
+export function planValuation(flags: ValuationFlags, env: Runtime["env"], cwd: string): ValuationPlan {
+  const minHistory = flags.minHistory === undefined ? 60 : Number(flags.minHistory);
+  if (flags.minHistory !== undefined && (!/^\s*\d+\s*$/.test(flags.minHistory) || minHistory < 1)) {
+    throw new UsageError(`--min-history must be a whole number of at least 1, got "${printable(flags.minHistory)}"`);
+  }
+  const asOf = parseDate(flags.asOf, "--as-of");
+  return {
+    pairs: parsePairs(flags.pairs ?? DEFAULT_VALUATION_PAIRS),
+    store: valuationStorePath(flags.store, env, cwd),
+    minHistory,
+    live: !flags.offline && asOf === undefined,
+    asOf,
+    timeoutMs: parsePositiveNumber(flags.timeout, "--timeout", 20) * 1000,
+    format: parseFormat(flags, ["table", "json"]) as "table" | "json",
+    color: flags.color === false ? false : flags.forceColor ? true : undefined,
+  };
+}
+
+export interface FundValuation {
+  symbol: string;
+  date: IsoDate | null;
+  trailingPE: number | null;
+  forwardPE: number | null;
+  source: string | null;
+  notes: { trailingPE?: string; forwardPE?: string };
+}
+
+export interface PairValuation {
+  pair: string;
+  symbol: string;
+  benchmark: string;
+  trailing: SpreadFigures;
+  forward: SpreadFigures;
+}
+
+export interface ValuationReport {
+  asOf: IsoDate;
+  store: string;
+  live: boolean;
+  funds: FundValuation[];
+  pairs: PairValuation[];
+  warnings: string[];
+}
+
+/** Pure: funds and pair spreads from the history (today's records included) as of a date. */
+export function valuationReport(
+  history: readonly ValuationRecord[],
+  pairs: readonly PairSpec[],
+  asOf: IsoDate,
+  minHistory: number,
+  liveNotes: Record<string, { trailingPE?: string; forwardPE?: string }> = {},
+): Pick<ValuationReport, "funds" | "pairs"> {
+  const latest = latestBySymbol(history, asOf);
+  const symbols = [...new Set(pairs.flatMap((p) => [p.symbol, p.benchmark]))];
+  const funds: FundValuation[] = symbols.map((symbol) => {
+    const record = latest.get(symbol);
+    if (!record) return { symbol, date: null, trailingPE: null, forwardPE: null, source: null, notes: { trailingPE: "no valuation recorded", forwardPE: "no valuation recorded" } };
+    const notes = { ...liveNotes[symbol] };
+    if (record.trailingPE === null) notes.trailingPE ??= "not recorded";
+    if (record.forwardPE === null) notes.forwardPE ??= "not recorded";
+    return { symbol, date: record.date, trailingPE: record.trailingPE, forwardPE: record.forwardPE, source: record.source, notes };
+  });
+  const blank = (symbol: string): ValuationRecord => ({ date: asOf, symbol, trailingPE: null, forwardPE: null, source: "" });
+  const pairResults = pairs.map((spec) => {
+    const a = latest.get(spec.symbol) ?? blank(spec.symbol);
+    const b = latest.get(spec.benchmark) ?? blank(spec.benchmark);
+    // The latest figures of the two funds, dated by the later of the two.
+    const today = { date: a.date > b.date ? a.date : b.date, a, b };
+    return {
+      pair: pairName(spec),
+      symbol: spec.symbol,
+      benchmark: spec.benchmark,
+      trailing: rankSpread(history, today, "trailing", minHistory),
+      forward: rankSpread(history, today, "forward", minHistory),
+    };
+  });
+  return { funds, pairs: pairResults };
+}
+
+/** Reads the store, adds today's live figures (recording them), and builds the report. */
+export async function computeValuation(plan: Pick<ValuationPlan, "pairs" | "store" | "minHistory" | "live" | "asOf" | "timeoutMs">, runtime: Runtime): Promise<ValuationReport> {
+  const store = new ValuationStore(plan.store);
+  const { records, warnings } = await store.read();
+  let history = records;
+  let notes: Record<string, { trailingPE?: string; forwardPE?: string }> = {};
+  const symbols = [...new Set(plan.pairs.flatMap((p) => [p.symbol, p.benchmark]))];
+  if (plan.live) {
+    const live = await fetchValuations(symbols, { fetch: runtime.fetch, retry: { timeoutMs: plan.timeoutMs, ...runtime.retry }, now: runtime.now, log: (line) => runtime.stderr.write(`${line}\n`) });
+    notes = live.notes;
+    const usable = live.records.filter((r) => r.trailingPE !== null || r.forwardPE !== null);
+    if (usable.length > 0) {
+      try {
+        await store.upsert(usable);
+      } catch (error) {
+        warnings.push(`${(error as Error).message}; today's valuations were not recorded`);
+      }
+    }
+    const key = (r: ValuationRecord) => `${r.date}|${r.symbol}`;
+    const replaced = new Set(usable.map(key));
+    history = [...records.filter((r) => !replaced.has(key(r))), ...usable];
+  }
+  const asOf = plan.asOf ?? exchangeDate(runtime.now(), MARKET_TIMEZONE);
+  return { asOf, store: plan.store, live: plan.live, ...valuationReport(history, plan.pairs, asOf, plan.minHistory, notes), warnings };
+}
+
+function renderTable(report: ValuationReport, runtime: Runtime, color: boolean | undefined): string {
+  const style = makeStyle(wantsColor({ flag: color, env: runtime.env, isTTY: runtime.stdout.isTTY === true }));
+  const funds = newTable(["Fund", "Date", "Trailing P/E", "Forward P/E", "Source"], style, 1);
+  for (const f of report.funds) funds.push([terminalSafe(f.symbol), f.date ?? NOT_AVAILABLE, formatNumber(f.trailingPE), formatNumber(f.forwardPE), terminalSafe(f.source ?? NOT_AVAILABLE)]);
+  const pairs = newTable(["Pair", "Basis", "Spread", "Ratio", "Yield gap", "Pctile", "Ranked against"], style, 2);
+  const notes: string[] = [];
+  for (const p of report.pairs) {
+    for (const figures of [p.trailing, p.forward]) {
+      const rank = figures.rank;
+      pairs.push([
+        terminalSafe(p.pair),
+        figures.basis,
+        formatNumber(figures.spread),
+        formatNumber(figures.ratio, 3),
+        formatPercent(figures.yieldGap),
+        rank ? formatPercentile(rank.percentile) : NOT_AVAILABLE,
+        rank ? `${rank.rankedFrom}..${rank.rankedTo} (${rank.observations})` : NOT_AVAILABLE,
+      ]);
+      if (figures.note) notes.push(`${p.pair} ${figures.basis}: ${figures.note}`);
+    }
+  }
+  const lines = [style.bold(`Valuation spreads as of ${report.asOf}`) + (report.live ? " (live from Yahoo Finance)" : " (from the store)"), funds.toString(), pairs.toString()];
+  for (const note of notes) lines.push(`n/a: ${terminalSafe(note)}`);
+  return `${lines.join("\n")}\n`;
+}
+
+export async function valuation(plan: ValuationPlan, runtime: Runtime): Promise<number> {
+  const report = await computeValuation(plan, runtime);
+  writeWarnings(runtime, report.warnings);
+  if (plan.format === "json") runtime.stdout.write(`${JSON.stringify({ schemaVersion: VALUATION_SCHEMA_VERSION, ...report }, null, 2)}\n`);
+  else runtime.stdout.write(renderTable(report, runtime, plan.color));
+  return ExitCode.ok;
+}
+
+/** Imports a CSV history into the store: every line checked first, then all stored at once. */
+export async function importValuation(file: string, flags: { store?: string }, runtime: Runtime): Promise<number> {
+  const resolved = path.resolve(runtime.cwd, checkedPath(file, "FILE"));
+  const size = statSync(resolved, { throwIfNoEntry: false });
+  if (!size?.isFile()) throw new DataError(`${resolved}: no such file`);
+  if (size.size > 64 * 1024 * 1024) throw new DataError(`${resolved}: larger than the 64 MiB limit`);
+  const records = parseValuationCsv(readFileSync(resolved, "utf8"), resolved);
+  const store = valuationStorePath(flags.store, runtime.env, runtime.cwd);
+  const count = await new ValuationStore(store).upsert(records);
+  runtime.stderr.write(`rotation: imported ${count} valuation record${count === 1 ? "" : "s"} from ${resolved} into ${store}\n`);
+  return ExitCode.ok;
+}

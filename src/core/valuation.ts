@@ -1,0 +1,100 @@
+import type { IsoDate } from "./dates.js";
+
+/** One fund's multiples on one date, as fetched or imported. */
+export interface ValuationRecord {
+  date: IsoDate;
+  symbol: string;
+  trailingPE: number | null;
+  forwardPE: number | null;
+  source: string;
+}
+
+export type Basis = "trailing" | "forward";
+
+export interface SpreadRank {
+  /** 100 x share of earlier spreads strictly below today's. */
+  percentile: number;
+  rankedFrom: IsoDate;
+  rankedTo: IsoDate;
+  observations: number;
+}
+
+export interface SpreadFigures {
+  basis: Basis;
+  /** PE_A - PE_B */
+  spread: number | null;
+  /** PE_A / PE_B */
+  ratio: number | null;
+  /** 1/PE_A - 1/PE_B: the earnings-yield gap (a fraction). */
+  yieldGap: number | null;
+  rank: SpreadRank | null;
+  /** Why a figure or the rank is missing; null when everything is there. */
+  note: string | null;
+}
+
+/** A multiple is usable when positive and finite; a loss-making index has no meaningful P/E. */
+export function usablePE(value: number | null | undefined): number | null {
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : null;
+}
+
+export function spreadOf(a: number | null, b: number | null): Pick<SpreadFigures, "spread" | "ratio" | "yieldGap"> {
+  if (a === null || b === null) return { spread: null, ratio: null, yieldGap: null };
+  return { spread: a - b, ratio: a / b, yieldGap: 1 / a - 1 / b };
+}
+
+function peOf(record: ValuationRecord, basis: Basis): number | null {
+  return usablePE(basis === "trailing" ? record.trailingPE : record.forwardPE);
+}
+
+/**
+ * The spread of A over B on one basis, ranked against the spreads of every earlier date on
+ * which both funds had that multiple: point in time, nothing after `today.date` is used.
+ */
+export function rankSpread(
+  history: readonly ValuationRecord[],
+  today: { date: IsoDate; a: ValuationRecord; b: ValuationRecord },
+  basis: Basis,
+  minObservations: number,
+): SpreadFigures {
+  const a = peOf(today.a, basis);
+  const b = peOf(today.b, basis);
+  const figures = spreadOf(a, b);
+  if (figures.spread === null) {
+    const missing = [a === null ? today.a.symbol : null, b === null ? today.b.symbol : null].filter(Boolean).join(" and ");
+    return { basis, ...figures, rank: null, note: `no ${basis} P/E for ${missing}` };
+  }
+  const symbolA = today.a.symbol;
+  const symbolB = today.b.symbol;
+  const byDate = new Map<IsoDate, { a?: number; b?: number }>();
+  for (const record of history) {
+    if (record.date >= today.date) continue;
+    const value = peOf(record, basis);
+    if (value === null || (record.symbol !== symbolA && record.symbol !== symbolB)) continue;
+    const entry = byDate.get(record.date) ?? {};
+    if (record.symbol === symbolA) entry.a = value;
+    else entry.b = value;
+    byDate.set(record.date, entry);
+  }
+  const earlier = [...byDate.entries()].filter(([, e]) => e.a !== undefined && e.b !== undefined).sort(([x], [y]) => (x < y ? -1 : 1));
+  if (earlier.length < minObservations) {
+    return { basis, ...figures, rank: null, note: `only ${earlier.length} earlier ${basis} observations of this spread (need ${minObservations}); no percentile` };
+  }
+  const below = earlier.filter(([, e]) => (e.a as number) - (e.b as number) < (figures.spread as number)).length;
+  return {
+    basis,
+    ...figures,
+    rank: { percentile: (100 * below) / earlier.length, rankedFrom: earlier[0]![0], rankedTo: earlier[earlier.length - 1]![0], observations: earlier.length },
+    note: null,
+  };
+}
+
+/** The latest record of each symbol on or before `asOf`. */
+export function latestBySymbol(history: readonly ValuationRecord[], asOf: IsoDate | undefined): Map<string, ValuationRecord> {
+  const latest = new Map<string, ValuationRecord>();
+  for (const record of history) {
+    if (asOf !== undefined && record.date > asOf) continue;
+    const known = latest.get(record.symbol);
+    if (!known || record.date >= known.date) latest.set(record.symbol, record);
+  }
+  return latest;
+}

@@ -1,0 +1,24 @@
+import { defaultRetryPolicy, retryingFetch, type FetchFunction, type RetryPolicy } from "./http.js";
+
+/**
+ * yahoo-finance2, loaded on first use (importing it costs ~100 ms that CSV runs never need),
+ * with our retrying fetch and a logger that never writes to stdout.
+ */
+export async function createYahooClient(fetch: FetchFunction, policy: RetryPolicy, log: (line: string) => void): Promise<unknown> {
+  const { default: YahooFinance } = await import("yahoo-finance2");
+  const quiet = (...args: unknown[]): void => {
+    const text = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
+    // The library warns that Node 20 is older than it would like; it works, as the tests show.
+    if (/Unsupported environment/.test(text)) return;
+    log(`yahoo-finance2: ${text}`);
+  };
+  return new YahooFinance({
+    fetch: retryingFetch(fetch, policy) as typeof globalThis.fetch,
+    logger: { info: () => undefined, debug: () => undefined, dir: () => undefined, warn: quiet, error: quiet },
+    versionCheck: false,
+    suppressNotices: ["yahooSurvey", "ripHistorical"],
+    validation: { logErrors: false, logOptionsErrors: false },
+  });
+}
+
+export { defaultRetryPolicy };

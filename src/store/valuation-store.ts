@@ -1,0 +1,107 @@
+import { mkdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import lockfile from "proper-lockfile";
+import { isIsoDate } from "../core/dates.js";
+import type { ValuationRecord } from "../core/valuation.js";
+import { DataError, errorMessage } from "../errors.js";
+
+/**
+ * Valuation history, one JSON line per (date, symbol). Changes happen under an exclusive lock
+ * and replace the whole file atomically, so an import is all or nothing and a crash leaves the
+ * old file. A later record for the same (date, symbol) replaces the earlier one.
+ */
+export class ValuationStore {
+  constructor(readonly file: string) {}
+
+  async read(): Promise<{ records: ValuationRecord[]; warnings: string[] }> {
+    let text: string;
+    try {
+      text = await readFile(this.file, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { records: [], warnings: [] };
+      throw new DataError(`cannot read valuation store ${this.file} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`);
+    }
+    const records: ValuationRecord[] = [];
+    const warnings: string[] = [];
+    text.split("\n").forEach((line, index) => {
+      if (line.trim() === "") return;
+      try {
+        const value = JSON.parse(line) as ValuationRecord;
+        if (typeof value.symbol === "string" && typeof value.date === "string" && isIsoDate(value.date)) records.push(value);
+        else warnings.push(`${this.file}:${index + 1}: not a valuation record; skipped`);
+      } catch {
+        warnings.push(`${this.file}:${index + 1}: not valid JSON; skipped`);
+      }
+    });
+    return { records, warnings };
+  }
+
+  /** Adds or replaces records; returns how many were written. */
+  async upsert(incoming: readonly ValuationRecord[]): Promise<number> {
+    try {
+      await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw new DataError(`cannot write valuation store ${this.file} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`);
+    }
+    let release: () => Promise<void>;
+    try {
+      release = await lockfile.lock(this.file, { realpath: false, stale: 15_000, retries: { retries: 100, minTimeout: 10, maxTimeout: 250, randomize: true } });
+    } catch (error) {
+      throw new DataError(`cannot lock valuation store ${this.file} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`);
+    }
+    try {
+      const { records } = await this.read();
+      const merged = new Map(records.map((r) => [`${r.date}|${r.symbol}`, r]));
+      for (const record of incoming) merged.set(`${record.date}|${record.symbol}`, record);
+      const sorted = [...merged.values()].sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : x.symbol.localeCompare(y.symbol)));
+      const { default: writeFileAtomic } = await import("write-file-atomic");
+      await writeFileAtomic(this.file, sorted.map((r) => JSON.stringify(r)).join("\n") + "\n", { mode: 0o600, fsync: true });
+      return incoming.length;
+    } catch (error) {
+      if (error instanceof DataError) throw error;
+      throw new DataError(`cannot write valuation store ${this.file} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`);
+    } finally {
+      await release().catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * Reads `Date,Symbol,TrailingPE,ForwardPE` (either P/E may be empty). Every line is checked
+ * before anything is stored: the first bad line refuses the whole file. Within the file, a
+ * later line for the same (date, symbol) wins; rows may be in any order.
+ */
+export function parseValuationCsv(text: string, file: string): ValuationRecord[] {
+  const lines = text.replace(/^\ufeff/, "").split(/\r?\n/);
+  const header = (lines[0] ?? "").split(",").map((c) => c.trim().toLowerCase());
+  const expected = ["date", "symbol", "trailingpe", "forwardpe"];
+  if (expected.some((name, i) => header[i] !== name)) {
+    throw new DataError(`${file}:1: header must be Date,Symbol,TrailingPE,ForwardPE`);
+  }
+  const records = new Map<string, ValuationRecord>();
+  for (let i = 1; i < lines.length; i++) {
+    const raw = lines[i] as string;
+    if (raw.trim() === "") {
+      if (i === lines.length - 1) continue;
+      throw new DataError(`${file}:${i + 1}: blank line`);
+    }
+    const cells = raw.split(",").map((c) => c.trim());
+    if (cells.length !== 4) throw new DataError(`${file}:${i + 1}: expected 4 fields, found ${cells.length}`);
+    const [date, symbolRaw, trailing, forward] = cells as [string, string, string, string];
+    if (!isIsoDate(date)) throw new DataError(`${file}:${i + 1}: date "${date.slice(0, 20)}" is not YYYY-MM-DD`);
+    const symbol = symbolRaw.toUpperCase();
+    if (!/^[A-Z0-9][A-Z0-9.\-^=]{0,14}$/.test(symbol)) throw new DataError(`${file}:${i + 1}: "${symbolRaw.slice(0, 20)}" is not a ticker`);
+    const pe = (value: string, name: string): number | null => {
+      if (value === "") return null;
+      const n = Number(value);
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value) || !Number.isFinite(n)) throw new DataError(`${file}:${i + 1}: ${name} "${value.slice(0, 20)}" is not a number`);
+      return n;
+    };
+    const trailingPE = pe(trailing, "TrailingPE");
+    const forwardPE = pe(forward, "ForwardPE");
+    if (trailingPE === null && forwardPE === null) throw new DataError(`${file}:${i + 1}: both P/E are empty`);
+    records.set(`${date}|${symbol}`, { date, symbol, trailingPE, forwardPE, source: "import" });
+  }
+  if (records.size === 0) throw new DataError(`${file}: no valuation rows`);
+  return [...records.values()];
+}
