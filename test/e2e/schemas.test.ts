@@ -4,7 +4,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { HAVE_SHARED_PRICES, PROJECT_ROOT, SHARED_PRICES, skipReason } from "../helpers/paths.js";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 
 function validator() {
@@ -33,6 +33,14 @@ describe(`real output validates against the documented schemas${skipReason(HAVE_
     const logged = JSON.parse(runCli(["log", ...base, "--journal", journal, "--json"]).stdout);
     expect(validate("journal-record", logged)).toBe(true);
     expect(validate("history", JSON.parse(runCli(["history", "--journal", journal, "--json"]).stdout))).toBe(true);
+    const csv = path.join(path.dirname(journal), "v.csv");
+    writeFileSync(csv, "Date,Symbol,TrailingPE,ForwardPE\n2024-07-15,IWM,16,\n2024-07-15,SPY,25,21\n2024-07-16,IWM,17,\n2024-07-16,SPY,25,21\n");
+    const store = path.join(path.dirname(journal), "v.jsonl");
+    runCli(["valuation", "import", csv, "--store", store]);
+    expect(validate("valuation", JSON.parse(runCli(["valuation", "--store", store, "--offline", "--min-history", "1", "--json"]).stdout))).toBe(true);
+    const withValuation = JSON.parse(runCli(["check", ...base, "--json"], { ROTATION_VALUATION_STORE: store }).stdout);
+    expect(withValuation.valuation).not.toBeNull();
+    expect(validate("check", withValuation)).toBe(true);
   });
   it("the schemas refuse what the contract forbids", () => {
     expect(() => validate("journal-record", { schemaVersion: 2 })).toThrow();
