@@ -135,6 +135,27 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
       setExitCode(await command.importValuation(file, { store: flags.store ?? valuation.opts().store }, runtime));
     });
 
+  const chart = program
+    .command("chart")
+    .description("the pair's ratio and surge as a chart: in the terminal, or as SVG / HTML files")
+    .argument("<pair>", "the pair, e.g. IWM:SPY");
+  addSourceOptions(chart);
+  chart
+    .option("--since <date>", "first date shown (default: one year before the last)")
+    .option("--as-of <date>", "use data up to this date only (YYYY-MM-DD)")
+    .option("--window <days>", "surge window in trading days (default 5)")
+    .option("--threshold <percentile>", "episode threshold, as in episodes (default 99)")
+    .option("--gap <days>", "episode gap, as in episodes (default 5)")
+    .option("--width <columns>", "terminal chart width (default: the terminal's)")
+    .option("--height <rows>", "terminal chart height (default 20)")
+    .option("--svg <file>", "write a self-contained SVG (1200x600) instead of drawing in the terminal")
+    .option("--html <file>", "write a single offline HTML page with the SVG")
+    .option("--no-color", "never colour the output")
+    .action(async (pair: string, flags) => {
+      const command = await import("./commands/chart.js");
+      setExitCode(await command.chart(command.planChart(pair, await withConfig(flags, runtime), runtime.env, runtime.cwd), runtime));
+    });
+
   const episodes = program
     .command("episodes")
     .description("every rotation episode in history, and what followed its peak");
@@ -171,6 +192,8 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
     .option("--as-of <date>", "use data up to this date only (YYYY-MM-DD)")
     .option("--format <format>", "table or json (default table)")
     .option("--json", "same as --format json")
+    .option("--svg <file>", "also write the graph as a self-contained SVG")
+    .option("--html <file>", "also write it as a single offline HTML page")
     .option("--no-color", "never colour the output")
     .action(async (flags) => {
       const command = await import("./commands/rrg.js");

@@ -3,6 +3,8 @@ import type { FetchFunction, RetryPolicy } from "./sources/http.js";
 export interface OutputStream {
   write(text: string): unknown;
   isTTY?: boolean;
+  /** Terminal width, when stdout is a terminal. */
+  columns?: number;
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { IsoDate } from "../core/dates.js";
 import { runCheck, type CheckResult } from "../core/check.js";
+import { alignPair, cutAsOf } from "../core/series.js";
+import { sparkline } from "../output/sparkline.js";
 import type { Universe } from "../core/universe.js";
 import { DataError, ExitCode } from "../errors.js";
 import { checkToJson } from "../output/json.js";
@@ -72,6 +74,20 @@ export function planCheck(flags: CheckFlags, env: Runtime["env"], cwd: string): 
   };
 }
 
+/** The last 63 common days of each pair's price ratio, drawn small (terminal tables only). */
+function ratioSparklines(loaded: LoadResult, result: CheckResult, plan: CheckPlan): Map<string, string> {
+  const lines = new Map<string, string>();
+  for (const pair of result.pairs) {
+    const a = loaded.series.get(pair.symbol);
+    const b = loaded.series.get(pair.benchmark);
+    if (!a || !b) continue;
+    const aligned = alignPair(cutAsOf(a, plan.asOf), cutAsOf(b, plan.asOf));
+    const from = Math.max(0, aligned.dates.length - 63);
+    lines.set(pair.pair, sparkline(aligned.a.slice(from).map((x, i) => x / (aligned.b[from + i] as number))));
+  }
+  return lines;
+}
+
 /** Loads the universe's prices and runs the pure core on them. */
 export async function computeCheck(plan: CheckPlan, runtime: Runtime): Promise<{ result: CheckResult; loaded: LoadResult; valuation: ValuationReport | null }> {
   const loaded = await loadPrices(universeSymbols(plan.universe).map((m) => m.symbol), plan.source, runtime, plan.asOf);
@@ -101,7 +117,13 @@ export async function check(plan: CheckPlan, runtime: Runtime): Promise<number> 
   const { result, loaded, valuation } = await computeCheck(plan, runtime);
   writeWarnings(runtime, result.warnings);
   const render: Record<OutputFormat, () => string> = {
-    table: () => renderCheckTable(result, makeStyle(wantsColor({ flag: plan.color, env: runtime.env, isTTY: runtime.stdout.isTTY === true })), valuation),
+    table: () =>
+      renderCheckTable(
+        result,
+        makeStyle(wantsColor({ flag: plan.color, env: runtime.env, isTTY: runtime.stdout.isTTY === true })),
+        valuation,
+        runtime.stdout.isTTY === true ? ratioSparklines(loaded, result, plan) : null,
+      ),
     json: () => checkToJson(result, { source: loaded.info, window: plan.window, threshold: plan.threshold, valuation }),
     ndjson: () => checkToNdjson(result),
     csv: () => checkToCsv(result),

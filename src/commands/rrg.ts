@@ -5,7 +5,8 @@ import { ExitCode, UsageError } from "../errors.js";
 import { makeStyle, wantsColor } from "../output/style.js";
 import { renderRrgTable, rrgToJson, type RrgReport } from "../output/rrg.js";
 import type { Runtime } from "../runtime.js";
-import { chooseSource, type SourceChoice } from "../sources/choose.js";
+import path from "node:path";
+import { checkedPath, chooseSource, type SourceChoice } from "../sources/choose.js";
 import { parseDate, parsePositiveNumber, parseTicker, parseTickerList, printable } from "./options.js";
 import { combineFailures, loadPrices, parseFormat, writeWarnings } from "./shared.js";
 
@@ -27,6 +28,8 @@ export interface RrgFlags {
   asOf?: string;
   format?: string;
   json?: boolean;
+  svg?: string;
+  html?: string;
   color?: boolean;
   /** Set by a config file's "color": true. */
   forceColor?: boolean;
@@ -42,6 +45,8 @@ export interface RrgPlan {
   source: SourceChoice;
   format: "table" | "json";
   color: boolean | undefined;
+  svg: string | undefined;
+  html: string | undefined;
 }
 
 export const DEFAULT_RRG_SYMBOLS = ["IWM", "IJR", "IJH", "QQQ"];
@@ -76,6 +81,8 @@ export function planRrg(flags: RrgFlags, env: Runtime["env"], cwd: string): RrgP
     source: chooseSource({ ...flags, timeoutMs: parsePositiveNumber(flags.timeout, "--timeout", 20) * 1000 }, env, cwd),
     format: parseFormat(flags, ["table", "json"]) as "table" | "json",
     color: flags.color === false ? false : flags.forceColor ? true : undefined,
+    svg: flags.svg === undefined ? undefined : path.resolve(cwd, checkedPath(flags.svg, "--svg")),
+    html: flags.html === undefined ? undefined : path.resolve(cwd, checkedPath(flags.html, "--html")),
   };
 }
 
@@ -105,6 +112,13 @@ export async function rrg(plan: RrgPlan, runtime: Runtime): Promise<number> {
     warnings: [...loaded.warnings, ...computed.warnings],
   };
   writeWarnings(runtime, report.warnings);
+  if (plan.svg || plan.html) {
+    const [{ rrgSvg, htmlPage }, { writeOutputFile }] = await Promise.all([import("../output/svg.js"), import("./chart.js")]);
+    if (plan.svg) await writeOutputFile(plan.svg, rrgSvg(report.benchmark, report.asOf, report.symbols));
+    if (plan.html) await writeOutputFile(plan.html, htmlPage(`RRG against ${report.benchmark}`, rrgSvg(report.benchmark, report.asOf, report.symbols, { namespace: false })));
+    for (const file of [plan.svg, plan.html]) if (file) runtime.stderr.write(`rotation: wrote ${file}
+`);
+  }
   if (plan.format === "json") runtime.stdout.write(rrgToJson(report));
   else runtime.stdout.write(renderRrgTable(report, makeStyle(wantsColor({ flag: plan.color, env: runtime.env, isTTY: runtime.stdout.isTTY === true }))));
   return ExitCode.ok;

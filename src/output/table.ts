@@ -41,7 +41,7 @@ function largestSinceLabel(pair: PairResult): string {
 }
 
 /** The `rotation check` report as lines of text; the caller prints them. */
-export function renderCheckTable(result: CheckResult, style: ChalkInstance, valuation: ValuationReport | null = null): string {
+export function renderCheckTable(result: CheckResult, style: ChalkInstance, valuation: ValuationReport | null = null, sparklines: ReadonlyMap<string, string> | null = null): string {
   const tickers = newTable(["Ticker", "Group", "Date", "Close", ...RETURN_HEADERS], style, 2);
   for (const ticker of result.tickers) {
     const r = ticker.returns;
@@ -56,7 +56,7 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, valu
 
   const window = result.pairs[0]?.surge.window ?? 5;
   const pairs = newTable(
-    ["Pair", ...RETURN_HEADERS.map((h) => `Rel ${h}`), `Surge ${window}D`, "z", "Pctile", "Largest since", "Signal", "RRG"],
+    ["Pair", ...RETURN_HEADERS.map((h) => `Rel ${h}`), `Surge ${window}D`, "z", "Pctile", "Largest since", "Signal", "RRG", ...(sparklines ? ["63D ratio"] : [])],
     style,
   );
   for (const pair of result.pairs) {
@@ -71,6 +71,7 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, valu
       largestSinceLabel(pair),
       signalLabel(pair.signal, style),
       pair.rrg ? quadrantLabel(pair.rrg.quadrant, style) : NOT_AVAILABLE,
+      ...(sparklines ? [sparklines.get(pair.pair) ?? ""] : []),
     ]);
   }
 

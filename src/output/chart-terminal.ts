@@ -1,0 +1,82 @@
+import asciichart from "asciichart";
+import type { ChalkInstance } from "chalk";
+import type { ChartData } from "../core/chart-data.js";
+import { formatPercent, terminalSafe } from "./format.js";
+
+export interface TerminalChartSize {
+  width: number;
+  height: number;
+}
+
+/** Column buckets over n points: each column shows one bucket. */
+function buckets(n: number, columns: number): [number, number][] {
+  const count = Math.max(1, Math.min(n, columns));
+  return Array.from({ length: count }, (_, c) => [Math.floor((c * n) / count), Math.max(Math.floor(((c + 1) * n) / count), Math.floor((c * n) / count) + 1)]);
+}
+
+/** The last value of each bucket (levels), or the most extreme one (spikes must stay visible). */
+function resample(values: readonly (number | null)[], ranges: [number, number][], extreme: boolean): number[] {
+  let carry = Number.NaN;
+  return ranges.map(([from, to]) => {
+    let chosen = Number.NaN;
+    for (let i = from; i < to; i++) {
+      const v = values[i];
+      if (v === null || v === undefined) continue;
+      if (Number.isNaN(chosen) || !extreme || Math.abs(v) > Math.abs(chosen)) chosen = v;
+    }
+    if (!Number.isNaN(chosen)) carry = chosen;
+    return Number.isNaN(chosen) ? carry : chosen;
+  });
+}
+
+function fill(values: number[]): number[] {
+  const firstKnown = values.find((v) => !Number.isNaN(v)) ?? 0;
+  return values.map((v) => (Number.isNaN(v) ? firstKnown : v));
+}
+
+const LABEL_WIDTH = 10;
+
+/**
+ * The pair's ratio (rebased to 100) with its 50-day average, and beneath it the surge with its
+ * point-in-time thresholds, a row marking flagged episodes and a date axis. Returns lines.
+ */
+export function renderTerminalChart(data: ChartData, size: TerminalChartSize, style: ChalkInstance): string {
+  const plotWidth = Math.max(10, size.width - LABEL_WIDTH - 2);
+  const ranges = buckets(data.dates.length, plotWidth);
+  const ratio = fill(resample(data.ratio, ranges, false));
+  const average = fill(resample(data.movingAverage, ranges, false));
+  const surge = fill(resample(data.surge.map((v) => (v === null ? null : v * 100)), ranges, true));
+  const upper = fill(resample(data.upper.map((v) => (v === null ? null : v * 100)), ranges, false));
+  const lower = fill(resample(data.lower.map((v) => (v === null ? null : v * 100)), ranges, false));
+  const colors = style.level > 0 ? [asciichart.blue, asciichart.darkgray] : [undefined, undefined];
+  const top = asciichart.plot([ratio, average], { height: Math.max(4, Math.floor(size.height * 0.55)), colors, format: (x) => x.toFixed(1).padStart(LABEL_WIDTH - 1) });
+  const bottom = asciichart.plot([surge, upper, lower], {
+    height: Math.max(3, Math.floor(size.height * 0.45)),
+    colors: style.level > 0 ? [asciichart.magenta, asciichart.red, asciichart.red] : [undefined, undefined, undefined],
+    format: (x) => `${x.toFixed(1)}%`.padStart(LABEL_WIDTH - 1),
+  });
+  const marks = ranges.map(([from, to]) => {
+    const dates = data.dates.slice(from, to);
+    const hit = data.episodes.find((e) => dates.some((d) => d >= e.start && d <= e.end));
+    if (!hit) return " ";
+    return hit.direction === "small-surge" ? style.green("▲") : style.red("▼");
+  });
+  const pad = " ".repeat(LABEL_WIDTH + 1);
+  const firstDate = data.dates[0] ?? "";
+  const lastDate = data.dates[data.dates.length - 1] ?? "";
+  const middleDate = data.dates[Math.floor(data.dates.length / 2)] ?? "";
+  const axisWidth = ranges.length;
+  let axis = firstDate.padEnd(Math.max(firstDate.length + 1, Math.floor(axisWidth / 2) - 5)) + middleDate;
+  axis = axis.padEnd(Math.max(axis.length + 1, axisWidth - lastDate.length)) + lastDate;
+  const lastSurge = [...data.surge].reverse().find((v) => v !== null) ?? null;
+  const [a, b] = data.pair.split(":");
+  return [
+    style.bold(`${terminalSafe(a ?? "")}/${terminalSafe(b ?? "")} rebased to 100`) + ` (blue) and its 50-day average (grey); last ${data.ratio.at(-1)?.toFixed(2) ?? "n/a"} on ${lastDate}`,
+    top,
+    style.bold(`${data.window}-day surge, %`) + ` (magenta) with its point-in-time thresholds at percentiles ${data.threshold} and ${100 - data.threshold} (red); last ${formatPercent(lastSurge)}`,
+    bottom,
+    `${pad}${marks.join("")}  ▲ small-surge ▼ large-surge episodes`,
+    `${pad}${axis}`,
+    "",
+  ].join("\n");
+}
