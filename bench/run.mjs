@@ -92,6 +92,7 @@ if (existsSync(path.join(shared, "SPY.csv"))) {
   time("check --data shared --as-of 2024-07-16", [bin, "check", "--data", shared, "--as-of", "2024-07-16"]);
   const all = readdirSync(shared).filter((f) => f.endsWith(".csv") && f !== "SPY.csv").map((f) => `${f.slice(0, -4)}:SPY`).join(",");
   const check52 = time("check, 52 pairs against SPY", [bin, "check", "--data", shared, "--pairs", all]);
+  time("check, 52 pairs against SPY, --json", [bin, "check", "--data", shared, "--pairs", all, "--json"]);
   time("episodes, default pairs, full history", [bin, "episodes", "--data", shared, "--json"]);
   const episodes52 = time("episodes, 52 pairs against SPY, full history", [bin, "episodes", "--data", shared, "--pairs", all, "--json"]);
   Object.assign(ratios, {
@@ -107,7 +108,8 @@ const scaling = [];
 for (const n of [10, 100, 1000]) {
   for (const days of [1000, 3000, 6600]) {
     const { dir, pairs } = synthetic(n, days);
-    const row = time(`scaling: check ${n} series x ${days} days`, [bin, "check", "--data", dir, "--pairs", pairs], { times: n === 1000 ? 5 : runs });
+    // Scans of hundreds of funds are for scripts: JSON out (a 1,000-row table adds cli-table3's layout time).
+    const row = time(`scaling: check --json ${n} series x ${days} days`, [bin, "check", "--data", dir, "--pairs", pairs, "--json"], { times: n === 1000 ? 5 : runs });
     scaling.push({ n, days, medianMs: row.medianMs, peakRssMB: row.peakRssMB });
     rmSync(dir, { recursive: true, force: true });
   }

@@ -71,3 +71,29 @@ describe("rotation check from Yahoo Finance (injected fetch)", () => {
     expect(r.stderr()).not.toMatch(/^\s+at /m);
   });
 });
+
+describe("on a terminal", () => {
+  it("colours the table, adds 63-day sparklines and shows progress on stderr", async () => {
+    const server = fakeYahoo(serveHistory(histories));
+    const out: string[] = [];
+    const err: string[] = [];
+    const rt: Runtime = {
+      env: { ROTATION_CACHE_DIR: cacheDir },
+      cwd: cacheDir,
+      stdout: { write: (t: string) => out.push(t), isTTY: true, columns: 200 },
+      stderr: { write: (t: string) => err.push(t), isTTY: true },
+      now: () => new Date(`${dates[319]}T21:30:00Z`),
+      fetch: server.fetch,
+      retry: { sleep: async () => undefined },
+    };
+    expect(await run(["check"], rt)).toBe(0);
+    const text = out.join("");
+    expect(text).toMatch(/\u001b\[/);
+    expect(text).toContain("63D ratio");
+    expect(text).toMatch(/[▁▂▃▄▅▆▇█]{20,}/);
+    expect(err.join("")).toMatch(/loading 5\/5/);
+    out.length = 0;
+    expect(await run(["check", "--no-color"], rt)).toBe(0);
+    expect(out.join("")).not.toMatch(/\u001b\[/);
+  });
+});
