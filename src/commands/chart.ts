@@ -7,19 +7,11 @@ import { renderTerminalChart } from "../output/chart-terminal.js";
 import { makeStyle, wantsColor } from "../output/style.js";
 import { chartSvg, htmlPage } from "../output/svg.js";
 import type { Runtime } from "../runtime.js";
-import { checkedPath, chooseSource, type SourceChoice } from "../sources/choose.js";
-import { parseDate, parsePairs, parsePositiveNumber, parseThreshold, parseWindow, printable } from "./options.js";
-import { loadPrices, writeWarnings } from "./shared.js";
+import { checkedPath, type SourceChoice } from "../sources/choose.js";
+import { parseDate, parsePairs, parseThreshold, parseWindow, printable } from "./options.js";
+import { colorFromFlags, loadPrices, sourceFromFlags, writeWarnings, type ColorFlags, type SourceOptionFlags } from "./shared.js";
 
-export interface ChartFlags {
-  data?: string;
-  offline?: boolean;
-  refresh?: boolean;
-  lenient?: boolean;
-  timeout?: string;
-  partial?: boolean;
-  offlineFallback?: boolean;
-  cacheDir?: string;
+export interface ChartFlags extends SourceOptionFlags, ColorFlags {
   since?: string;
   asOf?: string;
   window?: string;
@@ -29,8 +21,6 @@ export interface ChartFlags {
   height?: string;
   svg?: string;
   html?: string;
-  color?: boolean;
-  forceColor?: boolean;
 }
 
 export interface ChartPlan {
@@ -72,8 +62,8 @@ export function planChart(pairText: string, flags: ChartFlags, env: Runtime["env
     height: size(flags.height, "--height", 8, 200) ?? 20,
     svg: output(flags.svg, "--svg"),
     html: output(flags.html, "--html"),
-    source: chooseSource({ ...flags, timeoutMs: parsePositiveNumber(flags.timeout, "--timeout", 20) * 1000 }, env, cwd),
-    color: flags.color === false ? false : flags.forceColor ? true : undefined,
+    source: sourceFromFlags(flags, env, cwd),
+    color: colorFromFlags(flags),
   };
 }
 

@@ -1,43 +1,41 @@
-import type { IsoDate } from "../core/dates.js";
+import { existsSync } from "node:fs";
 import { runCheck, type CheckResult } from "../core/check.js";
+import type { IsoDate } from "../core/dates.js";
 import { alignPair, cutAsOf } from "../core/series.js";
-import { sparkline } from "../output/sparkline.js";
-import type { Universe } from "../core/universe.js";
+import { universeSymbols, type Universe } from "../core/universe.js";
 import { DataError, ExitCode } from "../errors.js";
+import { checkToCsv, checkToNdjson } from "../output/check-records.js";
 import { checkToJson } from "../output/json.js";
+import { sparkline } from "../output/sparkline.js";
 import { makeStyle, wantsColor } from "../output/style.js";
 import { renderCheckTable } from "../output/table.js";
 import type { Runtime } from "../runtime.js";
-import { existsSync } from "node:fs";
+import type { SourceChoice } from "../sources/choose.js";
+import type { LoadResult } from "../sources/source.js";
+import { parseDate, parseThreshold, parseUniverse, parseWindow, type UniverseOptions } from "./options.js";
+import {
+  colorFromFlags,
+  loadPrices,
+  parseFormat,
+  sourceFromFlags,
+  withoutSymbols,
+  writeWarnings,
+  type ColorFlags,
+  type OutputFormat,
+  type SourceOptionFlags,
+} from "./shared.js";
 import type { ValuationReport } from "./valuation.js";
 import { valuationStorePath } from "./valuation-store-path.js";
-import { chooseSource, type SourceChoice } from "../sources/choose.js";
-import type { LoadResult } from "../sources/source.js";
-import { universeSymbols } from "../core/universe.js";
-import { loadPrices, parseFormat, withoutSymbols, writeWarnings, type OutputFormat } from "./shared.js";
-import { checkToCsv, checkToNdjson } from "../output/check-records.js";
-import { parseDate, parsePositiveNumber, parseThreshold, parseUniverse, parseWindow, type UniverseOptions } from "./options.js";
 
 /** Flags as commander hands them over: strings, booleans, undefined when not given. */
-export interface CheckFlags extends UniverseOptions {
-  data?: string;
-  offline?: boolean;
-  refresh?: boolean;
-  lenient?: boolean;
+export interface CheckFlags extends UniverseOptions, SourceOptionFlags, ColorFlags {
   window?: string;
   threshold?: string;
   asOf?: string;
   json?: boolean;
   csv?: boolean;
   format?: string;
-  color?: boolean;
-  /** Set by a config file's "color": true. */
-  forceColor?: boolean;
-  cacheDir?: string;
   exitCode?: boolean;
-  timeout?: string;
-  partial?: boolean;
-  offlineFallback?: boolean;
   /** Fetch valuations live too (they are read from the store whenever it exists). */
   valuation?: boolean;
 }
@@ -57,15 +55,14 @@ export interface CheckPlan {
 
 /** Flags and environment to a plan: pure, so every rule about options is tested without I/O. */
 export function planCheck(flags: CheckFlags, env: Runtime["env"], cwd: string): CheckPlan {
-  const timeoutSeconds = parsePositiveNumber(flags.timeout, "--timeout", 20);
   return {
     universe: parseUniverse(flags),
     window: parseWindow(flags.window),
     threshold: parseThreshold(flags.threshold),
     asOf: parseDate(flags.asOf, "--as-of"),
-    source: chooseSource({ ...flags, timeoutMs: timeoutSeconds * 1000 }, env, cwd),
+    source: sourceFromFlags(flags, env, cwd),
     format: parseFormat(flags, ["table", "json", "ndjson", "csv"]),
-    color: flags.color === false ? false : flags.forceColor ? true : undefined,
+    color: colorFromFlags(flags),
     exitCode: flags.exitCode ?? false,
     valuation: {
       mode: flags.valuation && !flags.offline && flags.asOf === undefined ? "live" : "store",

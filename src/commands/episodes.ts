@@ -6,18 +6,21 @@ import { ExitCode, UsageError } from "../errors.js";
 import { episodesToCsv, episodesToJson, episodesToNdjson, renderEpisodesTable, type EpisodesReport } from "../output/episodes.js";
 import { makeStyle, wantsColor } from "../output/style.js";
 import type { Runtime } from "../runtime.js";
-import { chooseSource, type SourceChoice } from "../sources/choose.js";
-import { parseDate, parsePositiveNumber, parseThreshold, parseUniverse, parseWindow, type UniverseOptions } from "./options.js";
-import { loadPrices, parseFormat, withoutSymbols, writeWarnings, type OutputFormat } from "./shared.js";
+import type { SourceChoice } from "../sources/choose.js";
+import { parseDate, parseThreshold, parseUniverse, parseWindow, type UniverseOptions } from "./options.js";
+import {
+  colorFromFlags,
+  loadPrices,
+  parseFormat,
+  sourceFromFlags,
+  withoutSymbols,
+  writeWarnings,
+  type ColorFlags,
+  type OutputFormat,
+  type SourceOptionFlags,
+} from "./shared.js";
 
-export interface EpisodesFlags extends UniverseOptions {
-  data?: string;
-  offline?: boolean;
-  refresh?: boolean;
-  lenient?: boolean;
-  timeout?: string;
-  partial?: boolean;
-  offlineFallback?: boolean;
+export interface EpisodesFlags extends UniverseOptions, SourceOptionFlags, ColorFlags {
   window?: string;
   threshold?: string;
   gap?: string;
@@ -27,10 +30,6 @@ export interface EpisodesFlags extends UniverseOptions {
   format?: string;
   json?: boolean;
   csv?: boolean;
-  color?: boolean;
-  /** Set by a config file's "color": true. */
-  forceColor?: boolean;
-  cacheDir?: string;
 }
 
 export interface EpisodesPlan {
@@ -62,9 +61,9 @@ export function planEpisodes(flags: EpisodesFlags, env: Runtime["env"], cwd: str
     since,
     until,
     asOf: parseDate(flags.asOf, "--as-of"),
-    source: chooseSource({ ...flags, timeoutMs: parsePositiveNumber(flags.timeout, "--timeout", 20) * 1000 }, env, cwd),
+    source: sourceFromFlags(flags, env, cwd),
     format: parseFormat(flags, ["table", "json", "ndjson", "csv"]),
-    color: flags.color === false ? false : flags.forceColor ? true : undefined,
+    color: colorFromFlags(flags),
   };
 }
 

@@ -9,7 +9,7 @@ import { Journal } from "../store/journal.js";
 import { journalPath } from "../store/paths.js";
 import { JOURNAL_SCHEMA_VERSION, type JournalRecord } from "../store/record.js";
 import { parseDate, parsePairs } from "./options.js";
-import { parseFormat, writeWarnings, type OutputFormat } from "./shared.js";
+import { colorFromFlags, parseFormat, writeWarnings, type OutputFormat } from "./shared.js";
 import { UsageError } from "../errors.js";
 
 export interface HistoryFlags {
@@ -46,7 +46,7 @@ export function planHistory(flags: HistoryFlags, env: Runtime["env"], cwd: strin
     pairs: flags.pairs === undefined ? undefined : parsePairs(flags.pairs).map((p) => `${p.symbol}:${p.benchmark}`),
     signalsOnly: flags.signalsOnly ?? false,
     format: parseFormat(flags, ["table", "json", "ndjson", "csv"]),
-    color: flags.color === false ? false : flags.forceColor ? true : undefined,
+    color: colorFromFlags(flags),
   };
 }
 

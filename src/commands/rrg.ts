@@ -4,20 +4,13 @@ import { alignPair, cutAsOf, type PriceSeries } from "../core/series.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { makeStyle, wantsColor } from "../output/style.js";
 import { renderRrgTable, rrgToJson, type RrgReport } from "../output/rrg.js";
-import type { Runtime } from "../runtime.js";
 import path from "node:path";
-import { checkedPath, chooseSource, type SourceChoice } from "../sources/choose.js";
-import { parseDate, parsePositiveNumber, parseTicker, parseTickerList, printable } from "./options.js";
-import { combineFailures, loadPrices, parseFormat, writeWarnings } from "./shared.js";
+import type { Runtime } from "../runtime.js";
+import { checkedPath, type SourceChoice } from "../sources/choose.js";
+import { parseDate, parseTicker, parseTickerList, printable } from "./options.js";
+import { colorFromFlags, combineFailures, loadPrices, parseFormat, sourceFromFlags, writeWarnings, type ColorFlags, type SourceOptionFlags } from "./shared.js";
 
-export interface RrgFlags {
-  data?: string;
-  offline?: boolean;
-  refresh?: boolean;
-  lenient?: boolean;
-  timeout?: string;
-  partial?: boolean;
-  offlineFallback?: boolean;
+export interface RrgFlags extends SourceOptionFlags, ColorFlags {
   benchmark?: string;
   symbols?: string;
   period?: string;
@@ -30,10 +23,6 @@ export interface RrgFlags {
   json?: boolean;
   svg?: string;
   html?: string;
-  color?: boolean;
-  /** Set by a config file's "color": true. */
-  forceColor?: boolean;
-  cacheDir?: string;
 }
 
 export interface RrgPlan {
@@ -78,9 +67,9 @@ export function planRrg(flags: RrgFlags, env: Runtime["env"], cwd: string): RrgP
     },
     tail: wholeNumber(flags.tail, "--tail", 8, 1, 520),
     asOf: parseDate(flags.asOf, "--as-of"),
-    source: chooseSource({ ...flags, timeoutMs: parsePositiveNumber(flags.timeout, "--timeout", 20) * 1000 }, env, cwd),
+    source: sourceFromFlags(flags, env, cwd),
     format: parseFormat(flags, ["table", "json"]) as "table" | "json",
-    color: flags.color === false ? false : flags.forceColor ? true : undefined,
+    color: colorFromFlags(flags),
     svg: flags.svg === undefined ? undefined : path.resolve(cwd, checkedPath(flags.svg, "--svg")),
     html: flags.html === undefined ? undefined : path.resolve(cwd, checkedPath(flags.html, "--html")),
   };

@@ -4,11 +4,39 @@ import { DataError, NetworkError, type RotationError } from "../errors.js";
 import type { Universe } from "../core/universe.js";
 import { terminalSafe } from "../output/format.js";
 import type { Runtime } from "../runtime.js";
-import { openSource, type SourceChoice } from "../sources/choose.js";
+import { chooseSource, openSource, type SourceChoice } from "../sources/choose.js";
+import { parsePositiveNumber } from "./options.js";
 import type { LoadProgress, LoadResult } from "../sources/source.js";
 import { UsageError } from "../errors.js";
 
 export type OutputFormat = "table" | "json" | "ndjson" | "csv";
+
+/** The source options every price-loading command takes (commander's strings and booleans). */
+export interface SourceOptionFlags {
+  data?: string;
+  offline?: boolean;
+  refresh?: boolean;
+  lenient?: boolean;
+  timeout?: string;
+  partial?: boolean;
+  offlineFallback?: boolean;
+  /** From a config file. */
+  cacheDir?: string;
+}
+
+/** Colour flags: --no-color, and a config file's "color": true. */
+export interface ColorFlags {
+  color?: boolean;
+  forceColor?: boolean;
+}
+
+export function sourceFromFlags(flags: SourceOptionFlags, env: Runtime["env"], cwd: string): SourceChoice {
+  return chooseSource({ ...flags, timeoutMs: parsePositiveNumber(flags.timeout, "--timeout", 20) * 1000 }, env, cwd);
+}
+
+export function colorFromFlags(flags: ColorFlags): boolean | undefined {
+  return flags.color === false ? false : flags.forceColor ? true : undefined;
+}
 
 /** --format wins; --json and --csv are its aliases. */
 export function parseFormat(flags: { format?: string; json?: boolean; csv?: boolean }, allowed: readonly OutputFormat[]): OutputFormat {

@@ -14,7 +14,7 @@ import { fetchValuations } from "../sources/valuation-yahoo.js";
 import { valuationStorePath } from "./valuation-store-path.js";
 import { parseValuationCsv, ValuationStore } from "../store/valuation-store.js";
 import { parseDate, parsePairs, parsePositiveNumber, printable } from "./options.js";
-import { parseFormat, writeWarnings } from "./shared.js";
+import { colorFromFlags, parseFormat, writeWarnings } from "./shared.js";
 
 export const VALUATION_SCHEMA_VERSION = 1;
 export const DEFAULT_VALUATION_PAIRS = "IWM:SPY,IJR:SPY,IJH:SPY";
@@ -58,7 +58,7 @@ export function planValuation(flags: ValuationFlags, env: Runtime["env"], cwd: s
     asOf,
     timeoutMs: parsePositiveNumber(flags.timeout, "--timeout", 20) * 1000,
     format: parseFormat(flags, ["table", "json"]) as "table" | "json",
-    color: flags.color === false ? false : flags.forceColor ? true : undefined,
+    color: colorFromFlags(flags),
   };
 }
 
