@@ -6,7 +6,7 @@ import { UsageError } from "../errors.js";
 
 /** Where prices come from, as decided from flags and environment (plain data, easy to test). */
 export type SourceChoice = (
-  | { kind: "csv"; dir: string; lenient: boolean }
+  | { kind: "csv"; dir: string; lenient: boolean; snapshotDir: string | null }
   | { kind: "yahoo"; cacheDir: string; offline: boolean; refresh: boolean; timeoutMs: number; offlineFallback: boolean }
 ) & {
   /** Go on without the tickers that fail to load (each named in a warning). */
@@ -41,7 +41,14 @@ export function userCacheDir(env: Runtime["env"], configured?: string): string {
 export function chooseSource(flags: SourceFlags, env: Runtime["env"], cwd: string): SourceChoice {
   const data = flags.data ?? env.ROTATION_DATA;
   if (data !== undefined && data !== "") {
-    return { kind: "csv", dir: path.resolve(cwd, checkedPath(data, "--data")), lenient: flags.lenient ?? false, partial: flags.partial ?? false };
+    return {
+      kind: "csv",
+      dir: path.resolve(cwd, checkedPath(data, "--data")),
+      lenient: flags.lenient ?? false,
+      partial: flags.partial ?? false,
+      // Parsed files are kept under the cache folder unless ROTATION_CSV_SNAPSHOTS=0.
+      snapshotDir: env.ROTATION_CSV_SNAPSHOTS === "0" ? null : path.join(path.resolve(cwd, checkedPath(userCacheDir(env, flags.cacheDir), "the cache folder")), "csv"),
+    };
   }
   return {
     kind: "yahoo",
@@ -58,7 +65,7 @@ export function chooseSource(flags: SourceFlags, env: Runtime["env"], cwd: strin
 export async function openSource(choice: SourceChoice, runtime: Runtime): Promise<PriceSource> {
   if (choice.kind === "csv") {
     const { CsvFolderSource } = await import("./csv.js");
-    return new CsvFolderSource(choice.dir, { lenient: choice.lenient });
+    return new CsvFolderSource(choice.dir, { lenient: choice.lenient, snapshotDir: choice.snapshotDir });
   }
   const [{ YahooSource }, { PriceCache }] = await Promise.all([import("./yahoo.js"), import("./cache.js")]);
   return new YahooSource({

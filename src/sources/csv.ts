@@ -3,6 +3,7 @@ import path from "node:path";
 import { DataError } from "../errors.js";
 import type { PriceSeries } from "../core/series.js";
 import { parsePriceCsv, type ParsedCsv } from "./csv-format.js";
+import { readSnapshot, writeSnapshot } from "./csv-snapshot.js";
 import type { LoadResult, PriceSource } from "./source.js";
 
 /** Larger price files are refused rather than read: 50 years of daily bars is under 1 MiB. */
@@ -12,7 +13,7 @@ export const MAX_CSV_BYTES = 64 * 1024 * 1024;
 export class CsvFolderSource implements PriceSource {
   constructor(
     private readonly dir: string,
-    private readonly options: { lenient: boolean } = { lenient: false },
+    private readonly options: { lenient: boolean; snapshotDir?: string | null } = { lenient: false },
   ) {}
 
   /**
@@ -53,19 +54,24 @@ export class CsvFolderSource implements PriceSource {
 
   /** One file, or null when there is none; a link that leads out of the folder is refused. */
   private readOne(file: string, symbol: string, realFolder: string): ParsedCsv | null {
-    const fileStat = statSync(file, { throwIfNoEntry: false });
+    const fileStat = statSync(file, { throwIfNoEntry: false, bigint: true });
     if (!fileStat?.isFile()) return null;
     const real = realpathSync(file);
     if (!real.startsWith(realFolder + path.sep)) throw new DataError(`${file}: is a link to ${real}, outside the data folder; refused`);
-    if (fileStat.size > MAX_CSV_BYTES) {
+    if (fileStat.size > BigInt(MAX_CSV_BYTES)) {
       throw new DataError(`${file}: ${fileStat.size} bytes is larger than the ${MAX_CSV_BYTES / 1024 / 1024} MiB limit for a price file`);
     }
+    const snapshots = this.options.snapshotDir;
+    const remembered = snapshots ? readSnapshot(snapshots, real, symbol, fileStat) : null;
+    if (remembered) return { series: remembered, warnings: [] };
     let text: string;
     try {
       text = readFileSync(file, "utf8");
     } catch (error) {
       throw new DataError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
     }
-    return parsePriceCsv(text, file, symbol, this.options);
+    const parsed = parsePriceCsv(text, file, symbol, this.options);
+    if (snapshots && parsed.warnings.length === 0) writeSnapshot(snapshots, real, fileStat, parsed.series);
+    return parsed;
   }
 }

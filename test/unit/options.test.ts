@@ -49,7 +49,8 @@ describe("planCheck turns flags into a plan", () => {
   });
 
   it("takes the data folder from ROTATION_DATA, and the flag over it", () => {
-    expect(planCheck({}, { ROTATION_DATA: "/d" }, "/w").source).toEqual({ kind: "csv", dir: "/d", lenient: false, partial: false });
+    expect(planCheck({}, { ROTATION_DATA: "/d", ROTATION_CACHE_DIR: "/c" }, "/w").source).toEqual({ kind: "csv", dir: "/d", lenient: false, partial: false, snapshotDir: "/c/csv" });
+    expect(planCheck({}, { ROTATION_DATA: "/d", ROTATION_CSV_SNAPSHOTS: "0" }, "/w").source).toMatchObject({ snapshotDir: null });
     expect(planCheck({ data: "/x" }, { ROTATION_DATA: "/d" }, "/w").source).toMatchObject({ dir: "/x" });
   });
 

@@ -1,0 +1,55 @@
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { CsvFolderSource } from "../../src/sources/csv.js";
+import { weekdays } from "../helpers/series.js";
+
+function setup() {
+  const root = mkdtempSync(path.join(tmpdir(), "rotation-snap-"));
+  const data = path.join(root, "prices");
+  const snapshots = path.join(root, "snapshots");
+  mkdirSync(data);
+  const dates = weekdays("2020-01-01", 300);
+  const write = (closes: (i: number) => number) => writeFileSync(path.join(data, "IWM.csv"), `Date,Close\n${dates.map((d, i) => `${d},${closes(i)}`).join("\n")}\n`);
+  write((i) => 100 + i / 7);
+  return { data, snapshots, dates, write };
+}
+
+describe("parsed-file snapshots", () => {
+  it("gives exactly the parsed series back on the next run", async () => {
+    const { data, snapshots } = setup();
+    const first = await new CsvFolderSource(data, { lenient: false, snapshotDir: snapshots }).load(["IWM"]);
+    expect(readdirSync(snapshots)).toHaveLength(1);
+    const second = await new CsvFolderSource(data, { lenient: false, snapshotDir: snapshots }).load(["IWM"]);
+    expect(second.series.get("IWM")).toEqual(first.series.get("IWM"));
+    const direct = await new CsvFolderSource(data, { lenient: false }).load(["IWM"]);
+    expect(second.series.get("IWM")).toEqual(direct.series.get("IWM"));
+  });
+
+  it("is not used once the file changes", async () => {
+    const { data, snapshots, write } = setup();
+    await new CsvFolderSource(data, { lenient: false, snapshotDir: snapshots }).load(["IWM"]);
+    write((i) => 200 + i);
+    const after = await new CsvFolderSource(data, { lenient: false, snapshotDir: snapshots }).load(["IWM"]);
+    expect(after.series.get("IWM")!.closes[0]).toBe(200);
+  });
+
+  it("ignores a damaged snapshot", async () => {
+    const { data, snapshots } = setup();
+    await new CsvFolderSource(data, { lenient: false, snapshotDir: snapshots }).load(["IWM"]);
+    const [file] = readdirSync(snapshots);
+    writeFileSync(path.join(snapshots, file!), "RTS1 garbage");
+    const again = await new CsvFolderSource(data, { lenient: false, snapshotDir: snapshots }).load(["IWM"]);
+    expect(again.series.get("IWM")!.dates).toHaveLength(300);
+  });
+
+  it("never keeps a file that parsed with warnings", async () => {
+    const { data, snapshots, dates } = setup();
+    writeFileSync(path.join(data, "IWM.csv"), `Date,Close\n${dates[0]},1\n${dates[1]},bad\n`);
+    const result = await new CsvFolderSource(data, { lenient: true, snapshotDir: snapshots }).load(["IWM"]);
+    expect(result.warnings).toHaveLength(1);
+    const again = await new CsvFolderSource(data, { lenient: true, snapshotDir: snapshots }).load(["IWM"]);
+    expect(again.warnings).toHaveLength(1);
+  });
+});
