@@ -31,6 +31,23 @@ function headerFor(file: string, stat: BigIntStats, count: number): SnapshotHead
 }
 
 const datesByDay = new Map<number, IsoDate>();
+/**
+ * Calendars already turned into dates in this run. Funds listed on the same exchange share a
+ * calendar, so most series get the very same (never mutated) dates array: no per-day work,
+ * and pairs see identical calendars at a glance.
+ */
+const knownCalendars: { days: Buffer; dates: IsoDate[] }[] = [];
+
+function calendarOf(days: Buffer, count: number): IsoDate[] {
+  for (const known of knownCalendars) if (known.days.equals(days)) return known.dates;
+  const view = new Int32Array(count);
+  Buffer.from(view.buffer).set(days);
+  const dates: IsoDate[] = new Array(count);
+  for (let i = 0; i < count; i++) dates[i] = dateOfDay(view[i] as number);
+  knownCalendars.push({ days: Buffer.from(days), dates });
+  if (knownCalendars.length > 16) knownCalendars.shift();
+  return dates;
+}
 
 /** ISO date of a day number (days since 1970-01-01), shared between series. */
 function dateOfDay(day: number): IsoDate {
@@ -57,13 +74,10 @@ export function readSnapshot(dir: string, file: string, symbol: string, stat: Bi
     if (header.file !== expected.file || header.size !== expected.size || header.mtimeNs !== expected.mtimeNs || header.ino !== expected.ino) return null;
     const offset = Math.ceil((8 + headerLength) / 8) * 8;
     if (bytes.length !== offset + header.count * 12) return null;
-    // Copy into aligned buffers: Buffer's own offset into its pool need not be aligned.
+    // Copy into an aligned buffer: Buffer's own offset into its pool need not be aligned.
     const closes = new Float64Array(header.count);
-    const days = new Int32Array(header.count);
     Buffer.from(closes.buffer).set(bytes.subarray(offset, offset + header.count * 8));
-    Buffer.from(days.buffer).set(bytes.subarray(offset + header.count * 8));
-    const dates: IsoDate[] = new Array(header.count);
-    for (let i = 0; i < header.count; i++) dates[i] = dateOfDay(days[i] as number);
+    const dates = calendarOf(bytes.subarray(offset + header.count * 8), header.count);
     return { symbol, dates, closes: Array.from(closes) };
   } catch {
     return null;
