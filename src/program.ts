@@ -119,8 +119,9 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
     .option("--offline", "use the store only, never the network")
     .option("--as-of <date>", "use the store as of this date (implies --offline)")
     .option("--timeout <seconds>", "per-request network timeout in seconds (default 20)")
-    .option("--format <format>", "table or json (default table)")
+    .option("--format <format>", "table, json, ndjson or csv (default table)")
     .option("--json", "same as --format json")
+    .option("--csv", "same as --format csv")
     .option("--no-color", "never colour the output")
     .action(async (flags) => {
       const command = await import("./commands/valuation.js");
@@ -190,8 +191,9 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
     .option("--momentum-window <periods>", "window of the RS-Momentum z-score (default 14)")
     .option("--roc <periods>", "periods of RS-Ratio change that momentum measures (default 1)")
     .option("--as-of <date>", "use data up to this date only (YYYY-MM-DD)")
-    .option("--format <format>", "table or json (default table)")
+    .option("--format <format>", "table, json, ndjson or csv (default table)")
     .option("--json", "same as --format json")
+    .option("--csv", "same as --format csv")
     .option("--svg <file>", "also write the graph as a self-contained SVG")
     .option("--html <file>", "also write it as a single offline HTML page")
     .option("--no-color", "never colour the output")

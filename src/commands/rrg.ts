@@ -3,12 +3,12 @@ import { DEFAULT_RRG, rrgSeries, travel, type RrgOptions } from "../core/rrg.js"
 import { alignPair, cutAsOf, type PriceSeries } from "../core/series.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { makeStyle, wantsColor } from "../output/style.js";
-import { renderRrgTable, rrgToJson, type RrgReport } from "../output/rrg.js";
+import { renderRrgTable, rrgToCsv, rrgToJson, rrgToNdjson, type RrgReport } from "../output/rrg.js";
 import path from "node:path";
 import type { Runtime } from "../runtime.js";
 import { checkedPath, type SourceChoice } from "../sources/choose.js";
 import { parseDate, parseTicker, parseTickerList, printable } from "./options.js";
-import { colorFromFlags, combineFailures, loadPrices, parseFormat, sourceFromFlags, writeWarnings, type ColorFlags, type SourceOptionFlags } from "./shared.js";
+import { colorFromFlags, combineFailures, loadPrices, parseFormat, sourceFromFlags, writeWarnings, type ColorFlags, type OutputFormat, type SourceOptionFlags } from "./shared.js";
 
 export interface RrgFlags extends SourceOptionFlags, ColorFlags {
   benchmark?: string;
@@ -21,6 +21,7 @@ export interface RrgFlags extends SourceOptionFlags, ColorFlags {
   asOf?: string;
   format?: string;
   json?: boolean;
+  csv?: boolean;
   svg?: string;
   html?: string;
 }
@@ -32,7 +33,7 @@ export interface RrgPlan {
   tail: number;
   asOf: IsoDate | undefined;
   source: SourceChoice;
-  format: "table" | "json";
+  format: OutputFormat;
   color: boolean | undefined;
   svg: string | undefined;
   html: string | undefined;
@@ -68,7 +69,7 @@ export function planRrg(flags: RrgFlags, env: Runtime["env"], cwd: string): RrgP
     tail: wholeNumber(flags.tail, "--tail", 8, 1, 520),
     asOf: parseDate(flags.asOf, "--as-of"),
     source: sourceFromFlags(flags, env, cwd),
-    format: parseFormat(flags, ["table", "json"]) as "table" | "json",
+    format: parseFormat(flags, ["table", "json", "ndjson", "csv"]),
     color: colorFromFlags(flags),
     svg: flags.svg === undefined ? undefined : path.resolve(cwd, checkedPath(flags.svg, "--svg")),
     html: flags.html === undefined ? undefined : path.resolve(cwd, checkedPath(flags.html, "--html")),
@@ -108,7 +109,12 @@ export async function rrg(plan: RrgPlan, runtime: Runtime): Promise<number> {
     for (const file of [plan.svg, plan.html]) if (file) runtime.stderr.write(`rotation: wrote ${file}
 `);
   }
-  if (plan.format === "json") runtime.stdout.write(rrgToJson(report));
-  else runtime.stdout.write(renderRrgTable(report, makeStyle(wantsColor({ flag: plan.color, env: runtime.env, isTTY: runtime.stdout.isTTY === true }))));
+  const render: Record<OutputFormat, () => string> = {
+    table: () => renderRrgTable(report, makeStyle(wantsColor({ flag: plan.color, env: runtime.env, isTTY: runtime.stdout.isTTY === true }))),
+    json: () => rrgToJson(report),
+    ndjson: () => rrgToNdjson(report),
+    csv: () => rrgToCsv(report),
+  };
+  runtime.stdout.write(render[plan.format]());
   return ExitCode.ok;
 }

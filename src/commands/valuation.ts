@@ -14,9 +14,11 @@ import { fetchValuations } from "../sources/valuation-yahoo.js";
 import { valuationStorePath } from "./valuation-store-path.js";
 import { parseValuationCsv, ValuationStore } from "../store/valuation-store.js";
 import { parseDate, parsePairs, parsePositiveNumber, printable } from "./options.js";
-import { colorFromFlags, parseFormat, writeWarnings } from "./shared.js";
+import { colorFromFlags, parseFormat, writeWarnings, type OutputFormat } from "./shared.js";
+import { toCsv } from "../output/csv.js";
 
 export const VALUATION_SCHEMA_VERSION = 1;
+export const VALUATION_CSV_HEADER = ["asOf", "pair", "basis", "spread", "ratio", "yieldGap", "percentile", "rankedFrom", "rankedTo", "observations", "note"] as const;
 export const DEFAULT_VALUATION_PAIRS = "IWM:SPY,IJR:SPY,IJH:SPY";
 
 export interface ValuationFlags {
@@ -27,6 +29,7 @@ export interface ValuationFlags {
   asOf?: string;
   timeout?: string;
   json?: boolean;
+  csv?: boolean;
   format?: string;
   color?: boolean;
   forceColor?: boolean;
@@ -40,7 +43,7 @@ export interface ValuationPlan {
   live: boolean;
   asOf: IsoDate | undefined;
   timeoutMs: number;
-  format: "table" | "json";
+  format: OutputFormat;
   color: boolean | undefined;
 }
 
@@ -57,7 +60,7 @@ export function planValuation(flags: ValuationFlags, env: Runtime["env"], cwd: s
     live: !flags.offline && asOf === undefined,
     asOf,
     timeoutMs: parsePositiveNumber(flags.timeout, "--timeout", 20) * 1000,
-    format: parseFormat(flags, ["table", "json"]) as "table" | "json",
+    format: parseFormat(flags, ["table", "json", "ndjson", "csv"]),
     color: colorFromFlags(flags),
   };
 }
@@ -178,8 +181,19 @@ function renderTable(report: ValuationReport, runtime: Runtime, color: boolean |
 export async function valuation(plan: ValuationPlan, runtime: Runtime): Promise<number> {
   const report = await computeValuation(plan, runtime);
   writeWarnings(runtime, report.warnings);
-  if (plan.format === "json") runtime.stdout.write(`${JSON.stringify({ schemaVersion: VALUATION_SCHEMA_VERSION, ...report }, null, 2)}\n`);
-  else runtime.stdout.write(renderTable(report, runtime, plan.color));
+  const render: Record<OutputFormat, () => string> = {
+    table: () => renderTable(report, runtime, plan.color),
+    json: () => `${JSON.stringify({ schemaVersion: VALUATION_SCHEMA_VERSION, ...report }, null, 2)}\n`,
+    ndjson: () => report.pairs.map((p) => `${JSON.stringify({ schemaVersion: VALUATION_SCHEMA_VERSION, asOf: report.asOf, ...p })}\n`).join(""),
+    csv: () =>
+      toCsv(
+        VALUATION_CSV_HEADER,
+        report.pairs.flatMap((p) =>
+          [p.trailing, p.forward].map((f) => [report.asOf, p.pair, f.basis, f.spread, f.ratio, f.yieldGap, f.rank?.percentile ?? null, f.rank?.rankedFrom ?? null, f.rank?.rankedTo ?? null, f.rank?.observations ?? null, f.note]),
+        ),
+      ),
+  };
+  runtime.stdout.write(render[plan.format]());
   return ExitCode.ok;
 }
 

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from "chalk";
 import type { RrgOptions, RrgPoint } from "../core/rrg.js";
 import type { SourceInfo } from "../sources/source.js";
+import { toCsv } from "./csv.js";
 import { formatNumber, NOT_AVAILABLE, terminalSafe } from "./format.js";
 import { newTable, quadrantLabel } from "./table.js";
 
@@ -48,4 +49,19 @@ export function renderRrgTable(report: RrgReport, style: ChalkInstance): string 
 
 export function rrgToJson(report: RrgReport): string {
   return `${JSON.stringify({ schemaVersion: RRG_SCHEMA_VERSION, ...report }, null, 2)}\n`;
+}
+
+export const RRG_CSV_HEADER = ["benchmark", "symbol", "date", "ratio", "momentum", "quadrant", "travel"] as const;
+
+/** One row (CSV) or line (NDJSON) per tail point, oldest first within each fund. */
+function rrgRows(report: RrgReport) {
+  return report.symbols.flatMap((item) => item.tail.map((p) => ({ benchmark: report.benchmark, symbol: item.symbol, ...p, travel: item.travel })));
+}
+
+export function rrgToCsv(report: RrgReport): string {
+  return toCsv(RRG_CSV_HEADER, rrgRows(report).map((r) => [r.benchmark, r.symbol, r.date, r.ratio, r.momentum, r.quadrant, r.travel]));
+}
+
+export function rrgToNdjson(report: RrgReport): string {
+  return rrgRows(report).map((r) => `${JSON.stringify({ schemaVersion: RRG_SCHEMA_VERSION, ...r })}\n`).join("");
 }

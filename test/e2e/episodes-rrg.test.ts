@@ -90,6 +90,11 @@ describe(`rotation rrg on the real history${skipReason(HAVE_SHARED_PRICES, "../s
       for (const point of item.tail) expect(["Leading", "Weakening", "Lagging", "Improving"]).toContain(point.quadrant);
       expect(item.tail.at(-1).date).toBe("2024-07-16");
     }
+    const rows = parse(runCli(["rrg", "--data", SHARED_PRICES, "--as-of", "2024-07-16", "--csv"]).stdout, { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(32);
+    expect(Object.keys(rows[0]!)).toEqual(["benchmark", "symbol", "date", "ratio", "momentum", "quadrant", "travel"]);
+    const lines = runCli(["rrg", "--data", SHARED_PRICES, "--as-of", "2024-07-16", "--format", "ndjson"]).stdout.trim().split("\n");
+    expect(lines.map((l) => JSON.parse(l).symbol).filter((s: string) => s === "IWM")).toHaveLength(8);
     const table = runCli(["rrg", "--data", SHARED_PRICES, "--as-of", "2024-07-16", "--period", "daily", "--tail", "3"]);
     expect(table.status).toBe(0);
     expect(table.stdout).toMatch(/Relative rotation against SPY as of 2024-07-16 \(daily/);

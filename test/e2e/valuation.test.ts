@@ -42,6 +42,11 @@ describe("rotation valuation with a stored history", () => {
     expect(table.stdout).toMatch(/IWM:SPY .*trailing .*0\.00/);
     expect(table.stdout).toMatch(/n\/a: IWM:SPY forward: no forward P\/E for IWM/);
     expectCleanOutput(table);
+    const csvRows = runCli(["valuation", "--store", store, "--offline", "--pairs", "IWM:SPY", "--csv"]).stdout.trim().split("\r\n");
+    expect(csvRows[0]).toBe("asOf,pair,basis,spread,ratio,yieldGap,percentile,rankedFrom,rankedTo,observations,note");
+    expect(csvRows).toHaveLength(3);
+    const ndjson = runCli(["valuation", "--store", store, "--offline", "--pairs", "IWM:SPY", "--format", "ndjson"]).stdout.trim().split("\n");
+    expect(JSON.parse(ndjson[0]!)).toMatchObject({ schemaVersion: 1, pair: "IWM:SPY" });
   });
 
   it("refuses the whole file on the first malformed line, importing nothing", () => {
