@@ -4,7 +4,6 @@ import type { IsoDate } from "./dates.js";
 import type { AlignedPair } from "./series.js";
 import { MIN_RANK_OBSERVATIONS, rankSeries, surgeSeries } from "./surge.js";
 
-export const FORWARD_HORIZONS = [5, 21, 63] as const;
 export type ForwardKey = "d5" | "d21" | "d63";
 export type ForwardReturns = Record<ForwardKey, number | null>;
 

@@ -1,4 +1,4 @@
-import { defaultRetryPolicy, retryingFetch, type FetchFunction, type RetryPolicy } from "./http.js";
+import { retryingFetch, type FetchFunction, type RetryPolicy } from "./http.js";
 
 /**
  * yahoo-finance2, loaded on first use (importing it costs ~100 ms that CSV runs never need),
@@ -20,5 +20,3 @@ export async function createYahooClient(fetch: FetchFunction, policy: RetryPolic
     validation: { logErrors: false, logOptionsErrors: false },
   });
 }
-
-export { defaultRetryPolicy };

@@ -84,11 +84,6 @@ export class YahooSource implements PriceSource {
     };
   }
 
-  /** Requests made so far (each retry counts). */
-  get requestCount(): number {
-    return this.requests;
-  }
-
   private async loadOne(symbol: string, warnings: string[]): Promise<PriceSeries> {
     const { cache, offline, refresh } = this.options;
     const now = this.options.now();
