@@ -97,3 +97,50 @@ describe("on a terminal", () => {
     expect(out.join("")).not.toMatch(/\u001b\[/);
   });
 });
+
+describe("check --valuation", () => {
+  it("fetches P/E live, records it in the store and adds the spreads to the JSON", async () => {
+    const quoteBody = {
+      quoteResponse: {
+        result: [
+          { symbol: "IWM", quoteType: "ETF", language: "en-US", region: "US", triggerable: false, customPriceAlertConfidence: "LOW", exchange: "PCX", market: "us_market", esgPopulated: false, sourceInterval: 15, exchangeDataDelayedBy: 0, tradeable: false, cryptoTradeable: false, quoteSourceName: "Delayed Quote", currency: "USD", marketState: "CLOSED", exchangeTimezoneName: "America/New_York", exchangeTimezoneShortName: "EDT", gmtOffSetMilliseconds: -14400000, fullExchangeName: "NYSEArca", priceHint: 2, trailingPE: 16, forwardPE: 14 },
+          { symbol: "SPY", quoteType: "ETF", language: "en-US", region: "US", triggerable: false, customPriceAlertConfidence: "LOW", exchange: "PCX", market: "us_market", esgPopulated: false, sourceInterval: 15, exchangeDataDelayedBy: 0, tradeable: false, cryptoTradeable: false, quoteSourceName: "Delayed Quote", currency: "USD", marketState: "CLOSED", exchangeTimezoneName: "America/New_York", exchangeTimezoneShortName: "EDT", gmtOffSetMilliseconds: -14400000, fullExchangeName: "NYSEArca", priceHint: 2, trailingPE: 25, forwardPE: 21 },
+        ],
+        error: null,
+      },
+    };
+    const charts = fakeYahoo(serveHistory(histories));
+    const fetch: Runtime["fetch"] = async (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (url.includes("/v1/test/getcrumb")) return new Response("crumb", { status: 200 });
+      if (url.includes("/v7/finance/quote")) return new Response(JSON.stringify(quoteBody), { status: 200, headers: { "content-type": "application/json" } });
+      if (url.includes("/v8/finance/chart/")) return charts.fetch(input as string);
+      void init;
+      return new Response("", { status: 200, headers: { "set-cookie": "A3=d; Domain=.yahoo.com; Path=/" } });
+    };
+    const r = runtime(fetch, new Date(`${dates[319]}T21:30:00Z`));
+    const store = path.join(cacheDir, "valuation.jsonl");
+    (r.rt.env as Record<string, string>).ROTATION_VALUATION_STORE = store;
+    expect(await run(["check", "--pairs", "IWM:SPY", "--valuation", "--json"], r.rt)).toBe(0);
+    const doc = JSON.parse(r.stdout());
+    expect(doc.valuation).toMatchObject({ live: true, pairs: [{ pair: "IWM:SPY", trailing: { spread: -9, ratio: 0.64 } }] });
+    expect(doc.valuation.pairs[0].trailing.yieldGap).toBeCloseTo(1 / 16 - 1 / 25, 12);
+    const { readFileSync } = await import("node:fs");
+    expect(readFileSync(store, "utf8").trim().split("\n").map((l) => JSON.parse(l).symbol)).toEqual(["IWM", "SPY"]);
+  });
+});
+
+describe("ROTATION_DEBUG", () => {
+  it("adds the stack trace to an error, and only then", async () => {
+    const broken: Runtime["fetch"] = () => {
+      throw new RangeError("boom");
+    };
+    const quiet = runtime(broken, new Date());
+    await run(["check", "--pairs", "IWM:SPY"], quiet.rt);
+    expect(quiet.stderr()).not.toMatch(/^\s+at /m);
+    const loud = runtime(broken, new Date());
+    (loud.rt.env as Record<string, string>).ROTATION_DEBUG = "1";
+    await run(["check", "--pairs", "IWM:SPY"], loud.rt);
+    expect(loud.stderr()).toMatch(/^\s+at /m);
+  });
+});
