@@ -7,8 +7,6 @@ import { DataError, ExitCode } from "../errors.js";
 import { checkToCsv, checkToNdjson } from "../output/check-records.js";
 import { checkToJson } from "../output/json.js";
 import { sparkline } from "../output/sparkline.js";
-import { makeStyle, wantsColor } from "../output/style.js";
-import { renderCheckTable } from "../output/table.js";
 import type { Runtime } from "../runtime.js";
 import type { SourceChoice } from "../sources/choose.js";
 import type { LoadResult } from "../sources/source.js";
@@ -113,18 +111,21 @@ async function valuationFor(plan: CheckPlan, universe: Universe, asOf: string, r
 export async function check(plan: CheckPlan, runtime: Runtime): Promise<number> {
   const { result, loaded, valuation } = await computeCheck(plan, runtime);
   writeWarnings(runtime, result.warnings);
-  const render: Record<OutputFormat, () => string> = {
-    table: () =>
-      renderCheckTable(
+  const render: Record<OutputFormat, () => Promise<string> | string> = {
+    // Table and colour code (cli-table3, chalk) load only for people; scripts never pay for them.
+    table: async () => {
+      const [{ renderCheckTable }, { makeStyle, wantsColor }] = await Promise.all([import("../output/table.js"), import("../output/style.js")]);
+      return renderCheckTable(
         result,
         makeStyle(wantsColor({ flag: plan.color, env: runtime.env, isTTY: runtime.stdout.isTTY === true })),
         valuation,
         runtime.stdout.isTTY === true ? ratioSparklines(loaded, result, plan) : null,
-      ),
+      );
+    },
     json: () => checkToJson(result, { source: loaded.info, window: plan.window, threshold: plan.threshold, valuation }),
     ndjson: () => checkToNdjson(result),
     csv: () => checkToCsv(result),
   };
-  runtime.stdout.write(render[plan.format]());
+  runtime.stdout.write(await render[plan.format]());
   return plan.exitCode && result.signals.length > 0 ? ExitCode.signal : ExitCode.ok;
 }
