@@ -115,12 +115,12 @@ export async function check(plan: CheckPlan, runtime: Runtime): Promise<number> 
     // Table and colour code (cli-table3, chalk) load only for people; scripts never pay for them.
     table: async () => {
       const [{ renderCheckTable }, { makeStyle, wantsColor }] = await Promise.all([import("../output/table.js"), import("../output/style.js")]);
-      return renderCheckTable(
-        result,
-        makeStyle(wantsColor({ flag: plan.color, env: runtime.env, isTTY: runtime.stdout.isTTY === true })),
+      const onTerminal = runtime.stdout.isTTY === true;
+      return renderCheckTable(result, makeStyle(wantsColor({ flag: plan.color, env: runtime.env, isTTY: onTerminal })), {
         valuation,
-        runtime.stdout.isTTY === true ? ratioSparklines(loaded, result, plan) : null,
-      );
+        sparklines: onTerminal ? ratioSparklines(loaded, result, plan) : null,
+        width: onTerminal ? runtime.stdout.columns : undefined,
+      });
     },
     json: () => checkToJson(result, { source: loaded.info, window: plan.window, threshold: plan.threshold, valuation }),
     ndjson: () => checkToNdjson(result),

@@ -80,7 +80,7 @@ describe("on a terminal", () => {
     const rt: Runtime = {
       env: { ROTATION_CACHE_DIR: cacheDir },
       cwd: cacheDir,
-      stdout: { write: (t: string) => out.push(t), isTTY: true, columns: 200 },
+      stdout: { write: (t: string) => out.push(t), isTTY: true, columns: 260 },
       stderr: { write: (t: string) => err.push(t), isTTY: true },
       now: () => new Date(`${dates[319]}T21:30:00Z`),
       fetch: server.fetch,
@@ -95,6 +95,26 @@ describe("on a terminal", () => {
     out.length = 0;
     expect(await run(["check", "--no-color"], rt)).toBe(0);
     expect(out.join("")).not.toMatch(/\u001b\[/);
+  });
+
+  it("drops the least needed columns to fit a narrow terminal", async () => {
+    const server = fakeYahoo(serveHistory(histories));
+    const out: string[] = [];
+    const rt: Runtime = {
+      env: { ROTATION_CACHE_DIR: cacheDir },
+      cwd: cacheDir,
+      stdout: { write: (t: string) => out.push(t), isTTY: true, columns: 100 },
+      stderr: { write: () => true, isTTY: false },
+      now: () => new Date(`${dates[319]}T21:30:00Z`),
+      fetch: server.fetch,
+      retry: { sleep: async () => undefined },
+    };
+    expect(await run(["check"], rt)).toBe(0);
+    const lines = out.join("").replace(/\u001b\[[0-9;]*m/g, "").split("\n");
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(100);
+    const text = lines.join("\n");
+    for (const kept of ["Pair", "Rel 5D", "Surge 5D", "Pctile", "Largest since", "Signal"]) expect(text).toContain(kept);
+    expect(text).not.toContain("63D ratio");
   });
 });
 
