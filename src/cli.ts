@@ -3,7 +3,6 @@ import { processRuntime, type Runtime } from "./runtime.js";
 import { terminalSafe } from "./output/format.js";
 import { VERSION } from "./version.js";
 
-export { VERSION };
 
 /** Runs one command line and returns its exit status; never throws, never exits. */
 export async function run(argv: readonly string[], runtime: Runtime): Promise<number> {

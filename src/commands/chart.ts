@@ -77,7 +77,7 @@ export async function writeOutputFile(file: string, text: string): Promise<void>
   }
 }
 
-export async function chart(plan: ChartPlan, runtime: Runtime & { stdout: { columns?: number } }): Promise<number> {
+export async function chart(plan: ChartPlan, runtime: Runtime): Promise<number> {
   const loaded = await loadPrices([plan.symbol, plan.benchmark], { ...plan.source, partial: false }, runtime, plan.asOf);
   writeWarnings(runtime, loaded.warnings);
   const a = cutAsOf(loaded.series.get(plan.symbol) as PriceSeries, plan.asOf);

@@ -10,7 +10,7 @@ import { sparkline } from "../output/sparkline.js";
 import type { Runtime } from "../runtime.js";
 import type { SourceChoice } from "../sources/choose.js";
 import type { LoadResult } from "../sources/source.js";
-import { parseDate, parseThreshold, parseUniverse, parseWindow, type UniverseOptions } from "./options.js";
+import { parseDate, parsePositiveNumber, parseThreshold, parseUniverse, parseWindow, type UniverseOptions } from "./options.js";
 import {
   colorFromFlags,
   loadPrices,
@@ -22,7 +22,7 @@ import {
   type OutputFormat,
   type SourceOptionFlags,
 } from "./shared.js";
-import type { ValuationReport } from "./valuation.js";
+import type { ValuationReport } from "../core/valuation.js";
 import { valuationStorePath } from "./valuation-store-path.js";
 
 /** Flags as commander hands them over: strings, booleans, undefined when not given. */
@@ -48,7 +48,7 @@ export interface CheckPlan {
   color: boolean | undefined;
   exitCode: boolean;
   /** live: fetch P/E now (--valuation); store: use the valuation store if there is one. */
-  valuation: { mode: "live" | "store"; store: string };
+  valuation: { mode: "live" | "store"; store: string; timeoutMs: number };
 }
 
 /** Flags and environment to a plan: pure, so every rule about options is tested without I/O. */
@@ -65,6 +65,8 @@ export function planCheck(flags: CheckFlags, env: Runtime["env"], cwd: string): 
     valuation: {
       mode: flags.valuation && !flags.offline && flags.asOf === undefined ? "live" : "store",
       store: valuationStorePath(undefined, env, cwd),
+      // --timeout applies to the live valuation fetch too, even when prices come from CSV.
+      timeoutMs: parsePositiveNumber(flags.timeout, "--timeout", 20) * 1000,
     },
   };
 }
@@ -101,7 +103,7 @@ async function valuationFor(plan: CheckPlan, universe: Universe, asOf: string, r
   if (plan.valuation.mode === "store" && !existsSync(plan.valuation.store)) return null;
   const { computeValuation } = await import("./valuation.js");
   const report = await computeValuation(
-    { pairs: universe.pairs, store: plan.valuation.store, minHistory: 60, live: plan.valuation.mode === "live", asOf: plan.valuation.mode === "live" ? undefined : asOf, timeoutMs: 20_000 },
+    { pairs: universe.pairs, store: plan.valuation.store, minHistory: 60, live: plan.valuation.mode === "live", asOf: plan.valuation.mode === "live" ? undefined : asOf, timeoutMs: plan.valuation.timeoutMs },
     runtime,
   );
   warnings.push(...report.warnings);

@@ -2,8 +2,8 @@ import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { IsoDate } from "../core/dates.js";
 import { exchangeDate, MARKET_TIMEZONE } from "../core/market.js";
-import { latestBySymbol, rankSpread, type SpreadFigures, type ValuationRecord } from "../core/valuation.js";
-import { pairName, type PairSpec } from "../core/universe.js";
+import { valuationReport, type ValuationRecord, type ValuationReport } from "../core/valuation.js";
+import type { PairSpec } from "../core/universe.js";
 import { DataError, ExitCode, UsageError } from "../errors.js";
 import { formatNumber, formatPercent, formatPercentile, NOT_AVAILABLE, terminalSafe } from "../output/format.js";
 import { makeStyle, wantsColor } from "../output/style.js";
@@ -63,67 +63,6 @@ export function planValuation(flags: ValuationFlags, env: Runtime["env"], cwd: s
     format: parseFormat(flags, ["table", "json", "ndjson", "csv"]),
     color: colorFromFlags(flags),
   };
-}
-
-export interface FundValuation {
-  symbol: string;
-  date: IsoDate | null;
-  trailingPE: number | null;
-  forwardPE: number | null;
-  source: string | null;
-  notes: { trailingPE?: string; forwardPE?: string };
-}
-
-export interface PairValuation {
-  pair: string;
-  symbol: string;
-  benchmark: string;
-  trailing: SpreadFigures;
-  forward: SpreadFigures;
-}
-
-export interface ValuationReport {
-  asOf: IsoDate;
-  store: string;
-  live: boolean;
-  funds: FundValuation[];
-  pairs: PairValuation[];
-  warnings: string[];
-}
-
-/** Pure: funds and pair spreads from the history (today's records included) as of a date. */
-export function valuationReport(
-  history: readonly ValuationRecord[],
-  pairs: readonly PairSpec[],
-  asOf: IsoDate,
-  minHistory: number,
-  liveNotes: Record<string, { trailingPE?: string; forwardPE?: string }> = {},
-): Pick<ValuationReport, "funds" | "pairs"> {
-  const latest = latestBySymbol(history, asOf);
-  const symbols = [...new Set(pairs.flatMap((p) => [p.symbol, p.benchmark]))];
-  const funds: FundValuation[] = symbols.map((symbol) => {
-    const record = latest.get(symbol);
-    if (!record) return { symbol, date: null, trailingPE: null, forwardPE: null, source: null, notes: { trailingPE: "no valuation recorded", forwardPE: "no valuation recorded" } };
-    const notes = { ...liveNotes[symbol] };
-    if (record.trailingPE === null) notes.trailingPE ??= "not recorded";
-    if (record.forwardPE === null) notes.forwardPE ??= "not recorded";
-    return { symbol, date: record.date, trailingPE: record.trailingPE, forwardPE: record.forwardPE, source: record.source, notes };
-  });
-  const blank = (symbol: string): ValuationRecord => ({ date: asOf, symbol, trailingPE: null, forwardPE: null, source: "" });
-  const pairResults = pairs.map((spec) => {
-    const a = latest.get(spec.symbol) ?? blank(spec.symbol);
-    const b = latest.get(spec.benchmark) ?? blank(spec.benchmark);
-    // The latest figures of the two funds, dated by the later of the two.
-    const today = { date: a.date > b.date ? a.date : b.date, a, b };
-    return {
-      pair: pairName(spec),
-      symbol: spec.symbol,
-      benchmark: spec.benchmark,
-      trailing: rankSpread(history, today, "trailing", minHistory),
-      forward: rankSpread(history, today, "forward", minHistory),
-    };
-  });
-  return { funds, pairs: pairResults };
 }
 
 /** Reads the store, adds today's live figures (recording them), and builds the report. */

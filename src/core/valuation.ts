@@ -1,4 +1,5 @@
 import type { IsoDate } from "./dates.js";
+import { pairName, type PairSpec } from "./universe.js";
 
 /** One fund's multiples on one date, as fetched or imported. */
 export interface ValuationRecord {
@@ -97,4 +98,65 @@ export function latestBySymbol(history: readonly ValuationRecord[], asOf: IsoDat
     if (!known || record.date >= known.date) latest.set(record.symbol, record);
   }
   return latest;
+}
+
+export interface FundValuation {
+  symbol: string;
+  date: IsoDate | null;
+  trailingPE: number | null;
+  forwardPE: number | null;
+  source: string | null;
+  notes: { trailingPE?: string; forwardPE?: string };
+}
+
+export interface PairValuation {
+  pair: string;
+  symbol: string;
+  benchmark: string;
+  trailing: SpreadFigures;
+  forward: SpreadFigures;
+}
+
+export interface ValuationReport {
+  asOf: IsoDate;
+  store: string;
+  live: boolean;
+  funds: FundValuation[];
+  pairs: PairValuation[];
+  warnings: string[];
+}
+
+/** Pure: funds and pair spreads from the history (today's records included) as of a date. */
+export function valuationReport(
+  history: readonly ValuationRecord[],
+  pairs: readonly PairSpec[],
+  asOf: IsoDate,
+  minHistory: number,
+  liveNotes: Record<string, { trailingPE?: string; forwardPE?: string }> = {},
+): Pick<ValuationReport, "funds" | "pairs"> {
+  const latest = latestBySymbol(history, asOf);
+  const symbols = [...new Set(pairs.flatMap((p) => [p.symbol, p.benchmark]))];
+  const funds: FundValuation[] = symbols.map((symbol) => {
+    const record = latest.get(symbol);
+    if (!record) return { symbol, date: null, trailingPE: null, forwardPE: null, source: null, notes: { trailingPE: "no valuation recorded", forwardPE: "no valuation recorded" } };
+    const notes = { ...liveNotes[symbol] };
+    if (record.trailingPE === null) notes.trailingPE ??= "not recorded";
+    if (record.forwardPE === null) notes.forwardPE ??= "not recorded";
+    return { symbol, date: record.date, trailingPE: record.trailingPE, forwardPE: record.forwardPE, source: record.source, notes };
+  });
+  const blank = (symbol: string): ValuationRecord => ({ date: asOf, symbol, trailingPE: null, forwardPE: null, source: "" });
+  const pairResults = pairs.map((spec) => {
+    const a = latest.get(spec.symbol) ?? blank(spec.symbol);
+    const b = latest.get(spec.benchmark) ?? blank(spec.benchmark);
+    // The latest figures of the two funds, dated by the later of the two.
+    const today = { date: a.date > b.date ? a.date : b.date, a, b };
+    return {
+      pair: pairName(spec),
+      symbol: spec.symbol,
+      benchmark: spec.benchmark,
+      trailing: rankSpread(history, today, "trailing", minHistory),
+      forward: rankSpread(history, today, "forward", minHistory),
+    };
+  });
+  return { funds, pairs: pairResults };
 }

@@ -1,6 +1,6 @@
 import type { CheckResult } from "../core/check.js";
 import type { SourceInfo } from "../sources/source.js";
-import type { ValuationReport } from "../commands/valuation.js";
+import type { ValuationReport } from "../core/valuation.js";
 
 /** Bumped only when a field is removed or changes meaning; additions keep the version. */
 export const CHECK_SCHEMA_VERSION = 1;

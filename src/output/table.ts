@@ -3,7 +3,7 @@ import type { ChalkInstance } from "chalk";
 import type { CheckResult, PairResult, Signal, TickerResult } from "../core/check.js";
 import type { Returns } from "../core/returns.js";
 import type { Quadrant } from "../core/rrg.js";
-import type { ValuationReport } from "../commands/valuation.js";
+import type { ValuationReport } from "../core/valuation.js";
 import { formatNumber, formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, terminalSafe } from "./format.js";
 
 const RETURN_HEADERS = ["1D", "5D", "21D", "63D", "252D", "YTD"];

@@ -1,6 +1,6 @@
 import type { CheckResult, Signal, SignalResult } from "../core/check.js";
 import { pairName, type Universe } from "../core/universe.js";
-import type { ValuationReport } from "../commands/valuation.js";
+import type { ValuationReport } from "../core/valuation.js";
 
 export const JOURNAL_SCHEMA_VERSION = 1;
 

@@ -25,7 +25,7 @@ describe("planCheck turns flags into a plan", () => {
       format: "table",
       color: undefined,
       exitCode: false,
-      valuation: { mode: "store", store: "/tmp/d/valuation.jsonl" },
+      valuation: { mode: "store", store: "/tmp/d/valuation.jsonl", timeoutMs: 20_000 },
     });
   });
 

@@ -2,8 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { latestBySymbol, rankSpread, spreadOf, usablePE, type ValuationRecord } from "../../src/core/valuation.js";
-import { valuationReport } from "../../src/commands/valuation.js";
+import { latestBySymbol, rankSpread, spreadOf, usablePE, valuationReport, type ValuationRecord } from "../../src/core/valuation.js";
 import { DataError } from "../../src/errors.js";
 import { parseValuationCsv, ValuationStore } from "../../src/store/valuation-store.js";
 
