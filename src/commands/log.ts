@@ -1,21 +1,17 @@
+import { logCheck, type LogRequest } from "../app/journal.js";
 import { ExitCode } from "../errors.js";
+import { jsonDocument } from "../output/columns.js";
+import { writeWarnings } from "../output/stderr.js";
 import type { Runtime } from "../runtime.js";
-import { Journal } from "../store/journal.js";
-import { journalPath } from "../store/paths.js";
-import { toJournalRecord } from "../store/record.js";
-import { VERSION } from "../version.js";
-import { computeCheck, planCheck, type CheckFlags, type CheckPlan } from "./check.js";
-import { writeWarnings } from "./shared.js";
+import { journalPath } from "../settings/paths.js";
+import { planCheck, type CheckFlags, type CheckPlan } from "./check.js";
 
 export interface LogFlags extends CheckFlags {
   journal?: string;
   replace?: boolean;
 }
 
-export interface LogPlan extends CheckPlan {
-  journal: string;
-  replace: boolean;
-}
+export interface LogPlan extends CheckPlan, LogRequest {}
 
 export function planLog(flags: LogFlags, env: Runtime["env"], cwd: string): LogPlan {
   return { ...planCheck(flags, env, cwd), journal: journalPath(flags.journal, env, cwd), replace: flags.replace ?? false };
@@ -26,27 +22,16 @@ export function planLog(flags: LogFlags, env: Runtime["env"], cwd: string): LogP
  * to stderr; with --json the record is printed on stdout.
  */
 export async function log(plan: LogPlan, runtime: Runtime): Promise<number> {
-  const { result, loaded, valuation } = await computeCheck(plan, runtime);
-  writeWarnings(runtime, result.warnings);
-  const record = toJournalRecord(result, {
-    universe: plan.universe,
-    window: plan.window,
-    threshold: plan.threshold,
-    source: loaded.info.kind,
-    version: VERSION,
-    writtenAt: runtime.now(),
-    valuation,
-  });
-  const journal = new Journal(plan.journal);
-  const { outcome, warnings } = await journal.append(record, { replace: plan.replace });
-  writeWarnings(runtime, warnings);
-  const signals = result.signals.length === 0 ? "no signal" : result.signals.map((s) => `${s.pair} ${s.signal}`).join(", ");
+  const logged = await logCheck(plan, runtime, (check) => writeWarnings(runtime.stderr, check.result.warnings));
+  const { record, outcome, check } = logged;
+  writeWarnings(runtime.stderr, logged.journalWarnings);
+  const signals = check.result.signals.length === 0 ? "no signal" : check.result.signals.map((s) => `${s.pair} ${s.signal}`).join(", ");
   const said = {
     appended: `logged ${record.asOf} (${signals}) to ${plan.journal}`,
     replaced: `replaced the record of ${record.asOf} (${signals}) in ${plan.journal}`,
     exists: `${record.asOf} is already logged in ${plan.journal}; nothing written (use --replace to overwrite)`,
   }[outcome];
   runtime.stderr.write(`rotation: ${said}\n`);
-  if (plan.format === "json") runtime.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
-  return plan.exitCode && result.signals.length > 0 ? ExitCode.signal : ExitCode.ok;
+  if (plan.format === "json") runtime.stdout.write(jsonDocument(record));
+  return plan.exitCode && check.result.signals.length > 0 ? ExitCode.signal : ExitCode.ok;
 }

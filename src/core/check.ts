@@ -1,6 +1,6 @@
 import { daysBetween, type IsoDate } from "./dates.js";
 import { relativeReturns, returnsAt, type Returns } from "./returns.js";
-import { alignPair, cutAsOf, type PriceSeries } from "./series.js";
+import { asPointInTime, type PointInTime, type PriceSeries } from "./series.js";
 import { DEFAULT_RRG, latestRrgPoint, type RrgOptions, type RrgPoint } from "./rrg.js";
 import { MIN_RANK_OBSERVATIONS, rankAt, surgeSeries } from "./surge.js";
 import { pairName, universeSymbols, type Group, type PairSpec, type Universe } from "./universe.js";
@@ -81,28 +81,23 @@ export function signalFor(percentile: number | null, threshold: number): Signal 
  * Everything `rotation check` reports, computed from the closes known at the as-of date.
  * Tickers use their own trading dates; pairs use the dates both members have.
  */
-export function runCheck(seriesBySymbol: ReadonlyMap<string, PriceSeries>, options: CheckOptions): CheckResult {
+export function runCheck(prices: ReadonlyMap<string, PriceSeries> | PointInTime, options: CheckOptions): CheckResult {
   const warnings: string[] = [];
   const members = universeSymbols(options.universe);
-  const known = new Map<string, PriceSeries>();
+  const known = asPointInTime(prices, options.asOf);
   for (const { symbol } of members) {
-    const series = seriesBySymbol.get(symbol);
-    if (!series) throw new Error(`no series for ${symbol}`);
-    const cut = cutAsOf(series, options.asOf);
-    if (cut.dates.length === 0) {
+    if (known.series(symbol).dates.length === 0) {
       warnings.push(`${symbol}: no prices on or before ${options.asOf ?? "the as-of date"}`);
     }
-    known.set(symbol, cut);
   }
 
-  const lastDates = [...known.values()].filter((s) => s.dates.length > 0).map((s) => s.dates[s.dates.length - 1] as IsoDate);
-  const asOf = lastDates.reduce<IsoDate | undefined>((latest, date) => (latest === undefined || date > latest ? date : latest), undefined);
+  const asOf = known.lastDate(members.map((m) => m.symbol));
   if (asOf === undefined) throw new RangeError(`no prices on or before ${options.asOf ?? "the as-of date"}`);
 
   const staleAfter = options.staleAfterDays ?? 5;
   const tickers: TickerResult[] = [];
   for (const { symbol, group } of members) {
-    const series = known.get(symbol) as PriceSeries;
+    const series = known.series(symbol);
     const end = series.dates.length - 1;
     if (end < 0) continue;
     const date = series.dates[end] as IsoDate;
@@ -122,9 +117,9 @@ export function runCheck(seriesBySymbol: ReadonlyMap<string, PriceSeries>, optio
   return { asOf, tickers, pairs, signals, warnings };
 }
 
-function analysePair(spec: PairSpec, known: ReadonlyMap<string, PriceSeries>, options: CheckOptions, warnings: string[]): PairResult {
+function analysePair(spec: PairSpec, known: PointInTime, options: CheckOptions, warnings: string[]): PairResult {
   const name = pairName(spec);
-  const aligned = alignPair(known.get(spec.symbol) as PriceSeries, known.get(spec.benchmark) as PriceSeries);
+  const aligned = known.pair(spec.symbol, spec.benchmark);
   const end = aligned.dates.length - 1;
   const surges = surgeSeries(aligned, options.window);
   const last = surges.values.length - 1;

@@ -1,7 +1,8 @@
 import { mean, median } from "simple-statistics";
 import type { Signal } from "./check.js";
 import type { IsoDate } from "./dates.js";
-import type { AlignedPair } from "./series.js";
+import type { AlignedPair, PointInTime } from "./series.js";
+import { pairName, type PairSpec } from "./universe.js";
 import { MIN_RANK_OBSERVATIONS, rankSeries, surgeSeries } from "./surge.js";
 
 export type ForwardKey = "d5" | "d21" | "d63";
@@ -141,4 +142,25 @@ export function summarizeEpisodes(episodes: readonly Episode[]): EpisodeSummary[
     });
   }
   return summaries;
+}
+
+export interface EpisodeSelection extends EpisodeOptions {
+  pairs: readonly PairSpec[];
+  /** Keep episodes that end on or after this date. */
+  since?: IsoDate;
+  /** Keep episodes that start on or before this date. */
+  until?: IsoDate;
+}
+
+/** Episodes of every pair on prices known at the as-of date, kept when they overlap [since, until]. */
+export function episodesOf(prices: PointInTime, selection: EpisodeSelection): Episode[] {
+  const episodes: Episode[] = [];
+  for (const spec of selection.pairs) {
+    for (const episode of findEpisodes(pairName(spec), prices.pair(spec.symbol, spec.benchmark), selection)) {
+      if (selection.since !== undefined && episode.end < selection.since) continue;
+      if (selection.until !== undefined && episode.start > selection.until) continue;
+      episodes.push(episode);
+    }
+  }
+  return episodes;
 }

@@ -1,5 +1,5 @@
 import { dayNumber, type IsoDate } from "./dates.js";
-import type { AlignedPair } from "./series.js";
+import type { AlignedPair, PointInTime } from "./series.js";
 
 export type Quadrant = "Leading" | "Weakening" | "Lagging" | "Improving";
 export type RrgPeriod = "daily" | "weekly";
@@ -125,4 +125,23 @@ export function travel(tail: readonly RrgPoint[]): string | null {
 export function latestRrgPoint(pair: AlignedPair, options: RrgOptions): RrgPoint | null {
   const needed = options.ratioWindow + options.rocPeriods + options.momentumWindow;
   return rrgSeries(pair, options, needed).at(-1) ?? null;
+}
+
+export interface RrgSymbolResult {
+  symbol: string;
+  /** The last `tail` points, oldest first; empty when the history is too short. */
+  tail: RrgPoint[];
+  travel: string | null;
+}
+
+/** Each symbol's RRG tail against the benchmark, on prices known at the as-of date. */
+export function rrgOf(prices: PointInTime, request: { benchmark: string; symbols: readonly string[]; options: RrgOptions; tail: number }): { asOf: IsoDate; symbols: RrgSymbolResult[]; warnings: string[] } {
+  const warnings: string[] = [];
+  const symbols = request.symbols.map((symbol) => {
+    const points = rrgSeries(prices.pair(symbol, request.benchmark), request.options);
+    if (points.length === 0) warnings.push(`${symbol}: too little common history with ${request.benchmark} for an RRG point`);
+    const tail = points.slice(-request.tail);
+    return { symbol, tail, travel: travel(tail) };
+  });
+  return { asOf: prices.series(request.benchmark).dates.at(-1) ?? "", symbols, warnings };
 }

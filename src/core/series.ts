@@ -55,3 +55,65 @@ function sameCalendar(a: readonly IsoDate[], b: readonly IsoDate[]): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/**
+ * Prices as they were known at the close of one date: the only way the rest of the program
+ * sees a series. Every series is cut to `asOf` here, once, and every pair is aligned on its
+ * common dates here, so no command or report can forget the cut and leak the future.
+ */
+export interface PointInTime {
+  /** The date asked for; undefined means "the latest data". */
+  readonly requested: IsoDate | undefined;
+  /** The series of one symbol, up to the as-of date (throws for a symbol that was not loaded). */
+  series(symbol: string): PriceSeries;
+  has(symbol: string): boolean;
+  /** The pair on the dates both members have, up to the as-of date (remembered per pair). */
+  pair(symbol: string, benchmark: string): AlignedPair;
+  /** The latest date of any of these symbols, or undefined when none has a price by then. */
+  lastDate(symbols: readonly string[]): IsoDate | undefined;
+}
+
+export function pointInTime(all: ReadonlyMap<string, PriceSeries>, asOf: IsoDate | undefined): PointInTime {
+  const cut = new Map<string, PriceSeries>();
+  const pairs = new Map<string, AlignedPair>();
+  const series = (symbol: string): PriceSeries => {
+    let known = cut.get(symbol);
+    if (known === undefined) {
+      const full = all.get(symbol);
+      if (full === undefined) throw new Error(`no series for ${symbol}`);
+      known = cutAsOf(full, asOf);
+      cut.set(symbol, known);
+    }
+    return known;
+  };
+  return {
+    requested: asOf,
+    series,
+    has: (symbol) => all.has(symbol),
+    pair(symbol, benchmark) {
+      const key = `${symbol}\u0000${benchmark}`;
+      let aligned = pairs.get(key);
+      if (aligned === undefined) {
+        aligned = alignPair(series(symbol), series(benchmark));
+        pairs.set(key, aligned);
+      }
+      return aligned;
+    },
+    lastDate(symbols) {
+      let latest: IsoDate | undefined;
+      for (const symbol of symbols) {
+        const date = series(symbol).dates.at(-1);
+        if (date !== undefined && (latest === undefined || date > latest)) latest = date;
+      }
+      return latest;
+    },
+  };
+}
+
+/** Core functions take either loaded series (cut here) or prices already cut by the caller. */
+export function asPointInTime(prices: ReadonlyMap<string, PriceSeries> | PointInTime, asOf: IsoDate | undefined): PointInTime {
+  if (prices instanceof Map) return pointInTime(prices, asOf);
+  const known = prices as PointInTime;
+  if (known.requested !== asOf) throw new Error(`prices were cut at ${known.requested ?? "the latest date"}, not ${asOf ?? "the latest date"}`);
+  return known;
+}

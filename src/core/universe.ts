@@ -12,12 +12,6 @@ export interface Universe {
   pairs: PairSpec[];
 }
 
-export const DEFAULT_GROUPS = {
-  small: ["IWM", "IJR"],
-  mid: ["IJH"],
-  large: ["SPY", "QQQ"],
-} as const;
-
 /** Size classes of well-known US ETFs, to label the members of pairs named on their own. */
 export const KNOWN_GROUPS: Readonly<Record<string, Exclude<Group, "other">>> = Object.fromEntries([
   ...["IWM", "IJR", "VB", "SCHA", "SPSM", "IWC", "IWO", "IWN", "IJT", "IJS", "VBK", "VBR", "VTWO"].map((s) => [s, "small"] as const),

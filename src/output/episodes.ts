@@ -1,11 +1,11 @@
 import type { ChalkInstance } from "chalk";
 import type { Episode, EpisodeSummary } from "../core/episodes.js";
 import type { SourceInfo } from "../sources/source.js";
-import { toCsv } from "./csv.js";
+import { SCHEMA_VERSIONS } from "../contract.js";
+import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
 import { formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, terminalSafe } from "./format.js";
 import { colourReturn, newTable, signalLabel } from "./table.js";
 
-export const EPISODES_SCHEMA_VERSION = 1;
 
 export interface EpisodesReport {
   asOf: string;
@@ -65,20 +65,30 @@ function share(value: number | null): string {
 }
 
 export function episodesToJson(report: EpisodesReport): string {
-  return `${JSON.stringify({ schemaVersion: EPISODES_SCHEMA_VERSION, ...report }, null, 2)}\n`;
+  return jsonDocument({ schemaVersion: SCHEMA_VERSIONS.episodes, ...report });
 }
 
-export const EPISODE_CSV_HEADER = [
-  "pair", "direction", "start", "peakDate", "end", "length", "flaggedDays", "peakSurge", "peakPercentile", "peakZScore", "forward5", "forward21", "forward63", "open",
-] as const;
+export const EPISODE_CSV_COLUMNS: readonly CsvColumn<Episode>[] = [
+  { name: "pair", value: (e) => e.pair },
+  { name: "direction", value: (e) => e.direction },
+  { name: "start", value: (e) => e.start },
+  { name: "peakDate", value: (e) => e.peakDate },
+  { name: "end", value: (e) => e.end },
+  { name: "length", value: (e) => e.length },
+  { name: "flaggedDays", value: (e) => e.flaggedDays },
+  { name: "peakSurge", value: (e) => e.peakSurge },
+  { name: "peakPercentile", value: (e) => e.peakPercentile },
+  { name: "peakZScore", value: (e) => e.peakZScore },
+  { name: "forward5", value: (e) => e.forward.d5 },
+  { name: "forward21", value: (e) => e.forward.d21 },
+  { name: "forward63", value: (e) => e.forward.d63 },
+  { name: "open", value: (e) => e.open },
+];
 
 export function episodesToCsv(report: EpisodesReport): string {
-  return toCsv(
-    EPISODE_CSV_HEADER,
-    newestFirst(report.episodes).map((e) => [e.pair, e.direction, e.start, e.peakDate, e.end, e.length, e.flaggedDays, e.peakSurge, e.peakPercentile, e.peakZScore, e.forward.d5, e.forward.d21, e.forward.d63, e.open]),
-  );
+  return csvFromColumns(EPISODE_CSV_COLUMNS, newestFirst(report.episodes));
 }
 
 export function episodesToNdjson(report: EpisodesReport): string {
-  return newestFirst(report.episodes).map((e) => `${JSON.stringify({ schemaVersion: EPISODES_SCHEMA_VERSION, ...e })}\n`).join("");
+  return ndjsonLines(newestFirst(report.episodes).map((e) => ({ schemaVersion: SCHEMA_VERSIONS.episodes, ...e })));
 }

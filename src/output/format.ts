@@ -28,10 +28,4 @@ export function formatPercentile(value: number | null | undefined): string {
   return (Math.floor(value * 100) / 100).toFixed(2);
 }
 
-// C0 and C1 control characters (ESC among them): data must never steer the terminal.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-
-/** Text that came from files or the network, made safe to print on a terminal. */
-export function terminalSafe(text: string): string {
-  return text.replace(CONTROL, "?");
-}
+export { terminalSafe } from "../core/text.js";

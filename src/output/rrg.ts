@@ -1,18 +1,11 @@
 import type { ChalkInstance } from "chalk";
-import type { RrgOptions, RrgPoint } from "../core/rrg.js";
+import type { RrgOptions, RrgSymbolResult } from "../core/rrg.js";
 import type { SourceInfo } from "../sources/source.js";
-import { toCsv } from "./csv.js";
+import { SCHEMA_VERSIONS } from "../contract.js";
+import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
 import { formatNumber, NOT_AVAILABLE, terminalSafe } from "./format.js";
 import { newTable, quadrantLabel } from "./table.js";
 
-export const RRG_SCHEMA_VERSION = 1;
-
-export interface RrgSymbolResult {
-  symbol: string;
-  /** The last `tail` points, oldest first; empty when the history is too short. */
-  tail: RrgPoint[];
-  travel: string | null;
-}
 
 export interface RrgReport {
   asOf: string;
@@ -48,20 +41,30 @@ export function renderRrgTable(report: RrgReport, style: ChalkInstance): string 
 }
 
 export function rrgToJson(report: RrgReport): string {
-  return `${JSON.stringify({ schemaVersion: RRG_SCHEMA_VERSION, ...report }, null, 2)}\n`;
+  return jsonDocument({ schemaVersion: SCHEMA_VERSIONS.rrg, ...report });
 }
 
-export const RRG_CSV_HEADER = ["benchmark", "symbol", "date", "ratio", "momentum", "quadrant", "travel"] as const;
+type TailRow = ReturnType<typeof rrgRows>[number];
 
 /** One row (CSV) or line (NDJSON) per tail point, oldest first within each fund. */
 function rrgRows(report: RrgReport) {
   return report.symbols.flatMap((item) => item.tail.map((p) => ({ benchmark: report.benchmark, symbol: item.symbol, ...p, travel: item.travel })));
 }
 
+export const RRG_CSV_COLUMNS: readonly CsvColumn<TailRow>[] = [
+  { name: "benchmark", value: (r) => r.benchmark },
+  { name: "symbol", value: (r) => r.symbol },
+  { name: "date", value: (r) => r.date },
+  { name: "ratio", value: (r) => r.ratio },
+  { name: "momentum", value: (r) => r.momentum },
+  { name: "quadrant", value: (r) => r.quadrant },
+  { name: "travel", value: (r) => r.travel },
+];
+
 export function rrgToCsv(report: RrgReport): string {
-  return toCsv(RRG_CSV_HEADER, rrgRows(report).map((r) => [r.benchmark, r.symbol, r.date, r.ratio, r.momentum, r.quadrant, r.travel]));
+  return csvFromColumns(RRG_CSV_COLUMNS, rrgRows(report));
 }
 
 export function rrgToNdjson(report: RrgReport): string {
-  return rrgRows(report).map((r) => `${JSON.stringify({ schemaVersion: RRG_SCHEMA_VERSION, ...r })}\n`).join("");
+  return ndjsonLines(rrgRows(report).map((r) => ({ schemaVersion: SCHEMA_VERSIONS.rrg, ...r })));
 }

@@ -1,21 +1,22 @@
 import { Chalk, type ChalkInstance } from "chalk";
+import type { ColorMode } from "../settings/settings.js";
 
-export interface ColorDecision {
-  /** false: --no-color (or config color:false); true: config color:true; undefined: decide. */
-  flag: boolean | undefined;
+export interface Screen {
+  isTTY?: boolean;
   env: Readonly<Record<string, string | undefined>>;
-  isTTY: boolean;
 }
 
-/** Colour only on a terminal, never with NO_COLOR or --no-color; FORCE_COLOR forces it on. */
-export function wantsColor({ flag, env, isTTY }: ColorDecision): boolean {
-  if (flag === false) return false;
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
-  if (flag === true) return true;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false") return true;
-  return isTTY && env.TERM !== "dumb";
+/** "auto" colours only a terminal that is not dumb; "always" and "never" are what they say. */
+export function wantsColor(mode: ColorMode, screen: Screen): boolean {
+  if (mode !== "auto") return mode === "always";
+  return screen.isTTY === true && screen.env.TERM !== "dumb";
 }
 
 export function makeStyle(color: boolean): ChalkInstance {
   return new Chalk({ level: color ? 1 : 0 });
+}
+
+/** The style for one output stream under the resolved colour setting. */
+export function styleFor(mode: ColorMode, stream: { isTTY?: boolean }, env: Screen["env"]): ChalkInstance {
+  return makeStyle(wantsColor(mode, { isTTY: stream.isTTY, env }));
 }

@@ -1,6 +1,6 @@
 import type { ChartData } from "../core/chart-data.js";
 import type { Quadrant } from "../core/rrg.js";
-import type { RrgSymbolResult } from "./rrg.js";
+import type { RrgSymbolResult } from "../core/rrg.js";
 
 /** Every label passes through here: data never becomes markup. */
 export function escapeXml(text: string): string {

@@ -1,3 +1,4 @@
+import type { RotationError } from "../errors.js";
 import type { PriceSeries } from "../core/series.js";
 
 /** What the command needs to know about where prices came from (part of the JSON contract). */
@@ -6,7 +7,6 @@ export interface SourceInfo {
   [detail: string]: unknown;
 }
 
-import type { RotationError } from "../errors.js";
 
 export interface LoadResult {
   series: Map<string, PriceSeries>;
@@ -26,3 +26,12 @@ export interface LoadProgress {
 export interface PriceSource {
   load(symbols: readonly string[], onProgress?: (progress: LoadProgress) => void): Promise<LoadResult>;
 }
+
+/** Where prices come from, as decided from flags and environment (plain data, easy to test). */
+export type SourceChoice = (
+  | { kind: "csv"; dir: string; lenient: boolean; snapshotDir: string | null }
+  | { kind: "yahoo"; cacheDir: string; offline: boolean; refresh: boolean; timeoutMs: number; offlineFallback: boolean }
+) & {
+  /** Go on without the tickers that fail to load (each named in a warning). */
+  partial: boolean;
+};

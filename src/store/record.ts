@@ -2,7 +2,9 @@ import type { CheckResult, Signal, SignalResult } from "../core/check.js";
 import { pairName, type Universe } from "../core/universe.js";
 import type { ValuationReport } from "../core/valuation.js";
 
-export const JOURNAL_SCHEMA_VERSION = 1;
+import { SCHEMA_VERSIONS } from "../contract.js";
+
+export const JOURNAL_SCHEMA_VERSION = SCHEMA_VERSIONS.journal;
 
 /** One line of the journal: what `check` said about one trading date, under one configuration. */
 export interface JournalRecord {

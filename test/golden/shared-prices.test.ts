@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCheck } from "../../src/core/check.js";
 import { CsvFolderSource } from "../../src/sources/csv.js";
-import { parseUniverse } from "../../src/commands/options.js";
+import { parseUniverse } from "../../src/settings/validators.js";
 import { HAVE_SHARED_PRICES, SHARED_PRICES, skipReason } from "../helpers/paths.js";
 
 /** The independent reference: a few lines over the raw CSV, sharing no code with src/. */

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DataError, NetworkError } from "../../src/errors.js";
 import { PriceCache } from "../../src/sources/cache.js";
 import { YahooSource, type YahooSourceOptions } from "../../src/sources/yahoo.js";
-import { combineFailures } from "../../src/commands/shared.js";
+import { combineFailures } from "../../src/app/prices.js";
 import { chartBody, fakeYahoo, json, loadRecording, replay, serveHistory, type Bar, type Handler } from "../helpers/fake-yahoo.js";
 import { HAVE_SHARED_YAHOO, skipReason } from "../helpers/paths.js";
 import { weekdays } from "../helpers/series.js";

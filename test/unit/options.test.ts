@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { planCheck } from "../../src/commands/check.js";
-import { parsePairs, parseTicker, parseUniverse } from "../../src/commands/options.js";
+import { parsePairs, parseTicker, parseUniverse } from "../../src/settings/validators.js";
 import { defaultPairs } from "../../src/core/universe.js";
 import { UsageError } from "../../src/errors.js";
 
@@ -23,7 +23,7 @@ describe("planCheck turns flags into a plan", () => {
       asOf: undefined,
       source: { kind: "yahoo", cacheDir: "/tmp/c", offline: false, refresh: false, timeoutMs: 20_000, offlineFallback: false, partial: false },
       format: "table",
-      color: undefined,
+      color: "auto",
       exitCode: false,
       valuation: { mode: "store", store: "/tmp/d/valuation.jsonl", timeoutMs: 20_000 },
     });
@@ -42,7 +42,7 @@ describe("planCheck turns flags into a plan", () => {
       asOf: "2024-07-16",
       source: { kind: "csv", dir: "/work/prices", lenient: true },
       format: "json",
-      color: false,
+      color: "never",
       exitCode: true,
     });
     expect(plan.universe.pairs.map((p) => `${p.symbol}:${p.benchmark}`)).toEqual(["VB:SPY", "IWM:SPY", "IJH:SPY"]);

@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import envPaths from "env-paths";
 import { UsageError, errorMessage } from "../errors.js";
 import type { Runtime } from "../runtime.js";
+import { userConfigDir } from "./paths.js";
 
 /** Every setting a config file may hold; anything else is refused. */
 export interface ConfigValues {
@@ -28,23 +28,16 @@ export interface ConfigFile {
 
 export const CONFIG_FILE_NAME = "rotation.config.json";
 
-/** Settings an environment variable can give, and which variable (env beats the config file). */
-export const ENV_FOR_SETTING: Partial<Record<keyof ConfigValues, string>> = {
-  data: "ROTATION_DATA",
-  cacheDir: "ROTATION_CACHE_DIR",
-  journal: "ROTATION_JOURNAL",
-};
-
-export function userConfigDir(env: Runtime["env"]): string {
-  if (env.XDG_CONFIG_HOME) return path.join(env.XDG_CONFIG_HOME, "rotation");
-  return envPaths("rotation", { suffix: "" }).config;
+/** Where a config file is looked for, in order (ROTATION_CONFIG alone when it is set). */
+export function configCandidates(runtime: Pick<Runtime, "env" | "cwd">): string[] {
+  const explicit = runtime.env.ROTATION_CONFIG;
+  return explicit ? [path.resolve(runtime.cwd, explicit)] : [path.join(runtime.cwd, CONFIG_FILE_NAME), path.join(userConfigDir(runtime.env), "config.json")];
 }
 
 /** ROTATION_CONFIG, else ./rotation.config.json, else config.json in the user config folder. */
 export async function findConfig(runtime: Pick<Runtime, "env" | "cwd">): Promise<ConfigFile | null> {
   const explicit = runtime.env.ROTATION_CONFIG;
-  const candidates = explicit ? [path.resolve(runtime.cwd, explicit)] : [path.join(runtime.cwd, CONFIG_FILE_NAME), path.join(userConfigDir(runtime.env), "config.json")];
-  for (const file of candidates) {
+  for (const file of configCandidates(runtime)) {
     let text: string;
     try {
       text = await readFile(file, "utf8");
@@ -102,26 +95,4 @@ export async function parseConfig(text: string, file: string): Promise<ConfigVal
     if (value !== undefined) values[key] = path.resolve(path.dirname(file), value);
   }
   return values;
-}
-
-/** Flags as commands receive them, with config values filling only what flag and env leave open. */
-export function applyConfig<T extends Record<string, unknown>>(flags: T, config: ConfigFile | null, env: Runtime["env"]): T {
-  if (!config) return flags;
-  const merged: Record<string, unknown> = { ...flags };
-  const values = config.values;
-  const fill = (key: string, value: unknown): void => {
-    if (value === undefined || merged[key] !== undefined) return;
-    const envName = ENV_FOR_SETTING[key as keyof ConfigValues];
-    if (envName && env[envName]) return;
-    merged[key] = value;
-  };
-  for (const key of ["small", "mid", "large", "pairs"] as const) fill(key, values[key]?.join(","));
-  for (const key of ["window", "threshold", "gap", "timeout"] as const) fill(key, values[key] === undefined ? undefined : String(values[key]));
-  fill("data", values.data);
-  fill("cacheDir", values.cacheDir);
-  fill("journal", values.journal);
-  fill("offlineFallback", values.offlineFallback);
-  if (values.color === false && merged.color !== false) merged.color = false;
-  if (values.color === true && merged.color !== false) merged.forceColor = true;
-  return merged as T;
 }

@@ -1,9 +1,12 @@
 import { isIsoDate, type IsoDate } from "../core/dates.js";
-import { DEFAULT_GROUPS, defaultPairs, groupsFromPairs, universeSymbols, type PairSpec, type Universe } from "../core/universe.js";
+import { printable, terminalSafe, TICKER_PATTERN } from "../core/text.js";
+import { defaultPairs, groupsFromPairs, universeSymbols, type PairSpec, type Universe } from "../core/universe.js";
 import { UsageError } from "../errors.js";
+import { DEFAULTS } from "./defaults.js";
 
-/** Upper-cased; letters, digits and . - ^ =, never a path separator or a leading dot. */
-export const TICKER_PATTERN = /^[A-Z0-9][A-Z0-9.\-^=]{0,14}$/;
+/** The one owner of every option's rules: each parser names the option in its error. */
+
+export { printable, TICKER_PATTERN };
 
 export function parseTicker(raw: string, option: string): string {
   const ticker = raw.trim().toUpperCase();
@@ -11,12 +14,6 @@ export function parseTicker(raw: string, option: string): string {
     throw new UsageError(`${option}: "${printable(raw)}" is not a ticker (letters, digits and . - ^ = only, at most 15)`);
   }
   return ticker;
-}
-
-/** Printable form of user input for an error message. */
-export function printable(raw: string): string {
-  const clean = raw.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
-  return clean.length > 40 ? `${clean.slice(0, 37)}...` : clean;
 }
 
 export function parseTickerList(raw: string, option: string): string[] {
@@ -45,16 +42,25 @@ export function parsePairs(raw: string, option = "--pairs"): PairSpec[] {
   return pairs;
 }
 
-export function parseWindow(raw: string | undefined, option = "--window", fallback = 5): number {
+/** A whole number in [min, max]; `what` completes "must be a whole number ...". */
+export function wholeNumber(raw: string | undefined, option: string, fallback: number, min: number, max: number, what = `from ${min} to ${max}`): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!/^\s*\d+\s*$/.test(raw) || !Number.isInteger(value) || value < 1 || value > 252) {
-    throw new UsageError(`${option} must be a whole number of trading days from 1 to 252, got "${printable(raw)}"`);
+  if (!/^\s*\d+\s*$/.test(raw) || value < min || value > max) {
+    throw new UsageError(`${option} must be a whole number ${what}, got "${printable(raw)}"`);
   }
   return value;
 }
 
-export function parseThreshold(raw: string | undefined, option = "--threshold", fallback = 99): number {
+export function parseWindow(raw: string | undefined, option = "--window", fallback: number = DEFAULTS.window): number {
+  return wholeNumber(raw, option, fallback, 1, 252, "of trading days from 1 to 252");
+}
+
+export function parseGap(raw: string | undefined, option = "--gap"): number {
+  return wholeNumber(raw, option, DEFAULTS.gap, 0, 252, "of trading days from 0 to 252");
+}
+
+export function parseThreshold(raw: string | undefined, option = "--threshold", fallback: number = DEFAULTS.threshold): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (raw.trim() === "" || !Number.isFinite(value) || value <= 50 || value > 100) {
@@ -69,11 +75,24 @@ export function parseDate(raw: string | undefined, option: string): IsoDate | un
   return raw.trim();
 }
 
+/** --since and --until, refused when they leave no day between them. */
+export function parseDateRange(flags: { since?: string; until?: string }): { since: IsoDate | undefined; until: IsoDate | undefined } {
+  const since = parseDate(flags.since, "--since");
+  const until = parseDate(flags.until, "--until");
+  if (since && until && since > until) throw new UsageError(`--since ${since} is after --until ${until}`);
+  return { since, until };
+}
+
 export function parsePositiveNumber(raw: string | undefined, option: string, fallback: number): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (raw.trim() === "" || !Number.isFinite(value) || value <= 0) throw new UsageError(`${option} must be a positive number, got "${printable(raw)}"`);
   return value;
+}
+
+/** --timeout in seconds, as milliseconds for the network layer. */
+export function parseTimeoutMs(raw: string | undefined): number {
+  return parsePositiveNumber(raw, "--timeout", DEFAULTS.timeoutSeconds) * 1000;
 }
 
 export interface UniverseOptions {
@@ -92,9 +111,9 @@ export function parseUniverse(options: UniverseOptions): Universe {
     const pairs = parsePairs(options.pairs);
     return { ...groupsFromPairs(pairs), pairs };
   }
-  const small = options.small === undefined ? [...DEFAULT_GROUPS.small] : parseTickerList(options.small, "--small");
-  const mid = options.mid === undefined ? [...DEFAULT_GROUPS.mid] : parseTickerList(options.mid, "--mid");
-  const large = options.large === undefined ? [...DEFAULT_GROUPS.large] : parseTickerList(options.large, "--large");
+  const small = options.small === undefined ? [...DEFAULTS.groups.small] : parseTickerList(options.small, "--small");
+  const mid = options.mid === undefined ? [...DEFAULTS.groups.mid] : parseTickerList(options.mid, "--mid");
+  const large = options.large === undefined ? [...DEFAULTS.groups.large] : parseTickerList(options.large, "--large");
   const pairs = options.pairs === undefined ? defaultPairs({ small, mid, large }) : parsePairs(options.pairs);
   const universe = { small, mid, large, pairs };
   if (pairs.length === 0) {
@@ -105,4 +124,17 @@ export function parseUniverse(options: UniverseOptions): Universe {
     );
   }
   return universe;
+}
+
+export type OutputFormat = "table" | "json" | "ndjson" | "csv";
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ["table", "json", "ndjson", "csv"];
+
+/** --format wins; --json and --csv are its aliases. */
+export function parseFormat(flags: { format?: string; json?: boolean; csv?: boolean }, allowed: readonly OutputFormat[] = OUTPUT_FORMATS): OutputFormat {
+  const given = [flags.format, flags.json ? "json" : undefined, flags.csv ? "csv" : undefined].filter((f): f is string => f !== undefined);
+  const unique = [...new Set(given)];
+  if (unique.length > 1) throw new UsageError(`--format ${unique.join(" and ")} contradict each other`);
+  const format = unique[0] ?? DEFAULTS.format;
+  if (!(allowed as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${allowed.join(", ")}, got "${terminalSafe(format).slice(0, 20)}"`);
+  return format as OutputFormat;
 }

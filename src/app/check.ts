@@ -1,0 +1,63 @@
+import { existsSync } from "node:fs";
+import { runCheck, type CheckResult } from "../core/check.js";
+import type { IsoDate } from "../core/dates.js";
+import { universeSymbols, type Universe } from "../core/universe.js";
+import type { ValuationReport } from "../core/valuation.js";
+import { DataError } from "../errors.js";
+import type { Runtime } from "../runtime.js";
+import { DEFAULTS } from "../settings/defaults.js";
+import type { LoadProgress, SourceChoice } from "../sources/source.js";
+import { failedSymbols, loadPrices, withoutSymbols, type LoadedPrices } from "./prices.js";
+
+export interface CheckRequest {
+  universe: Universe;
+  window: number;
+  threshold: number;
+  asOf: IsoDate | undefined;
+  source: SourceChoice;
+  /** live: fetch P/E now (--valuation); store: use the valuation store if there is one. */
+  valuation: { mode: "live" | "store"; store: string; timeoutMs: number };
+}
+
+export interface CheckOutcome {
+  result: CheckResult;
+  loaded: LoadedPrices;
+  valuation: ValuationReport | null;
+}
+
+/** Loads the universe's prices, cut to the as-of date, and runs the pure core on them. */
+export async function computeCheck(request: CheckRequest, runtime: Runtime, onProgress?: (progress: LoadProgress) => void): Promise<CheckOutcome> {
+  const loaded = await loadPrices(universeSymbols(request.universe).map((m) => m.symbol), request.source, runtime, request.asOf, onProgress);
+  const universe = withoutSymbols(request.universe, failedSymbols(loaded));
+  if (universe.pairs.length === 0) throw new DataError("nothing left to compare: every pair lost a ticker that failed to load");
+  const result = runCheck(loaded.prices, { universe, window: request.window, threshold: request.threshold, asOf: request.asOf });
+  result.warnings.unshift(...loaded.warnings);
+  return { result, loaded, valuation: await valuationFor(request, universe, result.asOf, runtime, result.warnings) };
+}
+
+/**
+ * Valuation spreads of the check's pairs: live with --valuation, else from the store when one
+ * exists (a single stat when it does not, so a plain check pays nothing).
+ */
+async function valuationFor(request: CheckRequest, universe: Universe, asOf: string, runtime: Runtime, warnings: string[]): Promise<ValuationReport | null> {
+  if (request.valuation.mode === "store" && !existsSync(request.valuation.store)) return null;
+  const { computeValuation } = await import("./valuation.js");
+  const live = request.valuation.mode === "live";
+  const report = await computeValuation(
+    { pairs: universe.pairs, store: request.valuation.store, minHistory: DEFAULTS.minHistory, live, asOf: live ? undefined : asOf, timeoutMs: request.valuation.timeoutMs },
+    runtime,
+  );
+  warnings.push(...report.warnings);
+  return report;
+}
+
+/** The last `days` common days of each pair's price ratio A/B (for sparklines). */
+export function recentRatios(outcome: CheckOutcome, days: number): Map<string, number[]> {
+  const ratios = new Map<string, number[]>();
+  for (const pair of outcome.result.pairs) {
+    const aligned = outcome.loaded.prices.pair(pair.symbol, pair.benchmark);
+    const from = Math.max(0, aligned.dates.length - days);
+    ratios.set(pair.pair, aligned.a.slice(from).map((x, i) => x / (aligned.b[from + i] as number)));
+  }
+  return ratios;
+}

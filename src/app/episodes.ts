@@ -1,0 +1,33 @@
+import type { IsoDate } from "../core/dates.js";
+import { episodesOf, summarizeEpisodes } from "../core/episodes.js";
+import type { Universe } from "../core/universe.js";
+import type { EpisodesReport } from "../output/episodes.js";
+import type { Runtime } from "../runtime.js";
+import type { LoadProgress, SourceChoice } from "../sources/source.js";
+import { failedSymbols, loadPrices, withoutSymbols } from "./prices.js";
+
+export interface EpisodesRequest {
+  universe: Universe;
+  window: number;
+  threshold: number;
+  gap: number;
+  since: IsoDate | undefined;
+  until: IsoDate | undefined;
+  asOf: IsoDate | undefined;
+  source: SourceChoice;
+}
+
+export async function computeEpisodes(request: EpisodesRequest, runtime: Runtime, onProgress?: (progress: LoadProgress) => void): Promise<EpisodesReport> {
+  const symbols = request.universe.pairs.flatMap((p) => [p.symbol, p.benchmark]);
+  const loaded = await loadPrices(symbols, request.source, runtime, request.asOf, onProgress);
+  const universe = withoutSymbols(request.universe, failedSymbols(loaded));
+  const found = episodesOf(loaded.prices, { ...request, pairs: universe.pairs });
+  return {
+    asOf: loaded.prices.lastDate(universe.pairs.flatMap((p) => [p.symbol, p.benchmark])) ?? "",
+    source: loaded.info,
+    parameters: { window: request.window, threshold: request.threshold, gap: request.gap, since: request.since ?? null, until: request.until ?? null },
+    episodes: found,
+    summary: summarizeEpisodes(found),
+    warnings: loaded.warnings,
+  };
+}

@@ -1,0 +1,43 @@
+import type { IsoDate } from "../core/dates.js";
+import { exchangeDate, MARKET_TIMEZONE } from "../core/market.js";
+import type { PairSpec } from "../core/universe.js";
+import { valuationReport, type ValuationRecord, type ValuationReport } from "../core/valuation.js";
+import type { Runtime } from "../runtime.js";
+import { fetchValuations } from "../sources/valuation-yahoo.js";
+import { ValuationStore } from "../store/valuation-store.js";
+
+export interface ValuationRequest {
+  pairs: PairSpec[];
+  store: string;
+  minHistory: number;
+  /** Fetch today's multiples live (and record them); otherwise read the store alone. */
+  live: boolean;
+  asOf: IsoDate | undefined;
+  timeoutMs: number;
+}
+
+/** Reads the store, adds today's live figures (recording them), and builds the report. */
+export async function computeValuation(request: ValuationRequest, runtime: Runtime): Promise<ValuationReport> {
+  const store = new ValuationStore(request.store);
+  const { records, warnings } = await store.read();
+  let history = records;
+  let notes: Record<string, { trailingPE?: string; forwardPE?: string }> = {};
+  const symbols = [...new Set(request.pairs.flatMap((p) => [p.symbol, p.benchmark]))];
+  if (request.live) {
+    const live = await fetchValuations(symbols, { fetch: runtime.fetch, retry: { timeoutMs: request.timeoutMs, ...runtime.retry }, now: runtime.now, log: (line) => runtime.stderr.write(`${line}\n`) });
+    notes = live.notes;
+    const usable = live.records.filter((r) => r.trailingPE !== null || r.forwardPE !== null);
+    if (usable.length > 0) {
+      try {
+        await store.upsert(usable);
+      } catch (error) {
+        warnings.push(`${(error as Error).message}; today's valuations were not recorded`);
+      }
+    }
+    const key = (r: ValuationRecord) => `${r.date}|${r.symbol}`;
+    const replaced = new Set(usable.map(key));
+    history = [...records.filter((r) => !replaced.has(key(r))), ...usable];
+  }
+  const asOf = request.asOf ?? exchangeDate(runtime.now(), MARKET_TIMEZONE);
+  return { asOf, store: request.store, live: request.live, ...valuationReport(history, request.pairs, asOf, request.minHistory, notes), warnings };
+}

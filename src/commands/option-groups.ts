@@ -1,0 +1,83 @@
+import { Option, type Command } from "commander";
+import { DEFAULT_RRG } from "../core/rrg.js";
+import { defaultPairs, pairName } from "../core/universe.js";
+import { DEFAULTS, defaultText } from "../settings/defaults.js";
+import { OUTPUT_FORMATS } from "../settings/validators.js";
+
+/**
+ * Option groups, each declared once and shared by every command that takes it (as gh's
+ * AddJSONFlags and AddFormatFlags are). Defaults come from DEFAULTS, shown the same way.
+ */
+
+/** Where prices come from: every command that loads prices. */
+export function addSourceOptions(command: Command): Command {
+  return command
+    .option("--data <dir>", "read DIR/TICKER.csv instead of Yahoo Finance (env ROTATION_DATA)")
+    .option("--offline", "use the cache only, never the network")
+    .option("--refresh", "download every history again, ignoring the cache")
+    .option("--lenient", "skip bad CSV rows with a warning instead of failing")
+    .option("--timeout <seconds>", `per-request network timeout in seconds${defaultText(DEFAULTS.timeoutSeconds)}`)
+    .option("--partial", "go on without tickers that fail to load, naming each in a warning")
+    .option("--offline-fallback", "when the network fails, use cached prices however old (with a warning)");
+}
+
+/** Which funds and pairs: check, log, episodes. */
+export function addUniverseOptions(command: Command): Command {
+  const { small, mid, large } = DEFAULTS.groups;
+  return command
+    .option("--small <tickers>", `small-cap tickers, comma separated${defaultText(small)}`)
+    .option("--mid <tickers>", `mid-cap tickers${defaultText(mid)}`)
+    .option("--large <tickers>", `large-cap tickers${defaultText(large)}`)
+    .option("--pairs <pairs>", `pairs SMALL:LARGE, comma separated${defaultText(defaultPairs({ small: [...small], mid: [...mid], large: [...large] }).map(pairName))}`);
+}
+
+/** The surge definition: window and threshold. */
+export function addSurgeOptions(command: Command, thresholdHelp = "flag surges at or above this percentile (and at or below 100 minus it)"): Command {
+  return command
+    .option("--window <days>", `surge window in trading days${defaultText(DEFAULTS.window)}`)
+    .option("--threshold <percentile>", `${thresholdHelp}${defaultText(DEFAULTS.threshold)}`);
+}
+
+export function addGapOption(command: Command): Command {
+  return command.option("--gap <days>", `flagged days at most this many trading days apart are one episode${defaultText(DEFAULTS.gap)}`);
+}
+
+export function addAsOfOption(command: Command, help = "use data up to this date only (YYYY-MM-DD)"): Command {
+  return command.option("--as-of <date>", help);
+}
+
+export function addDateRangeOptions(command: Command, since: string, until: string): Command {
+  return command.option("--since <date>", since).option("--until <date>", until);
+}
+
+/** --format and its aliases, and colour: every command that prints a report. */
+export function addOutputOptions(command: Command): Command {
+  return command
+    .option("--format <format>", `${OUTPUT_FORMATS.join(", ")}${defaultText(DEFAULTS.format)}`)
+    .option("--json", "same as --format json: one JSON document (schemaVersion 1)")
+    .option("--csv", "same as --format csv")
+    .addOption(colorOption());
+}
+
+/** --no-color, and a hidden --color that forces it on. */
+export function addColorOptions(command: Command): Command {
+  return command.addOption(colorOption());
+}
+
+function colorOption(): Option {
+  return new Option("--no-color", "never colour the output");
+}
+
+export function addRrgOptions(command: Command): Command {
+  return command
+    .option("--period <period>", `daily or weekly${defaultText(DEFAULT_RRG.period)}`)
+    .option("--tail <points>", `points of history to show per fund${defaultText(DEFAULTS.rrg.tail)}`)
+    .option("--ratio-window <periods>", `window of the RS-Ratio z-score${defaultText(DEFAULT_RRG.ratioWindow)}`)
+    .option("--momentum-window <periods>", `window of the RS-Momentum z-score${defaultText(DEFAULT_RRG.momentumWindow)}`)
+    .option("--roc <periods>", `periods of RS-Ratio change that momentum measures${defaultText(DEFAULT_RRG.rocPeriods)}`);
+}
+
+/** Two to four examples at the end of a command's help, as gh shows them. */
+export function addExamples(command: Command, examples: readonly string[]): Command {
+  return command.addHelpText("after", `\nExamples:\n${examples.map((e) => `  $ ${e}`).join("\n")}\n`);
+}

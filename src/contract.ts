@@ -1,0 +1,13 @@
+/**
+ * Versions of every JSON document `rotation` writes (the contract scripts rely on). A version
+ * is bumped only when a field is removed or changes meaning; additions keep it.
+ */
+export const SCHEMA_VERSIONS = {
+  check: 1,
+  episodes: 1,
+  rrg: 1,
+  valuation: 1,
+  /** The journal record, and `history --json`, which lists such records. */
+  journal: 1,
+  config: 1,
+} as const;

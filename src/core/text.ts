@@ -1,0 +1,23 @@
+/** The one scrubber for text that came from files, the network or the command line. */
+
+// C0 and C1 control characters (ESC among them), but not tab and line feed.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+// Every control character, tab and line feed included: for text inside a one-line message.
+const ANY_CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** Text made safe to print on a terminal: data must never steer it. */
+export function terminalSafe(text: string): string {
+  return text.replace(CONTROL, "?");
+}
+
+/** User input or a file's cell quoted in a one-line message: no control character, at most `max`. */
+export function printable(raw: string, max = 40): string {
+  const clean = raw.replace(ANY_CONTROL, "?");
+  return clean.length > max ? `${clean.slice(0, max - 3)}...` : clean;
+}
+
+/** Upper-cased; letters, digits and . - ^ =, never a path separator or a leading dot. */
+export const TICKER_PATTERN = /^[A-Z0-9][A-Z0-9.\-^=]{0,14}$/;
+
+/** A plain decimal number as text: digits, one optional point, an optional sign and exponent. */
+export const DECIMAL_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;

@@ -1,0 +1,154 @@
+import type { ChalkInstance } from "chalk";
+import type { CheckResult, PairResult, TickerResult } from "../core/check.js";
+import type { Returns } from "../core/returns.js";
+import type { ValuationReport } from "../core/valuation.js";
+import { SCHEMA_VERSIONS } from "../contract.js";
+import type { SourceInfo } from "../sources/source.js";
+import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
+import { formatNumber, formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, terminalSafe } from "./format.js";
+import { colourReturn, fitTable, quadrantLabel, signalLabel, type Column } from "./table.js";
+import { renderSpreadsTable } from "./valuation.js";
+
+/** The `rotation check` report: table, JSON, NDJSON and CSV. */
+
+const RETURN_HEADERS = ["1D", "5D", "21D", "63D", "252D", "YTD"];
+
+function largestSinceLabel(pair: PairResult): string {
+  if (pair.surge.percentile === null) return NOT_AVAILABLE;
+  return pair.surge.largestSince ?? "record";
+}
+
+export interface CheckTableOptions {
+  valuation?: ValuationReport | null;
+  sparklines?: ReadonlyMap<string, string> | null;
+  /** Terminal width: columns of least weight are dropped until the tables fit. */
+  width?: number;
+}
+
+export function renderCheckTable(result: CheckResult, style: ChalkInstance, options: CheckTableOptions = {}): string {
+  const { valuation = null, sparklines = null, width } = options;
+  const returnColumns = <T>(get: (row: T) => Returns, prefix: string): Column<T>[] =>
+    (["d1", "d5", "d21", "d63", "d252", "ytd"] as const).map((key, i) => ({
+      header: `${prefix}${RETURN_HEADERS[i]}`,
+      cell: (row: T) => colourReturn(get(row)[key], style),
+      keep: { d1: 2, d5: 9, d21: 6, d63: 3, d252: 4, ytd: 5 }[key],
+    }));
+  const tickers = fitTable<TickerResult>(
+    [
+      { header: "Ticker", cell: (t) => terminalSafe(t.symbol), keep: 10 },
+      { header: "Group", cell: (t) => t.group, keep: 10 },
+      { header: "Date", cell: (t) => t.date, keep: 7 },
+      { header: "Close", cell: (t) => formatNumber(t.close), keep: 1 },
+      ...returnColumns<TickerResult>((t) => t.returns, ""),
+    ],
+    result.tickers,
+    style,
+    2,
+    width,
+  );
+
+  const window = result.pairs[0]?.surge.window ?? 5;
+  const pairs = fitTable<PairResult>(
+    [
+      { header: "Pair", cell: (p) => (p.signal ? style.bold(terminalSafe(p.pair)) : terminalSafe(p.pair)), keep: 20 },
+      ...returnColumns<PairResult>((p) => p.relative, "Rel "),
+      { header: `Surge ${window}D`, cell: (p) => (p.signal ? style.bold(formatPercent(p.surge.value)) : formatPercent(p.surge.value)), keep: 20 },
+      { header: "z", cell: (p) => formatSigned(p.surge.zScore), keep: 8 },
+      { header: "Pctile", cell: (p) => formatPercentile(p.surge.percentile), keep: 19 },
+      { header: "Largest since", cell: (p) => largestSinceLabel(p), keep: 18 },
+      { header: "Signal", cell: (p) => signalLabel(p.signal, style), keep: 20 },
+      { header: "RRG", cell: (p) => (p.rrg ? quadrantLabel(p.rrg.quadrant, style) : NOT_AVAILABLE), keep: 7 },
+      ...(sparklines ? [{ header: "63D ratio", cell: (p: PairResult) => sparklines.get(p.pair) ?? "", keep: 0 }] : []),
+    ],
+    result.pairs,
+    style,
+    1,
+    width,
+  );
+
+  const lines = [
+    style.bold(`Size rotation as of ${result.asOf}`),
+    tickers,
+    pairs,
+  ];
+  if (valuation) lines.push(renderSpreadsTable(valuation, style));
+  if (result.signals.length === 0) {
+    lines.push("No rotation signal.");
+  } else {
+    for (const signal of result.signals) {
+      const what = signal.signal === "small-surge" ? "outran" : "trailed";
+      const [a, b] = signal.pair.split(":");
+      lines.push(
+        signalLabel(signal.signal, style) +
+          ` ${terminalSafe(a ?? "")} ${what} ${terminalSafe(b ?? "")} by ${formatPercent(Math.abs(signal.value))} over ${window} days` +
+          ` (percentile ${formatPercentile(signal.percentile)}).`,
+      );
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export interface CheckJsonContext {
+  source: SourceInfo;
+  window: number;
+  threshold: number;
+  valuation: ValuationReport | null;
+}
+
+export function checkToJson(result: CheckResult, context: CheckJsonContext): string {
+  const document = {
+    schemaVersion: SCHEMA_VERSIONS.check,
+    asOf: result.asOf,
+    source: context.source,
+    parameters: { window: context.window, threshold: context.threshold },
+    tickers: result.tickers,
+    pairs: result.pairs.map((pair) => ({
+      pair: pair.pair,
+      symbol: pair.symbol,
+      benchmark: pair.benchmark,
+      date: pair.date,
+      relative: pair.relative,
+      surge: pair.surge,
+      signal: pair.signal,
+      rrg: pair.rrg,
+    })),
+    signals: result.signals,
+    valuation: context.valuation ? { asOf: context.valuation.asOf, live: context.valuation.live, funds: context.valuation.funds, pairs: context.valuation.pairs } : null,
+    warnings: result.warnings,
+  };
+  return jsonDocument(document);
+}
+
+/** One line per pair, each a complete JSON object that carries its own date and version. */
+export function checkToNdjson(result: CheckResult): string {
+  return ndjsonLines(result.pairs.map((pair) => ({ schemaVersion: SCHEMA_VERSIONS.check, asOf: result.asOf, ...pair })));
+}
+
+type PairRow = PairResult & { asOf: string };
+
+export const CHECK_CSV_COLUMNS: readonly CsvColumn<PairRow>[] = [
+  { name: "asOf", value: (p) => p.asOf },
+  { name: "pair", value: (p) => p.pair },
+  { name: "symbol", value: (p) => p.symbol },
+  { name: "benchmark", value: (p) => p.benchmark },
+  { name: "date", value: (p) => p.date },
+  { name: "rel1d", value: (p) => p.relative.d1 },
+  { name: "rel5d", value: (p) => p.relative.d5 },
+  { name: "rel21d", value: (p) => p.relative.d21 },
+  { name: "rel63d", value: (p) => p.relative.d63 },
+  { name: "rel252d", value: (p) => p.relative.d252 },
+  { name: "relYtd", value: (p) => p.relative.ytd },
+  { name: "window", value: (p) => p.surge.window },
+  { name: "surge", value: (p) => p.surge.value },
+  { name: "zScore", value: (p) => p.surge.zScore },
+  { name: "percentile", value: (p) => p.surge.percentile },
+  { name: "largestSince", value: (p) => p.surge.largestSince },
+  { name: "historyStart", value: (p) => p.surge.historyStart },
+  { name: "observations", value: (p) => p.surge.observations },
+  { name: "signal", value: (p) => p.signal },
+  { name: "rrgQuadrant", value: (p) => p.rrg?.quadrant ?? null },
+];
+
+export function checkToCsv(result: CheckResult): string {
+  return csvFromColumns(CHECK_CSV_COLUMNS, result.pairs.map((p) => ({ ...p, asOf: result.asOf })));
+}

@@ -1,0 +1,80 @@
+import type { ChalkInstance } from "chalk";
+import type { PairValuation, SpreadFigures, ValuationReport } from "../core/valuation.js";
+import { SCHEMA_VERSIONS } from "../contract.js";
+import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
+import { formatNumber, formatPercent, formatPercentile, NOT_AVAILABLE, terminalSafe } from "./format.js";
+import { newTable } from "./table.js";
+
+/** The `rotation valuation` report (table, JSON, NDJSON, CSV) and the spreads table inside `check`. */
+
+export function renderValuationTable(report: ValuationReport, style: ChalkInstance): string {
+  const funds = newTable(["Fund", "Date", "Trailing P/E", "Forward P/E", "Source"], style, 1);
+  for (const f of report.funds) funds.push([terminalSafe(f.symbol), f.date ?? NOT_AVAILABLE, formatNumber(f.trailingPE), formatNumber(f.forwardPE), terminalSafe(f.source ?? NOT_AVAILABLE)]);
+  const pairs = newTable(["Pair", "Basis", "Spread", "Ratio", "Yield gap", "Pctile", "Ranked against"], style, 2);
+  const notes: string[] = [];
+  for (const p of report.pairs) {
+    for (const figures of [p.trailing, p.forward]) {
+      const rank = figures.rank;
+      pairs.push([
+        terminalSafe(p.pair),
+        figures.basis,
+        formatNumber(figures.spread),
+        formatNumber(figures.ratio, 3),
+        formatPercent(figures.yieldGap),
+        rank ? formatPercentile(rank.percentile) : NOT_AVAILABLE,
+        rank ? `${rank.rankedFrom}..${rank.rankedTo} (${rank.observations})` : NOT_AVAILABLE,
+      ]);
+      if (figures.note) notes.push(`${p.pair} ${figures.basis}: ${figures.note}`);
+    }
+  }
+  const lines = [style.bold(`Valuation spreads as of ${report.asOf}`) + (report.live ? " (live from Yahoo Finance)" : " (from the store)"), funds.toString(), pairs.toString()];
+  for (const note of notes) lines.push(`n/a: ${terminalSafe(note)}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** The compact spreads table that `check` shows under its pairs. */
+export function renderSpreadsTable(valuation: ValuationReport, style: ChalkInstance): string {
+  const spreads = newTable(["Valuation", "Trailing P/E spread", "Ratio", "Yield gap", "Pctile", "Forward P/E spread"], style, 1);
+  for (const p of valuation.pairs) {
+    spreads.push([
+      terminalSafe(p.pair),
+      formatNumber(p.trailing.spread),
+      formatNumber(p.trailing.ratio, 3),
+      formatPercent(p.trailing.yieldGap),
+      p.trailing.rank ? formatPercentile(p.trailing.rank.percentile) : NOT_AVAILABLE,
+      formatNumber(p.forward.spread),
+    ]);
+  }
+  return spreads.toString();
+}
+
+export function valuationToJson(report: ValuationReport): string {
+  return jsonDocument({ schemaVersion: SCHEMA_VERSIONS.valuation, ...report });
+}
+
+export function valuationToNdjson(report: ValuationReport): string {
+  return ndjsonLines(report.pairs.map((p) => ({ schemaVersion: SCHEMA_VERSIONS.valuation, asOf: report.asOf, ...p })));
+}
+
+type SpreadRow = { asOf: string; pair: PairValuation; figures: SpreadFigures };
+
+export const VALUATION_CSV_COLUMNS: readonly CsvColumn<SpreadRow>[] = [
+  { name: "asOf", value: (r) => r.asOf },
+  { name: "pair", value: (r) => r.pair.pair },
+  { name: "basis", value: (r) => r.figures.basis },
+  { name: "spread", value: (r) => r.figures.spread },
+  { name: "ratio", value: (r) => r.figures.ratio },
+  { name: "yieldGap", value: (r) => r.figures.yieldGap },
+  { name: "percentile", value: (r) => r.figures.rank?.percentile ?? null },
+  { name: "rankedFrom", value: (r) => r.figures.rank?.rankedFrom ?? null },
+  { name: "rankedTo", value: (r) => r.figures.rank?.rankedTo ?? null },
+  { name: "observations", value: (r) => r.figures.rank?.observations ?? null },
+  { name: "note", value: (r) => r.figures.note },
+];
+
+export function valuationToCsv(report: ValuationReport): string {
+  return csvFromColumns(
+    VALUATION_CSV_COLUMNS,
+    report.pairs.flatMap((pair) => [pair.trailing, pair.forward].map((figures) => ({ asOf: report.asOf, pair, figures }))),
+  );
+}

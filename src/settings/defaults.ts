@@ -1,0 +1,26 @@
+/**
+ * Every default in one place: the plans, the `--help` texts, `rotation config` and the README
+ * read these values, so a default can never say one thing in help and do another.
+ */
+export const DEFAULTS = {
+  groups: { small: ["IWM", "IJR"], mid: ["IJH"], large: ["SPY", "QQQ"] },
+  /** Surge window in trading days. */
+  window: 5,
+  /** Percentile at or above which a surge is flagged (and at or below 100 minus it). */
+  threshold: 99,
+  /** Flagged days at most this many trading days apart are one episode. */
+  gap: 5,
+  /** Per-request network timeout, in seconds. */
+  timeoutSeconds: 20,
+  /** Observations a valuation spread needs before it is ranked. */
+  minHistory: 60,
+  valuationPairs: "IWM:SPY,IJR:SPY,IJH:SPY",
+  rrg: { benchmark: "SPY", symbols: ["IWM", "IJR", "IJH", "QQQ"], tail: 8 },
+  chart: { height: 20, width: 100 },
+  format: "table",
+} as const;
+
+/** " (default X)", the one way every --help text shows a default. */
+export function defaultText(value: string | number | readonly string[]): string {
+  return ` (default ${Array.isArray(value) ? value.join(",") : String(value)})`;
+}

@@ -1,0 +1,50 @@
+import path from "node:path";
+import envPaths from "env-paths";
+import { UsageError } from "../errors.js";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The user folders and every file path a setting can name: the one owner of where things live. */
+
+/** A path with a NUL byte cannot name a file; say so instead of failing deep in fs. */
+export function checkedPath(value: string, what: string): string {
+  if (value.includes("\0")) throw new UsageError(`${what}: a path cannot contain a NUL byte`);
+  return value;
+}
+
+export function userConfigDir(env: Env): string {
+  if (env.XDG_CONFIG_HOME) return path.join(env.XDG_CONFIG_HOME, "rotation");
+  return envPaths("rotation", { suffix: "" }).config;
+}
+
+export function userCacheDir(env: Env, configured?: string): string {
+  if (env.ROTATION_CACHE_DIR) return env.ROTATION_CACHE_DIR;
+  if (configured) return configured;
+  if (env.XDG_CACHE_HOME) return path.join(env.XDG_CACHE_HOME, "rotation");
+  return envPaths("rotation", { suffix: "" }).cache;
+}
+
+export function userDataDir(env: Env): string {
+  if (env.ROTATION_DATA_HOME) return env.ROTATION_DATA_HOME;
+  if (env.XDG_DATA_HOME) return path.join(env.XDG_DATA_HOME, "rotation");
+  return envPaths("rotation", { suffix: "" }).data;
+}
+
+/** --journal, else ROTATION_JOURNAL, else a config file's journal, else the user data folder. */
+export function journalPath(flag: string | undefined, env: Env, cwd: string): string {
+  if (flag) return path.resolve(cwd, checkedPath(flag, "--journal"));
+  if (env.ROTATION_JOURNAL) return path.resolve(cwd, checkedPath(env.ROTATION_JOURNAL, "ROTATION_JOURNAL"));
+  return path.join(checkedPath(userDataDir(env), "ROTATION_DATA_HOME"), "journal.jsonl");
+}
+
+/** --store, else ROTATION_VALUATION_STORE, else valuation.jsonl in the user data folder. */
+export function valuationStorePath(flag: string | undefined, env: Env, cwd: string): string {
+  if (flag) return path.resolve(cwd, checkedPath(flag, "--store"));
+  if (env.ROTATION_VALUATION_STORE) return path.resolve(cwd, checkedPath(env.ROTATION_VALUATION_STORE, "ROTATION_VALUATION_STORE"));
+  return path.join(userDataDir(env), "valuation.jsonl");
+}
+
+/** An output file named on the command line, resolved against the working folder. */
+export function outputPath(file: string | undefined, option: string, cwd: string): string | undefined {
+  return file === undefined ? undefined : path.resolve(cwd, checkedPath(file, option));
+}

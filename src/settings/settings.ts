@@ -1,0 +1,107 @@
+import path from "node:path";
+
+import { defaultPairs, pairName } from "../core/universe.js";
+import type { ConfigFile, ConfigValues } from "./config-file.js";
+import { DEFAULTS } from "./defaults.js";
+import { journalPath, userCacheDir } from "./paths.js";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Settings precedence, in one place: command-line flag > environment variable > config file >
+ * default. Plans read the merged flags (`withConfig`); `rotation config` reads the same table
+ * with origins (`describeSettings`); colour has its own resolver here (`colorSetting`).
+ */
+
+/** The environment variable that gives a setting, where there is one (it beats the config file). */
+export const ENV_FOR_SETTING: Partial<Record<keyof ConfigValues, string>> = {
+  data: "ROTATION_DATA",
+  cacheDir: "ROTATION_CACHE_DIR",
+  journal: "ROTATION_JOURNAL",
+};
+
+export interface Setting {
+  key: keyof ConfigValues;
+  value: unknown;
+  origin: string;
+}
+
+export type ColorMode = "always" | "never" | "auto";
+
+/** Colour flags as commands receive them: --no-color (color false), --color or config true (forceColor). */
+export interface ColorFlags {
+  color?: boolean;
+  forceColor?: boolean;
+}
+
+function envSet(env: Env, name: string): boolean {
+  return env[name] !== undefined && env[name] !== "";
+}
+
+/** --no-color and NO_COLOR win; then --color, FORCE_COLOR, a config file; else "auto" (a terminal). */
+export function colorSetting(flags: ColorFlags, env: Env, config: ConfigFile | null = null): { value: ColorMode; origin: string } {
+  if (flags.color === false) return { value: "never", origin: "flag --no-color" };
+  if (envSet(env, "NO_COLOR")) return { value: "never", origin: "env NO_COLOR" };
+  if (flags.forceColor === true) return { value: "always", origin: "flag --color" };
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false") return { value: "always", origin: "env FORCE_COLOR" };
+  if (config?.values.color !== undefined) return { value: config.values.color ? "always" : "never", origin: `config ${config.path}` };
+  return { value: "auto", origin: "default" };
+}
+
+/** Flags as commands receive them, with config values filling only what flag and env leave open. */
+export function withConfig<T extends Record<string, unknown>>(flags: T, config: ConfigFile | null, env: Env): T {
+  if (!config) return flags;
+  const merged: Record<string, unknown> = { ...flags };
+  const values = config.values;
+  const fill = (key: keyof ConfigValues, value: unknown): void => {
+    if (value === undefined || merged[key] !== undefined) return;
+    const envName = ENV_FOR_SETTING[key];
+    if (envName && env[envName]) return;
+    merged[key] = value;
+  };
+  for (const key of ["small", "mid", "large", "pairs"] as const) fill(key, values[key]?.join(","));
+  for (const key of ["window", "threshold", "gap", "timeout"] as const) fill(key, values[key] === undefined ? undefined : String(values[key]));
+  fill("data", values.data);
+  fill("cacheDir", values.cacheDir);
+  fill("journal", values.journal);
+  fill("offlineFallback", values.offlineFallback);
+  // NO_COLOR and FORCE_COLOR are the environment's word on colour: they beat the file.
+  const colorFromEnv = envSet(env, "NO_COLOR") || (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "");
+  if (!colorFromEnv && values.color === false && merged.color !== false) merged.color = false;
+  if (!colorFromEnv && values.color === true && merged.color !== false) merged.forceColor = true;
+  return merged as T;
+}
+
+/** Each setting's effective value without flags, and where it came from: environment > config file > default. */
+export function describeSettings(config: ConfigFile | null, env: Env, cwd: string): Setting[] {
+  const fromConfig = (key: keyof ConfigValues, fallback: unknown, fallbackOrigin = "default"): Setting => {
+    const value = config?.values[key];
+    return value === undefined ? { key, value: fallback, origin: fallbackOrigin } : { key, value, origin: `config ${config!.path}` };
+  };
+  const fromEnv = (key: keyof ConfigValues, fallback: unknown, resolve: (value: string) => string, fallbackOrigin?: string): Setting => {
+    const name = ENV_FOR_SETTING[key] as string;
+    const value = env[name];
+    return value ? { key, value: resolve(value), origin: `env ${name}` } : fromConfig(key, fallback, fallbackOrigin);
+  };
+  const small = config?.values.small ?? [...DEFAULTS.groups.small];
+  const mid = config?.values.mid ?? [...DEFAULTS.groups.mid];
+  const large = config?.values.large ?? [...DEFAULTS.groups.large];
+  const color = colorSetting({}, env, config);
+  return [
+    fromConfig("small", small),
+    fromConfig("mid", mid),
+    fromConfig("large", large),
+    fromConfig("pairs", defaultPairs({ small, mid, large }).map(pairName), "default (derived from the groups)"),
+    fromConfig("window", DEFAULTS.window),
+    fromConfig("threshold", DEFAULTS.threshold),
+    fromConfig("gap", DEFAULTS.gap),
+    fromEnv("data", null, (value) => path.resolve(cwd, value)),
+    fromEnv("cacheDir", userCacheDir(env), (value) => value),
+    fromEnv("journal", journalPath(undefined, env, cwd), (value) => path.resolve(cwd, value), env.ROTATION_DATA_HOME ? "env ROTATION_DATA_HOME" : "default"),
+    { key: "color", value: color.value === "auto" ? "auto (on a terminal)" : color.value === "always", origin: color.origin },
+    fromConfig("timeout", DEFAULTS.timeoutSeconds),
+    fromConfig("offlineFallback", false),
+  ];
+}
+
+

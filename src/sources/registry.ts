@@ -1,0 +1,22 @@
+import type { Runtime } from "../runtime.js";
+import type { PriceSource, SourceChoice } from "./source.js";
+
+/** Only the chosen source's code is loaded: a CSV run never pays for the Yahoo client or cache. */
+export async function openSource(choice: SourceChoice, runtime: Runtime): Promise<PriceSource> {
+  if (choice.kind === "csv") {
+    const { CsvFolderSource } = await import("./csv.js");
+    return new CsvFolderSource(choice.dir, { lenient: choice.lenient, snapshotDir: choice.snapshotDir });
+  }
+  const [{ YahooSource }, { PriceCache }] = await Promise.all([import("./yahoo.js"), import("./cache.js")]);
+  return new YahooSource({
+    cache: new PriceCache(choice.cacheDir),
+    offline: choice.offline,
+    refresh: choice.refresh,
+    fetch: runtime.fetch,
+    retry: { timeoutMs: choice.timeoutMs, ...runtime.retry },
+    now: runtime.now,
+    concurrency: 4,
+    offlineFallback: choice.offlineFallback,
+    log: (line) => runtime.stderr.write(`${line}\n`),
+  });
+}
