@@ -2,7 +2,8 @@ import { chartData, type ChartData } from "../core/chart-data.js";
 import { addDays, type IsoDate } from "../core/dates.js";
 import { DataError } from "../errors.js";
 import type { Runtime } from "../runtime.js";
-import type { LoadProgress, SourceChoice } from "../sources/source.js";
+import type { LoadProgress } from "../sources/source.js";
+import type { SourceChoice } from "../settings/source.js";
 import { loadPrices } from "./prices.js";
 
 export interface ChartRequest {

@@ -6,7 +6,8 @@ import type { ValuationReport } from "../core/valuation.js";
 import { DataError } from "../errors.js";
 import type { Runtime } from "../runtime.js";
 import { DEFAULTS } from "../settings/defaults.js";
-import type { LoadProgress, SourceChoice } from "../sources/source.js";
+import type { LoadProgress } from "../sources/source.js";
+import type { SourceChoice } from "../settings/source.js";
 import { failedSymbols, loadPrices, withoutSymbols, type LoadedPrices } from "./prices.js";
 
 export interface CheckRequest {

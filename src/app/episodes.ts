@@ -3,7 +3,8 @@ import { episodesOf, summarizeEpisodes } from "../core/episodes.js";
 import type { Universe } from "../core/universe.js";
 import type { EpisodesReport } from "../output/episodes.js";
 import type { Runtime } from "../runtime.js";
-import type { LoadProgress, SourceChoice } from "../sources/source.js";
+import type { LoadProgress } from "../sources/source.js";
+import type { SourceChoice } from "../settings/source.js";
 import { failedSymbols, loadPrices, withoutSymbols } from "./prices.js";
 
 export interface EpisodesRequest {

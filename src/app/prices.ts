@@ -4,7 +4,8 @@ import type { Universe } from "../core/universe.js";
 import { DataError, NetworkError, type RotationError } from "../errors.js";
 import type { Runtime } from "../runtime.js";
 import { openSource } from "../sources/registry.js";
-import type { LoadProgress, LoadResult, SourceChoice } from "../sources/source.js";
+import type { LoadProgress, LoadResult } from "../sources/source.js";
+import type { SourceChoice } from "../settings/source.js";
 
 /** Loaded prices, already cut to the as-of date: the only form in which use cases see them. */
 export interface LoadedPrices extends LoadResult {

@@ -2,7 +2,8 @@ import type { IsoDate } from "../core/dates.js";
 import { rrgOf, type RrgOptions } from "../core/rrg.js";
 import type { RrgReport } from "../output/rrg.js";
 import type { Runtime } from "../runtime.js";
-import type { LoadProgress, SourceChoice } from "../sources/source.js";
+import type { LoadProgress } from "../sources/source.js";
+import type { SourceChoice } from "../settings/source.js";
 import { combineFailures, failedSymbols, loadPrices } from "./prices.js";
 
 export interface RrgRequest {

@@ -1,52 +1,12 @@
-import { computeCheck, recentRatios, type CheckRequest } from "../app/check.js";
+import { computeCheck, recentRatios } from "../app/check.js";
 import { ExitCode } from "../errors.js";
 import { checkToCsv, checkToJson, checkToNdjson } from "../output/check.js";
 import { progressReporter, writeWarnings } from "../output/stderr.js";
 import type { Runtime } from "../runtime.js";
-import { DEFAULTS } from "../settings/defaults.js";
-import { valuationStorePath } from "../settings/paths.js";
-import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
-import { chooseSource, type SourceOptionFlags } from "../settings/source.js";
-import { parseDate, parseFormat, parseThreshold, parseTimeoutMs, parseUniverse, parseWindow, type OutputFormat, type UniverseOptions } from "../settings/validators.js";
+import type { OutputFormat } from "../settings/validators.js";
+import type { CheckPlan } from "./check-plan.js";
 
-/** Flags as commander hands them over: strings, booleans, undefined when not given. */
-export interface CheckFlags extends UniverseOptions, SourceOptionFlags, ColorFlags {
-  window?: string;
-  threshold?: string;
-  asOf?: string;
-  json?: boolean;
-  csv?: boolean;
-  format?: string;
-  exitCode?: boolean;
-  /** Fetch valuations live too (they are read from the store whenever it exists). */
-  valuation?: boolean;
-}
-
-export interface CheckPlan extends CheckRequest {
-  format: OutputFormat;
-  color: ColorMode;
-  exitCode: boolean;
-}
-
-/** Flags and environment to a plan: pure, so every rule about options is tested without I/O. */
-export function planCheck(flags: CheckFlags, env: Runtime["env"], cwd: string): CheckPlan {
-  return {
-    universe: parseUniverse(flags),
-    window: parseWindow(flags.window),
-    threshold: parseThreshold(flags.threshold),
-    asOf: parseDate(flags.asOf, "--as-of"),
-    source: chooseSource(flags, env, cwd),
-    format: parseFormat(flags),
-    color: colorSetting(flags, env).value,
-    exitCode: flags.exitCode ?? false,
-    valuation: {
-      mode: flags.valuation && !flags.offline && flags.asOf === undefined ? "live" : "store",
-      store: valuationStorePath(undefined, env, cwd),
-      // --timeout applies to the live valuation fetch too, even when prices come from CSV.
-      timeoutMs: parseTimeoutMs(flags.timeout),
-    },
-  };
-}
+export { planCheck, type CheckFlags, type CheckPlan } from "./check-plan.js";
 
 /** Days of each pair's ratio drawn as a sparkline in the terminal table. */
 const SPARKLINE_DAYS = 63;

@@ -4,7 +4,7 @@ import { jsonDocument } from "../output/columns.js";
 import { writeWarnings } from "../output/stderr.js";
 import type { Runtime } from "../runtime.js";
 import { journalPath } from "../settings/paths.js";
-import { planCheck, type CheckFlags, type CheckPlan } from "./check.js";
+import { planCheck, type CheckFlags, type CheckPlan } from "./check-plan.js";
 
 export interface LogFlags extends CheckFlags {
   journal?: string;

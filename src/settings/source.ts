@@ -1,7 +1,18 @@
 import path from "node:path";
-import type { SourceChoice } from "../sources/source.js";
 import { checkedPath, userCacheDir } from "./paths.js";
 import { parseTimeoutMs } from "./validators.js";
+
+/**
+ * Where prices come from, as decided from flags and environment (plain data, easy to test).
+ * A new provider adds its variant here, its file in src/sources and a line in registry.ts.
+ */
+export type SourceChoice = (
+  | { kind: "csv"; dir: string; lenient: boolean; snapshotDir: string | null }
+  | { kind: "yahoo"; cacheDir: string; offline: boolean; refresh: boolean; timeoutMs: number; offlineFallback: boolean }
+) & {
+  /** Go on without the tickers that fail to load (each named in a warning). */
+  partial: boolean;
+};
 
 /** The source options every price-loading command takes (commander's strings and booleans). */
 export interface SourceOptionFlags {

@@ -1,7 +1,8 @@
-import { createRequire } from "node:module";
 import { isIsoDate, type IsoDate } from "../core/dates.js";
 import type { PriceSeries } from "../core/series.js";
 import { DataError } from "../errors.js";
+import { DECIMAL_PATTERN, printable } from "../core/text.js";
+import { readCsvRecords } from "./csv-records.js";
 
 export interface CsvParseOptions {
   /** Skip bad rows with a warning instead of refusing the file. */
@@ -13,12 +14,8 @@ export interface ParsedCsv {
   warnings: string[];
 }
 
-/** A cell as shown in a one-line message: no line breaks or control characters, at most 40. */
-function shown(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?").slice(0, 40);
-}
-
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const shown = printable;
+const NUMBER = DECIMAL_PATTERN;
 
 /** Quotes or old Mac line ends (a CR not before an LF) need the full CSV parser. */
 function needsFullParser(text: string): boolean {
@@ -255,25 +252,8 @@ function parsePlain(text: string, file: string, symbol: string, options: CsvPars
   return rows.finish(symbol, (index) => (options.lenient ? (keptLines[index] as number) : index + 2));
 }
 
-type CsvParseSync = typeof import("csv-parse/sync").parse;
-let csvParse: CsvParseSync | undefined;
-
-/** The full CSV parser, loaded the first time a file has quotes (most price files have none). */
-function fullParser(): CsvParseSync {
-  csvParse ??= (createRequire(import.meta.url)("csv-parse/sync") as { parse: CsvParseSync }).parse;
-  return csvParse;
-}
-
 function parseQuoted(text: string, file: string, symbol: string, options: CsvParseOptions): ParsedCsv {
-  const parse = fullParser();
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: false, trim: true }) as unknown as typeof records;
-  } catch (error) {
-    const line = (error as { lines?: number }).lines;
-    const reason = error instanceof Error ? (error.message.split(/[:\n]/)[0] ?? "unreadable") : "unreadable";
-    throw new DataError(`${file}${line ? `:${line}` : ""}: not a readable CSV file (${reason.replace(/^Invalid/, "invalid")})`);
-  }
+  const records = readCsvRecords(text, file);
   const header = records[0];
   if (!header || (records.length <= 2 && header.record.every((cell) => cell === ""))) throw new DataError(`${file}: file is empty`);
   const columns = findColumns(header.record, file, header.info.lines);

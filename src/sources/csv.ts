@@ -1,4 +1,5 @@
 import { readFileSync, realpathSync, statSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import path from "node:path";
 import { DataError } from "../errors.js";
 import type { PriceSeries } from "../core/series.js";
@@ -9,7 +10,16 @@ import type { LoadResult, PriceSource } from "./source.js";
 /** Larger price files are refused rather than read: 50 years of daily bars is under 1 MiB. */
 export const MAX_CSV_BYTES = 64 * 1024 * 1024;
 
-/** Reads DIR/TICKER.csv for each ticker. */
+/** DIR/TICKER.csv, else DIR/TICKER.csv.gz, else null. */
+function priceFile(folder: string, symbol: string): string | null {
+  for (const name of [`${symbol}.csv`, `${symbol}.csv.gz`]) {
+    const file = path.join(folder, name);
+    if (statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
+  }
+  return null;
+}
+
+/** Reads DIR/TICKER.csv (or DIR/TICKER.csv.gz) for each ticker. */
 export class CsvFolderSource implements PriceSource {
   constructor(
     private readonly dir: string,
@@ -30,9 +40,9 @@ export class CsvFolderSource implements PriceSource {
     const failures: LoadResult["failures"] = [];
     const missing: string[] = [];
     for (const symbol of symbols) {
-      const file = path.join(folder, `${symbol}.csv`);
+      const file = priceFile(folder, symbol);
       try {
-        const parsed = this.readOne(file, symbol, realFolder);
+        const parsed = file === null ? null : this.readOne(file, symbol, realFolder);
         if (parsed === null) {
           missing.push(symbol);
           continue;
@@ -66,7 +76,8 @@ export class CsvFolderSource implements PriceSource {
     if (remembered) return { series: remembered, warnings: [] };
     let text: string;
     try {
-      text = readFileSync(file, "utf8");
+      // A gzip-compressed file (TICKER.csv.gz) is read the same way once inflated.
+      text = file.endsWith(".gz") ? gunzipSync(readFileSync(file)).toString("utf8") : readFileSync(file, "utf8");
     } catch (error) {
       throw new DataError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
     }

@@ -1,5 +1,6 @@
 import type { Runtime } from "../runtime.js";
-import type { PriceSource, SourceChoice } from "./source.js";
+import type { SourceChoice } from "../settings/source.js";
+import type { PriceSource } from "./source.js";
 
 /** Only the chosen source's code is loaded: a CSV run never pays for the Yahoo client or cache. */
 export async function openSource(choice: SourceChoice, runtime: Runtime): Promise<PriceSource> {

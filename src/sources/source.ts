@@ -27,11 +27,3 @@ export interface PriceSource {
   load(symbols: readonly string[], onProgress?: (progress: LoadProgress) => void): Promise<LoadResult>;
 }
 
-/** Where prices come from, as decided from flags and environment (plain data, easy to test). */
-export type SourceChoice = (
-  | { kind: "csv"; dir: string; lenient: boolean; snapshotDir: string | null }
-  | { kind: "yahoo"; cacheDir: string; offline: boolean; refresh: boolean; timeoutMs: number; offlineFallback: boolean }
-) & {
-  /** Go on without the tickers that fail to load (each named in a warning). */
-  partial: boolean;
-};

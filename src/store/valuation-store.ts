@@ -3,6 +3,8 @@ import path from "node:path";
 import lockfile from "proper-lockfile";
 import { isIsoDate } from "../core/dates.js";
 import type { ValuationRecord } from "../core/valuation.js";
+import { DECIMAL_PATTERN, printable, TICKER_PATTERN } from "../core/text.js";
+import { readCsvRecords } from "../sources/csv-records.js";
 import { DataError, errorMessage } from "../errors.js";
 
 /**
@@ -67,39 +69,40 @@ export class ValuationStore {
 }
 
 /**
- * Reads `Date,Symbol,TrailingPE,ForwardPE` (either P/E may be empty). Every line is checked
- * before anything is stored: the first bad line refuses the whole file. Within the file, a
- * later line for the same (date, symbol) wins; rows may be in any order.
+ * Reads `Date,Symbol,TrailingPE,ForwardPE` (either P/E may be empty), with the same CSV reader
+ * as price files (quoted fields accepted). Every line is checked before anything is stored:
+ * the first bad line refuses the whole file. Within the file, a later line for the same
+ * (date, symbol) wins; rows may be in any order.
  */
 export function parseValuationCsv(text: string, file: string): ValuationRecord[] {
-  const lines = text.replace(/^\ufeff/, "").split(/\r?\n/);
-  const header = (lines[0] ?? "").split(",").map((c) => c.trim().toLowerCase());
+  const rows = readCsvRecords(text, file);
+  const header = (rows[0]?.record ?? []).map((c) => c.toLowerCase());
   const expected = ["date", "symbol", "trailingpe", "forwardpe"];
   if (expected.some((name, i) => header[i] !== name)) {
     throw new DataError(`${file}:1: header must be Date,Symbol,TrailingPE,ForwardPE`);
   }
   const records = new Map<string, ValuationRecord>();
-  for (let i = 1; i < lines.length; i++) {
-    const raw = lines[i] as string;
-    if (raw.trim() === "") {
-      if (i === lines.length - 1) continue;
-      throw new DataError(`${file}:${i + 1}: blank line`);
+  for (let r = 1; r < rows.length; r++) {
+    const { record: cells, info } = rows[r] as (typeof rows)[number];
+    const line = info.lines;
+    if (cells.every((cell) => cell === "")) {
+      if (r === rows.length - 1) continue;
+      throw new DataError(`${file}:${line}: blank line`);
     }
-    const cells = raw.split(",").map((c) => c.trim());
-    if (cells.length !== 4) throw new DataError(`${file}:${i + 1}: expected 4 fields, found ${cells.length}`);
+    if (cells.length !== 4) throw new DataError(`${file}:${line}: expected 4 fields, found ${cells.length}`);
     const [date, symbolRaw, trailing, forward] = cells as [string, string, string, string];
-    if (!isIsoDate(date)) throw new DataError(`${file}:${i + 1}: date "${date.slice(0, 20)}" is not YYYY-MM-DD`);
+    if (!isIsoDate(date)) throw new DataError(`${file}:${line}: date "${printable(date, 20)}" is not YYYY-MM-DD`);
     const symbol = symbolRaw.toUpperCase();
-    if (!/^[A-Z0-9][A-Z0-9.\-^=]{0,14}$/.test(symbol)) throw new DataError(`${file}:${i + 1}: "${symbolRaw.slice(0, 20)}" is not a ticker`);
+    if (!TICKER_PATTERN.test(symbol)) throw new DataError(`${file}:${line}: "${printable(symbolRaw, 20)}" is not a ticker`);
     const pe = (value: string, name: string): number | null => {
       if (value === "") return null;
       const n = Number(value);
-      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value) || !Number.isFinite(n)) throw new DataError(`${file}:${i + 1}: ${name} "${value.slice(0, 20)}" is not a number`);
+      if (!DECIMAL_PATTERN.test(value) || !Number.isFinite(n)) throw new DataError(`${file}:${line}: ${name} "${printable(value, 20)}" is not a number`);
       return n;
     };
     const trailingPE = pe(trailing, "TrailingPE");
     const forwardPE = pe(forward, "ForwardPE");
-    if (trailingPE === null && forwardPE === null) throw new DataError(`${file}:${i + 1}: both P/E are empty`);
+    if (trailingPE === null && forwardPE === null) throw new DataError(`${file}:${line}: both P/E are empty`);
     records.set(`${date}|${symbol}`, { date, symbol, trailingPE, forwardPE, source: "import" });
   }
   if (records.size === 0) throw new DataError(`${file}: no valuation rows`);

@@ -4,14 +4,14 @@ import path from "node:path";
 import { XMLValidator } from "fast-xml-parser";
 import { afterAll, describe, expect, it } from "vitest";
 import { expectCleanOutput, runCli } from "../helpers/cli.js";
-import { HAVE_SHARED_PRICES, SHARED_PRICES, skipReason } from "../helpers/paths.js";
+import { FIXTURE_PRICES } from "../helpers/paths.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "rotation-chart-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe(`rotation chart on the real history${skipReason(HAVE_SHARED_PRICES, "../shared/prices")}`, () => {
-  it.skipIf(!HAVE_SHARED_PRICES)("draws July 2024 in the terminal, within the width", () => {
-    const result = runCli(["chart", "IWM:SPY", "--data", SHARED_PRICES, "--since", "2024-01-01", "--as-of", "2024-12-31", "--width", "100"]);
+describe(`rotation chart on the real history`, () => {
+  it("draws July 2024 in the terminal, within the width", () => {
+    const result = runCli(["chart", "IWM:SPY", "--data", FIXTURE_PRICES, "--since", "2024-01-01", "--as-of", "2024-12-31", "--width", "100"]);
     expect(result.status).toBe(0);
     const plotted = result.stdout.split("\n").filter((l) => /[┼┤]/.test(l));
     expect(plotted.length).toBeGreaterThan(10);
@@ -22,10 +22,10 @@ describe(`rotation chart on the real history${skipReason(HAVE_SHARED_PRICES, "..
     expectCleanOutput(result);
   });
 
-  it.skipIf(!HAVE_SHARED_PRICES)("writes SVG and HTML files", () => {
+  it("writes SVG and HTML files", () => {
     const svg = path.join(work, "out.svg");
     const html = path.join(work, "out.html");
-    const result = runCli(["chart", "IWM:SPY", "--data", SHARED_PRICES, "--since", "2024-01-01", "--svg", svg, "--html", html]);
+    const result = runCli(["chart", "IWM:SPY", "--data", FIXTURE_PRICES, "--since", "2024-01-01", "--svg", svg, "--html", html]);
     expect(result.status).toBe(0);
     expect(result.stdout).toBe("");
     expect(result.stderr).toBe(`rotation: wrote ${svg}\nrotation: wrote ${html}\n`);
@@ -35,9 +35,9 @@ describe(`rotation chart on the real history${skipReason(HAVE_SHARED_PRICES, "..
     expect(readFileSync(html, "utf8")).not.toMatch(/https?:\/\//);
   });
 
-  it.skipIf(!HAVE_SHARED_PRICES)("rrg --svg draws the quadrants", () => {
+  it("rrg --svg draws the quadrants", () => {
     const svg = path.join(work, "rrg.svg");
-    const result = runCli(["rrg", "--data", SHARED_PRICES, "--as-of", "2024-07-16", "--svg", svg]);
+    const result = runCli(["rrg", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16", "--svg", svg]);
     expect(result.status).toBe(0);
     const text = readFileSync(svg, "utf8");
     expect(XMLValidator.validate(text)).toBe(true);

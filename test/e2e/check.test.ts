@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { expectCleanOutput, runCli } from "../helpers/cli.js";
-import { HAVE_SHARED_PRICES, SHARED_PRICES, skipReason } from "../helpers/paths.js";
+import { FIXTURE_PRICES } from "../helpers/paths.js";
 import { randomWalk, weekdays } from "../helpers/series.js";
 
 const ANSI = /\u001b\[/;
@@ -38,9 +38,9 @@ describe("basics", () => {
   });
 });
 
-describe(`check on the real history${skipReason(HAVE_SHARED_PRICES, "../shared/prices")}`, () => {
-  it.skipIf(!HAVE_SHARED_PRICES)("flags July 2024 in the table, without colour off a terminal", () => {
-    const result = runCli(["check", "--data", SHARED_PRICES, "--as-of", "2024-07-16"]);
+describe(`check on the real history`, () => {
+  it("flags July 2024 in the table, without colour off a terminal", () => {
+    const result = runCli(["check", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16"]);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("Size rotation as of 2024-07-16");
     expect(result.stdout).toMatch(/IWM:SPY .*\+9\.89%.*100\.00.*record.*SMALL-SURGE/);
@@ -51,21 +51,21 @@ describe(`check on the real history${skipReason(HAVE_SHARED_PRICES, "../shared/p
     expectCleanOutput(result);
   });
 
-  it.skipIf(!HAVE_SHARED_PRICES)("--exit-code exits 3 on a signal and 0 without one", () => {
-    expect(runCli(["check", "--data", SHARED_PRICES, "--as-of", "2024-07-16", "--exit-code"]).status).toBe(3);
-    const calm = runCli(["check", "--data", SHARED_PRICES, "--as-of", "2024-07-16", "--exit-code", "--threshold", "100", "--pairs", "IWM:QQQ"]);
+  it("--exit-code exits 3 on a signal and 0 without one", () => {
+    expect(runCli(["check", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16", "--exit-code"]).status).toBe(3);
+    const calm = runCli(["check", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16", "--exit-code", "--threshold", "100", "--pairs", "IWM:QQQ"]);
     expect(calm.status).toBe(0);
   });
 
-  it.skipIf(!HAVE_SHARED_PRICES)("--json prints exactly one document of the documented shape", () => {
-    const result = runCli(["check", "--data", SHARED_PRICES, "--as-of", "2024-07-16", "--json"]);
+  it("--json prints exactly one document of the documented shape", () => {
+    const result = runCli(["check", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16", "--json"]);
     expect(result.status).toBe(0);
     const doc = JSON.parse(result.stdout);
     expect(Object.keys(doc)).toEqual(["schemaVersion", "asOf", "source", "parameters", "tickers", "pairs", "signals", "valuation", "warnings"]);
     expect(doc.valuation).toBeNull();
     expect(doc.schemaVersion).toBe(1);
     expect(doc.asOf).toBe("2024-07-16");
-    expect(doc.source).toEqual({ kind: "csv", dir: SHARED_PRICES });
+    expect(doc.source).toEqual({ kind: "csv", dir: FIXTURE_PRICES });
     expect(doc.tickers.map((t: { symbol: string }) => t.symbol)).toEqual(["IWM", "IJR", "IJH", "SPY", "QQQ"]);
     expect(Object.keys(doc.tickers[0])).toEqual(["symbol", "group", "date", "close", "returns"]);
     expect(Object.keys(doc.tickers[0].returns)).toEqual(["d1", "d5", "d21", "d63", "d252", "ytd"]);
@@ -79,15 +79,15 @@ describe(`check on the real history${skipReason(HAVE_SHARED_PRICES, "../shared/p
     expectCleanOutput(result);
   });
 
-  it.skipIf(!HAVE_SHARED_PRICES)("colours only when asked: FORCE_COLOR on, NO_COLOR and --no-color off", () => {
-    const args = ["check", "--data", SHARED_PRICES, "--as-of", "2024-07-16"];
+  it("colours only when asked: FORCE_COLOR on, NO_COLOR and --no-color off", () => {
+    const args = ["check", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16"];
     expect(runCli(args, { FORCE_COLOR: "1" }).stdout).toMatch(ANSI);
     expect(runCli([...args, "--no-color"], { FORCE_COLOR: "1" }).stdout).not.toMatch(ANSI);
     expect(runCli(args, { FORCE_COLOR: "1", NO_COLOR: "1" }).stdout).not.toMatch(ANSI);
   });
 
-  it.skipIf(!HAVE_SHARED_PRICES)("reads the data folder from ROTATION_DATA", () => {
-    const result = runCli(["check", "--as-of", "2024-07-16", "--json"], { ROTATION_DATA: SHARED_PRICES });
+  it("reads the data folder from ROTATION_DATA", () => {
+    const result = runCli(["check", "--as-of", "2024-07-16", "--json"], { ROTATION_DATA: FIXTURE_PRICES });
     expect(JSON.parse(result.stdout).asOf).toBe("2024-07-16");
   });
 });

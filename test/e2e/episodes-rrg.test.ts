@@ -1,14 +1,9 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { expectCleanOutput, runCli } from "../helpers/cli.js";
-import { HAVE_SHARED_PRICES, SHARED_PRICES, skipReason } from "../helpers/paths.js";
+import { FIXTURE_PRICES, readFixtureCloses } from "../helpers/paths.js";
 
-function readCloses(symbol: string): Map<string, number> {
-  const lines = readFileSync(path.join(SHARED_PRICES, `${symbol}.csv`), "utf8").trim().split("\n").slice(1);
-  return new Map(lines.map((line) => [line.split(",")[0]!, Number(line.split(",")[1])]));
-}
+const readCloses = readFixtureCloses;
 
 /** Independent reference: naive percentiles over the raw files, flagged days grouped by gap. */
 function referenceEpisodeAround(day: string) {
@@ -32,9 +27,9 @@ function referenceEpisodeAround(day: string) {
   return { start: members[0]!.date, end: members.at(-1)!.date, peakDate: peak.date, peakSurge: peak.value };
 }
 
-describe(`rotation episodes on the real history${skipReason(HAVE_SHARED_PRICES, "../shared/prices")}`, () => {
-  it.skipIf(!HAVE_SHARED_PRICES)("finds July 2024 for IWM:SPY with the peak computed independently", () => {
-    const result = runCli(["episodes", "--data", SHARED_PRICES, "--pairs", "IWM:SPY", "--json"]);
+describe(`rotation episodes on the real history`, () => {
+  it("finds July 2024 for IWM:SPY with the peak computed independently", () => {
+    const result = runCli(["episodes", "--data", FIXTURE_PRICES, "--pairs", "IWM:SPY", "--json"]);
     expect(result.status).toBe(0);
     const doc = JSON.parse(result.stdout);
     expect(doc.schemaVersion).toBe(1);
@@ -49,8 +44,8 @@ describe(`rotation episodes on the real history${skipReason(HAVE_SHARED_PRICES, 
     expectCleanOutput(result);
   });
 
-  it.skipIf(!HAVE_SHARED_PRICES)("shows the table newest first, and --since/--until narrow it", () => {
-    const result = runCli(["episodes", "--data", SHARED_PRICES, "--pairs", "IWM:SPY", "--since", "2024-07-01", "--until", "2024-07-31"]);
+  it("shows the table newest first, and --since/--until narrow it", () => {
+    const result = runCli(["episodes", "--data", FIXTURE_PRICES, "--pairs", "IWM:SPY", "--since", "2024-07-01", "--until", "2024-07-31"]);
     expect(result.status).toBe(0);
     const rows = result.stdout.split("\n").filter((line) => line.includes("IWM:SPY") && /\d{4}-\d{2}-\d{2}/.test(line));
     expect(rows.length).toBeGreaterThanOrEqual(1);
@@ -59,8 +54,8 @@ describe(`rotation episodes on the real history${skipReason(HAVE_SHARED_PRICES, 
     expect(result.stdout).toMatch(/2024-07-1\d.*SMALL-SURGE|SMALL-SURGE.*2024-07-1\d/);
   });
 
-  it.skipIf(!HAVE_SHARED_PRICES)("writes CSV that parses back, and --as-of hides the future", () => {
-    const result = runCli(["episodes", "--data", SHARED_PRICES, "--pairs", "IWM:SPY,IJR:SPY", "--csv", "--as-of", "2024-07-16"]);
+  it("writes CSV that parses back, and --as-of hides the future", () => {
+    const result = runCli(["episodes", "--data", FIXTURE_PRICES, "--pairs", "IWM:SPY,IJR:SPY", "--csv", "--as-of", "2024-07-16"]);
     expect(result.status).toBe(0);
     const rows = parse(result.stdout, { columns: true }) as Record<string, string>[];
     expect(Object.keys(rows[0]!)).toEqual(["pair", "direction", "start", "peakDate", "end", "length", "flaggedDays", "peakSurge", "peakPercentile", "peakZScore", "forward5", "forward21", "forward63", "open"]);
@@ -70,17 +65,17 @@ describe(`rotation episodes on the real history${skipReason(HAVE_SHARED_PRICES, 
     expect(current.forward5).toBe("");
   });
 
-  it.skipIf(!HAVE_SHARED_PRICES)("NDJSON has one episode per line", () => {
-    const result = runCli(["episodes", "--data", SHARED_PRICES, "--pairs", "IWM:SPY", "--format", "ndjson", "--until", "2001-12-31"]);
+  it("NDJSON has one episode per line", () => {
+    const result = runCli(["episodes", "--data", FIXTURE_PRICES, "--pairs", "IWM:SPY", "--format", "ndjson", "--until", "2001-12-31"]);
     const lines = result.stdout.trim().split("\n");
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(JSON.parse(line)).toMatchObject({ schemaVersion: 1, pair: "IWM:SPY" });
   });
 });
 
-describe(`rotation rrg on the real history${skipReason(HAVE_SHARED_PRICES, "../shared/prices")}`, () => {
-  it.skipIf(!HAVE_SHARED_PRICES)("places the default funds in quadrants with a tail", () => {
-    const result = runCli(["rrg", "--data", SHARED_PRICES, "--as-of", "2024-07-16", "--json"]);
+describe(`rotation rrg on the real history`, () => {
+  it("places the default funds in quadrants with a tail", () => {
+    const result = runCli(["rrg", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16", "--json"]);
     expect(result.status).toBe(0);
     const doc = JSON.parse(result.stdout);
     expect(doc).toMatchObject({ schemaVersion: 1, asOf: "2024-07-16", benchmark: "SPY", parameters: { period: "weekly", ratioWindow: 14, momentumWindow: 14, rocPeriods: 1, tail: 8 } });
@@ -90,12 +85,12 @@ describe(`rotation rrg on the real history${skipReason(HAVE_SHARED_PRICES, "../s
       for (const point of item.tail) expect(["Leading", "Weakening", "Lagging", "Improving"]).toContain(point.quadrant);
       expect(item.tail.at(-1).date).toBe("2024-07-16");
     }
-    const rows = parse(runCli(["rrg", "--data", SHARED_PRICES, "--as-of", "2024-07-16", "--csv"]).stdout, { columns: true }) as Record<string, string>[];
+    const rows = parse(runCli(["rrg", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16", "--csv"]).stdout, { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(32);
     expect(Object.keys(rows[0]!)).toEqual(["benchmark", "symbol", "date", "ratio", "momentum", "quadrant", "travel"]);
-    const lines = runCli(["rrg", "--data", SHARED_PRICES, "--as-of", "2024-07-16", "--format", "ndjson"]).stdout.trim().split("\n");
+    const lines = runCli(["rrg", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16", "--format", "ndjson"]).stdout.trim().split("\n");
     expect(lines.map((l) => JSON.parse(l).symbol).filter((s: string) => s === "IWM")).toHaveLength(8);
-    const table = runCli(["rrg", "--data", SHARED_PRICES, "--as-of", "2024-07-16", "--period", "daily", "--tail", "3"]);
+    const table = runCli(["rrg", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16", "--period", "daily", "--tail", "3"]);
     expect(table.status).toBe(0);
     expect(table.stdout).toMatch(/Relative rotation against SPY as of 2024-07-16 \(daily/);
     expectCleanOutput(table);

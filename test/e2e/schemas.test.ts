@@ -3,7 +3,7 @@ import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
-import { HAVE_SHARED_PRICES, PROJECT_ROOT, SHARED_PRICES, skipReason } from "../helpers/paths.js";
+import { PROJECT_ROOT, FIXTURE_PRICES } from "../helpers/paths.js";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 
@@ -20,13 +20,13 @@ function validator() {
   };
 }
 
-describe(`real output validates against the documented schemas${skipReason(HAVE_SHARED_PRICES, "../shared/prices")}`, () => {
+describe(`real output validates against the documented schemas`, () => {
   const validate = validator();
-  it.skipIf(!HAVE_SHARED_PRICES)("check, episodes, rrg, log and history", () => {
-    const base = ["--data", SHARED_PRICES, "--as-of", "2024-07-16"];
+  it("check, episodes, rrg, log and history", () => {
+    const base = ["--data", FIXTURE_PRICES, "--as-of", "2024-07-16"];
     expect(validate("check", JSON.parse(runCli(["check", ...base, "--json"]).stdout))).toBe(true);
     // A pair with too little history: nulls where the schema allows them.
-    expect(validate("check", JSON.parse(runCli(["check", "--data", SHARED_PRICES, "--as-of", "2000-09-01", "--pairs", "IWM:SPY", "--json"]).stdout))).toBe(true);
+    expect(validate("check", JSON.parse(runCli(["check", "--data", FIXTURE_PRICES, "--as-of", "2000-09-01", "--pairs", "IWM:SPY", "--json"]).stdout))).toBe(true);
     expect(validate("episodes", JSON.parse(runCli(["episodes", ...base, "--pairs", "IWM:SPY,IJR:SPY", "--json"]).stdout))).toBe(true);
     expect(validate("rrg", JSON.parse(runCli(["rrg", ...base, "--json"]).stdout))).toBe(true);
     const journal = path.join(mkdtempSync(path.join(tmpdir(), "rotation-schema-")), "j.jsonl");

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { expectCleanOutput, runCli } from "../helpers/cli.js";
-import { HAVE_SHARED_PRICES, SHARED_PRICES, skipReason } from "../helpers/paths.js";
+import { FIXTURE_PRICES } from "../helpers/paths.js";
 import { weekdays } from "../helpers/series.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "rotation-valuation-"));
@@ -66,13 +66,13 @@ describe("rotation valuation with a stored history", () => {
     expect(result.pairs[0].trailing.rank).toBeNull();
   });
 
-  it.skipIf(!HAVE_SHARED_PRICES)(`check shows the stored spreads beside the prices${skipReason(HAVE_SHARED_PRICES, "../shared/prices")}`, () => {
-    const result = runCli(["check", "--data", SHARED_PRICES, "--pairs", "IWM:SPY", "--as-of", "2024-07-16", "--json"], { ROTATION_VALUATION_STORE: store });
+  it(`check shows the stored spreads beside the prices`, () => {
+    const result = runCli(["check", "--data", FIXTURE_PRICES, "--pairs", "IWM:SPY", "--as-of", "2024-07-16", "--json"], { ROTATION_VALUATION_STORE: store });
     const doc = JSON.parse(result.stdout);
     expect(doc.valuation.pairs[0].pair).toBe("IWM:SPY");
     expect(doc.valuation.pairs[0].trailing.spread).toBeLessThan(0);
     const journal = path.join(work, "j.jsonl");
-    runCli(["log", "--data", SHARED_PRICES, "--pairs", "IWM:SPY", "--as-of", "2024-07-16", "--journal", journal], { ROTATION_VALUATION_STORE: store });
+    runCli(["log", "--data", FIXTURE_PRICES, "--pairs", "IWM:SPY", "--as-of", "2024-07-16", "--journal", journal], { ROTATION_VALUATION_STORE: store });
     expect(JSON.parse(readFileSync(journal, "utf8")).valuation[0]).toMatchObject({ pair: "IWM:SPY" });
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { SHARED_YAHOO } from "./paths.js";
+import { FIXTURE_YAHOO } from "./paths.js";
 
 /** A recorded exchange from ../shared/yahoo: what Yahoo really sent. */
 export interface Recording {
@@ -9,7 +9,7 @@ export interface Recording {
 }
 
 export function loadRecording(name: string): Recording {
-  return JSON.parse(readFileSync(path.join(SHARED_YAHOO, name), "utf8")) as Recording;
+  return JSON.parse(readFileSync(path.join(FIXTURE_YAHOO, name), "utf8")) as Recording;
 }
 
 export function replay(recording: Recording): Response {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { fetchValuations } from "../../src/sources/valuation-yahoo.js";
 import { json, loadRecording, replay } from "../helpers/fake-yahoo.js";
-import { HAVE_SHARED_YAHOO, skipReason } from "../helpers/paths.js";
+import {} from "../helpers/paths.js";
 
 const NOW = new Date("2025-02-17T22:00:00Z");
 
 /** A quote answer in the shape of the recorded QQQ one, for other symbols and figures. */
 function quoteBody(entries: { symbol: string; trailingPE?: number; forwardPE?: number }[]) {
-  const base = HAVE_SHARED_YAHOO ? (loadRecording("quote-QQQ.json").response.bodyJson as { quoteResponse: { result: Record<string, unknown>[] } }).quoteResponse.result[0]! : { quoteType: "ETF", language: "en-US", region: "US", triggerable: true, customPriceAlertConfidence: "HIGH", exchange: "PCX", market: "us_market", esgPopulated: false, sourceInterval: 15, exchangeDataDelayedBy: 0, tradeable: false, cryptoTradeable: false, quoteSourceName: "Delayed Quote", currency: "USD", marketState: "CLOSED", regularMarketPrice: 100, exchangeTimezoneName: "America/New_York", exchangeTimezoneShortName: "EST", gmtOffSetMilliseconds: -18000000, fullExchangeName: "NYSEArca", priceHint: 2 };
+  const base = (loadRecording("quote-QQQ.json").response.bodyJson as { quoteResponse: { result: Record<string, unknown>[] } }).quoteResponse.result[0]!;
   return {
     quoteResponse: {
       result: entries.map((e) => {
@@ -65,8 +65,8 @@ function yahoo(routes: Routes) {
 
 const options = (fetch: (input: string | URL | Request) => Promise<Response>) => ({ fetch, retry: { sleep: async () => undefined }, now: () => NOW, log: () => undefined });
 
-describe(`valuations from Yahoo through yahoo-finance2${skipReason(HAVE_SHARED_YAHOO, "../shared/yahoo")}`, () => {
-  it.skipIf(!HAVE_SHARED_YAHOO)("reads the recorded QQQ quote, and quoteSummary for the missing forward P/E", async () => {
+describe(`valuations from Yahoo through yahoo-finance2`, () => {
+  it("reads the recorded QQQ quote, and quoteSummary for the missing forward P/E", async () => {
     const quote = loadRecording("quote-QQQ.json");
     const summary = loadRecording("quoteSummary-summaryDetail-QQQ.json");
     const server = yahoo({ quote: () => replay(quote), summary: () => replay(summary) });

@@ -7,7 +7,7 @@ import { PriceCache } from "../../src/sources/cache.js";
 import { YahooSource, type YahooSourceOptions } from "../../src/sources/yahoo.js";
 import { combineFailures } from "../../src/app/prices.js";
 import { chartBody, fakeYahoo, json, loadRecording, replay, serveHistory, type Bar, type Handler } from "../helpers/fake-yahoo.js";
-import { HAVE_SHARED_YAHOO, skipReason } from "../helpers/paths.js";
+import {} from "../helpers/paths.js";
 import { weekdays } from "../helpers/series.js";
 
 let dir: string;
@@ -45,8 +45,8 @@ function bars(dates: string[], start = 100): Bar[] {
   return dates.map((date, i) => ({ date, close: start + i, adjclose: (start + i) * 0.99 }));
 }
 
-describe(`recorded Yahoo answers through yahoo-finance2's own parsing${skipReason(HAVE_SHARED_YAHOO, "../shared/yahoo")}`, () => {
-  it.skipIf(!HAVE_SHARED_YAHOO)("reads an ETF's daily bars, adjusted close and exchange date", async () => {
+describe(`recorded Yahoo answers through yahoo-finance2's own parsing`, () => {
+  it("reads an ETF's daily bars, adjusted close and exchange date", async () => {
     const recording = loadRecording("chart-QQQ-2020-01-01-to-2020-01-03.json");
     const server = fakeYahoo(() => replay(recording));
     const { yahoo, logs } = source(server.fetch, new Date("2020-01-03T22:00:00Z"));
@@ -58,7 +58,7 @@ describe(`recorded Yahoo answers through yahoo-finance2's own parsing${skipReaso
     expect(logs).toEqual([]);
   });
 
-  it.skipIf(!HAVE_SHARED_YAHOO)("keeps the split and the dividend beside the bars in the cache", async () => {
+  it("keeps the split and the dividend beside the bars in the cache", async () => {
     const recording = loadRecording("chart-AAPL-2020-08-31-to-2020-11-07.json");
     const server = fakeYahoo(() => replay(recording));
     const { yahoo } = source(server.fetch, new Date("2020-11-07T22:00:00Z"));
@@ -72,7 +72,7 @@ describe(`recorded Yahoo answers through yahoo-finance2's own parsing${skipReaso
     expect(cached.close[0]).toBeCloseTo(129.0399932861328, 10);
   });
 
-  it.skipIf(!HAVE_SHARED_YAHOO)("survives an answer without timestamps: no bars is a clear error", async () => {
+  it("survives an answer without timestamps: no bars is a clear error", async () => {
     const recording = loadRecording("chart-edgecase-no-timestamp.json");
     const { yahoo } = source(fakeYahoo(() => replay(recording)).fetch, new Date("2020-01-03T22:00:00Z"));
     await expect(strictLoad(yahoo, ["AAPL"])).rejects.toThrow(new DataError("AAPL: Yahoo Finance returned no daily bars"));

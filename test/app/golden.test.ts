@@ -1,16 +1,11 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCheck } from "../../src/core/check.js";
 import { CsvFolderSource } from "../../src/sources/csv.js";
 import { parseUniverse } from "../../src/settings/validators.js";
-import { HAVE_SHARED_PRICES, SHARED_PRICES, skipReason } from "../helpers/paths.js";
+import { FIXTURE_PRICES, readFixtureCloses } from "../helpers/paths.js";
 
 /** The independent reference: a few lines over the raw CSV, sharing no code with src/. */
-function readCloses(symbol: string): Map<string, number> {
-  const lines = readFileSync(path.join(SHARED_PRICES, `${symbol}.csv`), "utf8").trim().split("\n").slice(1);
-  return new Map(lines.map((line) => [line.split(",")[0]!, Number(line.split(",")[1])]));
-}
+const readCloses = readFixtureCloses;
 
 function referenceSurge(a: string, b: string, asOf: string, window = 5) {
   const A = readCloses(a);
@@ -35,10 +30,10 @@ function referenceSurge(a: string, b: string, asOf: string, window = 5) {
   return { value: today, percentile, largestSince, observations: earlier.length, historyStart: surges[0]![0] };
 }
 
-describe(`golden figures on the real history in ../shared/prices${skipReason(HAVE_SHARED_PRICES, "../shared/prices")}`, () => {
-  it.skipIf(!HAVE_SHARED_PRICES)("July 2024: IWM +11.52% in five days, the largest small-over-large surge on record", async () => {
+describe(`golden figures on the real history in ../shared/prices`, () => {
+  it("July 2024: IWM +11.52% in five days, the largest small-over-large surge on record", async () => {
     const universe = parseUniverse({});
-    const loaded = await new CsvFolderSource(SHARED_PRICES).load(["IWM", "IJR", "IJH", "SPY", "QQQ"]);
+    const loaded = await new CsvFolderSource(FIXTURE_PRICES).load(["IWM", "IJR", "IJH", "SPY", "QQQ"]);
     const result = runCheck(loaded.series, { universe, window: 5, threshold: 99, asOf: "2024-07-16" });
     expect(result.asOf).toBe("2024-07-16");
 
@@ -66,8 +61,8 @@ describe(`golden figures on the real history in ../shared/prices${skipReason(HAV
     expect(result.pairs.find((p) => p.pair === "IJR:SPY")!.surge.largestSince).toBe("2020-04-29");
   });
 
-  it.skipIf(!HAVE_SHARED_PRICES)("a negative surge on a calm day: March 2020 ranked against history", async () => {
-    const loaded = await new CsvFolderSource(SHARED_PRICES).load(["IWM", "SPY"]);
+  it("a negative surge on a calm day: March 2020 ranked against history", async () => {
+    const loaded = await new CsvFolderSource(FIXTURE_PRICES).load(["IWM", "SPY"]);
     const universe = parseUniverse({ pairs: "IWM:SPY" });
     for (const asOf of ["2020-03-18", "2008-10-10", "2015-06-30"]) {
       const pair = runCheck(loaded.series, { universe, window: 5, threshold: 99, asOf }).pairs[0]!;

@@ -1,0 +1,48 @@
+import type { CheckRequest } from "../app/check.js";
+import type { Runtime } from "../runtime.js";
+import { valuationStorePath } from "../settings/paths.js";
+import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
+import { chooseSource, type SourceOptionFlags } from "../settings/source.js";
+import { parseDate, parseFormat, parseThreshold, parseTimeoutMs, parseUniverse, parseWindow, type OutputFormat, type UniverseOptions } from "../settings/validators.js";
+
+/** The plan of `check`, which `log` extends: shared by the two commands, owned by neither. */
+
+/** Flags as commander hands them over: strings, booleans, undefined when not given. */
+export interface CheckFlags extends UniverseOptions, SourceOptionFlags, ColorFlags {
+  window?: string;
+  threshold?: string;
+  asOf?: string;
+  json?: boolean;
+  csv?: boolean;
+  format?: string;
+  exitCode?: boolean;
+  /** Fetch valuations live too (they are read from the store whenever it exists). */
+  valuation?: boolean;
+}
+
+export interface CheckPlan extends CheckRequest {
+  format: OutputFormat;
+  color: ColorMode;
+  exitCode: boolean;
+}
+
+/** Flags and environment to a plan: pure, so every rule about options is tested without I/O. */
+export function planCheck(flags: CheckFlags, env: Runtime["env"], cwd: string): CheckPlan {
+  return {
+    universe: parseUniverse(flags),
+    window: parseWindow(flags.window),
+    threshold: parseThreshold(flags.threshold),
+    asOf: parseDate(flags.asOf, "--as-of"),
+    source: chooseSource(flags, env, cwd),
+    format: parseFormat(flags),
+    color: colorSetting(flags, env).value,
+    exitCode: flags.exitCode ?? false,
+    valuation: {
+      mode: flags.valuation && !flags.offline && flags.asOf === undefined ? "live" : "store",
+      store: valuationStorePath(undefined, env, cwd),
+      // --timeout applies to the live valuation fetch too, even when prices come from CSV.
+      timeoutMs: parseTimeoutMs(flags.timeout),
+    },
+  };
+}
+

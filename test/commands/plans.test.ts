@@ -1,0 +1,149 @@
+import { describe, expect, it } from "vitest";
+import { planChart } from "../../src/commands/chart.js";
+import { planCheck } from "../../src/commands/check.js";
+import { planEpisodes } from "../../src/commands/episodes.js";
+import { planHistory } from "../../src/commands/history.js";
+import { planLog } from "../../src/commands/log.js";
+import { planRrg } from "../../src/commands/rrg.js";
+import { planValuation } from "../../src/commands/valuation.js";
+import { UsageError } from "../../src/errors.js";
+
+const ENV = { ROTATION_CACHE_DIR: "/tmp/c", ROTATION_DATA_HOME: "/tmp/d" };
+const YAHOO = { kind: "yahoo", cacheDir: "/tmp/c", offline: false, refresh: false, timeoutMs: 20_000, offlineFallback: false, partial: false };
+const DEFAULT_PAIRS = [
+  { symbol: "IWM", benchmark: "SPY" },
+  { symbol: "IJR", benchmark: "SPY" },
+  { symbol: "IJH", benchmark: "SPY" },
+  { symbol: "IWM", benchmark: "QQQ" },
+];
+const DEFAULT_UNIVERSE = { small: ["IWM", "IJR"], mid: ["IJH"], large: ["SPY", "QQQ"], pairs: DEFAULT_PAIRS };
+
+describe("planCheck turns flags into a plan", () => {
+  it("has the documented defaults", () => {
+    expect(planCheck({}, { ROTATION_CACHE_DIR: "/tmp/c", ROTATION_DATA_HOME: "/tmp/d" }, "/work")).toEqual({
+      universe: {
+        small: ["IWM", "IJR"],
+        mid: ["IJH"],
+        large: ["SPY", "QQQ"],
+        pairs: [
+          { symbol: "IWM", benchmark: "SPY" },
+          { symbol: "IJR", benchmark: "SPY" },
+          { symbol: "IJH", benchmark: "SPY" },
+          { symbol: "IWM", benchmark: "QQQ" },
+        ],
+      },
+      window: 5,
+      threshold: 99,
+      asOf: undefined,
+      source: { kind: "yahoo", cacheDir: "/tmp/c", offline: false, refresh: false, timeoutMs: 20_000, offlineFallback: false, partial: false },
+      format: "table",
+      color: "auto",
+      exitCode: false,
+      valuation: { mode: "store", store: "/tmp/d/valuation.jsonl", timeoutMs: 20_000 },
+    });
+  });
+
+  it("reads every flag", () => {
+    const plan = planCheck(
+      { data: "prices", small: "vb, iwm", large: "spy", window: "10", threshold: "95", asOf: "2024-07-16", json: true, color: false, exitCode: true, lenient: true },
+      {},
+      "/work",
+    );
+    expect(plan).toMatchObject({
+      universe: { small: ["VB", "IWM"], mid: ["IJH"], large: ["SPY"] },
+      window: 10,
+      threshold: 95,
+      asOf: "2024-07-16",
+      source: { kind: "csv", dir: "/work/prices", lenient: true },
+      format: "json",
+      color: "never",
+      exitCode: true,
+    });
+    expect(plan.universe.pairs.map((p) => `${p.symbol}:${p.benchmark}`)).toEqual(["VB:SPY", "IWM:SPY", "IJH:SPY"]);
+  });
+
+  it("takes the data folder from ROTATION_DATA, and the flag over it", () => {
+    expect(planCheck({}, { ROTATION_DATA: "/d", ROTATION_CACHE_DIR: "/c" }, "/w").source).toEqual({ kind: "csv", dir: "/d", lenient: false, partial: false, snapshotDir: "/c/csv" });
+    expect(planCheck({}, { ROTATION_DATA: "/d", ROTATION_CSV_SNAPSHOTS: "0" }, "/w").source).toMatchObject({ snapshotDir: null });
+    expect(planCheck({ data: "/x" }, { ROTATION_DATA: "/d" }, "/w").source).toMatchObject({ dir: "/x" });
+  });
+
+  it("puts the cache under XDG_CACHE_HOME unless ROTATION_CACHE_DIR says otherwise", () => {
+    expect(planCheck({}, { XDG_CACHE_HOME: "/xdg" }, "/w").source).toMatchObject({ cacheDir: "/xdg/rotation" });
+    expect(planCheck({}, { XDG_CACHE_HOME: "/xdg", ROTATION_CACHE_DIR: "/mine" }, "/w").source).toMatchObject({ cacheDir: "/mine" });
+  });
+
+  const bad: [string, Record<string, string>, RegExp][] = [
+    ["a date that does not exist", { asOf: "2024-13-01" }, /--as-of must be a calendar date YYYY-MM-DD, got "2024-13-01"/],
+    ["a word for a date", { asOf: "yesterday" }, /--as-of .*"yesterday"/],
+    ["a negative window", { window: "-5" }, /--window must be a whole number of trading days from 1 to 252, got "-5"/],
+    ["a fractional window", { window: "2.5" }, /--window/],
+    ["a threshold of 50", { threshold: "50" }, /--threshold must be a percentile above 50 and at most 100, got "50"/],
+    ["a threshold over 100", { threshold: "101" }, /--threshold/],
+    ["a ticker with a slash", { small: "../etc" }, /--small: "..\/etc" is not a ticker/],
+    ["a pair without a colon", { pairs: "IWM-SPY" }, /--pairs: "IWM-SPY" is not a pair/],
+    ["a pair of a ticker with itself", { pairs: "IWM:iwm" }, /--pairs: IWM:IWM compares a ticker with itself/],
+    ["an empty universe", { small: "", mid: "", large: "" }, /the universe is empty/],
+    ["groups with nothing to compare", { small: "IWM", mid: "", large: "" }, /nothing to compare/],
+    ["a zero timeout", { timeout: "0" }, /--timeout must be a positive number/],
+  ];
+  for (const [what, flags, message] of bad) {
+    it(`refuses ${what} as a usage error`, () => {
+      expect(() => planCheck(flags, {}, "/w")).toThrow(UsageError);
+      expect(() => planCheck(flags, {}, "/w")).toThrow(message);
+    });
+  }
+});
+
+
+describe("every other plan is a plain value", () => {
+  it("planLog adds the journal and --replace to the check plan", () => {
+    expect(planLog({ replace: true }, ENV, "/w")).toEqual({ ...planCheck({}, ENV, "/w"), journal: "/tmp/d/journal.jsonl", replace: true });
+    expect(planLog({ journal: "j.jsonl" }, { ...ENV, ROTATION_JOURNAL: "/elsewhere" }, "/w")).toMatchObject({ journal: "/w/j.jsonl", replace: false });
+  });
+
+  it("planHistory", () => {
+    expect(planHistory({}, ENV, "/w")).toEqual({ journal: "/tmp/d/journal.jsonl", since: undefined, until: undefined, pairs: undefined, signalsOnly: false, format: "table", color: "auto" });
+    expect(planHistory({ since: "2024-01-01", until: "2024-12-31", pairs: "iwm:spy", signalsOnly: true, csv: true }, { ...ENV, NO_COLOR: "1" }, "/w")).toEqual({
+      journal: "/tmp/d/journal.jsonl", since: "2024-01-01", until: "2024-12-31", pairs: ["IWM:SPY"], signalsOnly: true, format: "csv", color: "never",
+    });
+    expect(() => planHistory({ since: "2024-02-01", until: "2024-01-01" }, ENV, "/w")).toThrow(/--since 2024-02-01 is after --until 2024-01-01/);
+  });
+
+  it("planEpisodes", () => {
+    expect(planEpisodes({}, ENV, "/w")).toEqual({
+      universe: DEFAULT_UNIVERSE, window: 5, threshold: 99, gap: 5, since: undefined, until: undefined, asOf: undefined, source: YAHOO, format: "table", color: "auto",
+    });
+    expect(planEpisodes({ gap: "0", window: "21", format: "ndjson", asOf: "2020-03-20" }, { ...ENV, FORCE_COLOR: "1" }, "/w")).toMatchObject({ gap: 0, window: 21, format: "ndjson", asOf: "2020-03-20", color: "always" });
+    expect(() => planEpisodes({ gap: "x" }, ENV, "/w")).toThrow(/--gap must be a whole number of trading days from 0 to 252, got "x"/);
+  });
+
+  it("planRrg", () => {
+    expect(planRrg({}, ENV, "/w")).toEqual({
+      benchmark: "SPY", symbols: ["IWM", "IJR", "IJH", "QQQ"], options: { period: "weekly", ratioWindow: 14, momentumWindow: 14, rocPeriods: 1 }, tail: 8,
+      asOf: undefined, source: YAHOO, format: "table", color: "auto", svg: undefined, html: undefined,
+    });
+    expect(planRrg({ benchmark: "qqq", period: "daily", tail: "3", svg: "r.svg" }, ENV, "/w")).toMatchObject({ benchmark: "QQQ", symbols: ["IWM", "IJR", "IJH"], tail: 3, svg: "/w/r.svg", options: { period: "daily" } });
+    expect(() => planRrg({ roc: "0" }, ENV, "/w")).toThrow(/--roc must be a whole number from 1 to 520, got "0"/);
+    expect(() => planRrg({ symbols: "SPY" }, ENV, "/w")).toThrow(/SPY is the benchmark itself/);
+  });
+
+  it("planChart", () => {
+    expect(planChart("iwm:spy", {}, ENV, "/w")).toEqual({
+      symbol: "IWM", benchmark: "SPY", since: undefined, asOf: undefined, window: 5, threshold: 99, gap: 5, width: undefined, height: 20,
+      svg: undefined, html: undefined, source: YAHOO, color: "auto",
+    });
+    expect(planChart("IJR:SPY", { width: "90", height: "16", html: "c.html", gap: "3" }, ENV, "/w")).toMatchObject({ width: 90, height: 16, html: "/w/c.html", gap: 3 });
+    expect(() => planChart("IWM:SPY,IJR:SPY", {}, ENV, "/w")).toThrow(/exactly one pair/);
+    expect(() => planChart("IWM:SPY", { gap: "x" }, ENV, "/w")).toThrow(/--gap must be a whole number of trading days from 0 to 252/);
+    expect(() => planChart("IWM:SPY", { width: "10" }, ENV, "/w")).toThrow(UsageError);
+  });
+
+  it("planValuation", () => {
+    expect(planValuation({}, ENV, "/w")).toEqual({
+      pairs: DEFAULT_PAIRS.slice(0, 3), store: "/tmp/d/valuation.jsonl", minHistory: 60, live: true, asOf: undefined, timeoutMs: 20_000, format: "table", color: "auto",
+    });
+    expect(planValuation({ asOf: "2024-07-16", minHistory: "5", store: "v.jsonl", timeout: "2" }, ENV, "/w")).toMatchObject({ live: false, minHistory: 5, store: "/w/v.jsonl", timeoutMs: 2000 });
+    expect(() => planValuation({ minHistory: "0" }, ENV, "/w")).toThrow(/--min-history must be a whole number of at least 1, got "0"/);
+  });
+});

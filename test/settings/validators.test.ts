@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { parsePairs, parseTicker, parseUniverse } from "../../src/settings/validators.js";
+import { defaultPairs } from "../../src/core/universe.js";
+import { UsageError } from "../../src/errors.js";
+
+describe("tickers and pairs", () => {
+  it("upper-cases and accepts index-style characters", () => {
+    expect(parseTicker(" brk.b ", "--small")).toBe("BRK.B");
+    expect(parseTicker("es=f", "--small")).toBe("ES=F");
+  });
+  it("refuses names that could leave a folder", () => {
+    for (const name of ["..", ".hidden", "a/b", "a\\b", "A\u0000", "/etc/passwd", "TOOLONGTICKERNAME1"]) {
+      expect(() => parseTicker(name, "--pairs")).toThrow(UsageError);
+    }
+  });
+  it("keeps pairs in order without duplicates", () => {
+    expect(parsePairs("iwm:spy, IJR:SPY,IWM:SPY")).toEqual([{ symbol: "IWM", benchmark: "SPY" }, { symbol: "IJR", benchmark: "SPY" }]);
+  });
+  it("derives default pairs from the groups", () => {
+    expect(defaultPairs({ small: ["A", "B"], mid: ["C"], large: ["X", "Y", "Z"] }).map((p) => `${p.symbol}:${p.benchmark}`)).toEqual(["A:X", "B:X", "C:X", "A:Y", "A:Z"]);
+    expect(parseUniverse({ pairs: "XLK:SPY" })).toEqual({ small: [], mid: [], large: ["SPY"], pairs: [{ symbol: "XLK", benchmark: "SPY" }] });
+    expect(parseUniverse({ pairs: "IWM:SPY", small: "VB" }).small).toEqual(["VB"]);
+  });
+});
