@@ -71,6 +71,8 @@ export class YahooSource implements PriceSource {
     );
     const series = new Map<string, PriceSeries>();
     for (const item of loaded) if (item) series.set(item.symbol, item);
+    // Downloads finish in any order; failures are reported in the order the tickers were asked.
+    failures.sort((x, y) => symbols.indexOf(x.symbol) - symbols.indexOf(y.symbol));
     return {
       series,
       warnings,
