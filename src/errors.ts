@@ -34,9 +34,20 @@ export class DataError extends RotationError {
   }
 }
 
+/** A failure to connect at all (no answer from the server), as opposed to an answer that refused. */
+export interface Unreachable {
+  /** ENOTFOUND, ECONNREFUSED, timed out, ... */
+  code: string;
+  host: string;
+}
+
 /** The data provider could not be reached or kept failing (exit 1). */
 export class NetworkError extends RotationError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** Set when no server answered at all: the network, DNS or a proxy is the problem. */
+    readonly unreachable: Unreachable | null = null,
+  ) {
     super(message, ExitCode.failure);
   }
 }

@@ -1,4 +1,5 @@
 import type { IsoDate } from "../core/dates.js";
+import { DataError } from "../errors.js";
 import type { Runtime } from "../runtime.js";
 import { Journal, type AppendOutcome } from "../store/journal.js";
 import { toJournalRecord, type JournalRecord } from "../store/record.js";
@@ -22,6 +23,11 @@ export interface LogOutcome {
 export async function logCheck(request: LogRequest, runtime: Runtime, onCheck?: (check: CheckOutcome) => void): Promise<LogOutcome> {
   const check = await computeCheck(request, runtime);
   onCheck?.(check);
+  // A journal is a record of what the market did: the sample is a demo, never logged.
+  if (check.loaded.info.kind === "sample") {
+    const why = typeof check.loaded.info.reason === "string" && check.loaded.info.reason.startsWith("Yahoo") ? `${check.loaded.info.reason}; ` : "";
+    throw new DataError(`${why}rotation log never records the bundled sample; nothing written to ${request.journal}`);
+  }
   const record = toJournalRecord(check.result, {
     universe: request.universe,
     window: request.window,

@@ -1,7 +1,7 @@
 import type { IsoDate } from "../core/dates.js";
 import { pointInTime, type PointInTime } from "../core/series.js";
 import type { Universe } from "../core/universe.js";
-import { DataError, NetworkError, type RotationError } from "../errors.js";
+import { DataError, NetworkError, type RotationError, type Unreachable } from "../errors.js";
 import type { Runtime } from "../runtime.js";
 import { openSource } from "../sources/registry.js";
 import type { LoadProgress, LoadResult } from "../sources/source.js";
@@ -12,8 +12,30 @@ export interface LoadedPrices extends LoadResult {
   prices: PointInTime;
 }
 
-/** One line for every ticker that failed: distinct reasons joined, network-only stays a network error. */
+/** What a user can do when Yahoo Finance cannot be reached at all. */
+export const UNREACHABLE_ADVICE = "check the network or HTTPS_PROXY, use cached prices with --offline, or read CSV files with --data DIR";
+
+/** The one reason every failure shares when no server answered any of them, else null. */
+export function sharedUnreachable(failures: LoadResult["failures"]): Unreachable | null {
+  const first = failures[0]?.error;
+  if (!(first instanceof NetworkError) || first.unreachable === null) return null;
+  const { code, host } = first.unreachable;
+  const same = failures.every((f) => f.error instanceof NetworkError && f.error.unreachable?.code === code && f.error.unreachable.host === host);
+  return same ? first.unreachable : null;
+}
+
+/**
+ * One line for every ticker that failed: distinct reasons joined, network-only stays a network
+ * error. When every ticker failed for the same unreachable host, the reason is said once.
+ */
 export function combineFailures(failures: LoadResult["failures"]): RotationError {
+  const unreachable = sharedUnreachable(failures);
+  if (unreachable !== null && failures.length > 1) {
+    return new NetworkError(
+      `cannot reach Yahoo Finance (${unreachable.code} ${unreachable.host}) for ${failures.map((f) => f.symbol).join(", ")} — ${UNREACHABLE_ADVICE}`,
+      unreachable,
+    );
+  }
   const messages = [...new Set(failures.map((f) => f.error.message))];
   const text = messages.join("; ");
   return failures.every((f) => f.error instanceof NetworkError) ? new NetworkError(text) : new DataError(text);
@@ -42,7 +64,9 @@ export async function loadPrices(
   onProgress?: (progress: LoadProgress) => void,
 ): Promise<LoadedPrices> {
   const source = await openSource(choice, runtime);
-  const loaded = await source.load([...new Set(symbols)], onProgress);
+  let loaded = await source.load([...new Set(symbols)], onProgress);
+  const unreachable = choice.kind === "yahoo" && choice.fallback && loaded.series.size === 0 ? sharedUnreachable(loaded.failures) : null;
+  if (unreachable !== null) loaded = await loadSample([...new Set(symbols)], unreachable);
   if (loaded.failures.length > 0) {
     if (!choice.partial || loaded.series.size === 0) throw combineFailures(loaded.failures);
     for (const message of new Set(loaded.failures.map((f) => f.error.message))) loaded.warnings.push(`${message} (left out: --partial)`);
@@ -62,4 +86,18 @@ export async function loadPrices(
 /** The symbols that failed to load (left out under --partial). */
 export function failedSymbols(loaded: LoadResult): Set<string> {
   return new Set(loaded.failures.map((f) => f.symbol));
+}
+
+/**
+ * Yahoo Finance could not be reached for any ticker and nothing was cached: show the bundled
+ * sample rather than nothing, and say so loudly (stderr, the table's title, the JSON).
+ */
+async function loadSample(symbols: string[], unreachable: Unreachable): Promise<LoadResult> {
+  const { SampleSource, sampleManifest } = await import("../sources/sample.js");
+  const reason = `Yahoo Finance unreachable (${unreachable.code} ${unreachable.host})`;
+  const loaded = await new SampleSource(reason).load(symbols);
+  loaded.warnings.unshift(
+    `${reason}; showing the bundled sample, daily closes to ${sampleManifest().lastDate}. Connect, set HTTPS_PROXY, or read your own files with --data DIR.`,
+  );
+  return loaded;
 }

@@ -14,6 +14,8 @@ export interface ValuationRequest {
   live: boolean;
   asOf: IsoDate | undefined;
   timeoutMs: number;
+  /** ROTATION_YAHOO_URL, or null for Yahoo's own hosts. */
+  yahooUrl: string | null;
 }
 
 /** Reads the store, adds today's live figures (recording them), and builds the report. */
@@ -24,7 +26,7 @@ export async function computeValuation(request: ValuationRequest, runtime: Runti
   let notes: Record<string, { trailingPE?: string; forwardPE?: string }> = {};
   const symbols = [...new Set(request.pairs.flatMap((p) => [p.symbol, p.benchmark]))];
   if (request.live) {
-    const live = await fetchValuations(symbols, { fetch: runtime.fetch, retry: { timeoutMs: request.timeoutMs, ...runtime.retry }, now: runtime.now, log: (line) => runtime.stderr.write(`${line}\n`) });
+    const live = await fetchValuations(symbols, { fetch: runtime.fetch, yahooUrl: request.yahooUrl, retry: { timeoutMs: request.timeoutMs, ...runtime.retry }, now: runtime.now, log: (line) => runtime.stderr.write(`${line}\n`) });
     notes = live.notes;
     const usable = live.records.filter((r) => r.trailingPE !== null || r.forwardPE !== null);
     if (usable.length > 0) {

@@ -2,7 +2,7 @@ import type { CheckRequest } from "../app/check.js";
 import type { Runtime } from "../runtime.js";
 import { valuationStorePath } from "../settings/paths.js";
 import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
-import { chooseSource, type SourceOptionFlags } from "../settings/source.js";
+import { chooseSource, yahooBaseUrl, type SourceOptionFlags } from "../settings/source.js";
 import { parseDate, parseFormat, parseThreshold, parseTimeoutMs, parseUniverse, parseWindow, type OutputFormat, type UniverseOptions } from "../settings/validators.js";
 
 /** The plan of `check`, which `log` extends: shared by the two commands, owned by neither. */
@@ -42,6 +42,7 @@ export function planCheck(flags: CheckFlags, env: Runtime["env"], cwd: string): 
       store: valuationStorePath(undefined, env, cwd),
       // --timeout applies to the live valuation fetch too, even when prices come from CSV.
       timeoutMs: parseTimeoutMs(flags.timeout),
+      yahooUrl: yahooBaseUrl(env),
     },
   };
 }

@@ -21,7 +21,7 @@ export async function check(plan: CheckPlan, runtime: Runtime): Promise<number> 
       const [{ renderCheckTable }, { styleFor }, { sparkline }] = await Promise.all([import("../output/check.js"), import("../output/style.js"), import("../output/sparkline.js")]);
       const onTerminal = runtime.stdout.isTTY === true;
       const sparklines = onTerminal ? new Map([...recentRatios(outcome, SPARKLINE_DAYS)].map(([pair, ratios]) => [pair, sparkline(ratios)])) : null;
-      return renderCheckTable(result, styleFor(plan.color, runtime.stdout, runtime.env), { valuation, sparklines, width: onTerminal ? runtime.stdout.columns : undefined });
+      return renderCheckTable(result, styleFor(plan.color, runtime.stdout, runtime.env), { valuation, sparklines, width: onTerminal ? runtime.stdout.columns : undefined, source: loaded.info });
     },
     json: () => checkToJson(result, { source: loaded.info, window: plan.window, threshold: plan.threshold, valuation }),
     ndjson: () => checkToNdjson(result),

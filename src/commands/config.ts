@@ -6,12 +6,15 @@ import { jsonDocument } from "../output/columns.js";
 import type { Runtime } from "../runtime.js";
 import { CONFIG_FILE_NAME, configCandidates, findConfig } from "../settings/config-file.js";
 import { userConfigDir } from "../settings/paths.js";
-import { describeSettings } from "../settings/settings.js";
+import { describeSettings, withConfig } from "../settings/settings.js";
+import { chooseSource, describeSource } from "../settings/source.js";
 import path from "node:path";
 
 export async function showConfig(flags: { json?: boolean }, runtime: Runtime): Promise<number> {
   const config = await findConfig(runtime);
   const settings = describeSettings(config, runtime.env, runtime.cwd);
+  const source = chooseSource(withConfig({}, config, runtime.env), runtime.env, runtime.cwd);
+  const prices = describeSource(source);
   if (flags.json) {
     const document = {
       schemaVersion: SCHEMA_VERSIONS.config,
@@ -19,6 +22,7 @@ export async function showConfig(flags: { json?: boolean }, runtime: Runtime): P
       searched: configCandidates(runtime),
       settings: Object.fromEntries(settings.map((s) => [s.key, { value: s.value, origin: s.origin }])),
       rrgDefaults: DEFAULT_RRG,
+      prices: { kind: source.kind, yahooUrl: source.kind === "yahoo" ? source.yahooUrl : null, description: prices },
     };
     runtime.stdout.write(jsonDocument(document));
     return ExitCode.ok;
@@ -29,6 +33,7 @@ export async function showConfig(flags: { json?: boolean }, runtime: Runtime): P
     const value = Array.isArray(s.value) ? s.value.join(",") : s.value === null ? "(none: Yahoo Finance)" : String(s.value);
     lines.push(`${s.key.padEnd(width)}  ${terminalSafe(value)}  [${terminalSafe(s.origin)}]`);
   }
+  lines.push(`Prices: ${terminalSafe(prices)}.`);
   lines.push("Precedence: command-line flag > environment variable > config file > default.");
   runtime.stdout.write(`${lines.join("\n")}\n`);
   return ExitCode.ok;

@@ -13,12 +13,14 @@ import { OUTPUT_FORMATS } from "../settings/validators.js";
 export function addSourceOptions(command: Command): Command {
   return command
     .option("--data <dir>", "read DIR/TICKER.csv instead of Yahoo Finance (env ROTATION_DATA)")
+    .option("--sample", "use the bundled sample of real closes (to 2026-08-03) instead of live data")
     .option("--offline", "use the cache only, never the network")
     .option("--refresh", "download every history again, ignoring the cache")
     .option("--lenient", "skip bad CSV rows with a warning instead of failing")
     .option("--timeout <seconds>", `per-request network timeout in seconds${defaultText(DEFAULTS.timeoutSeconds)}`)
     .option("--partial", "go on without tickers that fail to load, naming each in a warning")
-    .option("--offline-fallback", "when the network fails, use cached prices however old (with a warning)");
+    .option("--no-fallback", "fail when a download fails, instead of using the cache (or the bundled sample when nothing is cached)")
+    .addOption(new Option("--offline-fallback", "the default now (kept for older scripts)").hideHelp());
 }
 
 /** Which funds and pairs: check, log, episodes. */

@@ -8,6 +8,7 @@ import { renderValuationTable, valuationToCsv, valuationToJson, valuationToNdjso
 import type { Runtime } from "../runtime.js";
 import { DEFAULTS } from "../settings/defaults.js";
 import { checkedPath, valuationStorePath } from "../settings/paths.js";
+import { yahooBaseUrl } from "../settings/source.js";
 import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
 import { parseDate, parseFormat, parsePairs, parseTimeoutMs, wholeNumber, type OutputFormat } from "../settings/validators.js";
 import { parseValuationCsv, ValuationStore } from "../store/valuation-store.js";
@@ -39,6 +40,7 @@ export function planValuation(flags: ValuationFlags, env: Runtime["env"], cwd: s
     live: !flags.offline && asOf === undefined,
     asOf,
     timeoutMs: parseTimeoutMs(flags.timeout),
+    yahooUrl: yahooBaseUrl(env),
     format: parseFormat(flags),
     color: colorSetting(flags, env).value,
   };

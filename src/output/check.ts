@@ -5,7 +5,7 @@ import type { ValuationReport } from "../core/valuation.js";
 import { SCHEMA_VERSIONS } from "../contract.js";
 import type { SourceInfo } from "../sources/source.js";
 import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
-import { formatNumber, formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, terminalSafe } from "./format.js";
+import { formatNumber, formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, sourceNote, terminalSafe } from "./format.js";
 import { colourReturn, fitTable, quadrantLabel, signalLabel, type Column } from "./table.js";
 import { renderSpreadsTable } from "./valuation.js";
 
@@ -23,10 +23,12 @@ export interface CheckTableOptions {
   sparklines?: ReadonlyMap<string, string> | null;
   /** Terminal width: columns of least weight are dropped until the tables fit. */
   width?: number;
+  /** Where the prices came from: the bundled sample is named in the title. */
+  source?: SourceInfo;
 }
 
 export function renderCheckTable(result: CheckResult, style: ChalkInstance, options: CheckTableOptions = {}): string {
-  const { valuation = null, sparklines = null, width } = options;
+  const { valuation = null, sparklines = null, width, source } = options;
   const returnColumns = <T>(get: (row: T) => Returns, prefix: string): Column<T>[] =>
     (["d1", "d5", "d21", "d63", "d252", "ytd"] as const).map((key, i) => ({
       header: `${prefix}${RETURN_HEADERS[i]}`,
@@ -67,7 +69,7 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, opti
   );
 
   const lines = [
-    style.bold(`Size rotation as of ${result.asOf}`),
+    style.bold(`Size rotation as of ${result.asOf}`) + sourceNote(source),
     tickers,
     pairs,
   ];

@@ -3,7 +3,7 @@ import type { Episode, EpisodeSummary } from "../core/episodes.js";
 import type { SourceInfo } from "../sources/source.js";
 import { SCHEMA_VERSIONS } from "../contract.js";
 import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
-import { formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, terminalSafe } from "./format.js";
+import { formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, sourceNote, terminalSafe } from "./format.js";
 import { colourReturn, newTable, signalLabel } from "./table.js";
 
 
@@ -54,7 +54,7 @@ export function renderEpisodesTable(report: EpisodesReport, style: ChalkInstance
     ]);
   }
   const { window, threshold, gap } = report.parameters;
-  const lines = [style.bold(`Rotation episodes to ${report.asOf}`) + ` (${window}-day surge at percentile >= ${threshold} or <= ${100 - threshold}, gap ${gap} days)`];
+  const lines = [style.bold(`Rotation episodes to ${report.asOf}`) + sourceNote(report.source) + ` (${window}-day surge at percentile >= ${threshold} or <= ${100 - threshold}, gap ${gap} days)`];
   if (report.episodes.length === 0) lines.push("No episode in this range.");
   else lines.push(table.toString(), style.bold("What followed the peak (relative return; kept = share that kept the surge's sign)"), summary.toString());
   return `${lines.join("\n")}\n`;

@@ -29,3 +29,9 @@ export function formatPercentile(value: number | null | undefined): string {
 }
 
 export { terminalSafe } from "../core/text.js";
+
+/** What a report's title adds when its prices are not live: the bundled sample says so. */
+export function sourceNote(source: { kind: string; lastDate?: unknown } | undefined): string {
+  if (source?.kind !== "sample") return "";
+  return ` [bundled sample of daily closes to ${String(source.lastDate)}, not live data]`;
+}

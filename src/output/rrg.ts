@@ -3,7 +3,7 @@ import type { RrgOptions, RrgSymbolResult } from "../core/rrg.js";
 import type { SourceInfo } from "../sources/source.js";
 import { SCHEMA_VERSIONS } from "../contract.js";
 import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
-import { formatNumber, NOT_AVAILABLE, terminalSafe } from "./format.js";
+import { formatNumber, NOT_AVAILABLE, sourceNote, terminalSafe } from "./format.js";
 import { newTable, quadrantLabel } from "./table.js";
 
 
@@ -33,6 +33,7 @@ export function renderRrgTable(report: RrgReport, style: ChalkInstance): string 
   const { period, ratioWindow, momentumWindow, rocPeriods } = report.parameters;
   return [
     style.bold(`Relative rotation against ${terminalSafe(report.benchmark)} as of ${report.asOf}`) +
+      sourceNote(report.source) +
       ` (${period}; RS-Ratio z over ${ratioWindow}, RS-Momentum z over ${momentumWindow} of its ${rocPeriods}-period change)`,
     table.toString(),
     "Quadrants: Leading (ratio >= 100, momentum >= 100), Weakening (ratio >= 100, momentum < 100), Lagging (both < 100), Improving (ratio < 100, momentum >= 100).",

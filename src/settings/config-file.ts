@@ -19,6 +19,7 @@ export interface ConfigValues {
   color?: boolean;
   timeout?: number;
   offlineFallback?: boolean;
+  fallback?: boolean;
 }
 
 export interface ConfigFile {
@@ -76,6 +77,7 @@ export async function parseConfig(text: string, file: string): Promise<ConfigVal
       color: z.boolean(),
       timeout: z.number().positive(),
       offlineFallback: z.boolean(),
+      fallback: z.boolean(),
     })
     .partial()
     .strict();

@@ -65,6 +65,8 @@ export function withConfig<T extends Record<string, unknown>>(flags: T, config: 
   fill("cacheDir", values.cacheDir);
   fill("journal", values.journal);
   fill("offlineFallback", values.offlineFallback);
+  // --no-fallback is the only flag: commander leaves `fallback` true unless it was given.
+  if (values.fallback === false) merged.fallback = false;
   // NO_COLOR and FORCE_COLOR are the environment's word on colour: they beat the file.
   const colorFromEnv = envSet(env, "NO_COLOR") || (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "");
   if (!colorFromEnv && values.color === false && merged.color !== false) merged.color = false;
@@ -100,7 +102,7 @@ export function describeSettings(config: ConfigFile | null, env: Env, cwd: strin
     fromEnv("journal", journalPath(undefined, env, cwd), (value) => path.resolve(cwd, value), env.ROTATION_DATA_HOME ? "env ROTATION_DATA_HOME" : "default"),
     { key: "color", value: color.value === "auto" ? "auto (on a terminal)" : color.value === "always", origin: color.origin },
     fromConfig("timeout", DEFAULTS.timeoutSeconds),
-    fromConfig("offlineFallback", false),
+    fromConfig("fallback", true),
   ];
 }
 

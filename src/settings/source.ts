@@ -1,6 +1,7 @@
 import path from "node:path";
+import { UsageError } from "../errors.js";
 import { checkedPath, userCacheDir } from "./paths.js";
-import { parseTimeoutMs } from "./validators.js";
+import { parseTimeoutMs, printable } from "./validators.js";
 
 /**
  * Where prices come from, as decided from flags and environment (plain data, easy to test).
@@ -8,7 +9,18 @@ import { parseTimeoutMs } from "./validators.js";
  */
 export type SourceChoice = (
   | { kind: "csv"; dir: string; lenient: boolean; snapshotDir: string | null }
-  | { kind: "yahoo"; cacheDir: string; offline: boolean; refresh: boolean; timeoutMs: number; offlineFallback: boolean }
+  | {
+      kind: "yahoo";
+      cacheDir: string;
+      offline: boolean;
+      refresh: boolean;
+      timeoutMs: number;
+      /** Stale cache when a download fails, the bundled sample when Yahoo is unreachable and nothing is cached. */
+      fallback: boolean;
+      /** ROTATION_YAHOO_URL: another origin for every Yahoo request; null for Yahoo's own hosts. */
+      yahooUrl: string | null;
+    }
+  | { kind: "sample" }
 ) & {
   /** Go on without the tickers that fail to load (each named in a warning). */
   partial: boolean;
@@ -17,18 +29,43 @@ export type SourceChoice = (
 /** The source options every price-loading command takes (commander's strings and booleans). */
 export interface SourceOptionFlags {
   data?: string;
+  sample?: boolean;
   offline?: boolean;
   refresh?: boolean;
   lenient?: boolean;
   timeout?: string;
   partial?: boolean;
+  /** false with --no-fallback (or a config file's "fallback": false). */
+  fallback?: boolean;
+  /** Accepted for older scripts: falling back to the cache is now the default. */
   offlineFallback?: boolean;
   /** From a config file; ROTATION_CACHE_DIR wins over it. */
   cacheDir?: string;
 }
 
-/** Where prices come from: --data or ROTATION_DATA names a CSV folder, else Yahoo Finance with its cache. */
-export function chooseSource(flags: SourceOptionFlags, env: Readonly<Record<string, string | undefined>>, cwd: string): SourceChoice {
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** ROTATION_YAHOO_URL, checked: an http(s) origin (a path prefix is allowed). */
+export function yahooBaseUrl(env: Env): string | null {
+  const raw = env.ROTATION_YAHOO_URL;
+  if (raw === undefined || raw === "") return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`ROTATION_YAHOO_URL: "${printable(raw)}" is not a URL (e.g. http://127.0.0.1:8765)`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`ROTATION_YAHOO_URL must be an http: or https: URL, got "${printable(raw)}"`);
+  return url.href;
+}
+
+/** --sample, else --data or ROTATION_DATA (a CSV folder), else Yahoo Finance with its cache. */
+export function chooseSource(flags: SourceOptionFlags, env: Env, cwd: string): SourceChoice {
+  const partial = flags.partial ?? false;
+  if (flags.sample) {
+    if (flags.data !== undefined) throw new UsageError("--sample and --data contradict each other: choose one source of prices");
+    return { kind: "sample", partial };
+  }
   const data = flags.data ?? env.ROTATION_DATA;
   const cacheDir = () => path.resolve(cwd, checkedPath(userCacheDir(env, flags.cacheDir), "the cache folder"));
   if (data !== undefined && data !== "") {
@@ -36,7 +73,7 @@ export function chooseSource(flags: SourceOptionFlags, env: Readonly<Record<stri
       kind: "csv",
       dir: path.resolve(cwd, checkedPath(data, "--data")),
       lenient: flags.lenient ?? false,
-      partial: flags.partial ?? false,
+      partial,
       // Parsed files are kept under the cache folder unless ROTATION_CSV_SNAPSHOTS=0.
       snapshotDir: env.ROTATION_CSV_SNAPSHOTS === "0" ? null : path.join(cacheDir(), "csv"),
     };
@@ -47,7 +84,20 @@ export function chooseSource(flags: SourceOptionFlags, env: Readonly<Record<stri
     offline: flags.offline ?? false,
     refresh: flags.refresh ?? false,
     timeoutMs: parseTimeoutMs(flags.timeout),
-    offlineFallback: flags.offlineFallback ?? false,
-    partial: flags.partial ?? false,
+    fallback: flags.fallback !== false,
+    yahooUrl: yahooBaseUrl(env),
+    partial,
   };
+}
+
+/** Where prices come from, in words, for `rotation config`. */
+export function describeSource(choice: SourceChoice): string {
+  switch (choice.kind) {
+    case "csv":
+      return `CSV files in ${choice.dir}`;
+    case "sample":
+      return "the bundled sample (--sample)";
+    case "yahoo":
+      return `Yahoo Finance${choice.yahooUrl ? ` through ${choice.yahooUrl}` : ""}, cached in ${choice.cacheDir}${choice.fallback ? "; the cache when a download fails, the bundled sample when Yahoo is unreachable and nothing is cached" : ""}`;
+  }
 }

@@ -13,6 +13,15 @@ export interface RetryPolicy {
   random: () => number;
   /** Told of every attempt, for request counts and progress. */
   onAttempt?: (url: string) => void;
+  /**
+   * Shared by the requests of one run: once a host has proved unreachable after every try,
+   * later requests to it fail at once instead of waiting through their own retries.
+   */
+  breaker?: CircuitBreaker;
+}
+
+export interface CircuitBreaker {
+  tripped: NetworkError | null;
 }
 
 export const defaultRetryPolicy: RetryPolicy = {
@@ -43,6 +52,13 @@ export function backoffMs(attempt: number, policy: Pick<RetryPolicy, "baseDelayM
   return Math.round(ceiling / 2 + (policy.random() * ceiling) / 2);
 }
 
+/** fetch's own failure (DNS, refused, reset, TLS, proxy) or our timeout; not a fault of our code. */
+function isTransportFailure(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === "TimeoutError" || error.name === "AbortError") return true;
+  return error instanceof TypeError && (error as { cause?: unknown }).cause !== undefined;
+}
+
 function describeNetworkFailure(error: unknown): string {
   if (error instanceof Error) {
     if (error.name === "TimeoutError" || error.name === "AbortError") return "timed out";
@@ -63,7 +79,9 @@ export function retryingFetch(base: FetchFunction, policy: RetryPolicy = default
   return async (input, init) => {
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     const host = safeHost(url);
+    if (policy.breaker?.tripped) throw policy.breaker.tripped;
     let lastProblem = "";
+    let connected = false;
     for (let attempt = 0; attempt < policy.tries; attempt++) {
       policy.onAttempt?.(url);
       let waitMs: number | null = null;
@@ -71,6 +89,7 @@ export function retryingFetch(base: FetchFunction, policy: RetryPolicy = default
         const timeout = AbortSignal.timeout(policy.timeoutMs);
         const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
         const response = await base(input, { ...init, signal });
+        connected = true;
         if (!isRetryableStatus(response.status)) return response;
         lastProblem = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
         waitMs = retryAfterMs(response.headers.get("retry-after"), Date.now());
@@ -79,12 +98,16 @@ export function retryingFetch(base: FetchFunction, policy: RetryPolicy = default
       } catch (error) {
         if (init?.signal?.aborted) throw error;
         lastProblem = describeNetworkFailure(error);
+        // Only a failure of the transport itself means "no server answered".
+        connected = !isTransportFailure(error);
       }
       if (attempt + 1 < policy.tries) {
         await policy.sleep(Math.min(policy.maxDelayMs, waitMs ?? backoffMs(attempt, policy)));
       }
     }
-    throw new NetworkError(`${host}: ${lastProblem} after ${policy.tries} ${policy.tries === 1 ? "try" : "tries"}`);
+    const failure = new NetworkError(`${host}: ${lastProblem} after ${policy.tries} ${policy.tries === 1 ? "try" : "tries"}`, connected ? null : { code: lastProblem, host });
+    if (!connected && policy.breaker) policy.breaker.tripped = failure;
+    throw failure;
   };
 }
 

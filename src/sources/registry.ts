@@ -8,16 +8,21 @@ export async function openSource(choice: SourceChoice, runtime: Runtime): Promis
     const { CsvFolderSource } = await import("./csv.js");
     return new CsvFolderSource(choice.dir, { lenient: choice.lenient, snapshotDir: choice.snapshotDir });
   }
+  if (choice.kind === "sample") {
+    const { SampleSource } = await import("./sample.js");
+    return new SampleSource("asked for with --sample");
+  }
   const [{ YahooSource }, { PriceCache }] = await Promise.all([import("./yahoo.js"), import("./cache.js")]);
   return new YahooSource({
     cache: new PriceCache(choice.cacheDir),
     offline: choice.offline,
     refresh: choice.refresh,
     fetch: runtime.fetch,
+    yahooUrl: choice.yahooUrl,
     retry: { timeoutMs: choice.timeoutMs, ...runtime.retry },
     now: runtime.now,
     concurrency: 4,
-    offlineFallback: choice.offlineFallback,
+    fallback: choice.fallback,
     log: (line) => runtime.stderr.write(`${line}\n`),
   });
 }

@@ -3,7 +3,7 @@ import type { PriceSeries } from "../core/series.js";
 
 /** What the command needs to know about where prices came from (part of the JSON contract). */
 export interface SourceInfo {
-  kind: "csv" | "yahoo";
+  kind: "csv" | "yahoo" | "sample";
   [detail: string]: unknown;
 }
 

@@ -25,6 +25,8 @@ export interface ValuationFetchOptions {
   retry: Partial<RetryPolicy>;
   now: () => Date;
   log: (line: string) => void;
+  /** ROTATION_YAHOO_URL: another origin for every request (null: Yahoo's own hosts). */
+  yahooUrl?: string | null;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function fetchValuations(symbols: readonly string[], options: Valua
   const date: IsoDate = exchangeDate(options.now(), MARKET_TIMEZONE);
   let lastError: unknown;
   for (let attempt = 0; attempt < 2; attempt++) {
-    const client = (await createYahooClient(options.fetch, policy, options.log)) as QuoteClient;
+    const client = (await createYahooClient(options.fetch, policy, options.log, options.yahooUrl ?? null)) as QuoteClient;
     try {
       const result = await valuationsWith(client, symbols, date);
       return { ...result, requests };
@@ -89,7 +91,7 @@ async function valuationsWith(client: QuoteClient, symbols: readonly string[], d
 }
 
 function describeValuationFailure(error: unknown): RotationError {
-  if (error instanceof NetworkError) return new NetworkError(`valuation: ${error.message}`);
+  if (error instanceof NetworkError) return new NetworkError(`valuation: ${error.message}`, error.unreachable);
   if (error instanceof RotationError) return error;
   const status = (error as { code?: unknown }).code;
   if (typeof status === "number") return new NetworkError(`valuation: Yahoo Finance answered HTTP ${status}`);

@@ -1,10 +1,11 @@
+import { withYahooBase } from "./yahoo-url.js";
 import { retryingFetch, type FetchFunction, type RetryPolicy } from "./http.js";
 
 /**
  * yahoo-finance2, loaded on first use (importing it costs ~100 ms that CSV runs never need),
  * with our retrying fetch and a logger that never writes to stdout.
  */
-export async function createYahooClient(fetch: FetchFunction, policy: RetryPolicy, log: (line: string) => void): Promise<unknown> {
+export async function createYahooClient(fetch: FetchFunction, policy: RetryPolicy, log: (line: string) => void, yahooUrl: string | null = null): Promise<unknown> {
   const { default: YahooFinance } = await import("yahoo-finance2");
   const quiet = (...args: unknown[]): void => {
     const text = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
@@ -13,7 +14,8 @@ export async function createYahooClient(fetch: FetchFunction, policy: RetryPolic
     log(`yahoo-finance2: ${text}`);
   };
   return new YahooFinance({
-    fetch: retryingFetch(fetch, policy) as typeof globalThis.fetch,
+    // The base URL is applied first, so that retries and messages name the host really asked.
+    fetch: withYahooBase(retryingFetch(fetch, policy), yahooUrl) as typeof globalThis.fetch,
     logger: { info: () => undefined, debug: () => undefined, dir: () => undefined, warn: quiet, error: quiet },
     versionCheck: false,
     suppressNotices: ["yahooSurvey", "ripHistorical"],

@@ -5,7 +5,7 @@ import type { PriceSeries } from "../core/series.js";
 import { DataError, NetworkError, RotationError, errorMessage } from "../errors.js";
 import { CACHE_FORMAT, type CacheEntry, type PriceCache } from "./cache.js";
 import { OVERLAP_BARS, mergeIncremental, type FetchedHistory } from "./history-merge.js";
-import { defaultRetryPolicy, type FetchFunction, type RetryPolicy } from "./http.js";
+import { defaultRetryPolicy, type CircuitBreaker, type FetchFunction, type RetryPolicy } from "./http.js";
 import { createYahooClient } from "./yahoo-client.js";
 import type { LoadProgress, LoadResult, PriceSource } from "./source.js";
 
@@ -22,8 +22,21 @@ export interface YahooSourceOptions {
   concurrency: number;
   /** Where the library's own notices go (never stdout). */
   log: (line: string) => void;
-  /** When the network fails, use a stale cache entry (with a warning naming its age). */
-  offlineFallback?: boolean;
+  /**
+   * When a download fails (network, 429, 5xx, 404, an unusable answer), use the cached prices
+   * however old, with a warning naming the ticker, its last date and the download's age.
+   */
+  fallback: boolean;
+  /** ROTATION_YAHOO_URL: another origin for every request (null: Yahoo's own hosts). */
+  yahooUrl?: string | null;
+}
+
+/** A ticker shown from the cache because its download failed (part of the JSON contract). */
+export interface StaleTicker {
+  symbol: string;
+  lastDate: IsoDate;
+  fetchedAt: string;
+  reason: string;
 }
 
 /** Yahoo's daily history starts in 1962; asking from 1970 returns each fund's whole life. */
@@ -45,6 +58,8 @@ interface ChartAnswer {
 export class YahooSource implements PriceSource {
   private client: Promise<YahooClient> | null = null;
   private requests = 0;
+  private readonly stale: StaleTicker[] = [];
+  private readonly breaker: CircuitBreaker = { tripped: null };
 
   constructor(private readonly options: YahooSourceOptions) {}
 
@@ -81,6 +96,7 @@ export class YahooSource implements PriceSource {
         cacheDir: this.options.cache?.dir ?? null,
         offline: this.options.offline,
         requests: this.requests,
+        stale: [...this.stale].sort((x, y) => symbols.indexOf(x.symbol) - symbols.indexOf(y.symbol)),
       },
       failures,
     };
@@ -105,10 +121,12 @@ export class YahooSource implements PriceSource {
     try {
       entry = await this.download(symbol, cached, now, warnings);
     } catch (error) {
-      if (!(error instanceof NetworkError) || !this.options.offlineFallback || !cached) throw error;
+      if (!(error instanceof RotationError) || !this.options.fallback || !cached) throw error;
       const hours = Math.round((now.getTime() - Date.parse(cached.fetchedAt)) / 3_600_000);
       const age = hours < 48 ? `${hours} hour${hours === 1 ? "" : "s"}` : `${Math.round(hours / 24)} days`;
-      warnings.push(`${error.message}; using the cached prices fetched ${age} ago (last date ${cached.dates.at(-1)})`);
+      const lastDate = cached.dates.at(-1) as IsoDate;
+      warnings.push(`${error.message}; using the cached prices fetched ${age} ago (last date ${lastDate})`);
+      this.stale.push({ symbol, lastDate, fetchedAt: cached.fetchedAt, reason: error.message });
       return toSeries(cached);
     }
     if (cache) {
@@ -148,8 +166,9 @@ export class YahooSource implements PriceSource {
       onAttempt: () => {
         this.requests++;
       },
+      breaker: this.breaker,
     };
-    return (await createYahooClient(this.options.fetch, policy, this.options.log)) as YahooClient;
+    return (await createYahooClient(this.options.fetch, policy, this.options.log, this.options.yahooUrl ?? null)) as YahooClient;
   }
 
   private async fetchHistory(symbol: string, from: Date, now: Date, warnings: string[]): Promise<FetchedHistory> {
@@ -208,7 +227,7 @@ function firstLine(text: string): string {
 }
 
 export function describeYahooFailure(symbol: string, error: unknown): RotationError {
-  if (error instanceof NetworkError) return new NetworkError(`${symbol}: ${error.message}`);
+  if (error instanceof NetworkError) return new NetworkError(`${symbol}: ${error.message}`, error.unreachable);
   if (error instanceof RotationError) return error;
   const message = errorMessage(error);
   const status = (error as { code?: unknown }).code;

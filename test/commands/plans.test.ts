@@ -9,7 +9,7 @@ import { planValuation } from "../../src/commands/valuation.js";
 import { UsageError } from "../../src/errors.js";
 
 const ENV = { ROTATION_CACHE_DIR: "/tmp/c", ROTATION_DATA_HOME: "/tmp/d" };
-const YAHOO = { kind: "yahoo", cacheDir: "/tmp/c", offline: false, refresh: false, timeoutMs: 20_000, offlineFallback: false, partial: false };
+const YAHOO = { kind: "yahoo", cacheDir: "/tmp/c", offline: false, refresh: false, timeoutMs: 20_000, fallback: true, yahooUrl: null, partial: false };
 const DEFAULT_PAIRS = [
   { symbol: "IWM", benchmark: "SPY" },
   { symbol: "IJR", benchmark: "SPY" },
@@ -35,11 +35,11 @@ describe("planCheck turns flags into a plan", () => {
       window: 5,
       threshold: 99,
       asOf: undefined,
-      source: { kind: "yahoo", cacheDir: "/tmp/c", offline: false, refresh: false, timeoutMs: 20_000, offlineFallback: false, partial: false },
+      source: { kind: "yahoo", cacheDir: "/tmp/c", offline: false, refresh: false, timeoutMs: 20_000, fallback: true, yahooUrl: null, partial: false },
       format: "table",
       color: "auto",
       exitCode: false,
-      valuation: { mode: "store", store: "/tmp/d/valuation.jsonl", timeoutMs: 20_000 },
+      valuation: { mode: "store", store: "/tmp/d/valuation.jsonl", timeoutMs: 20_000, yahooUrl: null },
     });
   });
 
@@ -141,9 +141,20 @@ describe("every other plan is a plain value", () => {
 
   it("planValuation", () => {
     expect(planValuation({}, ENV, "/w")).toEqual({
-      pairs: DEFAULT_PAIRS.slice(0, 3), store: "/tmp/d/valuation.jsonl", minHistory: 60, live: true, asOf: undefined, timeoutMs: 20_000, format: "table", color: "auto",
+      pairs: DEFAULT_PAIRS.slice(0, 3), store: "/tmp/d/valuation.jsonl", minHistory: 60, live: true, asOf: undefined, timeoutMs: 20_000, yahooUrl: null, format: "table", color: "auto",
     });
     expect(planValuation({ asOf: "2024-07-16", minHistory: "5", store: "v.jsonl", timeout: "2" }, ENV, "/w")).toMatchObject({ live: false, minHistory: 5, store: "/w/v.jsonl", timeoutMs: 2000 });
     expect(() => planValuation({ minHistory: "0" }, ENV, "/w")).toThrow(/--min-history must be a whole number of at least 1, got "0"/);
+  });
+});
+
+describe("where prices come from", () => {
+  it("--sample, --no-fallback and ROTATION_YAHOO_URL", () => {
+    expect(planCheck({ sample: true }, ENV, "/w").source).toEqual({ kind: "sample", partial: false });
+    expect(() => planCheck({ sample: true, data: "d" }, ENV, "/w")).toThrow(/--sample and --data contradict each other/);
+    expect(planCheck({ fallback: false }, ENV, "/w").source).toMatchObject({ kind: "yahoo", fallback: false });
+    expect(planCheck({}, { ...ENV, ROTATION_YAHOO_URL: "http://127.0.0.1:8765" }, "/w").source).toMatchObject({ yahooUrl: "http://127.0.0.1:8765/" });
+    expect(() => planCheck({}, { ...ENV, ROTATION_YAHOO_URL: "not a url" }, "/w")).toThrow(/ROTATION_YAHOO_URL: "not a url" is not a URL/);
+    expect(() => planCheck({}, { ...ENV, ROTATION_YAHOO_URL: "file:///etc" }, "/w")).toThrow(/must be an http: or https: URL/);
   });
 });

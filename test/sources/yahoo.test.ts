@@ -28,6 +28,7 @@ function source(fetch: YahooSourceOptions["fetch"], now: Date, extra: Partial<Ya
     retry: { sleep: async () => undefined, timeoutMs: 2_000 },
     now: () => now,
     concurrency: 4,
+    fallback: false,
     log: (line) => logs.push(line),
     ...extra,
   });
@@ -269,7 +270,7 @@ describe("faults that leave the run going", () => {
     const threeDaysLater = new Date(evening.getTime() + 3 * 86_400_000);
     const strict = await source(down.fetch, threeDaysLater).yahoo.load(["IWM"]);
     expect(strict.failures[0]!.error.message).toBe("IWM: query2.finance.yahoo.com: ECONNRESET after 3 tries");
-    const fallback = await source(down.fetch, threeDaysLater, { offlineFallback: true }).yahoo.load(["IWM"]);
+    const fallback = await source(down.fetch, threeDaysLater, { fallback: true }).yahoo.load(["IWM"]);
     expect(fallback.failures).toEqual([]);
     expect(fallback.series.get("IWM")!.dates).toHaveLength(131);
     expect(fallback.warnings).toEqual([`IWM: query2.finance.yahoo.com: ECONNRESET after 3 tries; using the cached prices fetched 3 days ago (last date ${dates[130]})`]);
@@ -286,6 +287,7 @@ describe("faults that leave the run going", () => {
       retry: { sleep: async () => undefined },
       now: () => evening,
       concurrency: 4,
+      fallback: false,
       log: () => undefined,
     });
     const result = await yahoo.load(["IWM"]);
