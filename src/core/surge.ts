@@ -14,8 +14,16 @@ export interface SurgeSeries {
   values: number[];
 }
 
+/**
+ * The mid-rank percentile: 100 x (earlier values below today's + half of those equal) / all of
+ * them. Ties sit in the middle, so A:B and B:A always sum to 100 and a flat history reads 50.
+ */
+export function midRankPercentile(below: number, equal: number, observations: number): number {
+  return (100 * (below + equal / 2)) / observations;
+}
+
 export interface SurgeRank {
-  /** 100 x share of earlier values strictly below today's; null with too little history. */
+  /** Mid-rank percentile of today among every earlier day (see midRankPercentile); null with too little history. */
   percentile: number | null;
   /** Today against the previous Z_LOOKBACK values (sample standard deviation). */
   zScore: number | null;
@@ -53,7 +61,12 @@ export function rankAt(values: readonly number[], index: number, minObservations
   }
   const today = values[index] as number;
   let below = 0;
-  for (let j = 0; j < index; j++) if ((values[j] as number) < today) below++;
+  let equal = 0;
+  for (let j = 0; j < index; j++) {
+    const value = values[j] as number;
+    if (value < today) below++;
+    else if (value === today) equal++;
+  }
   let largestSinceIndex = -1;
   for (let j = index - 1; j >= 0; j--) {
     if (atLeastAsExtreme(values[j] as number, today)) {
@@ -64,7 +77,7 @@ export function rankAt(values: readonly number[], index: number, minObservations
   const lookback = values.slice(Math.max(0, index - Z_LOOKBACK), index);
   const deviation = lookback.length >= 2 ? sampleStandardDeviation(lookback) : 0;
   const zScore = deviation > 0 ? (today - mean(lookback)) / deviation : null;
-  return { percentile: (100 * below) / observations, zScore, largestSinceIndex, observations };
+  return { percentile: midRankPercentile(below, equal, observations), zScore, largestSinceIndex, observations };
 }
 
 /** Binary indexed tree over value ranks: counts earlier values below today's in O(log n). */
@@ -103,12 +116,14 @@ export function rankSeries(values: readonly number[], minObservations = MIN_RANK
   const largestSinceIndex = new Int32Array(n).fill(-1);
 
   const sorted = Float64Array.from(values).sort();
-  const rankOf = (value: number): number => {
+  /** Index of the first sorted value >= value (or > value with `after`). */
+  const rankOf = (value: number, after = false): number => {
     let low = 0;
     let high = n;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      if ((sorted[mid] as number) < value) low = mid + 1;
+      const v = sorted[mid] as number;
+      if (v < value || (after && v === value)) low = mid + 1;
       else high = mid;
     }
     return low;
@@ -128,7 +143,10 @@ export function rankSeries(values: readonly number[], minObservations = MIN_RANK
     while (highs.length > 0 && (values[highs[highs.length - 1] as number] as number) < today) highs.pop();
     while (lows.length > 0 && (values[lows[lows.length - 1] as number] as number) > today) lows.pop();
     if (t >= minObservations) {
-      percentile[t] = (100 * tree.countBelow(rank)) / t;
+      const below = tree.countBelow(rank);
+      // Equal values share one rank position in the tree: those counted up to the next rank.
+      const equal = tree.countBelow(rankOf(today, true)) - below;
+      percentile[t] = midRankPercentile(below, equal, t);
       const stack = today >= 0 ? highs : lows;
       largestSinceIndex[t] = stack.length > 0 ? (stack[stack.length - 1] as number) : -1;
       const count = Math.min(t, Z_LOOKBACK);

@@ -1,4 +1,5 @@
 import type { IsoDate } from "./dates.js";
+import { midRankPercentile } from "./surge.js";
 import { pairName, type PairSpec } from "./universe.js";
 
 /** One fund's multiples on one date, as fetched or imported. */
@@ -13,7 +14,7 @@ export interface ValuationRecord {
 export type Basis = "trailing" | "forward";
 
 export interface SpreadRank {
-  /** 100 x share of earlier spreads strictly below today's. */
+  /** Mid-rank percentile among earlier spreads: below, plus half of those equal (see midRankPercentile). */
   percentile: number;
   rankedFrom: IsoDate;
   rankedTo: IsoDate;
@@ -80,11 +81,18 @@ export function rankSpread(
   if (earlier.length < minObservations) {
     return { basis, ...figures, rank: null, note: `only ${earlier.length} earlier ${basis} observations of this spread (need ${minObservations}); no percentile` };
   }
-  const below = earlier.filter(([, e]) => (e.a as number) - (e.b as number) < (figures.spread as number)).length;
+  const spreadToday = figures.spread as number;
+  let below = 0;
+  let equal = 0;
+  for (const [, e] of earlier) {
+    const spread = (e.a as number) - (e.b as number);
+    if (spread < spreadToday) below++;
+    else if (spread === spreadToday) equal++;
+  }
   return {
     basis,
     ...figures,
-    rank: { percentile: (100 * below) / earlier.length, rankedFrom: earlier[0]![0], rankedTo: earlier[earlier.length - 1]![0], observations: earlier.length },
+    rank: { percentile: midRankPercentile(below, equal, earlier.length), rankedFrom: earlier[0]![0], rankedTo: earlier[earlier.length - 1]![0], observations: earlier.length },
     note: null,
   };
 }

@@ -215,6 +215,24 @@ function isBlank(text: string, start: number, end: number): boolean {
   return true;
 }
 
+/**
+ * A row with more cells than the header, past blank trailing ones: a price like 2,956.35 or a
+ * decimal comma (295,64) split in two. Taking the first part would be silently wrong.
+ */
+function hasExtraCells(text: string, start: number, end: number, headerCells: number): boolean {
+  let at = start;
+  for (let i = 0; i < headerCells; i++) {
+    const comma = text.indexOf(",", at);
+    if (comma < 0 || comma >= end) return false;
+    at = comma + 1;
+  }
+  return !isBlank(text, at, end);
+}
+
+function extraCellsReason(headerCells: number): string {
+  return `more cells than the ${headerCells} of the header: an unquoted thousands separator or decimal comma?`;
+}
+
 /** Plain files (no quotes) are read straight from the text, with no per-row arrays. */
 function parsePlain(text: string, file: string, symbol: string, options: CsvParseOptions): ParsedCsv {
   let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -243,6 +261,10 @@ function parsePlain(text: string, file: string, symbol: string, options: CsvPars
       rows.reject(line, "blank line");
       continue;
     }
+    if (hasExtraCells(text, start, contentEnd, headerCells.length)) {
+      rows.reject(line, extraCellsReason(headerCells.length));
+      continue;
+    }
     cellBounds(text, start, contentEnd, columns.date, dateCell);
     cellBounds(text, start, contentEnd, columns.price, priceCell);
     const before = rows.dates.length;
@@ -264,6 +286,10 @@ function parseQuoted(text: string, file: string, symbol: string, options: CsvPar
     if (record.every((cell) => cell === "")) {
       if (r === records.length - 1) continue;
       rows.reject(info.lines, "blank line");
+      continue;
+    }
+    if (record.slice(header.record.length).some((cell) => cell !== "")) {
+      rows.reject(info.lines, extraCellsReason(header.record.length));
       continue;
     }
     const dateText = (record[columns.date] ?? "").trim();

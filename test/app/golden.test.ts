@@ -19,7 +19,8 @@ function referenceSurge(a: string, b: string, asOf: string, window = 5) {
   }
   const [, today] = surges[surges.length - 1]!;
   const earlier = surges.slice(0, -1);
-  const percentile = (100 * earlier.filter(([, v]) => v < today).length) / earlier.length;
+  // Mid-rank: values below, plus half of those equal.
+  const percentile = (100 * (earlier.filter(([, v]) => v < today).length + earlier.filter(([, v]) => v === today).length / 2)) / earlier.length;
   let largestSince: string | null = null;
   for (let i = earlier.length - 1; i >= 0; i--) {
     if (today >= 0 ? earlier[i]![1] >= today : earlier[i]![1] <= today) {

@@ -103,3 +103,18 @@ describe("point in time", () => {
     expect(after).toEqual(before);
   });
 });
+
+describe("two funds with identical returns", () => {
+  it("raise no signal in either orientation, and no episode (ties are mid-ranked)", async () => {
+    const { findEpisodes } = await import("../../src/core/episodes.js");
+    const dates = weekdays("2020-01-06", 700);
+    const a = series("AAA", dates, randomWalk(11, 700));
+    const b: PriceSeries = { symbol: "BBB", dates, closes: a.closes.map((c) => c * 2) };
+    const both = { small: ["AAA"], mid: [], large: ["BBB"], pairs: [{ symbol: "AAA", benchmark: "BBB" }, { symbol: "BBB", benchmark: "AAA" }] };
+    const result = runCheck(mapOf(a, b), { universe: both, window: 5, threshold: 99 });
+    expect(result.pairs.map((p) => p.surge.percentile)).toEqual([50, 50]);
+    expect(result.signals).toEqual([]);
+    expect(findEpisodes("AAA:BBB", { dates, a: a.closes, b: b.closes }, { window: 5, threshold: 99, gap: 5 })).toEqual([]);
+    expect(findEpisodes("BBB:AAA", { dates, a: b.closes, b: a.closes }, { window: 5, threshold: 99, gap: 5 })).toEqual([]);
+  });
+});

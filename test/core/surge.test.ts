@@ -36,9 +36,9 @@ describe("rankAt", () => {
     // Day 5 (0.02) against [0.01, -0.02, 0.03, 0.01, -0.05]: four below.
     expect(rankAt(values, 5, 1).percentile).toBeCloseTo(80, 12);
   });
-  it("does not count ties as below", () => {
-    // Day 3 (0.01) against [0.01, -0.02, 0.03]: only -0.02 is strictly below.
-    expect(rankAt(values, 3, 1).percentile).toBeCloseTo(100 / 3, 12);
+  it("counts a tie as half below (mid-rank)", () => {
+    // Day 3 (0.01) against [0.01, -0.02, 0.03]: -0.02 is below, 0.01 ties: (1 + 1/2) / 3.
+    expect(rankAt(values, 3, 1).percentile).toBe(50);
     // ...and "largest since" counts a tie as at least as large.
     expect(rankAt(values, 3, 1).largestSinceIndex).toBe(2);
   });
@@ -85,4 +85,20 @@ describe("rankSeries agrees with rankAt on every day", () => {
       }
     });
   }
+});
+
+describe("ties ranked fairly", () => {
+  it("a flat history reads 50 every day and raises no signal, in either orientation", () => {
+    const flat = new Array(300).fill(0);
+    expect(rankAt(flat, 299).percentile).toBe(50);
+    const ranks = rankSeries(flat);
+    expect(ranks.percentile.slice(252).every((p) => p === 50)).toBe(true);
+  });
+  it("rankAt and rankSeries agree on ties", () => {
+    const tied = [0.01, 0, 0.01, -0.01, 0.01, 0, 0.02, 0.01];
+    const series = rankSeries(tied, 1);
+    for (let t = 1; t < tied.length; t++) expect(series.percentile[t]).toBe(rankAt(tied, t, 1).percentile);
+    // Day 7 (0.01): below are 0, -0.01, 0 (3), equal are 0.01 x3: (3 + 1.5) / 7.
+    expect(series.percentile[7]).toBe((100 * 4.5) / 7);
+  });
 });

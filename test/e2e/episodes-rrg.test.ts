@@ -15,7 +15,8 @@ function referenceEpisodeAround(day: string) {
   const flagged: number[] = [];
   for (let t = target - 30; t <= target + 30; t++) {
     const below = surges.slice(0, t).filter((s) => s.value < surges[t]!.value).length;
-    if ((100 * below) / t >= 99) flagged.push(t);
+    const equal = surges.slice(0, t).filter((s) => s.value === surges[t]!.value).length;
+    if ((100 * (below + equal / 2)) / t >= 99) flagged.push(t);
   }
   // Walk out from the target day while flagged days are at most 5 apart.
   let first = flagged.indexOf(target);

@@ -75,3 +75,31 @@ describe("--lenient", () => {
     expect(() => parse("Date,Close\n2024-01-02,x\n", lenient)).toThrow(/no price rows/);
   });
 });
+
+describe("a row with more cells than the header is refused, never half-read", () => {
+  const hint = "an unquoted thousands separator or decimal comma?";
+  const layouts: [string, string, string][] = [
+    ["Date,Close with a thousands separator", "Date,Close\n2024-07-15,2900.5\n2024-07-16,2,956.35\n", "T.csv:3: more cells than the 2 of the header: " + hint],
+    ["Date,Close with a decimal comma", "Date,Close\n2024-07-16,295,64\n", "T.csv:2: more cells than the 2 of the header: " + hint],
+    ["Yahoo's layout", "Date,Open,High,Low,Close,Adj Close,Volume\n2024-07-16,1,234.5,1240,1230,1238,1,236.2,100\n", "T.csv:2: more cells than the 7 of the header: " + hint],
+    ["Stooq's layout", "Date,Open,High,Low,Close,Volume\n2024-07-16,100,101,99,1,000.5,5000\n", "T.csv:2: more cells than the 6 of the header: " + hint],
+    ["a quoted file", 'Date,"Close"\n2024-07-16,2,956.35\n', "T.csv:2: more cells than the 2 of the header: " + hint],
+  ];
+  for (const [what, text, message] of layouts) {
+    it(`${what}: an error naming file and line, with the hint`, () => {
+      expect(() => parse(text, strict)).toThrow(DataError);
+      expect(() => parse(text, strict)).toThrow(message);
+    });
+  }
+
+  it("--lenient skips such a row with that warning and keeps the rest", () => {
+    const { series, warnings } = parse("Date,Close\n2024-07-15,2900.5\n2024-07-16,2,956.35\n2024-07-17,2960\n", lenient);
+    expect(series.dates).toEqual(["2024-07-15", "2024-07-17"]);
+    expect(series.closes).toEqual([2900.5, 2960]);
+    expect(warnings).toEqual([`T.csv:3: more cells than the 2 of the header: ${hint}; row skipped (--lenient)`]);
+  });
+
+  it("blank trailing cells are not extra cells", () => {
+    expect(parse("Date,Close\n2024-07-16,295.5,\n2024-07-17,296, ,\n", strict).series.closes).toEqual([295.5, 296]);
+  });
+});
