@@ -33,5 +33,7 @@ export async function log(plan: LogPlan, runtime: Runtime): Promise<number> {
   }[outcome];
   runtime.stderr.write(`rotation: ${said}\n`);
   if (plan.format === "json") runtime.stdout.write(jsonDocument(record));
-  return plan.exitCode && check.result.signals.length > 0 ? ExitCode.signal : ExitCode.ok;
+  // Exit 3 only for a record this run wrote: a re-run on the same day must not alert twice.
+  const wrote = outcome === "appended" || outcome === "replaced";
+  return plan.exitCode && wrote && check.result.signals.length > 0 ? ExitCode.signal : ExitCode.ok;
 }

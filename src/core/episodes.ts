@@ -30,7 +30,7 @@ export interface Episode {
   peakZScore: number | null;
   /** The pair's relative return over the 5, 21, 63 trading days after the peak; null until known. */
   forward: ForwardReturns;
-  /** The last flagged day is within `gap` days of the data's end: a later day may extend it. */
+  /** The next trading day after the data's end could still join it (it would be within `gap` days of the last flagged day). */
   open: boolean;
 }
 
@@ -82,7 +82,8 @@ export function findEpisodes(pairName: string, pair: AlignedPair, options: Episo
         d21: relativeReturn(pair, peakAligned, peakAligned + 21),
         d63: relativeReturn(pair, peakAligned, peakAligned + 63),
       },
-      open: lastIndex - end <= options.gap,
+      // The next trading day is lastIndex + 1; it joins when (lastIndex + 1) - end <= gap.
+      open: lastIndex + 1 - end <= options.gap,
     });
     current = null;
   };

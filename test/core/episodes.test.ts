@@ -48,6 +48,13 @@ describe("findEpisodes", () => {
     expect(episodes[0]!.open).toBe(false);
   });
 
+  it("is open only while the next trading day could still join it", () => {
+    // Last flagged surge s12, gap 2: with data to s13 the next day (s14) is 2 days on: open.
+    expect(findEpisodes("A:B", pairFromReturns(returns.slice(0, 14)), options).at(-1)!.open).toBe(true);
+    // With data to s14 the next day (s15) would be 3 days on: it can no longer join.
+    expect(findEpisodes("A:B", pairFromReturns(returns.slice(0, 15)), options).at(-1)!.open).toBe(false);
+  });
+
   it("opens no episode before the pair has enough history", () => {
     expect(findEpisodes("A:B", pair, { ...options, minObservations: 13 })).toEqual([]);
   });

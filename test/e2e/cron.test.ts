@@ -53,6 +53,11 @@ describe("rotation log", () => {
     expect(result.status).toBe(3);
     const [record] = journalLines(journal) as { signals: unknown[] }[];
     expect(record!.signals.length).toBeGreaterThan(0);
+    // The same day again writes nothing, so it must not alert again (a holiday's cron run).
+    const again = runCli(["log", "--data", data, "--journal", journal, "--exit-code"]);
+    expect(again.status).toBe(0);
+    expect(again.stderr).toMatch(/is already logged in .*; nothing written/);
+    expect(runCli(["log", "--data", data, "--journal", journal, "--exit-code", "--replace"]).status).toBe(3);
   });
 
   it("an unwritable journal is exit 1 with one line", () => {

@@ -74,6 +74,15 @@ describe(`rotation episodes on the real history`, () => {
   });
 });
 
+describe("an episode is open only while the next trading day could join it", () => {
+  it("July 2024 (07-12 to 07-18, gap 5): open to 2024-07-24, closed from 2024-07-25", () => {
+    const at = (asOf: string) =>
+      (JSON.parse(runCli(["episodes", "--data", FIXTURE_PRICES, "--pairs", "IWM:SPY", "--since", "2024-07-01", "--as-of", asOf, "--json"]).stdout).episodes as { start: string; end: string; open: boolean }[]).find((e) => e.start === "2024-07-12")!;
+    expect(at("2024-07-24")).toMatchObject({ end: "2024-07-18", open: true });
+    expect(at("2024-07-25")).toMatchObject({ end: "2024-07-18", open: false });
+  });
+});
+
 describe(`rotation rrg on the real history`, () => {
   it("places the default funds in quadrants with a tail", () => {
     const result = runCli(["rrg", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16", "--json"]);
