@@ -76,7 +76,8 @@ export function addRrgOptions(command: Command): Command {
     .option("--tail <points>", `points of history to show per fund${defaultText(DEFAULTS.rrg.tail)}`)
     .option("--ratio-window <periods>", `window of the RS-Ratio z-score${defaultText(DEFAULT_RRG.ratioWindow)}`)
     .option("--momentum-window <periods>", `window of the RS-Momentum z-score${defaultText(DEFAULT_RRG.momentumWindow)}`)
-    .option("--roc <periods>", `periods of RS-Ratio change that momentum measures${defaultText(DEFAULT_RRG.rocPeriods)}`);
+    .option("--roc <periods>", `periods of RS-Ratio change that momentum measures${defaultText(DEFAULT_RRG.rocPeriods)}`)
+    .option("--smooth <short,long>", `moving averages of the price ratio whose ratio is z-scored, or none${defaultText(DEFAULT_RRG.smoothing ? `${DEFAULT_RRG.smoothing.short},${DEFAULT_RRG.smoothing.long}` : "none")}`);
 }
 
 /** Two to four examples at the end of a command's help, as gh shows them. */

@@ -1,5 +1,5 @@
 import { computeRrg, type RrgRequest } from "../app/rrg.js";
-import { DEFAULT_RRG } from "../core/rrg.js";
+import { DEFAULT_RRG, type RrgOptions } from "../core/rrg.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { writeOutputFile } from "../output/file.js";
 import { renderRrgTable, rrgToCsv, rrgToJson, rrgToNdjson } from "../output/rrg.js";
@@ -20,6 +20,7 @@ export interface RrgFlags extends SourceOptionFlags, ColorFlags {
   ratioWindow?: string;
   momentumWindow?: string;
   roc?: string;
+  smooth?: string;
   asOf?: string;
   format?: string;
   json?: boolean;
@@ -33,6 +34,18 @@ export interface RrgPlan extends RrgRequest {
   color: ColorMode;
   svg: string | undefined;
   html: string | undefined;
+}
+
+/** --smooth SHORT,LONG (periods of the two averages of rs), or "none" for rs itself. */
+function parseSmoothing(raw: string | undefined): RrgOptions["smoothing"] {
+  if (raw === undefined) return DEFAULT_RRG.smoothing;
+  if (raw.trim() === "none") return null;
+  const parts = raw.split(",");
+  const problem = `--smooth must be SHORT,LONG (whole numbers, 1 <= SHORT < LONG <= 260) or none, got "${printable(raw)}"`;
+  if (parts.length !== 2 || !parts.every((p) => /^\s*\d+\s*$/.test(p))) throw new UsageError(problem);
+  const [short, long] = parts.map(Number) as [number, number];
+  if (short < 1 || long <= short || long > 260) throw new UsageError(problem);
+  return { short, long };
 }
 
 export function planRrg(flags: RrgFlags, env: Runtime["env"], cwd: string): RrgPlan {
@@ -50,6 +63,7 @@ export function planRrg(flags: RrgFlags, env: Runtime["env"], cwd: string): RrgP
       ratioWindow: wholeNumber(flags.ratioWindow, "--ratio-window", DEFAULT_RRG.ratioWindow, 2, 520),
       momentumWindow: wholeNumber(flags.momentumWindow, "--momentum-window", DEFAULT_RRG.momentumWindow, 2, 520),
       rocPeriods: wholeNumber(flags.roc, "--roc", DEFAULT_RRG.rocPeriods, 1, 520),
+      smoothing: parseSmoothing(flags.smooth),
     },
     tail: wholeNumber(flags.tail, "--tail", DEFAULTS.rrg.tail, 1, 520),
     asOf: parseDate(flags.asOf, "--as-of"),

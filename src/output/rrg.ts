@@ -1,5 +1,5 @@
 import type { ChalkInstance } from "chalk";
-import type { RrgOptions, RrgSymbolResult } from "../core/rrg.js";
+import type { Quadrant, RrgOptions, RrgSymbolResult } from "../core/rrg.js";
 import type { SourceInfo } from "../sources/source.js";
 import { SCHEMA_VERSIONS } from "../contract.js";
 import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
@@ -16,6 +16,9 @@ export interface RrgReport {
   warnings: string[];
 }
 
+/** Two letters per quadrant, none shared: Leading and Lagging must not both read "L". */
+export const QUADRANT_CODE: Record<Quadrant, string> = { Leading: "LE", Weakening: "WE", Lagging: "LA", Improving: "IM" };
+
 export function renderRrgTable(report: RrgReport, style: ChalkInstance): string {
   const table = newTable(["Symbol", "Date", "RS-Ratio", "RS-Momentum", "Quadrant", `Travel (last ${report.parameters.tail})`, "Tail"], style, 1);
   for (const item of report.symbols) {
@@ -27,16 +30,18 @@ export function renderRrgTable(report: RrgReport, style: ChalkInstance): string 
       formatNumber(last?.momentum),
       last ? quadrantLabel(last.quadrant, style) : NOT_AVAILABLE,
       item.travel ?? NOT_AVAILABLE,
-      item.tail.map((p) => p.quadrant[0]).join(" "),
+      item.tail.map((p) => QUADRANT_CODE[p.quadrant]).join(" "),
     ]);
   }
-  const { period, ratioWindow, momentumWindow, rocPeriods } = report.parameters;
+  const { period, ratioWindow, momentumWindow, rocPeriods, smoothing } = report.parameters;
+  const trend = smoothing ? `SMA ${smoothing.short} / SMA ${smoothing.long} of the price ratio` : "the price ratio";
   return [
     style.bold(`Relative rotation against ${terminalSafe(report.benchmark)} as of ${report.asOf}`) +
       sourceNote(report.source) +
-      ` (${period}; RS-Ratio z over ${ratioWindow}, RS-Momentum z over ${momentumWindow} of its ${rocPeriods}-period change)`,
+      ` (${period}; RS-Ratio z over ${ratioWindow} of ${trend}, RS-Momentum z over ${momentumWindow} of its ${rocPeriods}-period change)`,
     table.toString(),
     "Quadrants: Leading (ratio >= 100, momentum >= 100), Weakening (ratio >= 100, momentum < 100), Lagging (both < 100), Improving (ratio < 100, momentum >= 100).",
+    "Tail, oldest first: LE Leading, WE Weakening, LA Lagging, IM Improving.",
     "",
   ].join("\n");
 }

@@ -120,12 +120,16 @@ describe("every other plan is a plain value", () => {
 
   it("planRrg", () => {
     expect(planRrg({}, ENV, "/w")).toEqual({
-      benchmark: "SPY", symbols: ["IWM", "IJR", "IJH", "QQQ"], options: { period: "weekly", ratioWindow: 14, momentumWindow: 14, rocPeriods: 1 }, tail: 8,
+      benchmark: "SPY", symbols: ["IWM", "IJR", "IJH", "QQQ"], options: { period: "weekly", ratioWindow: 52, momentumWindow: 52, rocPeriods: 5, smoothing: { short: 5, long: 26 } }, tail: 8,
       asOf: undefined, source: YAHOO, format: "table", color: "auto", svg: undefined, html: undefined,
     });
     expect(planRrg({ benchmark: "qqq", period: "daily", tail: "3", svg: "r.svg" }, ENV, "/w")).toMatchObject({ benchmark: "QQQ", symbols: ["IWM", "IJR", "IJH"], tail: 3, svg: "/w/r.svg", options: { period: "daily" } });
     expect(() => planRrg({ roc: "0" }, ENV, "/w")).toThrow(/--roc must be a whole number from 1 to 520, got "0"/);
     expect(() => planRrg({ symbols: "SPY" }, ENV, "/w")).toThrow(/SPY is the benchmark itself/);
+    // The unsmoothed form of 0.1 stays reachable.
+    expect(planRrg({ smooth: "none", ratioWindow: "14", momentumWindow: "14", roc: "1" }, ENV, "/w").options).toEqual({ period: "weekly", ratioWindow: 14, momentumWindow: 14, rocPeriods: 1, smoothing: null });
+    expect(planRrg({ smooth: "4,20" }, ENV, "/w").options.smoothing).toEqual({ short: 4, long: 20 });
+    for (const bad of ["20,4", "5", "a,b", "0,5", "5,300"]) expect(() => planRrg({ smooth: bad }, ENV, "/w")).toThrow(/--smooth must be SHORT,LONG/);
   });
 
   it("planChart", () => {

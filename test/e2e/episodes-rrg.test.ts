@@ -88,7 +88,7 @@ describe(`rotation rrg on the real history`, () => {
     const result = runCli(["rrg", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16", "--json"]);
     expect(result.status).toBe(0);
     const doc = JSON.parse(result.stdout);
-    expect(doc).toMatchObject({ schemaVersion: 1, asOf: "2024-07-16", benchmark: "SPY", parameters: { period: "weekly", ratioWindow: 14, momentumWindow: 14, rocPeriods: 1, tail: 8 } });
+    expect(doc).toMatchObject({ schemaVersion: 1, asOf: "2024-07-16", benchmark: "SPY", parameters: { period: "weekly", ratioWindow: 52, momentumWindow: 52, rocPeriods: 5, smoothing: { short: 5, long: 26 }, tail: 8 } });
     expect(doc.symbols.map((s: { symbol: string }) => s.symbol)).toEqual(["IWM", "IJR", "IJH", "QQQ"]);
     for (const item of doc.symbols) {
       expect(item.tail).toHaveLength(8);
