@@ -5,6 +5,7 @@ import {
   addDateRangeOptions,
   addExamples,
   addGapOption,
+  addMaxAgeOption,
   addOutputOptions,
   addRrgOptions,
   addSourceOptions,
@@ -44,8 +45,9 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
   addOutputOptions(check);
   check
     .option("--exit-code", "exit 3 when a signal is raised")
-    .option("--valuation", "also fetch P/E spreads live (they come from the valuation store whenever it exists)")
-    .action(async (flags) => {
+    .option("--valuation", "also fetch P/E spreads live (they come from the valuation store whenever it exists)");
+  addMaxAgeOption(check);
+  check.action(async (flags) => {
       const { planCheck, check: runCheckCommand } = await import("./commands/check.js");
       setExitCode(await runCheckCommand(planCheck(await withSettings(flags, runtime), runtime.env, runtime.cwd), runtime));
     });
@@ -101,6 +103,7 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
     .option("--offline", "use the store only, never the network");
   addAsOfOption(valuation, "use the store as of this date (implies --offline)");
   valuation.option("--timeout <seconds>", `per-request network timeout in seconds${defaultText(DEFAULTS.timeoutSeconds)}`);
+  addMaxAgeOption(valuation);
   addOutputOptions(valuation);
   valuation.action(async (flags) => {
     const command = await import("./commands/valuation.js");

@@ -17,7 +17,7 @@ export interface CheckRequest {
   asOf: IsoDate | undefined;
   source: SourceChoice;
   /** live: fetch P/E now (--valuation); store: use the valuation store if there is one. */
-  valuation: { mode: "live" | "store"; store: string; timeoutMs: number; yahooUrl: string | null };
+  valuation: { mode: "live" | "store"; store: string; timeoutMs: number; yahooUrl: string | null; maxAgeDays: number };
 }
 
 export interface CheckOutcome {
@@ -45,7 +45,7 @@ async function valuationFor(request: CheckRequest, universe: Universe, asOf: str
   const { computeValuation } = await import("./valuation.js");
   const live = request.valuation.mode === "live";
   const report = await computeValuation(
-    { pairs: universe.pairs, store: request.valuation.store, minHistory: DEFAULTS.minHistory, live, asOf: live ? undefined : asOf, timeoutMs: request.valuation.timeoutMs, yahooUrl: request.valuation.yahooUrl },
+    { pairs: universe.pairs, store: request.valuation.store, minHistory: DEFAULTS.minHistory, live, asOf: live ? undefined : asOf, timeoutMs: request.valuation.timeoutMs, yahooUrl: request.valuation.yahooUrl, maxAgeDays: request.valuation.maxAgeDays },
     runtime,
   );
   warnings.push(...report.warnings);

@@ -16,6 +16,8 @@ export interface ValuationRequest {
   timeoutMs: number;
   /** ROTATION_YAHOO_URL, or null for Yahoo's own hosts. */
   yahooUrl: string | null;
+  /** Days beyond which a pair's figures are stale (see PairValuation.stale). */
+  maxAgeDays: number;
 }
 
 /** Reads the store, adds today's live figures (recording them), and builds the report. */
@@ -41,5 +43,6 @@ export async function computeValuation(request: ValuationRequest, runtime: Runti
     history = [...records.filter((r) => !replaced.has(key(r))), ...usable];
   }
   const asOf = request.asOf ?? exchangeDate(runtime.now(), MARKET_TIMEZONE);
-  return { asOf, store: request.store, live: request.live, ...valuationReport(history, request.pairs, asOf, request.minHistory, notes), warnings };
+  const report = valuationReport(history, request.pairs, asOf, request.minHistory, notes, request.maxAgeDays);
+  return { asOf, store: request.store, live: request.live, funds: report.funds, pairs: report.pairs, warnings: [...warnings, ...report.warnings] };
 }

@@ -3,7 +3,7 @@ import type { Runtime } from "../runtime.js";
 import { valuationStorePath } from "../settings/paths.js";
 import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
 import { chooseSource, yahooBaseUrl, type SourceOptionFlags } from "../settings/source.js";
-import { parseDate, parseFormat, parseThreshold, parseTimeoutMs, parseUniverse, parseWindow, type OutputFormat, type UniverseOptions } from "../settings/validators.js";
+import { parseDate, parseFormat, parseMaxAge, parseThreshold, parseTimeoutMs, parseUniverse, parseWindow, type OutputFormat, type UniverseOptions } from "../settings/validators.js";
 
 /** The plan of `check`, which `log` extends: shared by the two commands, owned by neither. */
 
@@ -18,6 +18,7 @@ export interface CheckFlags extends UniverseOptions, SourceOptionFlags, ColorFla
   exitCode?: boolean;
   /** Fetch valuations live too (they are read from the store whenever it exists). */
   valuation?: boolean;
+  maxAge?: string;
 }
 
 export interface CheckPlan extends CheckRequest {
@@ -43,6 +44,7 @@ export function planCheck(flags: CheckFlags, env: Runtime["env"], cwd: string): 
       // --timeout applies to the live valuation fetch too, even when prices come from CSV.
       timeoutMs: parseTimeoutMs(flags.timeout),
       yahooUrl: yahooBaseUrl(env),
+      maxAgeDays: parseMaxAge(flags.maxAge),
     },
   };
 }

@@ -80,6 +80,11 @@ export function addRrgOptions(command: Command): Command {
     .option("--smooth <short,long>", `moving averages of the price ratio whose ratio is z-scored, or none${defaultText(DEFAULT_RRG.smoothing ? `${DEFAULT_RRG.smoothing.short},${DEFAULT_RRG.smoothing.long}` : "none")}`);
 }
 
+/** Valuation staleness: check (when it shows spreads) and valuation. */
+export function addMaxAgeOption(command: Command): Command {
+  return command.option("--max-age <days>", `valuation figures more than this many days apart or old are stale (not used for signals)${defaultText(DEFAULTS.valuationMaxAgeDays)}`);
+}
+
 /** Two to four examples at the end of a command's help, as gh shows them. */
 export function addExamples(command: Command, examples: readonly string[]): Command {
   return command.addHelpText("after", `\nExamples:\n${examples.map((e) => `  $ ${e}`).join("\n")}\n`);

@@ -10,7 +10,7 @@ import { DEFAULTS } from "../settings/defaults.js";
 import { checkedPath, valuationStorePath } from "../settings/paths.js";
 import { yahooBaseUrl } from "../settings/source.js";
 import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
-import { parseDate, parseFormat, parsePairs, parseTimeoutMs, wholeNumber, type OutputFormat } from "../settings/validators.js";
+import { parseDate, parseFormat, parseMaxAge, parsePairs, parseTimeoutMs, wholeNumber, type OutputFormat } from "../settings/validators.js";
 import { parseValuationCsv, ValuationStore } from "../store/valuation-store.js";
 
 export interface ValuationFlags extends ColorFlags {
@@ -20,6 +20,7 @@ export interface ValuationFlags extends ColorFlags {
   offline?: boolean;
   asOf?: string;
   timeout?: string;
+  maxAge?: string;
   json?: boolean;
   csv?: boolean;
   format?: string;
@@ -41,6 +42,7 @@ export function planValuation(flags: ValuationFlags, env: Runtime["env"], cwd: s
     asOf,
     timeoutMs: parseTimeoutMs(flags.timeout),
     yahooUrl: yahooBaseUrl(env),
+    maxAgeDays: parseMaxAge(flags.maxAge),
     format: parseFormat(flags),
     color: colorSetting(flags, env).value,
   };

@@ -1,4 +1,4 @@
-import type { IsoDate } from "./dates.js";
+import { daysBetween, type IsoDate } from "./dates.js";
 import { midRankPercentile } from "./surge.js";
 import { pairName, type PairSpec } from "./universe.js";
 
@@ -121,6 +121,15 @@ export interface PairValuation {
   pair: string;
   symbol: string;
   benchmark: string;
+  /** The date the pair's figures are from: the later of its two funds' latest records. */
+  date: IsoDate | null;
+  /** Each fund's latest record date (null when it has none). */
+  dates: { symbol: IsoDate | null; benchmark: IsoDate | null };
+  /**
+   * The two records are more than maxAgeDays apart, or the newer is more than maxAgeDays
+   * before the as-of date: the figures are shown, but their rank must not raise a signal.
+   */
+  stale: boolean;
   trailing: SpreadFigures;
   forward: SpreadFigures;
 }
@@ -141,7 +150,9 @@ export function valuationReport(
   asOf: IsoDate,
   minHistory: number,
   liveNotes: Record<string, { trailingPE?: string; forwardPE?: string }> = {},
-): Pick<ValuationReport, "funds" | "pairs"> {
+  maxAgeDays = 7,
+): Pick<ValuationReport, "funds" | "pairs" | "warnings"> {
+  const warnings: string[] = [];
   const latest = latestBySymbol(history, asOf);
   const symbols = [...new Set(pairs.flatMap((p) => [p.symbol, p.benchmark]))];
   const funds: FundValuation[] = symbols.map((symbol) => {
@@ -158,13 +169,32 @@ export function valuationReport(
     const b = latest.get(spec.benchmark) ?? blank(spec.benchmark);
     // The latest figures of the two funds, dated by the later of the two.
     const today = { date: a.date > b.date ? a.date : b.date, a, b };
+    const known = latest.has(spec.symbol) && latest.has(spec.benchmark);
+    const apart = known ? Math.abs(daysBetween(a.date, b.date)) : 0;
+    const age = known ? daysBetween(today.date, asOf) : 0;
+    const stale = known && (apart > maxAgeDays || age > maxAgeDays);
+    const name = pairName(spec);
+    const trailing = rankSpread(history, today, "trailing", minHistory);
+    const forward = rankSpread(history, today, "forward", minHistory);
+    if (stale) {
+      const why =
+        apart > maxAgeDays
+          ? `${spec.symbol}'s P/E is from ${a.date} and ${spec.benchmark}'s from ${b.date}, ${apart} days apart`
+          : `its P/E figures are from ${today.date}, ${age} days before ${asOf}`;
+      const note = `stale: ${why} (more than ${maxAgeDays}); shown, not used for signals`;
+      warnings.push(`${name} valuation ${note}`);
+      for (const figures of [trailing, forward]) figures.note = figures.note ? `${note}; ${figures.note}` : note;
+    }
     return {
-      pair: pairName(spec),
+      pair: name,
       symbol: spec.symbol,
       benchmark: spec.benchmark,
-      trailing: rankSpread(history, today, "trailing", minHistory),
-      forward: rankSpread(history, today, "forward", minHistory),
+      date: known ? today.date : latest.get(spec.symbol)?.date ?? latest.get(spec.benchmark)?.date ?? null,
+      dates: { symbol: latest.get(spec.symbol)?.date ?? null, benchmark: latest.get(spec.benchmark)?.date ?? null },
+      stale,
+      trailing,
+      forward,
     };
   });
-  return { funds, pairs: pairResults };
+  return { funds, pairs: pairResults, warnings };
 }

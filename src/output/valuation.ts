@@ -10,7 +10,7 @@ import { newTable } from "./table.js";
 export function renderValuationTable(report: ValuationReport, style: ChalkInstance): string {
   const funds = newTable(["Fund", "Date", "Trailing P/E", "Forward P/E", "Source"], style, 1);
   for (const f of report.funds) funds.push([terminalSafe(f.symbol), f.date ?? NOT_AVAILABLE, formatNumber(f.trailingPE), formatNumber(f.forwardPE), terminalSafe(f.source ?? NOT_AVAILABLE)]);
-  const pairs = newTable(["Pair", "Basis", "Spread", "Ratio", "Yield gap", "Pctile", "Ranked against"], style, 2);
+  const pairs = newTable(["Pair", "Basis", "P/E date", "Spread", "Ratio", "Yield gap", "Pctile", "Ranked against"], style, 2);
   const notes: string[] = [];
   for (const p of report.pairs) {
     for (const figures of [p.trailing, p.forward]) {
@@ -18,6 +18,7 @@ export function renderValuationTable(report: ValuationReport, style: ChalkInstan
       pairs.push([
         terminalSafe(p.pair),
         figures.basis,
+        peDate(p),
         formatNumber(figures.spread),
         formatNumber(figures.ratio, 3),
         formatPercent(figures.yieldGap),
@@ -27,17 +28,34 @@ export function renderValuationTable(report: ValuationReport, style: ChalkInstan
       if (figures.note) notes.push(`${p.pair} ${figures.basis}: ${figures.note}`);
     }
   }
-  const lines = [style.bold(`Valuation spreads as of ${report.asOf}`) + (report.live ? " (live from Yahoo Finance)" : " (from the store)"), funds.toString(), pairs.toString()];
+  const lines = [style.bold(valuationTitle(report)) + (report.live ? " (live from Yahoo Finance)" : " (from the store)"), funds.toString(), pairs.toString()];
   for (const note of notes) lines.push(`n/a: ${terminalSafe(note)}`);
   return `${lines.join("\n")}\n`;
 }
 
+/** The date of a pair's figures, marked when they are stale: no P/E is ever shown undated. */
+function peDate(pair: PairValuation): string {
+  if (pair.date === null) return NOT_AVAILABLE;
+  return pair.stale ? `${pair.date} (stale)` : pair.date;
+}
+
+/** The title names the date the figures are from, not only the date asked for. */
+function valuationTitle(report: ValuationReport): string {
+  const dates = report.pairs.map((p) => p.date).filter((d): d is string => d !== null).sort();
+  const newest = dates.at(-1);
+  if (newest === undefined) return `Valuation spreads as of ${report.asOf}: no figures recorded`;
+  const oldest = dates[0] as string;
+  const from = oldest === newest ? newest : `${oldest} to ${newest}`;
+  return from === report.asOf ? `Valuation spreads as of ${report.asOf}` : `Valuation spreads as of ${report.asOf}, figures from ${from}`;
+}
+
 /** The compact spreads table that `check` shows under its pairs. */
 export function renderSpreadsTable(valuation: ValuationReport, style: ChalkInstance): string {
-  const spreads = newTable(["Valuation", "Trailing P/E spread", "Ratio", "Yield gap", "Pctile", "Forward P/E spread"], style, 1);
+  const spreads = newTable(["Valuation", "P/E date", "Trailing P/E spread", "Ratio", "Yield gap", "Pctile", "Forward P/E spread"], style, 1);
   for (const p of valuation.pairs) {
     spreads.push([
       terminalSafe(p.pair),
+      peDate(p),
       formatNumber(p.trailing.spread),
       formatNumber(p.trailing.ratio, 3),
       formatPercent(p.trailing.yieldGap),
@@ -62,6 +80,8 @@ export const VALUATION_CSV_COLUMNS: readonly CsvColumn<SpreadRow>[] = [
   { name: "asOf", value: (r) => r.asOf },
   { name: "pair", value: (r) => r.pair.pair },
   { name: "basis", value: (r) => r.figures.basis },
+  { name: "date", value: (r) => r.pair.date },
+  { name: "stale", value: (r) => r.pair.stale },
   { name: "spread", value: (r) => r.figures.spread },
   { name: "ratio", value: (r) => r.figures.ratio },
   { name: "yieldGap", value: (r) => r.figures.yieldGap },

@@ -15,6 +15,8 @@ export const DEFAULTS = {
   /** Observations a valuation spread needs before it is ranked. */
   minHistory: 60,
   valuationPairs: "IWM:SPY,IJR:SPY,IJH:SPY",
+  /** A spread whose two P/E dates are further apart than this, or older than this, is stale. */
+  valuationMaxAgeDays: 7,
   rrg: { benchmark: "SPY", symbols: ["IWM", "IJR", "IJH", "QQQ"], tail: 8 },
   chart: { height: 20, width: 100 },
   format: "table",

@@ -90,6 +90,11 @@ export function parsePositiveNumber(raw: string | undefined, option: string, fal
   return value;
 }
 
+/** --max-age: calendar days after which valuation figures are stale. */
+export function parseMaxAge(raw: string | undefined): number {
+  return wholeNumber(raw, "--max-age", DEFAULTS.valuationMaxAgeDays, 0, 3650, "of days from 0 to 3650");
+}
+
 /** --timeout in seconds, as milliseconds for the network layer. */
 export function parseTimeoutMs(raw: string | undefined): number {
   return parsePositiveNumber(raw, "--timeout", DEFAULTS.timeoutSeconds) * 1000;

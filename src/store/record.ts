@@ -28,7 +28,7 @@ export interface JournalRecord {
   }[];
   signals: SignalResult[];
   /** Trailing P/E spreads of the pairs, when valuation data was available. */
-  valuation?: { pair: string; trailingSpread: number | null; trailingPercentile: number | null; forwardSpread: number | null }[];
+  valuation?: { pair: string; date: string | null; stale: boolean; trailingSpread: number | null; trailingPercentile: number | null; forwardSpread: number | null }[];
 }
 
 export function configKey(universe: Universe, window: number, threshold: number): string {
@@ -62,6 +62,8 @@ export function toJournalRecord(
   if (context.valuation) {
     record.valuation = context.valuation.pairs.map((p) => ({
       pair: p.pair,
+      date: p.date,
+      stale: p.stale,
       trailingSpread: p.trailing.spread,
       trailingPercentile: p.trailing.rank?.percentile ?? null,
       forwardSpread: p.forward.spread,

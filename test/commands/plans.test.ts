@@ -39,7 +39,7 @@ describe("planCheck turns flags into a plan", () => {
       format: "table",
       color: "auto",
       exitCode: false,
-      valuation: { mode: "store", store: "/tmp/d/valuation.jsonl", timeoutMs: 20_000, yahooUrl: null },
+      valuation: { mode: "store", store: "/tmp/d/valuation.jsonl", timeoutMs: 20_000, yahooUrl: null, maxAgeDays: 7 },
     });
   });
 
@@ -145,7 +145,7 @@ describe("every other plan is a plain value", () => {
 
   it("planValuation", () => {
     expect(planValuation({}, ENV, "/w")).toEqual({
-      pairs: DEFAULT_PAIRS.slice(0, 3), store: "/tmp/d/valuation.jsonl", minHistory: 60, live: true, asOf: undefined, timeoutMs: 20_000, yahooUrl: null, format: "table", color: "auto",
+      pairs: DEFAULT_PAIRS.slice(0, 3), store: "/tmp/d/valuation.jsonl", minHistory: 60, live: true, asOf: undefined, timeoutMs: 20_000, yahooUrl: null, maxAgeDays: 7, format: "table", color: "auto",
     });
     expect(planValuation({ asOf: "2024-07-16", minHistory: "5", store: "v.jsonl", timeout: "2" }, ENV, "/w")).toMatchObject({ live: false, minHistory: 5, store: "/w/v.jsonl", timeoutMs: 2000 });
     expect(() => planValuation({ minHistory: "0" }, ENV, "/w")).toThrow(/--min-history must be a whole number of at least 1, got "0"/);
