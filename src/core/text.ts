@@ -16,8 +16,8 @@ export function printable(raw: string, max = 40): string {
   return clean.length > max ? `${clean.slice(0, max - 3)}...` : clean;
 }
 
-/** Upper-cased; letters, digits and . - ^ =, never a path separator or a leading dot. */
-export const TICKER_PATTERN = /^[A-Z0-9][A-Z0-9.\-^=]{0,14}$/;
+/** Upper-cased; letters, digits and . - =, with an optional leading ^ for an index (^RUT); never a path separator or a leading dot. */
+export const TICKER_PATTERN = /^\^?[A-Z0-9][A-Z0-9.\-=]{0,14}$/;
 
 /** A plain decimal number as text: digits, one optional point, an optional sign and exponent. */
 export const DECIMAL_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;

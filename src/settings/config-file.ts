@@ -75,7 +75,7 @@ export async function parseConfig(text: string, file: string): Promise<ConfigVal
       cacheDir: z.string().min(1),
       journal: z.string().min(1),
       color: z.boolean(),
-      timeout: z.number().positive(),
+      timeout: z.number().min(0.1).max(3600),
       offlineFallback: z.boolean(),
       fallback: z.boolean(),
     })

@@ -11,7 +11,7 @@ export { printable, TICKER_PATTERN };
 export function parseTicker(raw: string, option: string): string {
   const ticker = raw.trim().toUpperCase();
   if (!TICKER_PATTERN.test(ticker)) {
-    throw new UsageError(`${option}: "${printable(raw)}" is not a ticker (letters, digits and . - ^ = only, at most 15)`);
+    throw new UsageError(`${option}: "${printable(raw)}" is not a ticker (letters, digits and . - = only, at most 15, with ^ only first for an index such as ^RUT)`);
   }
   return ticker;
 }
@@ -95,9 +95,15 @@ export function parseMaxAge(raw: string | undefined): number {
   return wholeNumber(raw, "--max-age", DEFAULTS.valuationMaxAgeDays, 0, 3650, "of days from 0 to 3650");
 }
 
-/** --timeout in seconds, as milliseconds for the network layer. */
-export function parseTimeoutMs(raw: string | undefined): number {
-  return parsePositiveNumber(raw, "--timeout", DEFAULTS.timeoutSeconds) * 1000;
+/** --timeout accepts seconds in this range (timers cannot wait longer than about 24 days). */
+export const TIMEOUT_RANGE_SECONDS = { min: 0.1, max: 3600 } as const;
+
+/** --timeout in seconds, as whole milliseconds for the network layer. */
+export function parseTimeoutMs(raw: string | undefined, option = "--timeout"): number {
+  const seconds = parsePositiveNumber(raw, option, DEFAULTS.timeoutSeconds);
+  const { min, max } = TIMEOUT_RANGE_SECONDS;
+  if (seconds < min || seconds > max) throw new UsageError(`${option} must be from ${min} to ${max} seconds, got "${printable(raw ?? "")}"`);
+  return Math.round(seconds * 1000);
 }
 
 export interface UniverseOptions {

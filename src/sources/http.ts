@@ -59,9 +59,9 @@ function isTransportFailure(error: unknown): boolean {
   return error instanceof TypeError && (error as { cause?: unknown }).cause !== undefined;
 }
 
-function describeNetworkFailure(error: unknown): string {
+function describeNetworkFailure(error: unknown, timeoutMs: number): string {
   if (error instanceof Error) {
-    if (error.name === "TimeoutError" || error.name === "AbortError") return "timed out";
+    if (error.name === "TimeoutError" || error.name === "AbortError") return `timed out after ${Number((timeoutMs / 1000).toFixed(3))} s`;
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     if (cause?.code) return cause.code;
     if (cause?.message) return cause.message;
@@ -70,10 +70,33 @@ function describeNetworkFailure(error: unknown): string {
   return String(error);
 }
 
+/** A certificate the client refuses will be refused again: trying again only wastes time. */
+function isCertificateFailure(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  return typeof code === "string" && /CERT|SELF_SIGNED|TLS|SSL|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
+}
+
+/** Answers expected to be data (JSON): the chart, quote and quoteSummary endpoints. */
+function expectsData(url: string): boolean {
+  return /\/v\d+\/finance\//.test(url);
+}
+
+/** An HTML page where JSON was expected: a proxy's block page, a captive portal, a consent wall. */
+function isWebPage(response: Response, body: Uint8Array): boolean {
+  if (/text\/html/i.test(response.headers.get("content-type") ?? "")) return true;
+  const head = new TextDecoder().decode(body.subarray(0, 64)).trimStart().toLowerCase();
+  return head.startsWith("<!doctype html") || head.startsWith("<html");
+}
+
+/** Rotation waits this long at most for a Retry-After; a longer wait fails at once, saying so. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
 /**
  * Wraps fetch so that 429, 5xx and network failures are retried with backoff (honouring
- * Retry-After), every attempt has a timeout, and the final failure is a NetworkError with one
- * readable line. Other answers (404 included) go back to the caller untouched.
+ * Retry-After up to a minute), every attempt (body included) has a timeout, and the final
+ * failure is a NetworkError with one readable line. The body is read here, inside the attempt,
+ * so a body that stalls after the headers is a timeout that is retried like any other. Other
+ * answers (404 included) go back to the caller as they came.
  */
 export function retryingFetch(base: FetchFunction, policy: RetryPolicy = defaultRetryPolicy): FetchFunction {
   return async (input, init) => {
@@ -82,30 +105,47 @@ export function retryingFetch(base: FetchFunction, policy: RetryPolicy = default
     if (policy.breaker?.tripped) throw policy.breaker.tripped;
     let lastProblem = "";
     let connected = false;
+    // A failure that trying again cannot mend: said at once.
+    const fail = (problem: string): NetworkError => new NetworkError(`${host}: ${problem}`);
     for (let attempt = 0; attempt < policy.tries; attempt++) {
       policy.onAttempt?.(url);
       let waitMs: number | null = null;
       try {
-        const timeout = AbortSignal.timeout(policy.timeoutMs);
+        const timeout = AbortSignal.timeout(Math.round(policy.timeoutMs));
         const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
         const response = await base(input, { ...init, signal });
         connected = true;
-        if (!isRetryableStatus(response.status)) return response;
+        if (!isRetryableStatus(response.status)) {
+          const body = new Uint8Array(await response.arrayBuffer());
+          if (response.ok && expectsData(url) && isWebPage(response, body)) {
+            throw fail("got a web page instead of data (a proxy, captive portal or consent page?)");
+          }
+          return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+        }
         lastProblem = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
         waitMs = retryAfterMs(response.headers.get("retry-after"), Date.now());
         // The body of a refused answer is not needed; release the connection without waiting.
         void response.body?.cancel().catch(() => undefined);
+        if (waitMs !== null && waitMs > MAX_RETRY_AFTER_MS) {
+          throw fail(`${lastProblem}; Yahoo asks to wait ${Math.round(waitMs / 1000)} s, longer than the ${MAX_RETRY_AFTER_MS / 1000} s rotation waits; try again later`);
+        }
       } catch (error) {
+        if (error instanceof NetworkError) throw error;
         if (init?.signal?.aborted) throw error;
-        lastProblem = describeNetworkFailure(error);
+        lastProblem = describeNetworkFailure(error, policy.timeoutMs);
         // Only a failure of the transport itself means "no server answered".
         connected = !isTransportFailure(error);
+        if (isCertificateFailure(error)) {
+          throw new NetworkError(`${host}: ${lastProblem} (a TLS certificate the client refuses: a proxy that inspects traffic needs NODE_EXTRA_CA_CERTS)`);
+        }
       }
       if (attempt + 1 < policy.tries) {
         await policy.sleep(Math.min(policy.maxDelayMs, waitMs ?? backoffMs(attempt, policy)));
       }
     }
-    const failure = new NetworkError(`${host}: ${lastProblem} after ${policy.tries} ${policy.tries === 1 ? "try" : "tries"}`, connected ? null : { code: lastProblem, host });
+    const tries = `${policy.tries} ${policy.tries === 1 ? "try" : "tries"}`;
+    const said = lastProblem.startsWith("timed out") ? `${lastProblem}, ${tries}` : `${lastProblem} after ${tries}`;
+    const failure = new NetworkError(`${host}: ${said}`, connected ? null : { code: lastProblem.startsWith("timed out") ? "timed out" : lastProblem, host });
     if (!connected && policy.breaker) policy.breaker.tripped = failure;
     throw failure;
   };

@@ -43,17 +43,8 @@ export interface StaleTicker {
 const HISTORY_START = new Date("1970-01-02T00:00:00Z");
 
 type YahooClient = {
-  chart: (symbol: string, options: Record<string, unknown>) => Promise<ChartAnswer>;
+  chart: (symbol: string, options: Record<string, unknown>, moduleOptions: Record<string, unknown>) => Promise<unknown>;
 };
-
-interface ChartAnswer {
-  meta: { exchangeTimezoneName?: string; symbol?: string };
-  quotes: { date: Date; close?: number | null; adjclose?: number | null }[];
-  events?: {
-    dividends?: { date: Date; amount: number }[];
-    splits?: { date: Date; numerator: number; denominator: number }[];
-  };
-}
 
 export class YahooSource implements PriceSource {
   private client: Promise<YahooClient> | null = null;
@@ -173,40 +164,108 @@ export class YahooSource implements PriceSource {
 
   private async fetchHistory(symbol: string, from: Date, now: Date, warnings: string[]): Promise<FetchedHistory> {
     const client = await this.yahoo();
-    let answer: ChartAnswer;
+    let answer: unknown;
     try {
-      answer = await client.chart(symbol, { period1: from, period2: now, interval: "1d", events: "div|split" });
+      // The library's own validation of the whole answer is off: Yahoo changes fields that
+      // rotation never reads every few months, and that must not fail a run. readChart checks
+      // exactly what is used.
+      answer = await client.chart(symbol, { period1: from, period2: now, interval: "1d", events: "div|split", return: "object" }, { validateResult: false });
     } catch (error) {
       throw describeYahooFailure(symbol, error);
     }
-    const { history, skipped } = toFetchedHistory(answer);
+    const { history, skipped } = toFetchedHistory(readChart(symbol, answer));
     if (skipped > 0) warnings.push(`${symbol}: ${skipped} bar${skipped === 1 ? "" : "s"} without a close skipped`);
     return history;
   }
 }
 
+/** What rotation reads of a chart answer, checked: nothing else of Yahoo's answer matters. */
+export interface ChartAnswer {
+  timezone: string;
+  /** Bar times, seconds since the epoch (Yahoo stamps daily bars at the session open). */
+  timestamps: number[];
+  close: (number | null)[];
+  adjclose: (number | null)[];
+  dividends: { date: number; amount: number }[];
+  splits: { date: number; numerator: number; denominator: number }[];
+}
+
+function seconds(value: unknown): number | null {
+  if (typeof value === "number" && Number.isFinite(value)) return value;
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.getTime() / 1000;
+  return null;
+}
+
+function numbersOrNull(value: unknown): value is (number | null)[] {
+  return Array.isArray(value) && value.every((v) => v === null || typeof v === "number");
+}
+
+/**
+ * The chart answer (the library's "object" form, unvalidated) reduced to what rotation uses,
+ * or a one-line DataError naming the first thing missing.
+ */
+export function readChart(symbol: string, answer: unknown): ChartAnswer {
+  const missing = (what: string): DataError => new DataError(`${symbol}: Yahoo Finance's chart answer has no usable ${what}`);
+  const chart = answer as {
+    meta?: { exchangeTimezoneName?: unknown };
+    timestamp?: unknown;
+    indicators?: { quote?: { close?: unknown }[]; adjclose?: { adjclose?: unknown }[] };
+    events?: { dividends?: Record<string, { date?: unknown; amount?: unknown }>; splits?: Record<string, { date?: unknown; numerator?: unknown; denominator?: unknown }> };
+  } | null;
+  if (typeof chart !== "object" || chart === null) throw missing("result");
+  const timezone = chart.meta?.exchangeTimezoneName;
+  if (typeof timezone !== "string" || timezone === "") throw missing("exchange time zone (meta.exchangeTimezoneName)");
+  const rawTimestamps = chart.timestamp ?? [];
+  if (!Array.isArray(rawTimestamps)) throw missing("timestamps (timestamp)");
+  const timestamps = rawTimestamps.map(seconds);
+  if (timestamps.some((t) => t === null)) throw missing("timestamps (timestamp)");
+  const close = timestamps.length === 0 ? [] : chart.indicators?.quote?.[0]?.close;
+  if (!numbersOrNull(close) || close.length !== timestamps.length) {
+    throw missing(`closes (indicators.quote[0].close: ${Array.isArray(close) ? `${close.length} for ${timestamps.length} timestamps` : "absent"})`);
+  }
+  const adjusted = chart.indicators?.adjclose?.[0]?.adjclose;
+  // Indexes have no dividends: Yahoo may leave the adjusted close out, and the close is it.
+  const adjclose = adjusted === undefined || timestamps.length === 0 ? close : adjusted;
+  if (!numbersOrNull(adjclose) || adjclose.length !== timestamps.length) {
+    throw missing(`adjusted closes (indicators.adjclose[0].adjclose: ${Array.isArray(adjclose) ? `${adjclose.length} for ${timestamps.length} timestamps` : "not numbers"})`);
+  }
+  const dividends: ChartAnswer["dividends"] = [];
+  for (const event of Object.values(chart.events?.dividends ?? {})) {
+    const date = seconds(event?.date);
+    if (date === null || typeof event.amount !== "number") throw missing("dividend events (events.dividends)");
+    dividends.push({ date, amount: event.amount });
+  }
+  const splits: ChartAnswer["splits"] = [];
+  for (const event of Object.values(chart.events?.splits ?? {})) {
+    const date = seconds(event?.date);
+    if (date === null || typeof event.numerator !== "number" || typeof event.denominator !== "number") throw missing("split events (events.splits)");
+    splits.push({ date, numerator: event.numerator, denominator: event.denominator });
+  }
+  return { timezone, timestamps: timestamps as number[], close, adjclose, dividends, splits };
+}
+
 /** Bars on exchange dates; bars without a usable close are counted, not invented. */
 export function toFetchedHistory(answer: ChartAnswer): { history: FetchedHistory; skipped: number } {
-  const timezone = answer.meta?.exchangeTimezoneName ?? "America/New_York";
+  const { timezone } = answer;
   const byDate = new Map<IsoDate, { close: number; adjclose: number }>();
   let skipped = 0;
-  for (const quote of answer.quotes ?? []) {
-    const close = quote.close;
-    const adjclose = quote.adjclose ?? close;
+  for (let i = 0; i < answer.timestamps.length; i++) {
+    const close = answer.close[i];
+    const adjclose = answer.adjclose[i] ?? close;
     if (typeof close !== "number" || typeof adjclose !== "number" || !(close > 0) || !(adjclose > 0)) {
       skipped++;
       continue;
     }
     // Later bars for the same session (Yahoo sometimes repeats the live one) replace earlier.
-    byDate.set(exchangeDate(quote.date, timezone), { close, adjclose });
+    byDate.set(exchangeDate(new Date((answer.timestamps[i] as number) * 1000), timezone), { close, adjclose });
   }
   const dates = [...byDate.keys()].sort();
   const events: string[] = [];
-  for (const dividend of answer.events?.dividends ?? []) {
-    events.push(`${exchangeDate(dividend.date, timezone)}:div:${dividend.amount}`);
+  for (const dividend of answer.dividends) {
+    events.push(`${exchangeDate(new Date(dividend.date * 1000), timezone)}:div:${dividend.amount}`);
   }
-  for (const split of answer.events?.splits ?? []) {
-    events.push(`${exchangeDate(split.date, timezone)}:split:${split.numerator}/${split.denominator}`);
+  for (const split of answer.splits) {
+    events.push(`${exchangeDate(new Date(split.date * 1000), timezone)}:split:${split.numerator}/${split.denominator}`);
   }
   events.sort();
   return {
@@ -236,6 +295,8 @@ export function describeYahooFailure(symbol: string, error: unknown): RotationEr
   }
   // yahoo-finance2 refuses an answer with no timestamps (a symbol with no bars in the range).
   if (/^No timestamp/.test(message)) return new DataError(`${symbol}: Yahoo Finance returned no daily bars`);
+  // The library reads result[0] of an answer before anything can check it: an empty result.
+  if (error instanceof TypeError || /^Unexpected result/.test(message)) return new DataError(`${symbol}: Yahoo Finance's chart answer has no result (an empty or unexpected answer)`);
   if (/not parsable|unexpected token|json/i.test(message)) {
     return new DataError(`${symbol}: Yahoo Finance sent an unreadable answer (malformed JSON)`);
   }

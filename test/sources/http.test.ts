@@ -60,7 +60,7 @@ describe("retryingFetch", () => {
   it("abandons an attempt that outlives the timeout", async () => {
     const hanging = (_: unknown, init?: RequestInit) =>
       new Promise<Response>((_, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal!.reason)));
-    await expect(retryingFetch(hanging, policy([], { timeoutMs: 20, tries: 2 }))("https://h/x")).rejects.toThrow("h: timed out after 2 tries");
+    await expect(retryingFetch(hanging, policy([], { timeoutMs: 20, tries: 2 }))("https://h/x")).rejects.toThrow("h: timed out after 0.02 s, 2 tries");
   });
   it("passes a 404 straight through", async () => {
     const server = answers(() => new Response("{}", { status: 404 }));
@@ -79,5 +79,63 @@ describe("retry timing", () => {
   it("doubles the backoff up to the cap", () => {
     const p = { baseDelayMs: 100, maxDelayMs: 1000, random: () => 1 };
     expect([0, 1, 2, 3, 4].map((a) => backoffMs(a, p))).toEqual([100, 200, 400, 800, 1000]);
+  });
+});
+
+describe("errors that say what happened", () => {
+  it("a body that stalls after the headers times out, is retried, and says so", async () => {
+    let calls = 0;
+    const stalling = async (_: unknown, init?: RequestInit): Promise<Response> => {
+      calls++;
+      const body = new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"chart":'));
+          init?.signal?.addEventListener("abort", () => controller.error(init.signal!.reason));
+        },
+      });
+      return new Response(body, { status: 200, headers: { "content-type": "application/json" } });
+    };
+    await expect(retryingFetch(stalling, policy([], { timeoutMs: 30, tries: 2 }))("https://h/v8/finance/chart/IWM")).rejects.toThrow("h: timed out after 0.03 s, 2 tries");
+    expect(calls).toBe(2);
+  });
+
+  it("a web page where data was expected is named as such, at once", async () => {
+    const portal = answers(() => new Response("<!DOCTYPE html><html><body>Sign in to the Wi-Fi</body></html>", { status: 200, headers: { "content-type": "text/html" } }));
+    await expect(retryingFetch(portal.fetch, policy([]))("https://h/v8/finance/chart/IWM")).rejects.toThrow(
+      "h: got a web page instead of data (a proxy, captive portal or consent page?)",
+    );
+    expect(portal.calls()).toBe(1);
+    // The cookie page that the quote API needs is a web page by nature: passed through.
+    const page = answers(() => new Response("<html></html>", { status: 200, headers: { "content-type": "text/html" } }));
+    expect((await retryingFetch(page.fetch, policy([]))("https://finance.yahoo.com/quote/QQQ")).status).toBe(200);
+  });
+
+  it("a Retry-After over a minute fails at once, naming the wait", async () => {
+    const sleeps: number[] = [];
+    const limited = answers(() => new Response("", { status: 429, statusText: "Too Many Requests", headers: { "retry-after": "3600" } }));
+    await expect(retryingFetch(limited.fetch, policy(sleeps))("https://h/x")).rejects.toThrow(
+      "h: HTTP 429 Too Many Requests; Yahoo asks to wait 3600 s, longer than the 60 s rotation waits; try again later",
+    );
+    expect(limited.calls()).toBe(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it("403 and certificate failures are not retried", async () => {
+    const forbidden = answers(() => new Response("", { status: 403 }));
+    expect((await retryingFetch(forbidden.fetch, policy([]))("https://h/x")).status).toBe(403);
+    expect(forbidden.calls()).toBe(1);
+    const badCert = answers(Object.assign(new TypeError("fetch failed"), { cause: { code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" } }));
+    await expect(retryingFetch(badCert.fetch, policy([]))("https://h/x")).rejects.toThrow(/^h: UNABLE_TO_VERIFY_LEAF_SIGNATURE \(a TLS certificate the client refuses/);
+    expect(badCert.calls()).toBe(1);
+  });
+
+  it("a fault of our own code is not mistaken for an unreachable host", async () => {
+    const broken = answers(new RangeError("boom"));
+    const error = await retryingFetch(broken.fetch, policy([]))("https://h/x").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as NetworkError).unreachable).toBeNull();
+    const refused = answers(Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNREFUSED" } }));
+    const down = await retryingFetch(refused.fetch, policy([]))("https://h/x").catch((e: unknown) => e);
+    expect((down as NetworkError).unreachable).toEqual({ code: "ECONNREFUSED", host: "h" });
   });
 });
