@@ -19,6 +19,11 @@ export interface CacheEntry {
   adjclose: number[];
   /** Corporate actions seen so far, as "date:kind:value" strings. */
   events: string[];
+  /**
+   * When the whole history was last downloaded (absent in entries from 0.1): a dividend posted
+   * late, dated before the incremental overlap, is picked up by the weekly full download.
+   */
+  fullAt?: string;
 }
 
 export interface CacheRead {
@@ -86,5 +91,6 @@ function validateEntry(data: unknown, symbol: string): string | null {
     if (typeof raw !== "number" || !(raw > 0) || typeof adjusted !== "number" || !(adjusted > 0)) return `is corrupt (prices at row ${i})`;
   }
   if (!events.every((event) => typeof event === "string")) return "is corrupt (events)";
+  if (entry.fullAt !== undefined && (typeof entry.fullAt !== "string" || Number.isNaN(Date.parse(entry.fullAt)))) return "is corrupt (fullAt)";
   return null;
 }

@@ -34,15 +34,21 @@ export function mergeIncremental(cached: CacheEntry, fetched: FetchedHistory, fe
   const cachedIndex = new Map<IsoDate, number>();
   cached.dates.forEach((date, index) => cachedIndex.set(date, index));
   let overlap = 0;
+  const newestCached = cached.dates.length - 1;
   for (let i = 0; i < fetched.dates.length; i++) {
     const index = cachedIndex.get(fetched.dates[i] as IsoDate);
     if (index === undefined) continue;
-    // The newest cached bar may have been a session in progress: only its factor must match.
     overlap++;
     const before = (cached.adjclose[index] as number) / (cached.close[index] as number);
     const after = (fetched.adjclose[i] as number) / (fetched.close[i] as number);
     if (Math.abs(after / before - 1) > FACTOR_TOLERANCE) {
       return { kind: "refetch", reason: `adjustment changed on ${fetched.dates[i]}` };
+    }
+    // Yahoo's raw close is split-adjusted too: a split that arrives without its event moves the
+    // raw closes of the overlap and leaves the factor alone. The newest cached bar may have been
+    // a session in progress, so only its factor is compared.
+    if (index < newestCached && Math.abs((fetched.close[i] as number) / (cached.close[index] as number) - 1) > FACTOR_TOLERANCE) {
+      return { kind: "refetch", reason: `close of ${fetched.dates[i]} changed (a split without its event?)` };
     }
   }
   if (overlap === 0) return { kind: "refetch", reason: "download does not overlap the cache" };

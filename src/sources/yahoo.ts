@@ -39,6 +39,9 @@ export interface StaleTicker {
   reason: string;
 }
 
+/** Each ticker's whole history is downloaded again when its last full download is older than this. */
+export const FULL_REFRESH_MS = 7 * 86_400_000;
+
 /** Yahoo's daily history starts in 1962; asking from 1970 returns each fund's whole life. */
 const HISTORY_START = new Date("1970-01-02T00:00:00Z");
 
@@ -133,7 +136,8 @@ export class YahooSource implements PriceSource {
 
   /** An incremental download merged into the cache when possible, else the whole history. */
   private async download(symbol: string, cached: CacheEntry | null, now: Date, warnings: string[]): Promise<CacheEntry> {
-    if (cached) {
+    const fullIsDue = cached !== null && (cached.fullAt === undefined || now.getTime() - Date.parse(cached.fullAt) > FULL_REFRESH_MS);
+    if (cached && !fullIsDue) {
       const from = cached.dates[Math.max(0, cached.dates.length - OVERLAP_BARS)] as IsoDate;
       // A day earlier than the first overlap bar, so no time zone can make Yahoo skip it.
       const fetched = await this.fetchHistory(symbol, new Date(`${addDays(from, -1)}T00:00:00Z`), now, warnings);
@@ -142,7 +146,7 @@ export class YahooSource implements PriceSource {
     }
     const fetched = await this.fetchHistory(symbol, HISTORY_START, now, warnings);
     if (fetched.dates.length === 0) throw new DataError(`${symbol}: Yahoo Finance returned no daily bars`);
-    return { format: CACHE_FORMAT, symbol, fetchedAt: now.toISOString(), ...fetched };
+    return { format: CACHE_FORMAT, symbol, fetchedAt: now.toISOString(), ...fetched, fullAt: now.toISOString() };
   }
 
   private yahoo(): Promise<YahooClient> {

@@ -29,6 +29,10 @@ describe("mergeIncremental", () => {
     const outcome = mergeIncremental(cached, { timezone: "America/New_York", dates: ["2024-07-09", "2024-07-10"], close: [101, 102], adjclose: [99.5, 100.5], events: [] }, "x");
     expect(outcome).toEqual({ kind: "refetch", reason: "adjustment changed on 2024-07-09" });
   });
+  it("asks for the whole history when the overlap's raw closes moved (a split without its event)", () => {
+    const halved = { timezone: "America/New_York", dates: ["2024-07-09", "2024-07-10", "2024-07-11"], close: [50.5, 51, 52], adjclose: [49.995, 50.49, 51.48], events: ["2024-06-11:div:0.5"] };
+    expect(mergeIncremental(cached, halved, "x")).toEqual({ kind: "refetch", reason: "close of 2024-07-09 changed (a split without its event?)" });
+  });
   it("asks for the whole history on a corporate action it has not seen", () => {
     const outcome = mergeIncremental(cached, { timezone: "America/New_York", dates: ["2024-07-10"], close: [102], adjclose: [100.98], events: ["2024-07-10:split:2/1"] }, "x");
     expect(outcome).toMatchObject({ kind: "refetch", reason: "new corporate action 2024-07-10:split:2/1" });

@@ -168,6 +168,39 @@ describe("the cache", () => {
     expect(refreshed.series.get("IWM")!.closes.at(-1)).toBeCloseTo(231 * 0.99, 10);
   });
 
+  it("fetches the whole history again when a split arrives without its event (raw closes move, the factor does not)", async () => {
+    const history = bars(dates.slice(0, 131));
+    const server = fakeYahoo(serveHistory({ IWM: history }));
+    await source(server.fetch, tuesdayEvening).yahoo.load(["IWM"]);
+    // A 2:1 split on the next day: Yahoo halves every earlier close, raw and adjusted alike.
+    for (const bar of history) {
+      bar.close /= 2;
+      bar.adjclose = bar.adjclose! / 2;
+    }
+    history.push({ date: dates[131]!, close: 120, adjclose: 120 * 0.99 });
+    const nextDay = new Date(`${dates[131]}T21:00:00Z`);
+    const result = await source(server.fetch, nextDay).yahoo.load(["IWM"]);
+    // One small request, then the whole history: the 21-day return must not read -49%.
+    expect(server.requests).toHaveLength(3);
+    expect(new URL(`https://x${server.requests[2]}`).searchParams.get("period1")).toBe(String(Date.parse("1970-01-02T00:00:00Z") / 1000));
+    const closes = result.series.get("IWM")!.closes;
+    expect(closes.at(-1)! / closes.at(-22)! - 1).toBeGreaterThan(-0.2);
+  });
+
+  it("downloads each ticker's whole history again once a week, so late dividends are picked up", async () => {
+    const history = bars(dates.slice(0, 131));
+    const server = fakeYahoo(serveHistory({ IWM: history }));
+    await source(server.fetch, tuesdayEvening).yahoo.load(["IWM"]);
+    history.push(...bars([dates[131]!, dates[132]!, dates[133]!, dates[134]!, dates[135]!, dates[136]!], 240));
+    // Six days later: an incremental request.
+    await source(server.fetch, new Date(`${dates[135]}T21:00:00Z`)).yahoo.load(["IWM"]);
+    expect(new URL(`https://x${server.requests[1]}`).searchParams.get("period1")).not.toBe(String(Date.parse("1970-01-02T00:00:00Z") / 1000));
+    // Eight days after the full download: the whole history again.
+    await source(server.fetch, new Date(`${dates[136]}T21:00:00Z`)).yahoo.load(["IWM"]);
+    expect(server.requests).toHaveLength(3);
+    expect(new URL(`https://x${server.requests[2]}`).searchParams.get("period1")).toBe(String(Date.parse("1970-01-02T00:00:00Z") / 1000));
+  });
+
   it("fetches the whole history again when a dividend rescales the adjusted closes", async () => {
     const history = bars(dates.slice(0, 131));
     const server = fakeYahoo(serveHistory({ IWM: history }));
