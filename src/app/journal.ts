@@ -4,7 +4,10 @@ import type { Runtime } from "../runtime.js";
 import { Journal, type AppendOutcome } from "../store/journal.js";
 import { toJournalRecord, type JournalRecord } from "../store/record.js";
 import { VERSION } from "../version.js";
+import { runCheck } from "../core/check.js";
+import { openSessionDate } from "../core/market.js";
 import { computeCheck, type CheckOutcome, type CheckRequest } from "./check.js";
+import { failedSymbols, withoutSymbols } from "./prices.js";
 
 export interface LogRequest extends CheckRequest {
   journal: string;
@@ -22,12 +25,21 @@ export interface LogOutcome {
 /** Runs the check and appends its record, once per (trading date, configuration). */
 export async function logCheck(request: LogRequest, runtime: Runtime, onCheck?: (check: CheckOutcome) => void): Promise<LogOutcome> {
   const check = await computeCheck(request, runtime);
-  onCheck?.(check);
   // A journal is a record of what the market did: the sample is a demo, never logged.
   if (check.loaded.info.kind === "sample") {
     const why = typeof check.loaded.info.reason === "string" && check.loaded.info.reason.startsWith("Yahoo") ? `${check.loaded.info.reason}; ` : "";
     throw new DataError(`${why}rotation log never records the bundled sample; nothing written to ${request.journal}`);
   }
+  const vouched = vouchedDate(check, openSessionDate(runtime.now()));
+  if (vouched.date === null) throw new DataError(`no closed session that every pair has; nothing written to ${request.journal}`);
+  if (vouched.date !== check.result.asOf) {
+    // Record only what every pair can vouch for: the same figures as a check as of that date.
+    const universe = withoutSymbols(request.universe, failedSymbols(check.loaded));
+    const result = runCheck(check.loaded.series, { universe, window: request.window, threshold: request.threshold, asOf: vouched.date });
+    result.warnings.unshift(...check.loaded.warnings, vouched.why);
+    check.result = result;
+  }
+  onCheck?.(check);
   const record = toJournalRecord(check.result, {
     universe: request.universe,
     window: request.window,
@@ -39,6 +51,33 @@ export async function logCheck(request: LogRequest, runtime: Runtime, onCheck?: 
   });
   const { outcome, warnings } = await new Journal(request.journal).append(record, { replace: request.replace });
   return { check, record, outcome, journalWarnings: warnings };
+}
+
+/**
+ * The newest date a journal record can vouch for: a closed session that every pair has. A bar
+ * of a session still open is a price so far, not a close; a pair whose fund failed to download
+ * (shown from an older cache) has figures only up to its own last date.
+ */
+export function vouchedDate(check: CheckOutcome, openSession: IsoDate | null): { date: IsoDate | null; why: string } {
+  let date: IsoDate | null = null;
+  let limitedBy = "";
+  for (const pair of check.result.pairs) {
+    const dates = check.loaded.prices.pair(pair.symbol, pair.benchmark).dates;
+    let last = dates.length - 1;
+    if (last >= 0 && dates[last] === openSession) last--;
+    const closed = last >= 0 ? (dates[last] as IsoDate) : null;
+    if (closed === null) continue;
+    if (date === null || closed < date) {
+      date = closed;
+      limitedBy = pair.pair;
+    }
+  }
+  const latest = check.result.asOf;
+  const why =
+    openSession !== null && latest === openSession && date !== null
+      ? `the session of ${openSession} has not closed; logging the previous session, ${date}`
+      : `logging ${date}, the newest date every pair has (${limitedBy} has no later common date; the latest data is of ${latest})`;
+  return { date, why };
 }
 
 export interface HistorySelection {

@@ -19,6 +19,8 @@ export interface CheckOptions {
   staleAfterDays?: number;
   /** Parameters of the RRG quadrant shown for each pair (default DEFAULT_RRG). */
   rrg?: RrgOptions;
+  /** The date of a session still open (see openSessionDate): bars of that date are provisional. */
+  provisionalDate?: IsoDate | null;
 }
 
 export interface TickerResult {
@@ -27,6 +29,8 @@ export interface TickerResult {
   date: IsoDate;
   close: number;
   returns: Returns;
+  /** The last bar is of a session that has not closed: its close and returns will change. */
+  provisional: boolean;
 }
 
 export interface SurgeResult {
@@ -50,6 +54,8 @@ export interface PairResult {
   signal: Signal | null;
   /** Where the pair's symbol stands on a Relative Rotation Graph against the benchmark. */
   rrg: RrgPoint | null;
+  /** The pair's date is a session that has not closed: every figure of the pair will change. */
+  provisional: boolean;
 }
 
 export interface SignalResult {
@@ -104,7 +110,7 @@ export function runCheck(prices: ReadonlyMap<string, PriceSeries> | PointInTime,
     if (daysBetween(date, asOf) > staleAfter) {
       warnings.push(`${symbol}: last price is from ${date}, ${daysBetween(date, asOf)} days before ${asOf}`);
     }
-    tickers.push({ symbol, group, date, close: series.closes[end] as number, returns: returnsAt(series.dates, series.closes, end) });
+    tickers.push({ symbol, group, date, close: series.closes[end] as number, returns: returnsAt(series.dates, series.closes, end), provisional: date === options.provisionalDate });
   }
 
   const pairs = options.universe.pairs.map((spec) => analysePair(spec, known, options, warnings));
@@ -134,7 +140,7 @@ function analysePair(spec: PairSpec, known: PointInTime, options: CheckOptions, 
   };
   if (end < 0) {
     warnings.push(`${name}: the two funds have no trading date in common`);
-    return { pair: name, symbol: spec.symbol, benchmark: spec.benchmark, date: null, relative: { ...EMPTY_RETURNS }, surge, signal: null, rrg: null };
+    return { pair: name, symbol: spec.symbol, benchmark: spec.benchmark, date: null, relative: { ...EMPTY_RETURNS }, surge, signal: null, rrg: null, provisional: false };
   }
   if (last >= 0) {
     const rank = rankAt(surges.values, last);
@@ -160,6 +166,7 @@ function analysePair(spec: PairSpec, known: PointInTime, options: CheckOptions, 
     surge,
     signal: signalFor(surge.percentile, options.threshold),
     rrg: latestRrgPoint(aligned, options.rrg ?? DEFAULT_RRG),
+    provisional: aligned.dates[end] === options.provisionalDate,
   };
 }
 

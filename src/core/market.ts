@@ -61,3 +61,15 @@ export function isFresh(fetchedAt: Date, now: Date): boolean {
 function nextDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
+
+/**
+ * The date of a US session that has not closed yet at `now` (New York time, a weekday before
+ * 16:00), or null. A bar of that date is provisional: its close is not the close.
+ */
+export function openSessionDate(now: Date): string | null {
+  const clock = wallClock(now, MARKET_TIMEZONE);
+  const day = clock.slice(0, 10);
+  const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
+  if (weekday === 0 || weekday === 6) return null;
+  return clock.slice(11) < SESSION_CLOSE ? day : null;
+}

@@ -74,6 +74,12 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, opti
     pairs,
   ];
   if (valuation) lines.push(renderSpreadsTable(valuation, style));
+  const provisional = result.tickers.filter((t) => t.provisional);
+  if (provisional.length > 0) {
+    lines.push(
+      style.yellow(`Provisional: the session of ${provisional[0]!.date} has not closed (16:00 New York); ${provisional.map((t) => terminalSafe(t.symbol)).join(", ")} show${provisional.length === 1 ? "s" : ""} its price so far, and every figure using it will change.`),
+    );
+  }
   if (result.signals.length === 0) {
     lines.push("No rotation signal.");
   } else {
@@ -140,6 +146,7 @@ export const CHECK_CSV_COLUMNS: readonly CsvColumn<PairRow>[] = [
   { name: "observations", value: (p) => p.surge.observations },
   { name: "signal", value: (p) => p.signal },
   { name: "rrgQuadrant", value: (p) => p.rrg?.quadrant ?? null },
+  { name: "provisional", value: (p) => p.provisional },
 ];
 
 export function checkToCsv(result: CheckResult): string {

@@ -67,10 +67,10 @@ describe(`check on the real history`, () => {
     expect(doc.asOf).toBe("2024-07-16");
     expect(doc.source).toEqual({ kind: "csv", dir: FIXTURE_PRICES });
     expect(doc.tickers.map((t: { symbol: string }) => t.symbol)).toEqual(["IWM", "IJR", "IJH", "SPY", "QQQ"]);
-    expect(Object.keys(doc.tickers[0])).toEqual(["symbol", "group", "date", "close", "returns"]);
+    expect(Object.keys(doc.tickers[0])).toEqual(["symbol", "group", "date", "close", "returns", "provisional"]);
     expect(Object.keys(doc.tickers[0].returns)).toEqual(["d1", "d5", "d21", "d63", "d252", "ytd"]);
     const pair = doc.pairs[0];
-    expect(Object.keys(pair)).toEqual(["pair", "symbol", "benchmark", "date", "relative", "surge", "signal", "rrg"]);
+    expect(Object.keys(pair)).toEqual(["pair", "symbol", "benchmark", "date", "relative", "surge", "signal", "rrg", "provisional"]);
     expect(Object.keys(pair.rrg)).toEqual(["date", "ratio", "momentum", "quadrant"]);
     expect(Object.keys(pair.surge)).toEqual(["window", "value", "zScore", "percentile", "largestSince", "historyStart", "observations"]);
     expect(pair).toMatchObject({ pair: "IWM:SPY", symbol: "IWM", benchmark: "SPY", signal: "small-surge", surge: { window: 5, percentile: 100, largestSince: null } });
