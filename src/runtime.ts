@@ -1,4 +1,5 @@
 import type { FetchFunction, RetryPolicy } from "./sources/http.js";
+import { fetchForEnvironment } from "./sources/proxy.js";
 
 export interface OutputStream {
   write(text: string): unknown;
@@ -22,13 +23,22 @@ export interface Runtime {
   retry?: Partial<RetryPolicy>;
 }
 
+/**
+ * ROTATION_NOW pins the clock to an instant (ISO 8601), to reproduce what a run at that time
+ * did (an open session, a cache's age); anything unreadable is ignored.
+ */
+function clockFor(env: Runtime["env"]): () => Date {
+  const pinned = env.ROTATION_NOW ? Date.parse(env.ROTATION_NOW) : Number.NaN;
+  return Number.isNaN(pinned) ? () => new Date() : () => new Date(pinned);
+}
+
 export function processRuntime(): Runtime {
   return {
     env: process.env,
     cwd: process.cwd(),
     stdout: process.stdout,
     stderr: process.stderr,
-    now: () => new Date(),
-    fetch: (input, init) => globalThis.fetch(input, init),
+    now: clockFor(process.env),
+    fetch: fetchForEnvironment(process.env),
   };
 }

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -36,4 +36,24 @@ export function expectCleanOutput(result: CliResult): void {
     if (/\bNaN\b|\bundefined\b/.test(text)) throw new Error(`output shows NaN or undefined:\n${text}`);
     if (/^\s+at .+:\d+:\d+\)?$/m.test(text)) throw new Error(`output shows a stack trace:\n${text}`);
   }
+}
+
+/**
+ * The same as runCli, without blocking this process: for tests whose servers (a fake Yahoo, a
+ * proxy, a webhook receiver) live in the test process and must answer while the CLI runs.
+ */
+export function runCliAsync(args: string[], env: Record<string, string> = {}, cwd = PROJECT_ROOT): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? "", ...isolated, ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.on("error", reject);
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }
