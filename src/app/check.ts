@@ -4,7 +4,7 @@ import { openSessionDate } from "../core/market.js";
 import type { IsoDate } from "../core/dates.js";
 import { universeSymbols, type Universe } from "../core/universe.js";
 import type { ValuationReport } from "../core/valuation.js";
-import { DataError } from "../errors.js";
+import { DataError, RotationError } from "../errors.js";
 import type { Runtime } from "../runtime.js";
 import { DEFAULTS } from "../settings/defaults.js";
 import type { LoadProgress } from "../sources/source.js";
@@ -42,13 +42,24 @@ export async function computeCheck(request: CheckRequest, runtime: Runtime, onPr
  * exists (a single stat when it does not, so a plain check pays nothing).
  */
 async function valuationFor(request: CheckRequest, universe: Universe, asOf: string, runtime: Runtime, warnings: string[]): Promise<ValuationReport | null> {
-  if (request.valuation.mode === "store" && !existsSync(request.valuation.store)) return null;
+  const haveStore = existsSync(request.valuation.store);
+  if (request.valuation.mode === "store" && !haveStore) return null;
   const { computeValuation } = await import("./valuation.js");
-  const live = request.valuation.mode === "live";
-  const report = await computeValuation(
-    { pairs: universe.pairs, store: request.valuation.store, minHistory: DEFAULTS.minHistory, live, asOf: live ? undefined : asOf, timeoutMs: request.valuation.timeoutMs, yahooUrl: request.valuation.yahooUrl, maxAgeDays: request.valuation.maxAgeDays },
-    runtime,
-  );
+  const compute = (live: boolean) =>
+    computeValuation(
+      { pairs: universe.pairs, store: request.valuation.store, minHistory: DEFAULTS.minHistory, live, asOf: live ? undefined : asOf, timeoutMs: request.valuation.timeoutMs, yahooUrl: request.valuation.yahooUrl, maxAgeDays: request.valuation.maxAgeDays },
+      runtime,
+    );
+  let report: ValuationReport;
+  try {
+    report = await compute(request.valuation.mode === "live");
+  } catch (error) {
+    // The prices loaded: a valuation that cannot be fetched is a warning, never the end of the run.
+    if (!(error instanceof RotationError) || request.valuation.mode !== "live") throw error;
+    warnings.push(`${error.message}; prices are shown without live valuations${haveStore ? " (the store's are shown instead)" : ""}`);
+    if (!haveStore) return null;
+    report = await compute(false);
+  }
   warnings.push(...report.warnings);
   return report;
 }

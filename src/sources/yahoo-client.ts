@@ -6,7 +6,7 @@ import { retryingFetch, type FetchFunction, type RetryPolicy } from "./http.js";
  * with our retrying fetch and a logger that never writes to stdout.
  */
 export async function createYahooClient(fetch: FetchFunction, policy: RetryPolicy, log: (line: string) => void, yahooUrl: string | null = null): Promise<unknown> {
-  const { default: YahooFinance } = await import("yahoo-finance2");
+  const [{ default: YahooFinance }, { ExtendedCookieJar }] = await Promise.all([import("yahoo-finance2"), import("yahoo-finance2/lib/cookieJar")]);
   const quiet = (...args: unknown[]): void => {
     const text = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
     // The library warns that Node 20 is older than it would like; it works, as the tests show.
@@ -18,6 +18,9 @@ export async function createYahooClient(fetch: FetchFunction, policy: RetryPolic
     fetch: withYahooBase(retryingFetch(fetch, policy), yahooUrl) as typeof globalThis.fetch,
     logger: { info: () => undefined, debug: () => undefined, dir: () => undefined, warn: quiet, error: quiet },
     versionCheck: false,
+    // A jar of its own: the library keys its crumb by jar, so a new client is a truly fresh
+    // session (cookie and crumb), which is what a 401 for a stale crumb needs.
+    cookieJar: new ExtendedCookieJar(),
     suppressNotices: ["yahooSurvey", "ripHistorical"],
     validation: { logErrors: false, logOptionsErrors: false },
   });

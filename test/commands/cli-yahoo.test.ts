@@ -148,6 +148,23 @@ describe("check --valuation", () => {
     const { readFileSync } = await import("node:fs");
     expect(readFileSync(store, "utf8").trim().split("\n").map((l) => JSON.parse(l).symbol)).toEqual(["IWM", "SPY"]);
   });
+
+  it("a valuation that cannot be fetched (429 on getcrumb) is a warning: the prices are still shown", async () => {
+    const charts = fakeYahoo(serveHistory(histories));
+    const fetch: Runtime["fetch"] = async (input) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (url.includes("/v8/finance/chart/")) return charts.fetch(input as string);
+      if (url.includes("/v1/test/getcrumb")) return new Response("", { status: 429, headers: { "retry-after": "0" } });
+      return new Response("", { status: 200, headers: { "set-cookie": "A3=d; Domain=.yahoo.com; Path=/" } });
+    };
+    const r = runtime(fetch, new Date(`${dates[319]}T21:30:00Z`));
+    (r.rt.env as Record<string, string>).ROTATION_VALUATION_STORE = path.join(cacheDir, "none.jsonl");
+    expect(await run(["check", "--pairs", "IWM:SPY", "--valuation", "--json"], r.rt)).toBe(0);
+    const doc = JSON.parse(r.stdout());
+    expect(doc.pairs[0].pair).toBe("IWM:SPY");
+    expect(doc.valuation).toBeNull();
+    expect(r.stderr()).toMatch(/^warning: valuation: .*429.*; prices are shown without live valuations$/m);
+  });
 });
 
 describe("ROTATION_DEBUG", () => {

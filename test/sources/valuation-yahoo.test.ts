@@ -107,6 +107,8 @@ describe(`valuations from Yahoo through yahoo-finance2`, () => {
     const result = await fetchValuations(["IWM"], options(server.fetch));
     expect(result.records[0]).toMatchObject({ trailingPE: 16, forwardPE: 14 });
     expect(server.calls.filter((c) => c.includes("/v7/finance/quote"))).toHaveLength(2);
+    // A truly fresh session: the crumb is asked for again, not reused.
+    expect(server.calls.filter((c) => c.includes("getcrumb"))).toHaveLength(2);
   });
 
   it("retries a 429 and then succeeds", async () => {
