@@ -34,6 +34,16 @@ export class DataError extends RotationError {
   }
 }
 
+/** --offline and a ticker the cache does not have (said once for many tickers). */
+export class NotCachedError extends DataError {
+  constructor(
+    readonly symbol: string,
+    readonly cacheDir: string | null,
+  ) {
+    super(`${symbol}: not in the cache${cacheDir ? ` (${cacheDir})` : ""}; run once without --offline`);
+  }
+}
+
 /** A failure to connect at all (no answer from the server), as opposed to an answer that refused. */
 export interface Unreachable {
   /** ENOTFOUND, ECONNREFUSED, timed out, ... */

@@ -1,7 +1,7 @@
 import type { IsoDate } from "../core/dates.js";
 import { pointInTime, type PointInTime } from "../core/series.js";
 import type { Universe } from "../core/universe.js";
-import { DataError, NetworkError, type RotationError, type Unreachable } from "../errors.js";
+import { DataError, NetworkError, NotCachedError, type RotationError, type Unreachable } from "../errors.js";
 import type { Runtime } from "../runtime.js";
 import { openSource } from "../sources/registry.js";
 import type { LoadProgress, LoadResult } from "../sources/source.js";
@@ -34,6 +34,12 @@ export function combineFailures(failures: LoadResult["failures"]): RotationError
     return new NetworkError(
       `cannot reach Yahoo Finance (${unreachable.code} ${unreachable.host}) for ${failures.map((f) => f.symbol).join(", ")} — ${UNREACHABLE_ADVICE}`,
       unreachable,
+    );
+  }
+  if (failures.length > 1 && failures.every((f) => f.error instanceof NotCachedError)) {
+    const dir = (failures[0]!.error as NotCachedError).cacheDir;
+    return new DataError(
+      `nothing cached for ${failures.map((f) => f.symbol).join(", ")}${dir ? ` in ${dir}` : ""} — run once without --offline to download, use --sample for the bundled sample, or read CSV files with --data DIR`,
     );
   }
   const messages = [...new Set(failures.map((f) => f.error.message))];

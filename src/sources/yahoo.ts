@@ -2,7 +2,7 @@ import pLimit from "p-limit";
 import { addDays, type IsoDate } from "../core/dates.js";
 import { exchangeDate, isFresh } from "../core/market.js";
 import type { PriceSeries } from "../core/series.js";
-import { DataError, NetworkError, RotationError, errorMessage } from "../errors.js";
+import { DataError, NetworkError, NotCachedError, RotationError, errorMessage } from "../errors.js";
 import { CACHE_FORMAT, type CacheEntry, type PriceCache } from "./cache.js";
 import { OVERLAP_BARS, mergeIncremental, type FetchedHistory } from "./history-merge.js";
 import { defaultRetryPolicy, type CircuitBreaker, type FetchFunction, type RetryPolicy } from "./http.js";
@@ -106,7 +106,7 @@ export class YahooSource implements PriceSource {
       cached = read.entry;
     }
     if (offline) {
-      if (!cached) throw new DataError(`${symbol}: not in the cache${cache ? ` (${cache.dir})` : ""}; run once without --offline`);
+      if (!cached) throw new NotCachedError(symbol, cache?.dir ?? null);
       return toSeries(cached);
     }
     if (cached && isFresh(new Date(cached.fetchedAt), now)) return toSeries(cached);

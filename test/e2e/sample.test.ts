@@ -69,6 +69,15 @@ describe("the bundled sample when Yahoo Finance cannot be reached", () => {
     );
   });
 
+  it("--offline with nothing cached says so once, with what to do (and no sample: offline was asked for)", () => {
+    const cache = freshCache();
+    const result = runCli(["check", "--offline"], { ...offline, ROTATION_CACHE_DIR: cache });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      `rotation: nothing cached for IWM, IJR, IJH, SPY, QQQ in ${cache} — run once without --offline to download, use --sample for the bundled sample, or read CSV files with --data DIR\n`,
+    );
+  });
+
   it("a cache, however old, is preferred to the sample, with its own warning", () => {
     const cache = freshCache();
     mkdirSync(cache, { recursive: true });
