@@ -161,7 +161,7 @@ describe("data faults exit 1 with one line naming the culprit", () => {
   it("--offline with an empty cache", () => {
     const result = runCli(["check", "--offline"], { ROTATION_CACHE_DIR: path.join(work, "empty-cache") });
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^rotation: IWM: not in the cache .*; run once without --offline/);
+    expect(result.stderr).toMatch(/^rotation: nothing cached for IWM, IJR, IJH, SPY, QQQ in .*empty-cache — run once without --offline to download/);
   });
 });
 
