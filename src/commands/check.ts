@@ -1,6 +1,7 @@
 import { computeCheck, recentRatios } from "../app/check.js";
 import { ExitCode } from "../errors.js";
 import { checkToCsv, checkToJson, checkToNdjson } from "../output/check.js";
+import { headlinesOf } from "../output/headlines.js";
 import { progressReporter, writeWarnings } from "../output/stderr.js";
 import type { Runtime } from "../runtime.js";
 import type { OutputFormat } from "../settings/validators.js";
@@ -15,15 +16,16 @@ export async function check(plan: CheckPlan, runtime: Runtime): Promise<number> 
   const outcome = await computeCheck(plan, runtime, progressReporter(runtime.stderr));
   const { result, loaded, valuation } = outcome;
   writeWarnings(runtime.stderr, result.warnings);
+  const headlines = headlinesOf(result, { threshold: plan.threshold, valuation });
   const render: Record<OutputFormat, () => Promise<string> | string> = {
     // Table and colour code (cli-table3, chalk) load only for people; scripts never pay for them.
     table: async () => {
       const [{ renderCheckTable }, { styleFor }, { sparkline }] = await Promise.all([import("../output/check.js"), import("../output/style.js"), import("../output/sparkline.js")]);
       const onTerminal = runtime.stdout.isTTY === true;
       const sparklines = onTerminal ? new Map([...recentRatios(outcome, SPARKLINE_DAYS)].map(([pair, ratios]) => [pair, sparkline(ratios)])) : null;
-      return renderCheckTable(result, styleFor(plan.color, runtime.stdout, runtime.env), { valuation, sparklines, width: onTerminal ? runtime.stdout.columns : undefined, source: loaded.info });
+      return renderCheckTable(result, styleFor(plan.color, runtime.stdout, runtime.env), { valuation, sparklines, width: onTerminal ? runtime.stdout.columns : undefined, source: loaded.info, headlines });
     },
-    json: () => checkToJson(result, { source: loaded.info, window: plan.window, threshold: plan.threshold, valuation }),
+    json: () => checkToJson(result, { source: loaded.info, window: plan.window, threshold: plan.threshold, valuation, headlines }),
     ndjson: () => checkToNdjson(result),
     csv: () => checkToCsv(result),
   };

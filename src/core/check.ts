@@ -2,7 +2,8 @@ import { daysBetween, type IsoDate } from "./dates.js";
 import { relativeReturns, returnsAt, type Returns } from "./returns.js";
 import { asPointInTime, type PointInTime, type PriceSeries } from "./series.js";
 import { DEFAULT_RRG, latestRrgPoint, type RrgOptions, type RrgPoint } from "./rrg.js";
-import { MIN_RANK_OBSERVATIONS, rankAt, surgeSeries } from "./surge.js";
+import { MIN_RANK_OBSERVATIONS, rankAt, returnSeries, surgeSeries, type SurgeSeries } from "./surge.js";
+import { ratioExtremesOf, streakOf, type RatioExtremes, type Streak } from "./pair-stats.js";
 import { pairName, universeSymbols, type Group, type PairSpec, type Universe } from "./universe.js";
 
 export type Signal = "small-surge" | "large-surge";
@@ -29,6 +30,8 @@ export interface TickerResult {
   date: IsoDate;
   close: number;
   returns: Returns;
+  /** The fund's own window-day return, ranked against every earlier day of its own history. */
+  surge: SurgeResult;
   /** The last bar is of a session that has not closed: its close and returns will change. */
   provisional: boolean;
 }
@@ -39,6 +42,8 @@ export interface SurgeResult {
   zScore: number | null;
   percentile: number | null;
   largestSince: IsoDate | null;
+  /** The value on the largestSince date (null with it). */
+  largestSinceValue: number | null;
   historyStart: IsoDate | null;
   observations: number;
 }
@@ -56,6 +61,10 @@ export interface PairResult {
   rrg: RrgPoint | null;
   /** The pair's date is a session that has not closed: every figure of the pair will change. */
   provisional: boolean;
+  /** Who has had the higher 1-day return, and for how many sessions in a row. */
+  streak: Streak;
+  /** The price ratio A/B against its peak and trough to date; null without a common date. */
+  ratio: RatioExtremes | null;
 }
 
 export interface SignalResult {
@@ -75,6 +84,30 @@ export interface CheckResult {
 }
 
 const EMPTY_RETURNS: Returns = { d1: null, d5: null, d21: null, d63: null, d252: null, ytd: null };
+
+/** The last value of a series ranked against every earlier one: the same definitions for funds and pairs. */
+export function rankedSurge(surges: SurgeSeries): SurgeResult {
+  const last = surges.values.length - 1;
+  const result: SurgeResult = {
+    window: surges.window,
+    value: last >= 0 ? (surges.values[last] as number) : null,
+    zScore: null,
+    percentile: null,
+    largestSince: null,
+    largestSinceValue: null,
+    historyStart: surges.dates[0] ?? null,
+    observations: Math.max(0, last),
+  };
+  if (last < 0) return result;
+  const rank = rankAt(surges.values, last);
+  result.zScore = rank.zScore;
+  result.percentile = rank.percentile;
+  if (rank.largestSinceIndex >= 0) {
+    result.largestSince = surges.dates[rank.largestSinceIndex] as IsoDate;
+    result.largestSinceValue = surges.values[rank.largestSinceIndex] as number;
+  }
+  return result;
+}
 
 export function signalFor(percentile: number | null, threshold: number): Signal | null {
   if (percentile === null) return null;
@@ -110,7 +143,11 @@ export function runCheck(prices: ReadonlyMap<string, PriceSeries> | PointInTime,
     if (daysBetween(date, asOf) > staleAfter) {
       warnings.push(`${symbol}: last price is from ${date}, ${daysBetween(date, asOf)} days before ${asOf}`);
     }
-    tickers.push({ symbol, group, date, close: series.closes[end] as number, returns: returnsAt(series.dates, series.closes, end), provisional: date === options.provisionalDate });
+    const surge = rankedSurge(returnSeries(series.dates, series.closes, options.window));
+    if (surge.value !== null && surge.percentile === null) {
+      warnings.push(`${symbol}: only ${surge.observations} earlier ${options.window}-day returns (need ${MIN_RANK_OBSERVATIONS}); its own move is not ranked`);
+    }
+    tickers.push({ symbol, group, date, close: series.closes[end] as number, returns: returnsAt(series.dates, series.closes, end), surge, provisional: date === options.provisionalDate });
   }
 
   const pairs = options.universe.pairs.map((spec) => analysePair(spec, known, options, warnings));
@@ -127,28 +164,14 @@ function analysePair(spec: PairSpec, known: PointInTime, options: CheckOptions, 
   const name = pairName(spec);
   const aligned = known.pair(spec.symbol, spec.benchmark);
   const end = aligned.dates.length - 1;
-  const surges = surgeSeries(aligned, options.window);
-  const last = surges.values.length - 1;
-  const surge: SurgeResult = {
-    window: options.window,
-    value: last >= 0 ? (surges.values[last] as number) : null,
-    zScore: null,
-    percentile: null,
-    largestSince: null,
-    historyStart: surges.dates[0] ?? null,
-    observations: Math.max(0, last),
-  };
+  const surge = rankedSurge(surgeSeries(aligned, options.window));
   if (end < 0) {
     warnings.push(`${name}: the two funds have no trading date in common`);
-    return { pair: name, symbol: spec.symbol, benchmark: spec.benchmark, date: null, relative: { ...EMPTY_RETURNS }, surge, signal: null, rrg: null, provisional: false };
+    return { pair: name, symbol: spec.symbol, benchmark: spec.benchmark, date: null, relative: { ...EMPTY_RETURNS }, surge, signal: null, rrg: null, provisional: false, streak: { leader: null, sessions: 0, longestSince: null }, ratio: null };
   }
-  if (last >= 0) {
-    const rank = rankAt(surges.values, last);
-    surge.zScore = rank.zScore;
-    surge.percentile = rank.percentile;
-    surge.largestSince = rank.largestSinceIndex >= 0 ? (surges.dates[rank.largestSinceIndex] as IsoDate) : null;
-    if (rank.percentile === null) {
-      warnings.push(`${name}: only ${rank.observations} earlier ${options.window}-day surges (need ${MIN_RANK_OBSERVATIONS}); no rank given`);
+  if (surge.value !== null) {
+    if (surge.percentile === null) {
+      warnings.push(`${name}: only ${surge.observations} earlier ${options.window}-day surges (need ${MIN_RANK_OBSERVATIONS}); no rank given`);
     }
   } else {
     warnings.push(`${name}: fewer than ${options.window + 1} common trading days; no surge`);
@@ -167,6 +190,8 @@ function analysePair(spec: PairSpec, known: PointInTime, options: CheckOptions, 
     signal: signalFor(surge.percentile, options.threshold),
     rrg: latestRrgPoint(aligned, options.rrg ?? DEFAULT_RRG),
     provisional: aligned.dates[end] === options.provisionalDate,
+    streak: streakOf(aligned, spec),
+    ratio: ratioExtremesOf(aligned),
   };
 }
 

@@ -45,6 +45,16 @@ export function surgeSeries(pair: AlignedPair, window: number): SurgeSeries {
   return { window, dates, values };
 }
 
+/** r_t = close_t / close_{t-window} - 1 of one series: a fund's own move, ranked like a pair's surge. */
+export function returnSeries(dates: readonly IsoDate[], closes: readonly number[], window: number): SurgeSeries {
+  const out: SurgeSeries = { window, dates: [], values: [] };
+  for (let t = window; t < dates.length; t++) {
+    out.dates.push(dates[t] as IsoDate);
+    out.values.push((closes[t] as number) / (closes[t - window] as number) - 1);
+  }
+  return out;
+}
+
 /** A positive (or zero) surge looks back for one as high; a negative one for one as low. */
 function atLeastAsExtreme(candidate: number, today: number): boolean {
   return today >= 0 ? candidate >= today : candidate <= today;

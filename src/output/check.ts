@@ -25,15 +25,19 @@ export interface CheckTableOptions {
   width?: number;
   /** Where the prices came from: the bundled sample is named in the title. */
   source?: SourceInfo;
+  /** Sentences under the tables (see headlinesOf). */
+  headlines?: readonly string[];
 }
 
 export function renderCheckTable(result: CheckResult, style: ChalkInstance, options: CheckTableOptions = {}): string {
-  const { valuation = null, sparklines = null, width, source } = options;
-  const returnColumns = <T>(get: (row: T) => Returns, prefix: string): Column<T>[] =>
+  const { valuation = null, sparklines = null, width, source, headlines = [] } = options;
+  const window = result.pairs[0]?.surge.window ?? 5;
+  const returnColumns = <T>(get: (row: T) => Returns, prefix: string, duplicateOfSurge = false): Column<T>[] =>
     (["d1", "d5", "d21", "d63", "d252", "ytd"] as const).map((key, i) => ({
       header: `${prefix}${RETURN_HEADERS[i]}`,
       cell: (row: T) => colourReturn(get(row)[key], style),
-      keep: { d1: 2, d5: 9, d21: 6, d63: 3, d252: 4, ytd: 5 }[key],
+      // A pair's 5-day relative return is its surge at the default window: dropped first.
+      keep: duplicateOfSurge && key === "d5" && window === 5 ? -1 : { d1: 2, d5: 9, d21: 6, d63: 3, d252: 4, ytd: 5 }[key],
     }));
   const tickers = fitTable<TickerResult>(
     [
@@ -42,6 +46,7 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, opti
       { header: "Date", cell: (t) => t.date, keep: 7 },
       { header: "Close", cell: (t) => formatNumber(t.close), keep: 1 },
       ...returnColumns<TickerResult>((t) => t.returns, ""),
+      { header: `Pctile ${window}D`, cell: (t) => formatPercentile(t.surge.percentile), keep: 8 },
     ],
     result.tickers,
     style,
@@ -49,17 +54,18 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, opti
     width,
   );
 
-  const window = result.pairs[0]?.surge.window ?? 5;
   const pairs = fitTable<PairResult>(
     [
       { header: "Pair", cell: (p) => (p.signal ? style.bold(terminalSafe(p.pair)) : terminalSafe(p.pair)), keep: 20 },
-      ...returnColumns<PairResult>((p) => p.relative, "Rel "),
+      ...returnColumns<PairResult>((p) => p.relative, "Rel ", true),
       { header: `Surge ${window}D`, cell: (p) => (p.signal ? style.bold(formatPercent(p.surge.value)) : formatPercent(p.surge.value)), keep: 20 },
       { header: "z", cell: (p) => formatSigned(p.surge.zScore), keep: 8 },
       { header: "Pctile", cell: (p) => formatPercentile(p.surge.percentile), keep: 19 },
       { header: "Largest since", cell: (p) => largestSinceLabel(p), keep: 18 },
       { header: "Signal", cell: (p) => signalLabel(p.signal, style), keep: 20 },
       { header: "RRG", cell: (p) => (p.rrg ? quadrantLabel(p.rrg.quadrant, style) : NOT_AVAILABLE), keep: 7 },
+      { header: "Streak", cell: (p) => (p.streak.leader ? `${terminalSafe(p.streak.leader)} ${p.streak.sessions}` : "—"), keep: 4 },
+      { header: "From peak", cell: (p) => formatPercent(p.ratio?.fromPeak), keep: 3 },
       ...(sparklines ? [{ header: "63D ratio", cell: (p: PairResult) => sparklines.get(p.pair) ?? "", keep: 0 }] : []),
     ],
     result.pairs,
@@ -93,6 +99,7 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, opti
       );
     }
   }
+  for (const headline of headlines) lines.push(terminalSafe(headline));
   return `${lines.join("\n")}\n`;
 }
 
@@ -101,6 +108,7 @@ export interface CheckJsonContext {
   window: number;
   threshold: number;
   valuation: ValuationReport | null;
+  headlines: string[];
 }
 
 export function checkToJson(result: CheckResult, context: CheckJsonContext): string {
@@ -113,6 +121,7 @@ export function checkToJson(result: CheckResult, context: CheckJsonContext): str
     pairs: result.pairs,
     signals: result.signals,
     valuation: context.valuation ? { asOf: context.valuation.asOf, live: context.valuation.live, funds: context.valuation.funds, pairs: context.valuation.pairs } : null,
+    headlines: context.headlines,
     warnings: result.warnings,
   };
   return jsonDocument(document);
@@ -147,6 +156,17 @@ export const CHECK_CSV_COLUMNS: readonly CsvColumn<PairRow>[] = [
   { name: "signal", value: (p) => p.signal },
   { name: "rrgQuadrant", value: (p) => p.rrg?.quadrant ?? null },
   { name: "provisional", value: (p) => p.provisional },
+  { name: "largestSinceValue", value: (p) => p.surge.largestSinceValue },
+  { name: "streakLeader", value: (p) => p.streak.leader },
+  { name: "streakSessions", value: (p) => p.streak.sessions },
+  { name: "streakLongestSince", value: (p) => p.streak.longestSince },
+  { name: "ratio", value: (p) => p.ratio?.value ?? null },
+  { name: "ratioPeak", value: (p) => p.ratio?.peak ?? null },
+  { name: "ratioPeakDate", value: (p) => p.ratio?.peakDate ?? null },
+  { name: "ratioFromPeak", value: (p) => p.ratio?.fromPeak ?? null },
+  { name: "ratioTrough", value: (p) => p.ratio?.trough ?? null },
+  { name: "ratioTroughDate", value: (p) => p.ratio?.troughDate ?? null },
+  { name: "ratioFromTrough", value: (p) => p.ratio?.fromTrough ?? null },
 ];
 
 export function checkToCsv(result: CheckResult): string {

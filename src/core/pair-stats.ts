@@ -1,0 +1,87 @@
+import type { IsoDate } from "./dates.js";
+import type { AlignedPair } from "./series.js";
+
+/** Consecutive common sessions on which the same fund had the higher 1-day return. */
+export interface Streak {
+  /** The fund ahead on each of those sessions; null when the last session was a tie (or none). */
+  leader: string | null;
+  sessions: number;
+  /** The latest earlier date on which a streak of the same leader at least as long ended; null for a record. */
+  longestSince: IsoDate | null;
+}
+
+/** The price ratio A/B on the as-of date against its highest and lowest on the pair's common dates up to then. */
+export interface RatioExtremes {
+  value: number;
+  peak: number;
+  peakDate: IsoDate;
+  /** value / peak - 1 (0 at the peak itself, negative below it). */
+  fromPeak: number;
+  trough: number;
+  troughDate: IsoDate;
+  /** value / trough - 1 (0 at the trough itself, positive above it). */
+  fromTrough: number;
+}
+
+/** +1: A ahead, -1: B ahead, 0: equal 1-day returns (which ends any streak). */
+function leaderOn(pair: AlignedPair, t: number): number {
+  const a = (pair.a[t] as number) / (pair.a[t - 1] as number) - 1;
+  const b = (pair.b[t] as number) / (pair.b[t - 1] as number) - 1;
+  return a > b ? 1 : a < b ? -1 : 0;
+}
+
+/**
+ * The streak that runs up to the last common session, and the latest earlier date on which a
+ * streak of the same leader at least as long ended: one pass over the history, point in time.
+ */
+export function streakOf(pair: AlignedPair, names: { symbol: string; benchmark: string }): Streak {
+  const n = pair.dates.length;
+  if (n < 2) return { leader: null, sessions: 0, longestSince: null };
+  // Runs of one leader, as [leader, length, last index], oldest first.
+  const runs: [number, number, number][] = [];
+  for (let t = 1; t < n; t++) {
+    const leader = leaderOn(pair, t);
+    const last = runs[runs.length - 1];
+    if (last && leader !== 0 && last[0] === leader && last[2] === t - 1) {
+      last[1]++;
+      last[2] = t;
+    } else if (leader !== 0) {
+      runs.push([leader, 1, t]);
+    }
+  }
+  const current = runs[runs.length - 1];
+  if (!current || current[2] !== n - 1) return { leader: null, sessions: 0, longestSince: null };
+  const [leader, sessions] = current;
+  let longestSince: IsoDate | null = null;
+  for (let r = runs.length - 2; r >= 0; r--) {
+    const [who, length, end] = runs[r] as [number, number, number];
+    if (who === leader && length >= sessions) {
+      longestSince = pair.dates[end] as IsoDate;
+      break;
+    }
+  }
+  return { leader: leader > 0 ? names.symbol : names.benchmark, sessions, longestSince };
+}
+
+export function ratioExtremesOf(pair: AlignedPair): RatioExtremes | null {
+  const n = pair.dates.length;
+  if (n === 0) return null;
+  let peak = -Infinity;
+  let trough = Infinity;
+  let peakIndex = 0;
+  let troughIndex = 0;
+  for (let t = 0; t < n; t++) {
+    const ratio = (pair.a[t] as number) / (pair.b[t] as number);
+    // Ties keep the latest date: "its peak" is the most recent time it stood that high.
+    if (ratio >= peak) {
+      peak = ratio;
+      peakIndex = t;
+    }
+    if (ratio <= trough) {
+      trough = ratio;
+      troughIndex = t;
+    }
+  }
+  const value = (pair.a[n - 1] as number) / (pair.b[n - 1] as number);
+  return { value, peak, peakDate: pair.dates[peakIndex] as IsoDate, fromPeak: value / peak - 1, trough, troughDate: pair.dates[troughIndex] as IsoDate, fromTrough: value / trough - 1 };
+}
