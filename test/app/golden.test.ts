@@ -74,3 +74,85 @@ describe(`golden figures on the real history in ../shared/prices`, () => {
     }
   });
 });
+
+/** Independent references for issue 15's figures: plain loops over the raw files. */
+function referenceOwnMove(symbol: string, asOf: string, window = 5) {
+  const closes = readCloses(symbol);
+  const dates = [...closes.keys()].filter((d) => d <= asOf).sort();
+  const moves = dates.slice(window).map((d, i) => [d, closes.get(d)! / closes.get(dates[i]!)! - 1] as const);
+  const [, today] = moves.at(-1)!;
+  const earlier = moves.slice(0, -1);
+  let since: readonly [string, number] | null = null;
+  for (let i = earlier.length - 1; i >= 0; i--) {
+    if (today >= 0 ? earlier[i]![1] >= today : earlier[i]![1] <= today) {
+      since = earlier[i]!;
+      break;
+    }
+  }
+  const below = earlier.filter(([, v]) => v < today).length;
+  const equal = earlier.filter(([, v]) => v === today).length;
+  return { value: today, percentile: (100 * (below + equal / 2)) / earlier.length, largestSince: since?.[0] ?? null, largestSinceValue: since?.[1] ?? null };
+}
+
+function referenceStreakAndRatio(a: string, b: string, asOf: string) {
+  const A = readCloses(a);
+  const B = readCloses(b);
+  const dates = [...A.keys()].filter((d) => B.has(d) && d <= asOf).sort();
+  const leaders = dates.slice(1).map((d, i) => {
+    const ra = A.get(d)! / A.get(dates[i]!)! - 1;
+    const rb = B.get(d)! / B.get(dates[i]!)! - 1;
+    return ra > rb ? a : ra < rb ? b : null;
+  });
+  let sessions = 0;
+  const leader = leaders.at(-1) ?? null;
+  for (let i = leaders.length - 1; i >= 0 && leader !== null && leaders[i] === leader; i--) sessions++;
+  // Earlier maximal runs of the same leader, at least as long: the latest one's last day.
+  let longestSince: string | null = null;
+  let run = 0;
+  for (let i = 0; i < leaders.length - sessions; i++) {
+    run = leaders[i] === leader && leader !== null ? run + 1 : 0;
+    const ends = i + 1 === leaders.length - sessions || leaders[i + 1] !== leaders[i];
+    if (run >= sessions && ends && leaders[i] === leader) longestSince = dates[i + 1]!;
+  }
+  const ratios = dates.map((d) => A.get(d)! / B.get(d)!);
+  const peak = Math.max(...ratios);
+  const value = ratios.at(-1)!;
+  return { leader: sessions > 0 ? leader : null, sessions, longestSince: sessions > 0 ? longestSince : null, value, peak, peakDate: dates[ratios.lastIndexOf(peak)]!, fromPeak: value / peak - 1 };
+}
+
+describe("each fund's own record, streaks and the ratio's peak, on the real history", () => {
+  it("as of 2024-07-16, IWM's 5-day return 0.1152 is its largest since 2020-04-29 (0.1367)", async () => {
+    const loaded = await new CsvFolderSource(FIXTURE_PRICES).load(["IWM", "IJR", "IJH", "SPY", "QQQ"]);
+    const result = runCheck(loaded.series, { universe: parseUniverse({}), window: 5, threshold: 99, asOf: "2024-07-16" });
+    const iwm = result.tickers.find((t) => t.symbol === "IWM")!.surge;
+    const expected = referenceOwnMove("IWM", "2024-07-16");
+    expect(iwm.value).toBeCloseTo(expected.value, 12);
+    expect(iwm.largestSince).toBe(expected.largestSince);
+    expect(iwm.largestSinceValue).toBeCloseTo(expected.largestSinceValue!, 12);
+    expect(iwm.percentile).toBeCloseTo(expected.percentile, 10);
+    expect([iwm.value!.toFixed(4), iwm.largestSince, iwm.largestSinceValue!.toFixed(4)]).toEqual(["0.1152", "2020-04-29", "0.1367"]);
+  });
+
+  for (const asOf of ["2020-03-16", "2021-03-15", "2008-10-10"]) {
+    it(`funds, streaks and ratios as of ${asOf} match the reference`, async () => {
+      const loaded = await new CsvFolderSource(FIXTURE_PRICES).load(["IWM", "IJR", "IJH", "SPY", "QQQ"]);
+      const result = runCheck(loaded.series, { universe: parseUniverse({}), window: 5, threshold: 99, asOf });
+      for (const t of result.tickers) {
+        const expected = referenceOwnMove(t.symbol, asOf);
+        expect(t.surge.value).toBeCloseTo(expected.value, 12);
+        expect(t.surge.percentile).toBeCloseTo(expected.percentile, 10);
+        expect(t.surge.largestSince).toBe(expected.largestSince);
+      }
+      for (const p of result.pairs) {
+        const expected = referenceStreakAndRatio(p.symbol, p.benchmark, asOf);
+        expect(p.streak).toEqual({ leader: expected.leader, sessions: expected.sessions, longestSince: expected.longestSince });
+        expect(p.ratio!.value).toBeCloseTo(expected.value, 12);
+        expect(p.ratio!.peak).toBeCloseTo(expected.peak, 12);
+        expect(p.ratio!.peakDate).toBe(expected.peakDate);
+        expect(p.ratio!.fromPeak).toBeCloseTo(expected.fromPeak, 12);
+        const largest = p.surge.largestSince === null ? null : referenceSurge(p.symbol, p.benchmark, asOf);
+        if (largest) expect(p.surge.largestSinceValue).not.toBeNull();
+      }
+    });
+  }
+});
