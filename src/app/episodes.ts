@@ -1,5 +1,5 @@
 import type { IsoDate } from "../core/dates.js";
-import { episodesOf, summarizeEpisodes } from "../core/episodes.js";
+import { episodeReportOf } from "../core/episodes.js";
 import type { Universe } from "../core/universe.js";
 import type { EpisodesReport } from "../output/episodes.js";
 import type { Runtime } from "../runtime.js";
@@ -22,13 +22,13 @@ export async function computeEpisodes(request: EpisodesRequest, runtime: Runtime
   const symbols = request.universe.pairs.flatMap((p) => [p.symbol, p.benchmark]);
   const loaded = await loadPrices(symbols, request.source, runtime, request.asOf, onProgress);
   const universe = withoutSymbols(request.universe, failedSymbols(loaded));
-  const found = episodesOf(loaded.prices, { ...request, pairs: universe.pairs });
+  const { episodes, summary } = episodeReportOf(loaded.prices, { ...request, pairs: universe.pairs });
   return {
     asOf: loaded.prices.lastDate(universe.pairs.flatMap((p) => [p.symbol, p.benchmark])) ?? "",
     source: loaded.info,
     parameters: { window: request.window, threshold: request.threshold, gap: request.gap, since: request.since ?? null, until: request.until ?? null },
-    episodes: found,
-    summary: summarizeEpisodes(found),
+    episodes,
+    summary,
     warnings: loaded.warnings,
   };
 }

@@ -1,4 +1,4 @@
-import { mean, median } from "simple-statistics";
+import { mean, median, quantile } from "simple-statistics";
 import type { Signal } from "./check.js";
 import type { IsoDate } from "./dates.js";
 import type { AlignedPair, PointInTime } from "./series.js";
@@ -42,6 +42,55 @@ export interface EpisodeSummary {
   mean: ForwardReturns;
   /** Share (0..1) of episodes whose forward relative return kept the surge's sign; null if none known. */
   followThrough: { d21: number | null; d63: number | null };
+  /** 10th and 90th percentiles of the episodes' forward returns. */
+  p10: ForwardReturns;
+  p90: ForwardReturns;
+  /** The same statistics over every ranked day of the pair: what any day would have shown. */
+  baseline: Baseline | null;
+}
+
+/**
+ * Forward relative returns from every day of a pair that has a rank (not only episode peaks):
+ * the base rate an episode's figures must be read against.
+ */
+export interface Baseline {
+  /** Ranked days with a known 5-day forward return (fewer are known at 21 and 63 days). */
+  days: number;
+  median: ForwardReturns;
+  mean: ForwardReturns;
+  /** Share (0..1) of days whose forward relative return has the direction's sign (> 0 for small-surge). */
+  sameSign: ForwardReturns;
+}
+
+const HORIZONS = { d5: 5, d21: 21, d63: 63 } as const;
+
+/** Every ranked day's forward relative returns at each horizon, where known. */
+export function forwardReturnsOfRankedDays(pair: AlignedPair, window: number, minObservations = MIN_RANK_OBSERVATIONS): Record<ForwardKey, Float64Array> {
+  const out = {} as Record<ForwardKey, Float64Array>;
+  for (const key of ["d5", "d21", "d63"] as const) {
+    const values: number[] = [];
+    // Surge index t (ranked once t >= minObservations) sits at aligned index t + window.
+    for (let t = minObservations; t + window + HORIZONS[key] < pair.dates.length; t++) {
+      values.push(relativeReturn(pair, t + window, t + window + HORIZONS[key]) as number);
+    }
+    out[key] = Float64Array.from(values);
+  }
+  return out;
+}
+
+function baselineFor(forward: Record<ForwardKey, Float64Array>, direction: Signal): Baseline {
+  const sign = direction === "small-surge" ? 1 : -1;
+  const stat = (f: (values: number[]) => number): ForwardReturns => {
+    const out = {} as ForwardReturns;
+    for (const key of ["d5", "d21", "d63"] as const) out[key] = forward[key].length > 0 ? f([...forward[key]]) : null;
+    return out;
+  };
+  return {
+    days: forward.d5.length,
+    median: stat(median),
+    mean: stat(mean),
+    sameSign: stat((values) => values.filter((v) => v * sign > 0).length / values.length),
+  };
 }
 
 function relativeReturn(pair: AlignedPair, from: number, to: number): number | null {
@@ -108,7 +157,7 @@ export function findEpisodes(pairName: string, pair: AlignedPair, options: Episo
   return episodes;
 }
 
-export function summarizeEpisodes(episodes: readonly Episode[]): EpisodeSummary[] {
+export function summarizeEpisodes(episodes: readonly Episode[], forwardByPair: ReadonlyMap<string, Record<ForwardKey, Float64Array>> = new Map()): EpisodeSummary[] {
   const groups = new Map<string, Episode[]>();
   for (const episode of episodes) {
     const key = `${episode.pair}\u0000${episode.direction}`;
@@ -140,6 +189,9 @@ export function summarizeEpisodes(episodes: readonly Episode[]): EpisodeSummary[
       median: stat(median),
       mean: stat(mean),
       followThrough: { d21: kept("d21"), d63: kept("d63") },
+      p10: stat((values) => quantile(values, 0.1)),
+      p90: stat((values) => quantile(values, 0.9)),
+      baseline: forwardByPair.has(first.pair) ? baselineFor(forwardByPair.get(first.pair)!, first.direction) : null,
     });
   }
   return summaries;
@@ -164,4 +216,17 @@ export function episodesOf(prices: PointInTime, selection: EpisodeSelection): Ep
     }
   }
   return episodes;
+}
+
+/** Episodes of every pair with their summary, base rates included. */
+export function episodeReportOf(prices: PointInTime, selection: EpisodeSelection): { episodes: Episode[]; summary: EpisodeSummary[] } {
+  const episodes = episodesOf(prices, selection);
+  const forwardByPair = new Map<string, Record<ForwardKey, Float64Array>>();
+  for (const spec of selection.pairs) {
+    const name = pairName(spec);
+    if (episodes.some((e) => e.pair === name)) {
+      forwardByPair.set(name, forwardReturnsOfRankedDays(prices.pair(spec.symbol, spec.benchmark), selection.window, selection.minObservations));
+    }
+  }
+  return { episodes, summary: summarizeEpisodes(episodes, forwardByPair) };
 }

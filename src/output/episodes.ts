@@ -38,25 +38,32 @@ export function renderEpisodesTable(report: EpisodesReport, style: ChalkInstance
       colourReturn(e.forward.d63, style),
     ]);
   }
-  const summary = newTable(["Pair", "Direction", "Episodes", "Median 5D", "Median 21D", "Median 63D", "Mean 21D", "Mean 63D", "Kept 21D", "Kept 63D"], style, 2);
+  // Each figure beside what every ranked day of the pair showed (the base rate).
+  const summary = newTable(["Pair", "Direction", "Episodes", "Median 5D vs all days", "Median 21D vs all days", "Median 63D vs all days", "Kept 21D vs all days", "Kept 63D vs all days"], style, 2);
   for (const s of report.summary) {
+    const base = s.baseline;
     summary.push([
       terminalSafe(s.pair),
       signalLabel(s.direction, style),
       String(s.episodes),
-      formatPercent(s.median.d5),
-      formatPercent(s.median.d21),
-      formatPercent(s.median.d63),
-      formatPercent(s.mean.d21),
-      formatPercent(s.mean.d63),
-      share(s.followThrough.d21),
-      share(s.followThrough.d63),
+      `${formatPercent(s.median.d5)} vs ${formatPercent(base?.median.d5)}`,
+      `${formatPercent(s.median.d21)} vs ${formatPercent(base?.median.d21)}`,
+      `${formatPercent(s.median.d63)} vs ${formatPercent(base?.median.d63)}`,
+      `${share(s.followThrough.d21)} vs ${share(base?.sameSign.d21 ?? null)}`,
+      `${share(s.followThrough.d63)} vs ${share(base?.sameSign.d63 ?? null)}`,
     ]);
   }
   const { window, threshold, gap } = report.parameters;
   const lines = [style.bold(`Rotation episodes to ${report.asOf}`) + sourceNote(report.source) + ` (${window}-day surge at percentile >= ${threshold} or <= ${100 - threshold}, gap ${gap} days)`];
   if (report.episodes.length === 0) lines.push("No episode in this range.");
-  else lines.push(table.toString(), style.bold("What followed the peak (relative return; kept = share that kept the surge's sign)"), summary.toString());
+  else {
+    lines.push(
+      table.toString(),
+      style.bold("What followed the peak (relative return; kept = share that kept the surge's sign), against every ranked day of the pair"),
+      summary.toString(),
+      "Forward windows of neighbouring days overlap, so a few episodes are far fewer independent observations than they look: read small samples against the base rate.",
+    );
+  }
   return `${lines.join("\n")}\n`;
 }
 

@@ -109,3 +109,37 @@ describe("summarizeEpisodes", () => {
     expect(only!.followThrough).toEqual({ d21: null, d63: null });
   });
 });
+
+describe("base rates", () => {
+  it("forward returns of every ranked day, at each horizon where known", async () => {
+    const { forwardReturnsOfRankedDays } = await import("../../src/core/episodes.js");
+    const walk = { dates: weekdays("2020-01-06", 100), a: randomWalk(3, 100), b: randomWalk(4, 100) };
+    const forward = forwardReturnsOfRankedDays(walk, 1, 5);
+    // Surge t (from 5) sits at aligned t + 1; the 5-day forward needs t + 1 + 5 <= 99.
+    expect(forward.d5.length).toBe(99 - 1 - 5 - 5 + 1);
+    const t = 5;
+    const expected = walk.a[t + 6]! / walk.a[t + 1]! - 1 - (walk.b[t + 6]! / walk.b[t + 1]! - 1);
+    expect(forward.d5[0]).toBeCloseTo(expected, 12);
+    expect(forward.d63.length).toBe(99 - 1 - 63 - 5 + 1);
+  });
+
+  it("the summary gives each figure beside its baseline, and the episodes' 10th and 90th percentiles", async () => {
+    const { summarizeEpisodes } = await import("../../src/core/episodes.js");
+    const episode = (d21: number): Episode => ({
+      pair: "A:B", direction: "small-surge", start: "s", peakDate: "p", peakSurge: 0.1, end: "e", length: 1, flaggedDays: 1, peakPercentile: 100, peakZScore: 3, forward: { d5: d21, d21, d63: null }, open: false,
+    });
+    const forward = { d5: Float64Array.from([0.01, -0.02, 0.03, 0.04]), d21: Float64Array.from([0.01, -0.02, 0.03]), d63: Float64Array.from([]) };
+    const [summary] = summarizeEpisodes([episode(-0.1), episode(0.2), episode(0.05)], new Map([["A:B", forward]]));
+    expect(summary!.baseline).toEqual({
+      days: 4,
+      median: { d5: expect.closeTo(0.02, 12), d21: 0.01, d63: null },
+      mean: { d5: expect.closeTo(0.015, 12), d21: expect.closeTo(0.02 / 3, 12), d63: null },
+      sameSign: { d5: 0.75, d21: 2 / 3, d63: null },
+    });
+    expect(summary!.followThrough.d21).toBeCloseTo(2 / 3, 12);
+    // Linear interpolation between order statistics (R-7): sorted -0.1, 0.05, 0.2.
+    expect(summary!.p10.d21).toBeCloseTo(-0.1 + 0.2 * 0.15, 12);
+    expect(summary!.p90.d21).toBeCloseTo(0.05 + 0.8 * 0.15, 12);
+    expect(summary!.p10.d63).toBeNull();
+  });
+});
