@@ -115,3 +115,29 @@ describe(`rotation rrg on the real history`, () => {
     expect(runCli(["episodes", "--json", "--csv"]).stderr).toMatch(/contradict/);
   });
 });
+
+describe("base rates on the real history", () => {
+  it("IWM:SPY: every ranked day's 63-day forward relative return, computed independently", () => {
+    const doc = JSON.parse(runCli(["episodes", "--data", FIXTURE_PRICES, "--pairs", "IWM:SPY", "--as-of", "2024-07-16", "--json"]).stdout);
+    const A = readCloses("IWM");
+    const B = readCloses("SPY");
+    const dates = [...A.keys()].filter((d) => B.has(d) && d <= "2024-07-16").sort();
+    // Surge k (from common day 5 on) is ranked from k = 252; its forward window starts on day k + 5.
+    const forward: number[] = [];
+    for (let k = 252; k + 5 + 63 < dates.length; k++) {
+      const from = dates[k + 5]!;
+      const to = dates[k + 5 + 63]!;
+      forward.push(A.get(to)! / A.get(from)! - (B.get(to)! / B.get(from)!));
+    }
+    const up = forward.filter((v) => v > 0).length / forward.length;
+    const small = doc.summary.find((s: { direction: string }) => s.direction === "small-surge");
+    const large = doc.summary.find((s: { direction: string }) => s.direction === "large-surge");
+    expect(small.baseline.sameSign.d63).toBeCloseTo(up, 12);
+    expect(large.baseline.sameSign.d63).toBeCloseTo(forward.filter((v) => v < 0).length / forward.length, 12);
+    expect(small.baseline.sameSign.d63).toBeGreaterThan(0.4);
+    expect(small.baseline.sameSign.d63).toBeLessThan(0.6);
+    const sorted = [...forward].sort((x, y) => x - y);
+    const mid = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+    expect(small.baseline.median.d63).toBeCloseTo(mid, 12);
+  });
+});
