@@ -10,4 +10,5 @@ export const SCHEMA_VERSIONS = {
   /** The journal record, and `history --json`, which lists such records. */
   journal: 1,
   config: 1,
+  grid: 1,
 } as const;

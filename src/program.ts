@@ -171,5 +171,20 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
     });
   addExamples(rrg, ["rotation rrg", "rotation rrg --symbols IWM,IJR,IJH,QQQ,XLK --as-of 2024-07-16", "rotation rrg --svg rrg.svg"]);
 
+  const grid = program.command("grid").description("the size x style grid: small/mid/large by value/blend/growth, each fund's returns, relative returns and surge rank");
+  addSourceOptions(grid);
+  grid
+    .option("--window <days>", `one horizon, and the surge window, in trading days (default: 5, 21, 63 days and year to date; surge ${DEFAULTS.window})`)
+    .option("--family <family>", "sp (S&P 600/400/500 funds) or russell (Russell 2000/Midcap/1000 funds) (default sp)")
+    .option("--cells <cells>", "replace cells, e.g. small:value=VBR,mid:blend=VO")
+    .option("--benchmark <ticker>", "relative returns against this fund (default: the family's large blend fund)");
+  addAsOfOption(grid);
+  addOutputOptions(grid);
+  grid.action(async (flags) => {
+    const command = await import("./commands/grid.js");
+    setExitCode(await command.grid(command.planGrid(await withSettings(flags, runtime), runtime.env, runtime.cwd), runtime));
+  });
+  addExamples(grid, ["rotation grid", "rotation grid --family russell --window 21", "rotation grid --as-of 2024-07-16 --json"]);
+
   return program;
 }

@@ -162,3 +162,18 @@ describe("where prices come from", () => {
     expect(() => planCheck({}, { ...ENV, ROTATION_YAHOO_URL: "file:///etc" }, "/w")).toThrow(/must be an http: or https: URL/);
   });
 });
+
+describe("planGrid", () => {
+  it("the S&P family by default, Russell on request, cells and benchmark replaced", async () => {
+    const { planGrid } = await import("../../src/commands/grid.js");
+    const plan = planGrid({}, ENV, "/w");
+    expect(plan).toMatchObject({ family: "sp", benchmark: "IVV", window: 5, horizons: ["d5", "d21", "d63", "ytd"], asOf: undefined, format: "table", color: "auto" });
+    expect(plan.cells).toHaveLength(9);
+    expect(plan.cells[0]).toEqual({ size: "small", style: "value", symbol: "IJS" });
+    const russell = planGrid({ family: "Russell", window: "21", cells: "mid:value=IWS", benchmark: "spy" }, ENV, "/w");
+    expect(russell).toMatchObject({ family: "russell", benchmark: "SPY", window: 21, horizons: ["d21"] });
+    expect(russell.cells.find((c) => c.size === "mid" && c.style === "value")!.symbol).toBe("IWS");
+    expect(planGrid({ family: "russell" }, ENV, "/w").cells.find((c) => c.size === "mid" && c.style === "value")!.symbol).toBeNull();
+    expect(() => planGrid({ cells: "small=IWM" }, ENV, "/w")).toThrow(/--cells: "small=IWM" is not SIZE:STYLE=TICKER/);
+  });
+});

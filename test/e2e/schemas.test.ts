@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 
 function validator() {
   const ajv = new Ajv2020({ allErrors: true, strict: true, validateFormats: false });
-  for (const name of ["check", "episodes", "rrg", "journal-record", "history", "valuation"]) {
+  for (const name of ["check", "episodes", "rrg", "journal-record", "history", "valuation", "grid"]) {
     ajv.addSchema(JSON.parse(readFileSync(path.join(PROJECT_ROOT, "schema", `${name}.schema.json`), "utf8")), `${name}.schema.json`);
   }
   return (name: string, document: unknown) => {
@@ -29,6 +29,8 @@ describe(`real output validates against the documented schemas`, () => {
     expect(validate("check", JSON.parse(runCli(["check", "--data", FIXTURE_PRICES, "--as-of", "2000-09-01", "--pairs", "IWM:SPY", "--json"]).stdout))).toBe(true);
     expect(validate("episodes", JSON.parse(runCli(["episodes", ...base, "--pairs", "IWM:SPY,IJR:SPY", "--json"]).stdout))).toBe(true);
     expect(validate("rrg", JSON.parse(runCli(["rrg", ...base, "--json"]).stdout))).toBe(true);
+    expect(validate("grid", JSON.parse(runCli(["grid", ...base, "--json"]).stdout))).toBe(true);
+    expect(validate("grid", JSON.parse(runCli(["grid", ...base, "--family", "russell", "--window", "10", "--json"]).stdout))).toBe(true);
     const journal = path.join(mkdtempSync(path.join(tmpdir(), "rotation-schema-")), "j.jsonl");
     const logged = JSON.parse(runCli(["log", ...base, "--journal", journal, "--json"]).stdout);
     expect(validate("journal-record", logged)).toBe(true);

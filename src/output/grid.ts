@@ -1,0 +1,73 @@
+import type { ChalkInstance } from "chalk";
+import { SIZES, STYLES, type GridCell } from "../core/grid.js";
+import { SCHEMA_VERSIONS } from "../contract.js";
+import type { GridReport } from "../app/grid.js";
+import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
+import { formatPercent, formatPercentile, sourceNote, terminalSafe } from "./format.js";
+import { newTable } from "./table.js";
+
+/** `rotation grid`: a 3 x 3 table per horizon (table), or one record per cell (JSON, NDJSON, CSV). */
+
+const HORIZON_TITLES: Record<string, string> = { d5: "5-day", d21: "21-day", d63: "63-day", ytd: "year-to-date" };
+
+/** Heat: the stronger the move, the bolder its colour (on a terminal; plain text elsewhere). */
+function heat(value: number | null | undefined, style: ChalkInstance): string {
+  const text = formatPercent(value);
+  if (value === null || value === undefined || text === "0.00%") return text;
+  const paint = value > 0 ? style.green : style.red;
+  return Math.abs(value) >= 0.05 ? paint.bold(text) : Math.abs(value) >= 0.02 ? paint(text) : paint.dim(text);
+}
+
+function cellText(cell: GridCell | undefined, key: string, benchmark: string, style: ChalkInstance): string {
+  if (!cell?.symbol) return "—";
+  if (cell.date === null) return `${terminalSafe(cell.symbol)} n/a`;
+  const own = heat(cell.returns[key], style);
+  const relative = cell.relative ? ` (${formatPercent(cell.relative[key])} vs ${terminalSafe(benchmark)})` : "";
+  return `${terminalSafe(cell.symbol)} ${own}${relative}`;
+}
+
+export function renderGridTable(report: GridReport, style: ChalkInstance, horizons: readonly string[]): string {
+  const at = (size: string, st: string) => report.cells.find((c) => c.size === size && c.style === st);
+  const lines = [style.bold(`Size x style as of ${report.asOf}`) + sourceNote(report.source) + ` (against ${terminalSafe(report.benchmark)}; surge rank over ${report.window} days)`];
+  for (const key of horizons) {
+    const table = newTable([HORIZON_TITLES[key] ?? `${key.slice(1)}-day`, ...STYLES], style, 1);
+    for (const size of SIZES) table.push([size, ...STYLES.map((st) => cellText(at(size, st), key, report.benchmark, style))]);
+    lines.push(table.toString());
+  }
+  const ranked = report.cells.filter((c) => c.surge?.percentile !== null && c.surge?.percentile !== undefined);
+  if (ranked.length > 0) {
+    lines.push(`${report.window}-day surge rank against ${terminalSafe(report.benchmark)}: ${ranked.map((c) => `${terminalSafe(c.symbol!)} ${formatPercentile(c.surge!.percentile)}`).join(", ")}.`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function gridToJson(report: GridReport): string {
+  return jsonDocument({ schemaVersion: SCHEMA_VERSIONS.grid, asOf: report.asOf, benchmark: report.benchmark, window: report.window, source: report.source, cells: report.cells, warnings: report.warnings });
+}
+
+export function gridToNdjson(report: GridReport): string {
+  return ndjsonLines(report.cells.map((cell) => ({ schemaVersion: SCHEMA_VERSIONS.grid, asOf: report.asOf, benchmark: report.benchmark, ...cell })));
+}
+
+type Row = GridCell & { asOf: string; benchmark: string };
+const returnColumns = (prefix: "" | "rel", get: (row: Row) => GridCell["returns"] | null): CsvColumn<Row>[] =>
+  (["d5", "d21", "d63", "ytd"] as const).map((key) => ({ name: prefix ? `rel${key === "ytd" ? "Ytd" : key.slice(1) + "d"}` : key === "ytd" ? "ytd" : `${key.slice(1)}d`, value: (row: Row) => get(row)?.[key] ?? null }));
+
+export const GRID_CSV_COLUMNS: readonly CsvColumn<Row>[] = [
+  { name: "asOf", value: (r) => r.asOf },
+  { name: "size", value: (r) => r.size },
+  { name: "style", value: (r) => r.style },
+  { name: "symbol", value: (r) => r.symbol },
+  { name: "date", value: (r) => r.date },
+  ...returnColumns("", (r) => r.returns),
+  ...returnColumns("rel", (r) => r.relative),
+  { name: "benchmark", value: (r) => r.benchmark },
+  { name: "surgeWindow", value: (r) => r.surge?.window ?? null },
+  { name: "surge", value: (r) => r.surge?.value ?? null },
+  { name: "percentile", value: (r) => r.surge?.percentile ?? null },
+  { name: "largestSince", value: (r) => r.surge?.largestSince ?? null },
+];
+
+export function gridToCsv(report: GridReport): string {
+  return csvFromColumns(GRID_CSV_COLUMNS, report.cells.map((cell) => ({ ...cell, asOf: report.asOf, benchmark: report.benchmark })));
+}
