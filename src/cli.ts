@@ -1,11 +1,26 @@
 import { ExitCode, InterruptedError, RotationError, errorMessage } from "./errors.js";
-import { processRuntime, type Runtime } from "./runtime.js";
+import { processRuntime, type OutputStream, type Runtime } from "./runtime.js";
 import { terminalSafe } from "./output/format.js";
 import { VERSION } from "./version.js";
 
 
+/**
+ * The one scrubber of everything written to stderr: control characters from paths, data or
+ * the command line are shown as "?", whichever code wrote them (commander's echo of an unknown
+ * option included). Line feeds stay; so do the carriage return and erase-line of the progress
+ * line, the only control sequences rotation itself writes there.
+ */
+export function scrubbedStream(stream: OutputStream): OutputStream {
+  return {
+    isTTY: stream.isTTY,
+    columns: stream.columns,
+    write: (text: string) => stream.write(text.replace(/\u001b\[K|[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (m) => (m === "\u001b[K" ? m : "?"))),
+  };
+}
+
 /** Runs one command line and returns its exit status; never throws, never exits. */
-export async function run(argv: readonly string[], runtime: Runtime): Promise<number> {
+export async function run(argv: readonly string[], unscrubbed: Runtime): Promise<number> {
+  const runtime: Runtime = { ...unscrubbed, stderr: scrubbedStream(unscrubbed.stderr) };
   // Answered before commander and the commands load: scripts call this to probe the tool.
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
     runtime.stdout.write(`${VERSION}\n`);

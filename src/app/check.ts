@@ -60,7 +60,7 @@ async function valuationFor(request: CheckRequest, universe: Universe, asOf: str
     if (!haveStore) return null;
     report = await compute(false);
   }
-  warnings.push(...report.warnings);
+  for (const warning of report.warnings) warnings.push(warning);
   return report;
 }
 

@@ -56,9 +56,9 @@ export async function chart(plan: ChartPlan, runtime: Runtime): Promise<number> 
   const { data, last, warnings } = await computeChart(plan, runtime, progressReporter(runtime.stderr));
   writeWarnings(runtime.stderr, warnings);
   const title = `${plan.symbol}/${plan.benchmark} size rotation to ${last}`;
-  if (plan.svg) await writeOutputFile(plan.svg, chartSvg(data));
-  if (plan.html) await writeOutputFile(plan.html, htmlPage(title, chartSvg(data, { namespace: false })));
-  for (const file of [plan.svg, plan.html]) if (file) runtime.stderr.write(`rotation: wrote ${file}\n`);
+  if (plan.svg) await writeOutputFile(plan.svg, chartSvg(data), runtime.stdout);
+  if (plan.html) await writeOutputFile(plan.html, htmlPage(title, chartSvg(data, { namespace: false })), runtime.stdout);
+  for (const file of [plan.svg, plan.html]) if (file && file !== "-") runtime.stderr.write(`rotation: wrote ${file}\n`);
   if (!plan.svg && !plan.html) {
     const width = plan.width ?? runtime.stdout.columns ?? DEFAULTS.chart.width;
     runtime.stdout.write(renderTerminalChart(data, { width, height: plan.height }, styleFor(plan.color, runtime.stdout, runtime.env)));

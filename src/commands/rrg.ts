@@ -80,9 +80,11 @@ export async function rrg(plan: RrgPlan, runtime: Runtime): Promise<number> {
   writeWarnings(runtime.stderr, report.warnings);
   if (plan.svg || plan.html) {
     const { rrgSvg, htmlPage } = await import("../output/svg.js");
-    if (plan.svg) await writeOutputFile(plan.svg, rrgSvg(report.benchmark, report.asOf, report.symbols));
-    if (plan.html) await writeOutputFile(plan.html, htmlPage(`RRG against ${report.benchmark}`, rrgSvg(report.benchmark, report.asOf, report.symbols, { namespace: false })));
-    for (const file of [plan.svg, plan.html]) if (file) runtime.stderr.write(`rotation: wrote ${file}\n`);
+    if (plan.svg) await writeOutputFile(plan.svg, rrgSvg(report.benchmark, report.asOf, report.symbols), runtime.stdout);
+    if (plan.html) await writeOutputFile(plan.html, htmlPage(`RRG against ${report.benchmark}`, rrgSvg(report.benchmark, report.asOf, report.symbols, { namespace: false })), runtime.stdout);
+    for (const file of [plan.svg, plan.html]) if (file && file !== "-") runtime.stderr.write(`rotation: wrote ${file}\n`);
+    // As with chart, a picture takes the place of the table; asked-for data formats still print.
+    if (plan.format === "table") return ExitCode.ok;
   }
   const render: Record<OutputFormat, () => string> = {
     table: () => renderRrgTable(report, styleFor(plan.color, runtime.stdout, runtime.env)),

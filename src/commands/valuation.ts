@@ -2,6 +2,7 @@ import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { computeValuation, type ValuationRequest } from "../app/valuation.js";
 import { DataError, ExitCode } from "../errors.js";
+import { fileError } from "../fs-errors.js";
 import { writeWarnings } from "../output/stderr.js";
 import { styleFor } from "../output/style.js";
 import { renderValuationTable, valuationToCsv, valuationToJson, valuationToNdjson } from "../output/valuation.js";
@@ -64,10 +65,17 @@ export async function valuation(plan: ValuationPlan, runtime: Runtime): Promise<
 /** Imports a CSV history into the store: every line checked first, then all stored at once. */
 export async function importValuation(file: string, flags: { store?: string }, runtime: Runtime): Promise<number> {
   const resolved = path.resolve(runtime.cwd, checkedPath(file, "FILE"));
-  const size = statSync(resolved, { throwIfNoEntry: false });
-  if (!size?.isFile()) throw new DataError(`${resolved}: no such file`);
-  if (size.size > 64 * 1024 * 1024) throw new DataError(`${resolved}: larger than the 64 MiB limit`);
-  const records = parseValuationCsv(readFileSync(resolved, "utf8"), resolved);
+  let text: string;
+  try {
+    const size = statSync(resolved, { throwIfNoEntry: false });
+    if (!size?.isFile()) throw new DataError(`${resolved}: ${size ? "not a regular file" : "no such file"}`);
+    if (size.size > 64 * 1024 * 1024) throw new DataError(`${resolved}: larger than the 64 MiB limit`);
+    text = readFileSync(resolved, "utf8");
+  } catch (error) {
+    if (error instanceof DataError) throw error;
+    throw fileError("cannot read", resolved, error);
+  }
+  const records = parseValuationCsv(text, resolved);
   const store = valuationStorePath(flags.store, runtime.env, runtime.cwd);
   const count = await new ValuationStore(store).upsert(records);
   runtime.stderr.write(`rotation: imported ${count} valuation record${count === 1 ? "" : "s"} from ${resolved} into ${store}\n`);

@@ -1,11 +1,13 @@
-import { DataError } from "../errors.js";
+import { writeWholeFile } from "../fs-write.js";
 
-/** Writes a whole file or nothing (temporary file, then rename). */
-export async function writeOutputFile(file: string, text: string): Promise<void> {
-  const { default: writeFileAtomic } = await import("write-file-atomic");
-  try {
-    await writeFileAtomic(file, text, { mode: 0o644 });
-  } catch (error) {
-    throw new DataError(`cannot write ${file} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+/**
+ * Writes a report file (SVG, HTML, Markdown): "-" is standard output; anything else is written
+ * whole or not at all, and never replaces a FIFO, a device or a read-only file (see writeWholeFile).
+ */
+export async function writeOutputFile(file: string, text: string, stdout: { write(text: string): unknown }): Promise<void> {
+  if (file === "-") {
+    stdout.write(text);
+    return;
   }
+  await writeWholeFile(file, text, { what: "output file", mode: 0o644, fsync: false });
 }

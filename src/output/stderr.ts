@@ -1,4 +1,9 @@
 import { terminalSafe } from "../core/text.js";
+
+/** A warning is one line: a line break inside it (a path with a newline) must not split it. */
+function oneLine(text: string): string {
+  return terminalSafe(text).replace(/[\r\n]/g, "?");
+}
 import type { LoadProgress } from "../sources/source.js";
 
 interface ErrorStream {
@@ -8,7 +13,7 @@ interface ErrorStream {
 
 /** Warnings go to stderr, one scrubbed line each, so stdout carries only the report. */
 export function writeWarnings(stderr: ErrorStream, warnings: readonly string[]): void {
-  for (const warning of warnings) stderr.write(`warning: ${terminalSafe(warning)}\n`);
+  for (const warning of warnings) stderr.write(`warning: ${oneLine(warning)}\n`);
 }
 
 /** Progress lines on a terminal only: a cron log or a pipe gets none. */

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { UsageError, errorMessage } from "../errors.js";
 import type { Runtime } from "../runtime.js";
@@ -41,8 +41,13 @@ export async function findConfig(runtime: Pick<Runtime, "env" | "cwd">): Promise
   for (const file of configCandidates(runtime)) {
     let text: string;
     try {
+      // A FIFO or a device would block the read for ever: only a regular file is a config file.
+      const info = await stat(file);
+      if (!info.isFile()) throw new UsageError(`config ${file}: not a regular file`);
+      if (info.size > 1024 * 1024) throw new UsageError(`config ${file}: larger than 1 MiB; not a config file`);
       text = await readFile(file, "utf8");
     } catch (error) {
+      if (error instanceof UsageError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
       if (code === "ENOENT" && !explicit) continue;
       throw new UsageError(`config ${file}: cannot be read (${code ?? errorMessage(error)})`);

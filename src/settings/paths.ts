@@ -1,4 +1,6 @@
+import { statSync } from "node:fs";
 import path from "node:path";
+import { printable } from "../core/text.js";
 import envPaths from "env-paths";
 import { UsageError } from "../errors.js";
 
@@ -44,7 +46,25 @@ export function valuationStorePath(flag: string | undefined, env: Env, cwd: stri
   return path.join(userDataDir(env), "valuation.jsonl");
 }
 
-/** An output file named on the command line, resolved against the working folder. */
+/** An output file named on the command line, resolved against the working folder; "-" is standard output. */
 export function outputPath(file: string | undefined, option: string, cwd: string): string | undefined {
+  if (file === "-") return "-";
   return file === undefined ? undefined : path.resolve(cwd, checkedPath(file, option));
+}
+
+/**
+ * A folder rotation may create files in: not a file, and not inside the kernel's virtual file
+ * systems (/proc, /sys, /dev), where creating folders can never succeed and may never end.
+ * Called where the folder is used (opening a source), so that plans stay free of I/O.
+ */
+export function usableFolder(folder: string, what: string): string {
+  if (/^\/(proc|sys|dev)(\/|$)/.test(folder)) throw new UsageError(`${what}: ${printable(folder, 60)} is a system folder, not usable for files`);
+  let info;
+  try {
+    info = statSync(folder, { throwIfNoEntry: false });
+  } catch {
+    return folder;
+  }
+  if (info && !info.isDirectory()) throw new UsageError(`${what}: ${printable(folder, 60)} is not a folder`);
+  return folder;
 }

@@ -2,6 +2,7 @@ import { readFileSync, realpathSync, statSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import path from "node:path";
 import { DataError } from "../errors.js";
+import { fileError } from "../fs-errors.js";
 import type { PriceSeries } from "../core/series.js";
 import { parsePriceCsv, type ParsedCsv } from "./csv-format.js";
 import { readSnapshot, writeSnapshot } from "./csv-snapshot.js";
@@ -14,7 +15,12 @@ export const MAX_CSV_BYTES = 64 * 1024 * 1024;
 function priceFile(folder: string, symbol: string): string | null {
   for (const name of [`${symbol}.csv`, `${symbol}.csv.gz`]) {
     const file = path.join(folder, name);
-    if (statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
+    try {
+      if (statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
+    } catch (error) {
+      // A link loop, a permission on the way: the file is there but cannot be reached.
+      throw fileError("cannot read price file", file, error);
+    }
   }
   return null;
 }
@@ -48,7 +54,7 @@ export class CsvFolderSource implements PriceSource {
           continue;
         }
         series.set(symbol, parsed.series);
-        warnings.push(...parsed.warnings);
+        for (const warning of parsed.warnings) warnings.push(warning);
       } catch (error) {
         if (!(error instanceof DataError)) throw error;
         failures.push({ symbol, error });
@@ -64,9 +70,15 @@ export class CsvFolderSource implements PriceSource {
 
   /** One file, or null when there is none; a link that leads out of the folder is refused. */
   private readOne(file: string, symbol: string, realFolder: string): ParsedCsv | null {
-    const fileStat = statSync(file, { throwIfNoEntry: false, bigint: true });
-    if (!fileStat?.isFile()) return null;
-    const real = realpathSync(file);
+    let fileStat;
+    let real: string;
+    try {
+      fileStat = statSync(file, { throwIfNoEntry: false, bigint: true });
+      if (!fileStat?.isFile()) return null;
+      real = realpathSync(file);
+    } catch (error) {
+      throw fileError("cannot read price file", file, error);
+    }
     if (!real.startsWith(realFolder + path.sep)) throw new DataError(`${file}: is a link to ${real}, outside the data folder; refused`);
     if (fileStat.size > BigInt(MAX_CSV_BYTES)) {
       throw new DataError(`${file}: ${fileStat.size} bytes is larger than the ${MAX_CSV_BYTES / 1024 / 1024} MiB limit for a price file`);
@@ -79,6 +91,7 @@ export class CsvFolderSource implements PriceSource {
       // A gzip-compressed file (TICKER.csv.gz) is read the same way once inflated.
       text = file.endsWith(".gz") ? gunzipSync(readFileSync(file)).toString("utf8") : readFileSync(file, "utf8");
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code?.startsWith("Z_")) throw new DataError(`${file}: not a readable gzip file (${(error as NodeJS.ErrnoException).code})`);
       throw new DataError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
     }
     const parsed = parsePriceCsv(text, file, symbol, this.options);

@@ -1,4 +1,5 @@
 import type { Runtime } from "../runtime.js";
+import { usableFolder } from "../settings/paths.js";
 import type { SourceChoice } from "../settings/source.js";
 import type { PriceSource } from "./source.js";
 
@@ -6,7 +7,14 @@ import type { PriceSource } from "./source.js";
 export async function openSource(choice: SourceChoice, runtime: Runtime): Promise<PriceSource> {
   if (choice.kind === "csv") {
     const { CsvFolderSource } = await import("./csv.js");
-    return new CsvFolderSource(choice.dir, { lenient: choice.lenient, snapshotDir: choice.snapshotDir });
+    // Snapshots only save time: an unusable cache folder means none, not a failed run.
+    let snapshotDir = choice.snapshotDir;
+    try {
+      if (snapshotDir !== null) usableFolder(snapshotDir, "the cache folder");
+    } catch {
+      snapshotDir = null;
+    }
+    return new CsvFolderSource(choice.dir, { lenient: choice.lenient, snapshotDir });
   }
   if (choice.kind === "sample") {
     const { SampleSource } = await import("./sample.js");
@@ -14,7 +22,7 @@ export async function openSource(choice: SourceChoice, runtime: Runtime): Promis
   }
   const [{ YahooSource }, { PriceCache }] = await Promise.all([import("./yahoo.js"), import("./cache.js")]);
   return new YahooSource({
-    cache: new PriceCache(choice.cacheDir),
+    cache: new PriceCache(usableFolder(choice.cacheDir, "the cache folder (ROTATION_CACHE_DIR)")),
     offline: choice.offline,
     refresh: choice.refresh,
     fetch: runtime.fetch,

@@ -1,7 +1,9 @@
+import { acquireLock } from "./lock.js";
+import { assertWritable, writeWholeFile } from "../fs-write.js";
+import { statSync } from "node:fs";
 import { closeSync, constants, fsyncSync, openSync, writeSync, ftruncateSync, fstatSync } from "node:fs";
 import { appendFile, mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import lockfile from "proper-lockfile";
 import { DataError, errorMessage } from "../errors.js";
 
 /** What a journal line must have for its (date, configuration) to be recognised. */
@@ -26,6 +28,7 @@ export interface JournalRead<T> {
 export type AppendOutcome = "appended" | "replaced" | "exists";
 
 function failure(file: string, error: unknown): DataError {
+  if (error instanceof DataError) return error;
   const code = (error as NodeJS.ErrnoException).code;
   return new DataError(`cannot write journal ${file} (${code ?? errorMessage(error)})`);
 }
@@ -84,48 +87,42 @@ export class Journal {
    * `replace`, swaps it in by rewriting the file atomically). Returns what happened and any
    * warning about a repaired tail.
    */
-  async append<T extends JournalKeyed>(record: T, options: { replace: boolean }): Promise<{ outcome: AppendOutcome; warnings: string[] }> {
+  async append<T extends JournalKeyed>(record: T, options: { replace: boolean; onWait?: (line: string) => void }): Promise<{ outcome: AppendOutcome; warnings: string[] }> {
     const warnings: string[] = [];
     try {
       await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
     } catch (error) {
       throw failure(this.file, error);
     }
-    let release: () => Promise<void>;
-    try {
-      release = await lockfile.lock(this.file, {
-        realpath: false,
-        stale: 15_000,
-        retries: { retries: 200, factor: 1.3, minTimeout: 10, maxTimeout: 250, randomize: true },
-      });
-    } catch (error) {
-      throw new DataError(`cannot lock journal ${this.file} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`);
-    }
+    const lock = await acquireLock(this.file, "journal", options.onWait);
     try {
       const current = await this.read<JournalKeyed>();
       if (current.torn !== null) {
         await this.setAsideTornTail(current.torn);
         warnings.push(`journal ${this.file} ended in an incomplete line (${current.torn.length} bytes); moved it to ${this.corruptFile}`);
       }
-      const existing = current.records.find((r) => r.record.asOf === record.asOf && r.record.configKey === record.configKey);
+      const findExisting = (records: JournalRead<JournalKeyed>["records"]) => records.find((r) => r.record.asOf === record.asOf && r.record.configKey === record.configKey);
+      let existing = findExisting(current.records);
       const line = `${JSON.stringify(record)}\n`;
       if (existing && !options.replace) return { outcome: "exists", warnings };
+      // Still ours, and still no record for the key: a run paused past the lock's stale limit
+      // finds out here, before it writes, instead of adding a duplicate.
+      lock.assertOwned();
+      if (!existing) {
+        existing = findExisting((await this.read<JournalKeyed>()).records);
+        if (existing && !options.replace) return { outcome: "exists", warnings };
+      }
       if (existing) {
         const text = await readFile(this.file, "utf8");
         const lines = text.split("\n");
         lines[existing.line - 1] = line.slice(0, -1);
-        try {
-          const { default: writeFileAtomic } = await import("write-file-atomic");
-          await writeFileAtomic(this.file, lines.join("\n"), { mode: 0o600, fsync: true });
-        } catch (error) {
-          throw failure(this.file, error);
-        }
+        await writeWholeFile(this.file, lines.join("\n"), { what: "journal", mode: 0o600 });
         return { outcome: "replaced", warnings };
       }
       this.appendLine(line);
       return { outcome: "appended", warnings };
     } finally {
-      await release().catch(() => undefined);
+      await lock.release();
     }
   }
 
@@ -137,7 +134,14 @@ export class Journal {
     } catch (error) {
       throw failure(this.file, error);
     }
-    const before = fstatSync(fd).size;
+    const stat = fstatSync(fd);
+    try {
+      assertWritable(this.file, stat.mode, "journal");
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+    const before = stat.size;
     try {
       const bytes = Buffer.from(line, "utf8");
       let written = 0;
@@ -157,10 +161,13 @@ export class Journal {
 
   private async setAsideTornTail(torn: string): Promise<void> {
     try {
+      assertWritable(this.file, statSync(this.file).mode, "journal");
       await appendFile(this.corruptFile, `${torn}\n`, { mode: 0o600 });
       const fd = openSync(this.file, constants.O_RDWR);
       try {
-        const size = fstatSync(fd).size;
+        const stat = fstatSync(fd);
+        assertWritable(this.file, stat.mode, "journal");
+        const size = stat.size;
         ftruncateSync(fd, size - Buffer.byteLength(torn, "utf8"));
         fsyncSync(fd);
       } finally {

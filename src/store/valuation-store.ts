@@ -1,6 +1,7 @@
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import lockfile from "proper-lockfile";
+import { acquireLock } from "./lock.js";
+import { writeWholeFile } from "../fs-write.js";
 import { isIsoDate } from "../core/dates.js";
 import type { ValuationRecord } from "../core/valuation.js";
 import { DECIMAL_PATTERN, printable, TICKER_PATTERN } from "../core/text.js";
@@ -45,25 +46,20 @@ export class ValuationStore {
     } catch (error) {
       throw new DataError(`cannot write valuation store ${this.file} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`);
     }
-    let release: () => Promise<void>;
-    try {
-      release = await lockfile.lock(this.file, { realpath: false, stale: 15_000, retries: { retries: 100, minTimeout: 10, maxTimeout: 250, randomize: true } });
-    } catch (error) {
-      throw new DataError(`cannot lock valuation store ${this.file} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`);
-    }
+    const lock = await acquireLock(this.file, "valuation store");
     try {
       const { records } = await this.read();
       const merged = new Map(records.map((r) => [`${r.date}|${r.symbol}`, r]));
       for (const record of incoming) merged.set(`${record.date}|${record.symbol}`, record);
       const sorted = [...merged.values()].sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : x.symbol.localeCompare(y.symbol)));
-      const { default: writeFileAtomic } = await import("write-file-atomic");
-      await writeFileAtomic(this.file, sorted.map((r) => JSON.stringify(r)).join("\n") + "\n", { mode: 0o600, fsync: true });
+      lock.assertOwned();
+      await writeWholeFile(this.file, sorted.map((r) => JSON.stringify(r)).join("\n") + "\n", { what: "valuation store", mode: 0o600 });
       return incoming.length;
     } catch (error) {
       if (error instanceof DataError) throw error;
       throw new DataError(`cannot write valuation store ${this.file} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`);
     } finally {
-      await release().catch(() => undefined);
+      await lock.release();
     }
   }
 }

@@ -1,0 +1,54 @@
+import { accessSync, constants, statSync, writeFileSync } from "node:fs";
+import { DataError } from "./errors.js";
+import { fileError } from "./fs-errors.js";
+
+/**
+ * Refuses a file that is read-only, by its mode bits as well as by access(2): root may write
+ * anything, but a file someone made read-only is a decision rotation must not overrule.
+ */
+export function assertWritable(file: string, mode: number, what: string): void {
+  let writable = (mode & 0o222) !== 0;
+  if (writable) {
+    try {
+      accessSync(file, constants.W_OK);
+    } catch {
+      writable = false;
+    }
+  }
+  if (!writable) throw new DataError(`${what} ${file} is read-only; refusing to change it (make it writable to allow)`);
+}
+
+/**
+ * Writes a whole file without ever destroying what was not ours to replace:
+ * - a regular file is replaced atomically (temporary file, fsync, rename), keeping its mode;
+ *   a read-only one is refused, never widened or bypassed;
+ * - a FIFO or a device (/dev/stdout, /dev/null) is written in place, never replaced by a file;
+ * - a folder or a socket is refused;
+ * - a new path is created with `mode`.
+ */
+export async function writeWholeFile(file: string, text: string, options: { what: string; mode: number; fsync?: boolean }): Promise<void> {
+  let info;
+  try {
+    info = statSync(file, { throwIfNoEntry: false });
+  } catch (error) {
+    throw fileError(`cannot write ${options.what}`, file, error);
+  }
+  if (info && !info.isFile()) {
+    if (info.isDirectory()) throw new DataError(`cannot write ${options.what} ${file} (EISDIR: is a folder, not a file)`);
+    if (info.isSocket()) throw new DataError(`cannot write ${options.what} ${file} (a socket, not a file)`);
+    try {
+      writeFileSync(file, text);
+    } catch (error) {
+      throw fileError(`cannot write ${options.what}`, file, error);
+    }
+    return;
+  }
+  if (info) assertWritable(file, info.mode, options.what);
+  const { default: writeFileAtomic } = await import("write-file-atomic");
+  try {
+    // Without a mode, write-file-atomic keeps the mode of the file it replaces.
+    await writeFileAtomic(file, text, info ? { fsync: options.fsync ?? true } : { mode: options.mode, fsync: options.fsync ?? true });
+  } catch (error) {
+    throw fileError(`cannot write ${options.what}`, file, error);
+  }
+}
