@@ -2,7 +2,7 @@ import type { IsoDate } from "../core/dates.js";
 import { DataError } from "../errors.js";
 import type { Runtime } from "../runtime.js";
 import { Journal, type AppendOutcome } from "../store/journal.js";
-import { toJournalRecord, type JournalRecord } from "../store/record.js";
+import { journalRecordProblem, toJournalRecord, type JournalRecord } from "../store/record.js";
 import { VERSION } from "../version.js";
 import { runCheck } from "../core/check.js";
 import { openSessionDate } from "../core/market.js";
@@ -108,6 +108,12 @@ export function selectRecords(records: readonly JournalRecord[], plan: HistorySe
 export async function readHistory(journal: string, selection: HistorySelection): Promise<{ records: JournalRecord[]; warnings: string[] }> {
   const read = await new Journal(journal).read<JournalRecord>();
   const warnings = read.malformed.map((m) => `${journal}:${m.line}: ${m.reason}; skipped`);
+  const valid: JournalRecord[] = [];
+  for (const { line, record } of read.records) {
+    const problem = journalRecordProblem(record);
+    if (problem === null) valid.push(record);
+    else warnings.push(`${journal}:${line}: not a journal record (${problem}); skipped`);
+  }
   if (read.torn !== null) warnings.push(`${journal}: ends in an incomplete line; skipped (the next rotation log sets it aside)`);
-  return { records: selectRecords(read.records.map((r) => r.record), selection), warnings };
+  return { records: selectRecords(valid, selection), warnings };
 }

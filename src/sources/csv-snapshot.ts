@@ -2,22 +2,24 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync, type BigIntStats } from "node:fs";
 import path from "node:path";
 import type { IsoDate } from "../core/dates.js";
-import { dayNumber } from "../core/dates.js";
+import { dayNumber, isoDateOfDay } from "../core/dates.js";
 import type { PriceSeries } from "../core/series.js";
 
 /**
  * Parsed price files kept in binary beside the cache, so that a second run over the same
  * unchanged CSV file skips parsing (most of what a CSV `check` costs). A snapshot is used only
- * when the file's size, modification time (ns) and inode all match; anything else, or any
+ * when the file's size, modification and change times (ns) and inode all match (an edit that
+ * restores the size and modification time still moves the change time); anything else, or any
  * unreadable snapshot, means the CSV is parsed again. Only files that parsed without a single
  * warning are kept, so a snapshot never hides a --lenient warning.
  */
-const MAGIC = "RTS1";
+const MAGIC = "RTS2";
 
 interface SnapshotHeader {
   file: string;
   size: string;
   mtimeNs: string;
+  ctimeNs: string;
   ino: string;
   count: number;
 }
@@ -27,7 +29,7 @@ function snapshotFile(dir: string, file: string): string {
 }
 
 function headerFor(file: string, stat: BigIntStats, count: number): SnapshotHeader {
-  return { file, size: String(stat.size), mtimeNs: String(stat.mtimeNs), ino: String(stat.ino), count };
+  return { file, size: String(stat.size), mtimeNs: String(stat.mtimeNs), ctimeNs: String(stat.ctimeNs), ino: String(stat.ino), count };
 }
 
 const datesByDay = new Map<number, IsoDate>();
@@ -53,7 +55,7 @@ function calendarOf(days: Buffer, count: number): IsoDate[] {
 function dateOfDay(day: number): IsoDate {
   let date = datesByDay.get(day);
   if (date === undefined) {
-    date = new Date(day * 86_400_000).toISOString().slice(0, 10);
+    date = isoDateOfDay(day);
     datesByDay.set(day, date);
   }
   return date;
@@ -71,14 +73,16 @@ export function readSnapshot(dir: string, file: string, symbol: string, stat: Bi
     const headerLength = bytes.readUInt32LE(4);
     const header = JSON.parse(bytes.toString("utf8", 8, 8 + headerLength)) as SnapshotHeader;
     const expected = headerFor(file, stat, header.count);
-    if (header.file !== expected.file || header.size !== expected.size || header.mtimeNs !== expected.mtimeNs || header.ino !== expected.ino) return null;
+    if (header.file !== expected.file || header.size !== expected.size || header.mtimeNs !== expected.mtimeNs || header.ctimeNs !== expected.ctimeNs || header.ino !== expected.ino) return null;
     const offset = Math.ceil((8 + headerLength) / 8) * 8;
     if (bytes.length !== offset + header.count * 12) return null;
     // Copy into an aligned buffer: Buffer's own offset into its pool need not be aligned.
     const closes = new Float64Array(header.count);
     Buffer.from(closes.buffer).set(bytes.subarray(offset, offset + header.count * 8));
     const dates = calendarOf(bytes.subarray(offset + header.count * 8), header.count);
-    return { symbol, dates, closes: Array.from(closes) };
+    const list: number[] = new Array(header.count);
+    for (let i = 0; i < header.count; i++) list[i] = closes[i] as number;
+    return { symbol, dates, closes: list };
   } catch {
     return null;
   }

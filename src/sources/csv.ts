@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync, statSync } from "node:fs";
+import { accessSync, constants, readFileSync, realpathSync, statSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import path from "node:path";
 import { DataError } from "../errors.js";
@@ -10,6 +10,15 @@ import type { LoadResult, PriceSource } from "./source.js";
 
 /** Larger price files are refused rather than read: 50 years of daily bars is under 1 MiB. */
 export const MAX_CSV_BYTES = 64 * 1024 * 1024;
+
+function readable(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** DIR/TICKER.csv, else DIR/TICKER.csv.gz, else null. */
 function priceFile(folder: string, symbol: string): string | null {
@@ -84,7 +93,8 @@ export class CsvFolderSource implements PriceSource {
       throw new DataError(`${file}: ${fileStat.size} bytes is larger than the ${MAX_CSV_BYTES / 1024 / 1024} MiB limit for a price file`);
     }
     const snapshots = this.options.snapshotDir;
-    const remembered = snapshots ? readSnapshot(snapshots, real, symbol, fileStat) : null;
+    // A snapshot stands in for a file this process could read, never for one it cannot.
+    const remembered = snapshots && readable(file) ? readSnapshot(snapshots, real, symbol, fileStat) : null;
     if (remembered) return { series: remembered, warnings: [] };
     let text: string;
     try {

@@ -71,3 +71,31 @@ export function toJournalRecord(
   }
   return record;
 }
+
+const SIGNALS = new Set(["small-surge", "large-surge"]);
+const isDate = (v: unknown): boolean => typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v);
+const numberOrNull = (v: unknown): boolean => v === null || (typeof v === "number" && Number.isFinite(v));
+const dateOrNull = (v: unknown): boolean => v === null || isDate(v);
+
+/**
+ * What is wrong with a journal line's value, or null when it is a record `history` can show:
+ * a journal edited by hand (or by another tool) must be skipped with a warning, never crash.
+ */
+export function journalRecordProblem(value: unknown): string | null {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return "not an object";
+  const record = value as Record<string, unknown>;
+  if (!isDate(record.asOf)) return "asOf is not a date";
+  for (const key of ["writtenAt", "configKey"] as const) if (typeof record[key] !== "string") return `${key} is not text`;
+  if (!Array.isArray(record.pairs)) return "pairs is not a list";
+  for (const [i, pair] of (record.pairs as unknown[]).entries()) {
+    if (typeof pair !== "object" || pair === null) return `pairs[${i}] is not an object`;
+    const p = pair as Record<string, unknown>;
+    if (typeof p.pair !== "string") return `pairs[${i}].pair is not text`;
+    if (!dateOrNull(p.date)) return `pairs[${i}].date is not a date`;
+    for (const key of ["surge", "percentile", "zScore", "relative5"] as const) if (!numberOrNull(p[key])) return `pairs[${i}].${key} is not a number`;
+    if (!dateOrNull(p.largestSince)) return `pairs[${i}].largestSince is not a date`;
+    if (p.signal !== null && !SIGNALS.has(p.signal as string)) return `pairs[${i}].signal is not a signal`;
+  }
+  if (record.signals !== undefined && !Array.isArray(record.signals)) return "signals is not a list";
+  return null;
+}

@@ -91,7 +91,9 @@ describe("rotation log", () => {
       const journal = new Journal(${JSON.stringify(journal)});
       const padding = "x".repeat(2000);
       for (let i = 0; ; i++) {
-        await journal.append({ asOf: String(i).padStart(8, "0"), configKey: "k", pairs: [{ pair: "A:B", signal: null }], padding }, { replace: false });
+        const asOf = new Date(Date.UTC(2000, 0, 1) + i * 86400000).toISOString().slice(0, 10);
+        const pair = { pair: "A:B", date: null, surge: null, percentile: null, zScore: null, largestSince: null, relative5: null, signal: null };
+        await journal.append({ asOf, writtenAt: "2000-01-01T00:00:00Z", configKey: "k", pairs: [pair], signals: [], padding }, { replace: false });
         process.stdout.write(i + "\\n");
       }`;
     const acknowledged: string[] = [];
@@ -105,7 +107,8 @@ describe("rotation log", () => {
     const text = readFileSync(journal, "utf8");
     const complete = text.slice(0, text.lastIndexOf("\n") + 1).split("\n").filter(Boolean);
     const logged = new Set(complete.map((line) => JSON.parse(line).asOf));
-    for (const i of acknowledged) expect(logged.has(i.padStart(8, "0"))).toBe(true);
+    const dateOf = (i: string) => new Date(Date.UTC(2000, 0, 1) + Number(i) * 86400000).toISOString().slice(0, 10);
+    for (const i of acknowledged) expect(logged.has(dateOf(i))).toBe(true);
     // history reads every complete line back.
     const after = runCli(["history", "--journal", journal, "--format", "ndjson"]);
     expect(after.status).toBe(0);
