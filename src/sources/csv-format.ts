@@ -2,7 +2,7 @@ import { isIsoDate, type IsoDate } from "../core/dates.js";
 import type { PriceSeries } from "../core/series.js";
 import { DataError } from "../errors.js";
 import { DECIMAL_PATTERN, printable } from "../core/text.js";
-import { readCsvRecords } from "./csv-records.js";
+import { eachCsvRecord, type CsvRecord } from "./csv-records.js";
 
 export interface CsvParseOptions {
   /** Skip bad rows with a warning instead of refusing the file. */
@@ -97,6 +97,9 @@ function priceOf(text: string): number {
   return value;
 }
 
+/** Warnings about skipped rows, per file, before they are only counted. */
+const MAX_ROW_WARNINGS = 20;
+
 /** Collects rows, validating each; the same rules whichever way the file was split. */
 class RowCollector {
   readonly dates: IsoDate[] = [];
@@ -104,6 +107,7 @@ class RowCollector {
   /** Line numbers are kept only once rows turn out unordered (they are needed to name duplicates). */
   private lines: number[] | null = null;
   readonly warnings: string[] = [];
+  private unsaid = 0;
 
   constructor(
     private readonly file: string,
@@ -112,7 +116,9 @@ class RowCollector {
 
   reject(line: number, reason: string): void {
     if (!this.lenient) throw new DataError(`${this.file}:${line}: ${reason}`);
-    this.warnings.push(`${this.file}:${line}: ${reason}; row skipped (--lenient)`);
+    // A file of a million bad rows must not become a million warnings: the first ones, then a count.
+    if (this.warnings.length < MAX_ROW_WARNINGS) this.warnings.push(`${this.file}:${line}: ${reason}; row skipped (--lenient)`);
+    else this.unsaid++;
   }
 
   /**
@@ -148,10 +154,16 @@ class RowCollector {
 
   private unorderedFrom = -1;
 
+  private said(): string[] {
+    if (this.unsaid > 0) this.warnings.push(`${this.file}: ${this.unsaid} more bad row${this.unsaid === 1 ? "" : "s"} skipped (--lenient)`);
+    this.unsaid = 0;
+    return this.warnings;
+  }
+
   finish(symbol: string, lineOf: (index: number) => number): ParsedCsv {
     if (this.dates.length === 0) throw new DataError(`${this.file}: no price rows`);
     const lines = this.lines;
-    if (lines === null) return { series: { symbol, dates: this.dates, closes: this.closes }, warnings: this.warnings };
+    if (lines === null) return { series: { symbol, dates: this.dates, closes: this.closes }, warnings: this.said() };
     for (let i = 0; i < this.unorderedFrom; i++) lines[i] = lineOf(i);
     // Out of order or duplicated: sort by date, keeping file order among equal dates.
     const { dates, closes } = this;
@@ -168,7 +180,7 @@ class RowCollector {
       sorted.closes.push(closes[index] as number);
       previous = index;
     }
-    return { series: sorted, warnings: this.warnings };
+    return { series: sorted, warnings: this.said() };
   }
 }
 
@@ -275,29 +287,38 @@ function parsePlain(text: string, file: string, symbol: string, options: CsvPars
 }
 
 function parseQuoted(text: string, file: string, symbol: string, options: CsvParseOptions): ParsedCsv {
-  const records = readCsvRecords(text, file);
-  const header = records[0];
-  if (!header || (records.length <= 2 && header.record.every((cell) => cell === ""))) throw new DataError(`${file}: file is empty`);
-  const columns = findColumns(header.record, file, header.info.lines);
+  let header: CsvRecord | null = null;
+  let columns: Columns | null = null;
   const rows = new RowCollector(file, options.lenient);
   const keptLines: number[] = [];
-  for (let r = 1; r < records.length; r++) {
-    const { record, info } = records[r] as (typeof records)[number];
+  // A blank record is an error unless it is the last one (a trailing line end): held until the next.
+  let pendingBlank: number | null = null;
+  eachCsvRecord(text, file, ({ record, info }) => {
+    if (header === null) {
+      header = { record, info };
+      if (record.every((cell) => cell === "") && text.trim() === "") throw new DataError(`${file}: file is empty`);
+      columns = findColumns(record, file, info.lines);
+      return;
+    }
+    if (pendingBlank !== null) rows.reject(pendingBlank, "blank line");
+    pendingBlank = null;
     if (record.every((cell) => cell === "")) {
-      if (r === records.length - 1) continue;
-      rows.reject(info.lines, "blank line");
-      continue;
+      pendingBlank = info.lines;
+      return;
     }
-    if (record.slice(header.record.length).some((cell) => cell !== "")) {
-      rows.reject(info.lines, extraCellsReason(header.record.length));
-      continue;
+    const width = (header as CsvRecord).record.length;
+    if (record.length > width && record.slice(width).some((cell) => cell !== "")) {
+      rows.reject(info.lines, extraCellsReason(width));
+      return;
     }
-    const dateText = (record[columns.date] ?? "").trim();
+    const { date, price } = columns as Columns;
+    const dateText = (record[date] ?? "").trim();
     const before = rows.dates.length;
-    const priceText = record[columns.price] ?? "";
+    const priceText = record[price] ?? "";
     rows.add(info.lines, isIsoDate(dateText) ? dateAt(dateText, 0, dateText.length) : undefined, () => dateText, priceText, 0, priceText.length);
     if (rows.dates.length > before) keptLines.push(info.lines);
-  }
+  });
+  if (header === null) throw new DataError(`${file}: file is empty`);
   return rows.finish(symbol, (index) => keptLines[index] as number);
 }
 

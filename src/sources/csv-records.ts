@@ -7,20 +7,60 @@ export interface CsvRecord {
   info: { lines: number };
 }
 
-type CsvParseSync = typeof import("csv-parse/sync").parse;
-let csvParse: CsvParseSync | undefined;
+type CsvParseModule = typeof import("csv-parse");
+let csvParse: CsvParseModule["parse"] | undefined;
+
+/** Text is fed to the parser in slices of this size, and its records taken out after each. */
+const SLICE = 1 << 16;
+
+function failure(file: string, error: unknown): DataError {
+  const line = (error as { lines?: number }).lines;
+  const reason = error instanceof Error ? (error.message.split(/[:\n]/)[0] ?? "unreadable") : "unreadable";
+  return new DataError(`${file}${line ? `:${line}` : ""}: not a readable CSV file (${reason.replace(/^Invalid/, "invalid")})`);
+}
 
 /**
  * The one full CSV reader (RFC 4180 quoting, BOM, CRLF), for price files with quotes and for
- * valuation imports. csv-parse is loaded the first time it is needed: most files never need it.
+ * valuation imports: each record is handed to `onRecord` as it is parsed and then dropped, so
+ * memory never holds a large file's worth of records (csv-parse's streaming parser, fed slice by
+ * slice and driven synchronously). csv-parse is loaded the first time it is needed.
  */
-export function readCsvRecords(text: string, file: string): CsvRecord[] {
-  csvParse ??= (createRequire(import.meta.url)("csv-parse/sync") as { parse: CsvParseSync }).parse;
-  try {
-    return csvParse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: false, trim: true }) as unknown as CsvRecord[];
-  } catch (error) {
-    const line = (error as { lines?: number }).lines;
-    const reason = error instanceof Error ? (error.message.split(/[:\n]/)[0] ?? "unreadable") : "unreadable";
-    throw new DataError(`${file}${line ? `:${line}` : ""}: not a readable CSV file (${reason.replace(/^Invalid/, "invalid")})`);
+export function eachCsvRecord(text: string, file: string, onRecord: (record: CsvRecord) => void): void {
+  csvParse ??= (createRequire(import.meta.url)("csv-parse") as CsvParseModule).parse;
+  let thrown: unknown = null;
+  const parser = csvParse({
+    bom: true,
+    relax_column_count: true,
+    trim: true,
+    skip_empty_lines: false,
+    // Each record is handled here and dropped (null): nothing is buffered, no info object made.
+    on_record: (record: string[], context: { lines: number }) => {
+      if (thrown === null) {
+        try {
+          onRecord({ record, info: { lines: context.lines } });
+        } catch (error) {
+          thrown = error;
+        }
+      }
+      return null;
+    },
+  });
+  parser.on("error", () => undefined); // read synchronously from parser.errored below
+  const check = (): void => {
+    if (thrown !== null) throw thrown;
+    if (parser.errored) throw failure(file, parser.errored);
+  };
+  for (let at = 0; at < text.length; at += SLICE) {
+    parser.write(text.slice(at, at + SLICE));
+    check();
   }
+  parser.end();
+  check();
+}
+
+/** Every record of a small CSV file at once (a valuation import). */
+export function readCsvRecords(text: string, file: string): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  eachCsvRecord(text, file, (record) => records.push(record));
+  return records;
 }
