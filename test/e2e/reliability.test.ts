@@ -1,0 +1,192 @@
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { expectCleanOutput, runCli, runCliAsync } from "../helpers/cli.js";
+import { FIXTURE_PRICES } from "../helpers/paths.js";
+import { randomWalk, weekdays } from "../helpers/series.js";
+
+const work = mkdtempSync(path.join(tmpdir(), "rotation-reliability-"));
+afterAll(() => spawnSync("rm", ["-rf", work]));
+const chartArgs = ["chart", "IWM:SPY", "--data", FIXTURE_PRICES, "--as-of", "2024-09-30"];
+
+function folderWith(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(work, "data-"));
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+function csvOf(count: number, seed: number): string {
+  const dates = weekdays("2015-01-05", count);
+  const closes = randomWalk(seed, count);
+  return `Date,Close\n${dates.map((d, i) => `${d},${closes[i]!.toFixed(4)}`).join("\n")}\n`;
+}
+
+describe("writes that never destroy", () => {
+  it("--svg to a FIFO writes into it and leaves it a FIFO", async () => {
+    const fifo = path.join(work, "o.svg");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    const reader = spawn("cat", [fifo]);
+    let read = "";
+    reader.stdout.setEncoding("utf8").on("data", (chunk: string) => (read += chunk));
+    const readerDone = new Promise((resolve) => reader.on("close", resolve));
+    const result = await runCliAsync([...chartArgs, "--svg", fifo]);
+    await readerDone;
+    expect(result.status).toBe(0);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(read).toMatch(/^<svg /);
+  });
+
+  it("--svg /dev/null stays a device; --svg - and --html - write to stdout", () => {
+    expect(runCli([...chartArgs, "--svg", "/dev/null"]).status).toBe(0);
+    expect(statSync("/dev/null").isCharacterDevice()).toBe(true);
+    const svg = runCli([...chartArgs, "--svg", "-"]);
+    expect(svg.stdout).toMatch(/^<svg /);
+    expect(svg.stderr).toBe("");
+    expect(existsSync(path.join(process.cwd(), "-"))).toBe(false);
+    expect(runCli(["rrg", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16", "--html", "-"]).stdout).toMatch(/^<!DOCTYPE html>/i);
+  });
+
+  it("a read-only file is never replaced: --svg and log --replace refuse, modes unchanged", () => {
+    const svg = path.join(work, "ro.svg");
+    writeFileSync(svg, "old");
+    chmodSync(svg, 0o444);
+    const chart = runCli([...chartArgs, "--svg", svg]);
+    expect(chart.status).toBe(1);
+    expect(chart.stderr).toBe(`rotation: output file ${svg} is read-only; refusing to change it (make it writable to allow)\n`);
+    expect(readFileSync(svg, "utf8")).toBe("old");
+    const data = folderWith({ "A.csv": csvOf(400, 1), "B.csv": csvOf(400, 2) });
+    const journal = path.join(work, "ro.jsonl");
+    expect(runCli(["log", "--data", data, "--pairs", "A:B", "--journal", journal]).status).toBe(0);
+    chmodSync(journal, 0o400);
+    const before = readFileSync(journal, "utf8");
+    const replace = runCli(["log", "--data", data, "--pairs", "A:B", "--journal", journal, "--replace"]);
+    expect(replace.status).toBe(1);
+    expect(replace.stderr).toMatch(/^rotation: journal .*ro\.jsonl is read-only; refusing to change it/m);
+    expect(statSync(journal).mode & 0o777).toBe(0o400);
+    expect(readFileSync(journal, "utf8")).toBe(before);
+    const append = runCli(["log", "--data", data, "--pairs", "A:B", "--journal", journal, "--as-of", weekdays("2015-01-05", 400)[390]!]);
+    expect(append.status).toBe(1);
+  });
+});
+
+describe("locks that never duplicate", () => {
+  const data = () => folderWith({ "A.csv": csvOf(400, 3), "B.csv": csvOf(400, 4) });
+
+  it("a lock dated in the future, or left by a run that was killed, is recovered at once", async () => {
+    const journal = path.join(work, "locked.jsonl");
+    mkdirSync(`${journal}.lock`);
+    const future = new Date(Date.now() + 3600_000);
+    utimesSync(`${journal}.lock`, future, future);
+    const started = Date.now();
+    const result = await runCliAsync(["log", "--data", data(), "--pairs", "A:B", "--journal", journal]);
+    expect(result.status).toBe(0);
+    expect(Date.now() - started).toBeLessThan(8_000);
+    // A killed run: its lock and owner file remain, with a PID that is gone.
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]).stdout.toString();
+    mkdirSync(`${journal}.lock`);
+    writeFileSync(`${journal}.lock.owner`, JSON.stringify({ pid: Number(dead), host: (await import("node:os")).hostname(), token: "x" }));
+    const again = await runCliAsync(["log", "--data", data(), "--pairs", "A:B", "--journal", journal, "--replace"]);
+    expect(again.status).toBe(0);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it("a journal folder that cannot be written fails at once, naming the path", () => {
+    writeFileSync(path.join(work, "a-file"), "x");
+    const started = Date.now();
+    const result = runCli(["log", "--data", data(), "--pairs", "A:B", "--journal", path.join(work, "a-file", "j.jsonl")]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^rotation: cannot write journal .*a-file\/j\.jsonl \((ENOTDIR|EEXIST)\)\n$/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe("nothing stale, nothing raw", () => {
+  it("ROTATION_CONFIG at a FIFO and ROTATION_CACHE_DIR=/proc/self are refused with one line", () => {
+    const fifo = path.join(work, "config.fifo");
+    spawnSync("mkfifo", [fifo]);
+    const config = runCli(["check", "--data", FIXTURE_PRICES], { ROTATION_CONFIG: fifo });
+    expect(config.status).toBe(2);
+    expect(config.stderr).toBe(`rotation: config ${fifo}: not a regular file\n`);
+    const cache = runCli(["check", "--pairs", "IWM:SPY"], { ROTATION_CACHE_DIR: "/proc/self" });
+    expect(cache.status).toBe(2);
+    expect(cache.stderr).toBe("rotation: the cache folder (ROTATION_CACHE_DIR): /proc/self is a system folder, not usable for files\n");
+  });
+
+  it("a link loop as a price file, and a folder given to valuation import, are one line each", () => {
+    const dir = folderWith({ "B.csv": csvOf(300, 5) });
+    symlinkSync(path.join(dir, "A.csv"), path.join(dir, "A.csv"));
+    const loop = runCli(["check", "--data", dir, "--pairs", "A:B"]);
+    expect(loop.status).toBe(1);
+    expect(loop.stderr).toBe(`rotation: cannot read price file ${path.join(dir, "A.csv")} (ELOOP: too many symbolic links (a link loop?))\n`);
+    const imported = runCli(["valuation", "import", dir, "--store", path.join(work, "v.jsonl")]);
+    expect(imported.status).toBe(1);
+    expect(imported.stderr).toBe(`rotation: ${dir}: not a regular file\n`);
+  });
+
+  it("--lenient with 110,000 bad rows is a warning count, not a stack overflow", () => {
+    const bad = Array.from({ length: 110_000 }, (_, i) => `2015-01-05,x${i}`).join("\n");
+    const dir = folderWith({ "A.csv": `${csvOf(400, 6)}${bad}\n`, "B.csv": csvOf(400, 7) });
+    const result = runCli(["check", "--data", dir, "--pairs", "A:B", "--lenient", "--json"]);
+    expectCleanOutput(result);
+    expect(result.status).toBe(0);
+    expect(result.stderr.split("\n").filter((l) => l.startsWith("warning:")).length).toBeLessThan(30);
+    expect(result.stderr).toMatch(/A\.csv: 109980 more bad rows skipped \(--lenient\)/);
+  });
+
+  it("control characters in a path never reach the terminal raw, and never split a line", () => {
+    const result = runCli(["check", "--data", path.join(work, "no\u001b[31mwhere\nelse")]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).not.toMatch(/\u001b/);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    const unknown = runCli(["check", "--bogus\u001b[2J"]);
+    expect(unknown.stderr).not.toMatch(/\u001b/);
+  });
+
+  it("a journal edited by hand: wrong types are skipped with a warning, ESC never reaches the output", () => {
+    const journal = path.join(work, "edited.jsonl");
+    const pair = { pair: "A:B\u001b]0;owned\u0007", date: "2024-07-16", surge: 0.01, percentile: 50, zScore: 0, largestSince: null, relative5: 0.01, signal: null };
+    const good = { schemaVersion: 1, asOf: "2024-07-16", writtenAt: "2024-07-16T21:00:00Z", version: "0.1.0", configKey: "k", parameters: { window: 5, threshold: 99 }, source: "csv", pairs: [pair], signals: [] };
+    const wrong = { ...good, asOf: "2024-07-17", pairs: [{ ...pair, largestSince: 5 }] };
+    const nulls = { ...good, asOf: "2024-07-18", pairs: [null] };
+    writeFileSync(journal, [good, wrong, nulls].map((r) => JSON.stringify(r)).join("\n") + "\n");
+    for (const format of ["table", "csv", "json"]) {
+      const result = runCli(["history", "--journal", journal, "--format", format]);
+      expectCleanOutput(result);
+      expect(result.status).toBe(0);
+      expect(result.stdout).not.toMatch(/[\u001b\u0007]/);
+      expect(result.stderr).toMatch(/edited\.jsonl:2: not a journal record \(pairs\[0\]\.largestSince is not a date\); skipped/);
+      expect(result.stderr).toMatch(/edited\.jsonl:3: not a journal record \(pairs\[0\] is not an object\); skipped/);
+    }
+  });
+
+  it("a snapshot is never served after an edit that keeps size and modification time, nor for years 0000-0099", () => {
+    const dir = folderWith({ "A.csv": csvOf(300, 8), "B.csv": csvOf(300, 9) });
+    const cache = path.join(work, "snapshot-cache");
+    const run = () => JSON.parse(runCli(["check", "--data", dir, "--pairs", "A:B", "--json"], { ROTATION_CACHE_DIR: cache }).stdout).tickers[0].close;
+    const first = run();
+    expect(run()).toBe(first);
+    const file = path.join(dir, "A.csv");
+    const { atime, mtime } = statSync(file);
+    const text = readFileSync(file, "utf8");
+    const last = text.trim().split("\n").at(-1)!;
+    const edited = last.replace(/,(\d)/, (_, d: string) => `,${d === "9" ? "8" : "9"}`);
+    writeFileSync(file, text.replace(last, edited));
+    utimesSync(file, atime, mtime);
+    expect(run()).not.toBe(first);
+    const ancient = folderWith({ "A.csv": "Date,Close\n0050-01-05,1\n0050-01-06,2\n", "B.csv": "Date,Close\n0050-01-05,1\n0050-01-06,1\n" });
+    for (let i = 0; i < 2; i++) {
+      const doc = JSON.parse(runCli(["check", "--data", ancient, "--pairs", "A:B", "--json"], { ROTATION_CACHE_DIR: cache }).stdout);
+      expect(doc.asOf).toBe("0050-01-06");
+    }
+  });
+
+  it("--timeout takes fractions, and refuses values outside 0.1 to 3600 s as usage errors", () => {
+    expect(runCli(["check", "--data", FIXTURE_PRICES, "--timeout", "2.01", "--as-of", "2024-07-16"]).status).toBe(0);
+    for (const bad of ["0.0015", "2147484", "1e400", "-1"]) {
+      const result = runCli(["check", "--timeout", bad]);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/^rotation: --timeout must be/);
+    }
+  });
+});
