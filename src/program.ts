@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import {
   addAsOfOption,
   addColorOptions,
@@ -185,6 +185,25 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
     setExitCode(await command.grid(command.planGrid(await withSettings(flags, runtime), runtime.env, runtime.cwd), runtime));
   });
   addExamples(grid, ["rotation grid", "rotation grid --family russell --window 21", "rotation grid --as-of 2024-07-16 --json"]);
+
+  const reportCommand = program
+    .command("report")
+    .description("one self-contained page of the whole picture as of a date: HTML (printable, offline) or Markdown")
+    .argument("[-]", "write the HTML page to standard output");
+  addUniverseOptions(reportCommand);
+  addSourceOptions(reportCommand);
+  addSurgeOptions(reportCommand);
+  addGapOption(reportCommand);
+  addAsOfOption(reportCommand);
+  reportCommand
+    .option("--html <file>", "write the page as one HTML file (no external request; light, dark and print styles)")
+    .option("--markdown <file>", "write it as GitHub-flavoured Markdown, with the charts as SVG files in FILE-files/ beside it")
+    .addOption(new Option("--no-color", "accepted for symmetry; the page has its own colours").hideHelp())
+    .action(async (target: string | undefined, flags) => {
+      const command = await import("./commands/report.js");
+      setExitCode(await command.report(command.planReport(target, await withSettings(flags, runtime), runtime.env, runtime.cwd), runtime));
+    });
+  addExamples(reportCommand, ["rotation report --html report.html", "rotation report --sample --as-of 2024-07-16 --html july-2024.html", "rotation report --markdown weekly.md", "rotation report - > report.html"]);
 
   return program;
 }
