@@ -11,4 +11,5 @@ export const SCHEMA_VERSIONS = {
   journal: 1,
   config: 1,
   grid: 1,
+  notify: 1,
 } as const;

@@ -64,11 +64,13 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
   log
     .option("--json", "also print the record on stdout")
     .option("--exit-code", "exit 3 when a signal is raised")
+    .option("--notify <url>", "post what changed (a signal started or ended, a quadrant changed, a failed run) to this webhook; repeatable (env ROTATION_NOTIFY)", (url: string, all: string[] = []) => [...all, url])
+    .option("--notify-format <format>", "json (a document with a text field: Slack-compatible) or text (the sentence alone, e.g. for ntfy) (default json)")
     .action(async (flags) => {
       const command = await import("./commands/log.js");
       setExitCode(await command.log(command.planLog(await withSettings(flags, runtime), runtime.env, runtime.cwd), runtime));
     });
-  addExamples(log, ["rotation log", "rotation log --exit-code --journal ~/rotation.jsonl", "rotation log --as-of 2024-07-16 --replace"]);
+  addExamples(log, ["rotation log", "rotation log --exit-code --journal ~/rotation.jsonl", "rotation log --notify https://hooks.slack.com/services/T000/B000/XXXX", "rotation log --as-of 2024-07-16 --replace"]);
 
   const history = program.command("history").description("read the journal back");
   history.option("--journal <path>", "the JSON Lines journal (env ROTATION_JOURNAL; default in the user data folder)");

@@ -1,5 +1,8 @@
 import { logCheck, type LogRequest } from "../app/journal.js";
-import { ExitCode } from "../errors.js";
+import { alertsFor, failedAlert, sendAlerts, type NotifyRequest } from "../app/notify.js";
+import { ExitCode, RotationError, UsageError } from "../errors.js";
+import { configKey } from "../store/record.js";
+import { parseNotifyUrls } from "../settings/validators.js";
 import { jsonDocument } from "../output/columns.js";
 import { writeWarnings } from "../output/stderr.js";
 import type { Runtime } from "../runtime.js";
@@ -9,12 +12,18 @@ import { planCheck, type CheckFlags, type CheckPlan } from "./check-plan.js";
 export interface LogFlags extends CheckFlags {
   journal?: string;
   replace?: boolean;
+  notify?: string[];
+  notifyFormat?: string;
 }
 
-export interface LogPlan extends CheckPlan, LogRequest {}
+export interface LogPlan extends CheckPlan, LogRequest {
+  notify: NotifyRequest;
+}
 
 export function planLog(flags: LogFlags, env: Runtime["env"], cwd: string): LogPlan {
-  return { ...planCheck(flags, env, cwd), journal: journalPath(flags.journal, env, cwd), replace: flags.replace ?? false };
+  const format = flags.notifyFormat ?? "json";
+  if (format !== "json" && format !== "text") throw new UsageError(`--notify-format must be json or text, got "${format.slice(0, 20)}"`);
+  return { ...planCheck(flags, env, cwd), journal: journalPath(flags.journal, env, cwd), replace: flags.replace ?? false, notify: { urls: parseNotifyUrls(flags.notify, env), format } };
 }
 
 /**
@@ -22,9 +31,22 @@ export function planLog(flags: LogFlags, env: Runtime["env"], cwd: string): LogP
  * to stderr; with --json the record is printed on stdout.
  */
 export async function log(plan: LogPlan, runtime: Runtime): Promise<number> {
-  const logged = await logCheck(plan, runtime, (check) => writeWarnings(runtime.stderr, check.result.warnings));
+  let logged;
+  try {
+    logged = await logCheck(plan, runtime, (check) => writeWarnings(runtime.stderr, check.result.warnings));
+  } catch (error) {
+    // A failed run is news too: said once per day and configuration, then the error as ever.
+    if (error instanceof RotationError && error.exitCode === ExitCode.failure) {
+      const key = configKey(plan.universe, plan.window, plan.threshold);
+      writeWarnings(runtime.stderr, await sendAlerts([failedAlert(error.message, runtime.now())], { journal: plan.journal, configKey: key, record: null }, plan.notify, runtime));
+    }
+    throw error;
+  }
   const { record, outcome, check } = logged;
   writeWarnings(runtime.stderr, logged.journalWarnings);
+  if (outcome !== "exists" && plan.notify.urls.length > 0) {
+    writeWarnings(runtime.stderr, await sendAlerts(await alertsFor(plan.journal, record), { journal: plan.journal, configKey: record.configKey, record }, plan.notify, runtime));
+  }
   const signals = check.result.signals.length === 0 ? "no signal" : check.result.signals.map((s) => `${s.pair} ${s.signal}`).join(", ");
   const said = {
     appended: `logged ${record.asOf} (${signals}) to ${plan.journal}`,

@@ -20,6 +20,7 @@ export interface ConfigValues {
   timeout?: number;
   offlineFallback?: boolean;
   fallback?: boolean;
+  notify?: string[];
 }
 
 export interface ConfigFile {
@@ -83,6 +84,7 @@ export async function parseConfig(text: string, file: string): Promise<ConfigVal
       timeout: z.number().min(0.1).max(3600),
       offlineFallback: z.boolean(),
       fallback: z.boolean(),
+      notify: z.array(z.string()),
     })
     .partial()
     .strict();

@@ -65,6 +65,8 @@ export function withConfig<T extends Record<string, unknown>>(flags: T, config: 
   fill("cacheDir", values.cacheDir);
   fill("journal", values.journal);
   fill("offlineFallback", values.offlineFallback);
+  // --notify is repeatable (an array); the environment's ROTATION_NOTIFY beats the file's list.
+  if (values.notify !== undefined && !(Array.isArray(merged.notify) && merged.notify.length > 0) && !env.ROTATION_NOTIFY) merged.notify = values.notify;
   // --no-fallback is the only flag: commander leaves `fallback` true unless it was given.
   if (values.fallback === false) merged.fallback = false;
   // NO_COLOR and FORCE_COLOR are the environment's word on colour: they beat the file.

@@ -149,3 +149,23 @@ export function parseFormat(flags: { format?: string; json?: boolean; csv?: bool
   if (!(allowed as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${allowed.join(", ")}, got "${terminalSafe(format).slice(0, 20)}"`);
   return format as OutputFormat;
 }
+
+/**
+ * Webhook URLs for log --notify: each flag (repeatable), else ROTATION_NOTIFY (space or comma
+ * separated), else a config file's "notify". http: and https: only; a refused URL is named
+ * without its credentials, path or query.
+ */
+export function parseNotifyUrls(flag: readonly string[] | undefined, env: Readonly<Record<string, string | undefined>>, option = "--notify"): string[] {
+  const raw = flag && flag.length > 0 ? [...flag] : (env.ROTATION_NOTIFY ?? "").split(/[\s,]+/).filter((u) => u !== "");
+  const source = flag && flag.length > 0 ? option : "ROTATION_NOTIFY";
+  return raw.map((url) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new UsageError(`${source}: not a URL (${printable(url.replace(/\/\/[^@/]*@/, "//").replace(/[?#].*$/, ""), 40)})`);
+    }
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new UsageError(`${source}: only http: and https: webhooks are supported, got ${parsed.protocol}`);
+    return parsed.href;
+  });
+}

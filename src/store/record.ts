@@ -1,4 +1,5 @@
 import type { CheckResult, Signal, SignalResult } from "../core/check.js";
+import type { Quadrant } from "../core/rrg.js";
 import { pairName, type Universe } from "../core/universe.js";
 import type { ValuationReport } from "../core/valuation.js";
 
@@ -25,6 +26,8 @@ export interface JournalRecord {
     largestSince: string | null;
     relative5: number | null;
     signal: Signal | null;
+    /** Absent in records written before 0.2. */
+    rrgQuadrant?: Quadrant | null;
   }[];
   signals: SignalResult[];
   /** Trailing P/E spreads of the pairs, when valuation data was available. */
@@ -56,6 +59,7 @@ export function toJournalRecord(
       largestSince: p.surge.largestSince,
       relative5: p.relative.d5,
       signal: p.signal,
+      rrgQuadrant: p.rrg?.quadrant ?? null,
     })),
     signals: result.signals,
   };

@@ -79,7 +79,8 @@ describe("rotation report in a real browser (Debian chromium, headless)", () => 
 
   it("reads in dark mode too, and prints to PDF with a page per section", async () => {
     await page.emulateMedia({ colorScheme: "dark" });
-    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    // Runs in the page, where getComputedStyle and document exist (this file is not typed for the DOM).
+    const background = await page.evaluate("getComputedStyle(document.body).backgroundColor");
     expect(background).not.toBe("rgb(255, 255, 255)");
     await page.emulateMedia({ colorScheme: "light" });
     const pdf = path.join(work, "report.pdf");

@@ -1,0 +1,61 @@
+import { alertsBetween, type Alert } from "../core/alerts.js";
+import { exchangeDate, MARKET_TIMEZONE } from "../core/market.js";
+import { errorMessage } from "../errors.js";
+import type { Runtime } from "../runtime.js";
+import { alertBody, DeliveryLog, deliver, redactUrl, type NotifyFormat } from "../notify/webhook.js";
+import { Journal } from "../store/journal.js";
+import type { JournalRecord } from "../store/record.js";
+
+export interface NotifyRequest {
+  urls: string[];
+  format: NotifyFormat;
+}
+
+/** The configuration's record just before this one in the journal (null on its first day). */
+export async function previousRecord(journal: string, record: JournalRecord): Promise<JournalRecord | null> {
+  const { records } = await new Journal(journal).read<JournalRecord>();
+  let previous: JournalRecord | null = null;
+  for (const { record: r } of records) {
+    if (r.configKey === record.configKey && typeof r.asOf === "string" && r.asOf < record.asOf && Array.isArray(r.pairs) && (previous === null || r.asOf > previous.asOf)) previous = r;
+  }
+  return previous;
+}
+
+/**
+ * Posts each alert to each URL once: what was delivered is recorded beside the journal, so a
+ * re-run sends nothing twice. A delivery that fails is a warning; the journal is never touched.
+ */
+export async function sendAlerts(alerts: readonly Alert[], context: { journal: string; configKey: string; record: JournalRecord | null }, request: NotifyRequest, runtime: Runtime): Promise<string[]> {
+  const warnings: string[] = [];
+  if (request.urls.length === 0 || alerts.length === 0) return warnings;
+  const delivered = new DeliveryLog(`${context.journal}.notified`);
+  for (const url of request.urls) {
+    for (const alert of alerts) {
+      const key = DeliveryLog.key(alert, context.configKey, url);
+      if (delivered.has(key)) continue;
+      try {
+        await deliver(url, alertBody(alert, context.record, request.format), { fetch: runtime.fetch, retry: runtime.retry });
+      } catch (error) {
+        warnings.push(`could not notify ${redactUrl(url)} of ${alert.event}${alert.pair ? ` ${alert.pair}` : ""}: ${errorMessage(error)}`);
+        continue;
+      }
+      try {
+        delivered.record(key);
+      } catch (error) {
+        warnings.push(`notified ${redactUrl(url)}, but could not record it in ${context.journal}.notified (${errorMessage(error)}); a re-run may send it again`);
+      }
+    }
+  }
+  return warnings;
+}
+
+/** The alerts of a record just written: what changed since the configuration's previous one. */
+export async function alertsFor(journal: string, record: JournalRecord): Promise<Alert[]> {
+  return alertsBetween(await previousRecord(journal, record), record);
+}
+
+/** The alert of a run that failed (exit 1): once per trading day and configuration. */
+export function failedAlert(message: string, now: Date): Alert {
+  const asOf = exchangeDate(now, MARKET_TIMEZONE);
+  return { event: "failed", asOf, pair: null, text: `rotation log failed on ${asOf}: ${message}` };
+}

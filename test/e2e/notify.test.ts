@@ -1,0 +1,103 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { expectCleanOutput, runCliAsync } from "../helpers/cli.js";
+import { closedPort } from "../helpers/net.js";
+import { FIXTURE_PRICES, PROJECT_ROOT } from "../helpers/paths.js";
+import { WebhookReceiver } from "../helpers/webhook.js";
+
+const receiver = new WebhookReceiver();
+let hook = "";
+let journal = "";
+const validate = new Ajv2020({ strict: true }).compile(JSON.parse(readFileSync(path.join(PROJECT_ROOT, "schema", "notify.schema.json"), "utf8")));
+
+beforeAll(async () => {
+  hook = `${await receiver.start()}/hook`;
+});
+afterAll(() => receiver.stop());
+beforeEach(() => {
+  receiver.posts.length = 0;
+  receiver.failFirst = 0;
+  journal = path.join(mkdtempSync(path.join(tmpdir(), "rotation-notify-")), "journal.jsonl");
+});
+
+const log = (asOf: string, extra: string[] = [], env: Record<string, string> = {}) =>
+  runCliAsync(["log", "--data", FIXTURE_PRICES, "--pairs", "IWM:SPY", "--journal", journal, "--as-of", asOf, ...extra], env);
+const events = () => receiver.posts.map((p) => JSON.parse(p.body) as { event: string; asOf: string; pair: string | null; text: string });
+
+describe("rotation log --notify", () => {
+  it("posts one event per change: July 2024's signal starts, is quiet while it lasts, and ends", async () => {
+    expect((await log("2024-07-11", ["--notify", hook])).status).toBe(0);
+    expect(events()).toEqual([]);
+    const started = await log("2024-07-12", ["--notify", hook]);
+    expectCleanOutput(started);
+    expect(events().map((e) => [e.event, e.asOf, e.pair])).toEqual([["signal-started", "2024-07-12", "IWM:SPY"]]);
+    expect(events()[0]!.text).toMatch(/^IWM:SPY: SMALL-SURGE started on 2024-07-12: IWM outran SPY by \d+\.\d\d points \(percentile \d+\.\d\d\)\.$/);
+    for (const post of receiver.posts) {
+      expect(validate(JSON.parse(post.body))).toBe(true);
+      expect(post.contentType).toBe("application/json");
+    }
+    // Still on: nothing new. The same day again: nothing twice.
+    await log("2024-07-15", ["--notify", hook]);
+    expect((await log("2024-07-15", ["--notify", hook, "--replace"])).status).toBe(0);
+    const quiet = events().filter((e) => e.event.startsWith("signal"));
+    expect(quiet).toHaveLength(1);
+    await log("2024-08-30", ["--notify", hook]);
+    expect(events().filter((e) => e.event === "signal-ended").map((e) => e.asOf)).toEqual(["2024-08-30"]);
+  });
+
+  it("--notify-format text posts the sentence alone; ROTATION_NOTIFY works like the flag", async () => {
+    await log("2024-07-11");
+    await log("2024-07-12", ["--notify-format", "text"], { ROTATION_NOTIFY: hook });
+    expect(receiver.posts).toHaveLength(1);
+    expect(receiver.posts[0]!.contentType).toMatch(/^text\/plain/);
+    expect(receiver.posts[0]!.body).toMatch(/^IWM:SPY: SMALL-SURGE started on 2024-07-12/);
+  });
+
+  it("retries a 500, delivering once", async () => {
+    await log("2024-07-11");
+    receiver.failFirst = 1;
+    expect((await log("2024-07-12", ["--notify", hook])).status).toBe(0);
+    expect(receiver.requests).toBeGreaterThanOrEqual(2);
+    expect(events().filter((e) => e.event === "signal-started")).toHaveLength(1);
+  });
+
+  it("a receiver that is down is a warning; the journal record is written and intact", async () => {
+    await log("2024-07-11");
+    const down = `http://127.0.0.1:${await closedPort()}/hook`;
+    const result = await log("2024-07-12", ["--notify", down]);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/^warning: could not notify http:\/\/127\.0\.0\.1:\d+\/… of signal-started IWM:SPY: ECONNREFUSED after 3 tries$/m);
+    const records = readFileSync(journal, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(records.map((r) => r.asOf)).toEqual(["2024-07-11", "2024-07-12"]);
+    // Undelivered, so a later run (the receiver back) sends it.
+    expect((await log("2024-07-12", ["--notify", hook, "--replace"])).status).toBe(0);
+    expect(events().map((e) => e.event)).toContain("signal-started");
+  });
+
+  it("a failed run posts failed once; a token in the URL is never printed", async () => {
+    const secret = `${hook.replace("http://", "http://user:s3cret@")}?token=abc123`;
+    const yahooDown = { ROTATION_YAHOO_URL: `http://127.0.0.1:${await closedPort()}`, ROTATION_CACHE_DIR: path.dirname(journal) };
+    const failed = await runCliAsync(["log", "--pairs", "IWM:SPY", "--journal", journal, "--no-fallback", "--notify", secret], yahooDown);
+    expect(failed.status).toBe(1);
+    expect(events().map((e) => [e.event, e.pair])).toEqual([["failed", null]]);
+    expect(events()[0]!.text).toMatch(/^rotation log failed on \d{4}-\d\d-\d\d: cannot reach Yahoo Finance/);
+    expect(receiver.posts[0]!.path).toBe("/hook?token=abc123");
+    await runCliAsync(["log", "--pairs", "IWM:SPY", "--journal", journal, "--no-fallback", "--notify", secret], yahooDown);
+    expect(events()).toHaveLength(1);
+    const down = `http://user:s3cret@127.0.0.1:${await closedPort()}/hook?token=abc123`;
+    const quiet = await runCliAsync(["log", "--pairs", "IWM:SPY", "--journal", path.join(path.dirname(journal), "other.jsonl"), "--no-fallback", "--notify", down], yahooDown);
+    for (const text of [failed.stderr, quiet.stderr]) {
+      expect(text).not.toMatch(/s3cret|abc123/);
+    }
+    expect(quiet.stderr).toMatch(/could not notify http:\/\/127\.0\.0\.1:\d+\/… of failed/);
+  });
+
+  it("refuses a URL that is not http or https", async () => {
+    const result = await log("2024-07-12", ["--notify", "file:///etc/passwd"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe("rotation: --notify: only http: and https: webhooks are supported, got file:\n");
+  });
+});
