@@ -98,7 +98,10 @@ describe("planCheck turns flags into a plan", () => {
 
 describe("every other plan is a plain value", () => {
   it("planLog adds the journal and --replace to the check plan", () => {
-    expect(planLog({ replace: true }, ENV, "/w")).toEqual({ ...planCheck({}, ENV, "/w"), journal: "/tmp/d/journal.jsonl", replace: true });
+    expect(planLog({ replace: true }, ENV, "/w")).toEqual({ ...planCheck({}, ENV, "/w"), journal: "/tmp/d/journal.jsonl", replace: true, notify: { urls: [], format: "json" } });
+    expect(planLog({ notify: ["https://a.example/x", "http://b.example"], notifyFormat: "text" }, ENV, "/w").notify).toEqual({ urls: ["https://a.example/x", "http://b.example/"], format: "text" });
+    expect(planLog({}, { ...ENV, ROTATION_NOTIFY: "https://a.example/x, https://b.example/y" }, "/w").notify.urls).toEqual(["https://a.example/x", "https://b.example/y"]);
+    expect(() => planLog({ notifyFormat: "xml" }, ENV, "/w")).toThrow(/--notify-format must be json or text/);
     expect(planLog({ journal: "j.jsonl" }, { ...ENV, ROTATION_JOURNAL: "/elsewhere" }, "/w")).toMatchObject({ journal: "/w/j.jsonl", replace: false });
   });
 
