@@ -61,6 +61,13 @@ export async function main(overrides: Partial<Runtime> = {}): Promise<void> {
   // stdout carries only the report; a library that logs with console.log must not spoil it.
   console.log = console.error;
   console.info = console.error;
+  // A closed stdout (rotation ... | head -1) ends the run quietly, as rg and git do.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(ExitCode.ok);
+      throw error;
+    });
+  }
   process.once("SIGINT", () => {
     process.stderr.write(`\nrotation: ${new InterruptedError().message}\n`);
     process.exit(ExitCode.interrupted);

@@ -16,10 +16,26 @@ import type { Runtime } from "./runtime.js";
 import { DEFAULTS, defaultText } from "./settings/defaults.js";
 import { VERSION } from "./version.js";
 
-/** Config file values fill in what neither a flag nor an environment variable gave. */
+/** Options that may also come before the subcommand (rotation --data DIR check). */
+const GLOBAL_OPTIONS = ["data", "sample", "offline", "quiet", "color"] as const;
+let globals: Record<string, unknown> = {};
+
+/**
+ * The flags a command acts on: its own, then the global ones given before it, then the config
+ * file for what neither a flag nor an environment variable gave. --quiet is applied here.
+ */
 async function withSettings<T extends Record<string, unknown>>(flags: T, runtime: Runtime): Promise<T> {
+  const merged: Record<string, unknown> = { ...flags };
+  for (const key of GLOBAL_OPTIONS) if (merged[key] === undefined && globals[key] !== undefined) merged[key] = globals[key];
+  if (merged.quiet === true) runtime.stderr = quietStream(runtime.stderr);
   const [{ findConfig }, { withConfig }] = await Promise.all([import("./settings/config-file.js"), import("./settings/settings.js")]);
-  return withConfig(flags, await findConfig(runtime), runtime.env);
+  return withConfig(merged as T, await findConfig(runtime), runtime.env);
+}
+
+/** --quiet: warnings, progress and status lines go; errors (and usage errors) still print. */
+function quietStream(stream: Runtime["stderr"]): Runtime["stderr"] {
+  const chatter = /^(warning: |\r|rotation: (wrote|logged|replaced|imported|waiting) |rotation: \S+ is already logged)/;
+  return { isTTY: stream.isTTY, columns: stream.columns, write: (text: string) => (chatter.test(text) ? true : stream.write(text)) };
 }
 
 /**
@@ -35,7 +51,22 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
     .configureOutput({
       writeOut: (text) => runtime.stdout.write(text),
       writeErr: (text) => runtime.stderr.write(text),
+      // Commander's errors become one line like every other: "rotation: unknown command 'chek' (Did you mean check?)".
+      outputError: (text, write) => write(`rotation: ${text.replace(/^error: /, "").replace(/\s*\n\s*/g, " ").trim()}\n`),
     });
+  // Options given before the subcommand (rotation --data DIR check) are passed on to it;
+  // after it, they are the subcommand's own.
+  program
+    .enablePositionalOptions()
+    .option("--data <dir>", "for every command: read DIR/TICKER.csv (as the command's own --data)")
+    .option("--sample", "for every command: the bundled sample (as the command's own --sample)")
+    .option("--offline", "for every command: the cache only")
+    .option("-q, --quiet", "no warnings, progress or status lines on stderr (errors still print)");
+  addColorOptions(program);
+  program.hook("preAction", (_, action) => {
+    globals = program.opts();
+    void action;
+  });
 
   const check = program.command("check").description("relative returns and surges of the universe's pairs, with signals");
   addUniverseOptions(check);
@@ -74,6 +105,8 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
 
   const history = program.command("history").description("read the journal back");
   history.option("--journal <path>", "the JSON Lines journal (env ROTATION_JOURNAL; default in the user data folder)");
+  // Accepted (and ignored) so that one shell alias with source options works for every command.
+  for (const option of addSourceOptions(new Command()).options) history.addOption(new Option(option.flags, option.description).hideHelp());
   addDateRangeOptions(history, "records on or after this date", "records on or before this date");
   history.option("--pairs <pairs>", "only these pairs, e.g. IWM:SPY").option("--signals-only", "only pairs that raised a signal");
   addOutputOptions(history);
@@ -160,7 +193,8 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
   addSourceOptions(rrg);
   rrg
     .option("--benchmark <ticker>", `the benchmark${defaultText(DEFAULTS.rrg.benchmark)}`)
-    .option("--symbols <tickers>", `funds to place, comma separated${defaultText(DEFAULTS.rrg.symbols)}`);
+    .option("--symbols <tickers>", `funds to place, comma separated${defaultText(DEFAULTS.rrg.symbols)}`)
+    .option("--pairs <pairs>", "the same as --symbols and --benchmark, written as pairs FUND:BENCHMARK (one benchmark for all)");
   addRrgOptions(rrg);
   addAsOfOption(rrg);
   addOutputOptions(rrg);
@@ -207,5 +241,7 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
     });
   addExamples(reportCommand, ["rotation report --html report.html", "rotation report --sample --as-of 2024-07-16 --html july-2024.html", "rotation report --markdown weekly.md", "rotation report - > report.html"]);
 
+  // Every command takes --quiet, whichever side of it it is given on.
+  for (const command of program.commands) command.option("-q, --quiet", "no warnings, progress or status lines on stderr (errors still print)");
   return program;
 }

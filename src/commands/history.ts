@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { readHistory, type HistorySelection } from "../app/journal.js";
+import { terminalSafe } from "../core/text.js";
 import { ExitCode } from "../errors.js";
 import { historyToCsv, historyToJson, historyToNdjson, renderHistoryTable, type HistoryReport } from "../output/history.js";
 import { writeWarnings } from "../output/stderr.js";
@@ -36,6 +38,15 @@ export function planHistory(flags: HistoryFlags, env: Runtime["env"], cwd: strin
   };
 }
 
+function noJournalYet(journal: string): string {
+  return [
+    `No journal yet at ${terminalSafe(journal)}.`,
+    "Record each trading day's check with `rotation log` (once per date and configuration), e.g. from cron after the US close:",
+    "    30 22 * * 1-5  npx rotation log --exit-code >>\"$HOME/rotation-cron.log\" 2>&1",
+    "",
+  ].join("\n");
+}
+
 export async function history(plan: HistoryPlan, runtime: Runtime): Promise<number> {
   const read = await readHistory(plan.journal, plan);
   writeWarnings(runtime.stderr, read.warnings);
@@ -44,7 +55,8 @@ export async function history(plan: HistoryPlan, runtime: Runtime): Promise<numb
     json: () => historyToJson(report),
     ndjson: () => historyToNdjson(report),
     csv: () => historyToCsv(report),
-    table: () => renderHistoryTable(report, styleFor(plan.color, runtime.stdout, runtime.env)),
+    // With nothing logged yet, say what to run rather than print an empty table.
+    table: () => (existsSync(plan.journal) ? renderHistoryTable(report, styleFor(plan.color, runtime.stdout, runtime.env)) : noJournalYet(plan.journal)),
   };
   runtime.stdout.write(render[plan.format]());
   return ExitCode.ok;

@@ -54,20 +54,18 @@ export function addDateRangeOptions(command: Command, since: string, until: stri
 
 /** --format and its aliases, and colour: every command that prints a report. */
 export function addOutputOptions(command: Command): Command {
-  return command
+  command
     .option("--format <format>", `${OUTPUT_FORMATS.join(", ")}${defaultText(DEFAULTS.format)}`)
-    .option("--json", "same as --format json: one JSON document (schemaVersion 1)")
-    .option("--csv", "same as --format csv")
-    .addOption(colorOption());
+    .option("-j, --json", "same as --format json: one JSON document (schemaVersion 1)")
+    .option("--csv", "same as --format csv");
+  return addColorOptions(command);
 }
 
-/** --no-color, and a hidden --color that forces it on. */
+/** --color auto|always|never, and --no-color (as ripgrep and git have them). */
 export function addColorOptions(command: Command): Command {
-  return command.addOption(colorOption());
-}
-
-function colorOption(): Option {
-  return new Option("--no-color", "never colour the output");
+  return command
+    .addOption(new Option("--color <when>", "colour: auto (on a terminal), always or never (default auto; NO_COLOR and FORCE_COLOR are honoured)").choices(["auto", "always", "never"]))
+    .addOption(new Option("--no-color", "never colour the output (same as --color never)"));
 }
 
 export function addRrgOptions(command: Command): Command {

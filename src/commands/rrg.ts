@@ -10,11 +10,12 @@ import { DEFAULTS } from "../settings/defaults.js";
 import { outputPath } from "../settings/paths.js";
 import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
 import { chooseSource, type SourceOptionFlags } from "../settings/source.js";
-import { parseDate, parseFormat, parseTicker, parseTickerList, printable, wholeNumber, type OutputFormat } from "../settings/validators.js";
+import { parseDate, parseFormat, parsePairs, parseTicker, parseTickerList, printable, wholeNumber, type OutputFormat } from "../settings/validators.js";
 
 export interface RrgFlags extends SourceOptionFlags, ColorFlags {
   benchmark?: string;
   symbols?: string;
+  pairs?: string;
   period?: string;
   tail?: string;
   ratioWindow?: string;
@@ -49,6 +50,13 @@ function parseSmoothing(raw: string | undefined): RrgOptions["smoothing"] {
 }
 
 export function planRrg(flags: RrgFlags, env: Runtime["env"], cwd: string): RrgPlan {
+  if (flags.pairs !== undefined) {
+    if (flags.symbols !== undefined || flags.benchmark !== undefined) throw new UsageError("--pairs and --symbols/--benchmark say the same thing: give one or the other");
+    const pairs = parsePairs(flags.pairs);
+    const benchmarks = [...new Set(pairs.map((p) => p.benchmark))];
+    if (benchmarks.length > 1) throw new UsageError(`--pairs: an RRG places every fund against one benchmark, got ${benchmarks.join(" and ")}`);
+    return planRrg({ ...flags, pairs: undefined, benchmark: benchmarks[0], symbols: pairs.map((p) => p.symbol).join(",") }, env, cwd);
+  }
   const benchmark = parseTicker(flags.benchmark ?? DEFAULTS.rrg.benchmark, "--benchmark");
   const symbols = flags.symbols === undefined ? DEFAULTS.rrg.symbols.filter((s) => s !== benchmark) : parseTickerList(flags.symbols, "--symbols");
   if (symbols.length === 0) throw new UsageError("--symbols: no symbol given");

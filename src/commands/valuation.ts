@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { computeValuation, type ValuationRequest } from "../app/valuation.js";
+import { terminalSafe } from "../core/text.js";
 import { DataError, ExitCode } from "../errors.js";
 import { fileError } from "../fs-errors.js";
 import { writeWarnings } from "../output/stderr.js";
@@ -53,7 +54,14 @@ export async function valuation(plan: ValuationPlan, runtime: Runtime): Promise<
   const report = await computeValuation(plan, runtime);
   writeWarnings(runtime.stderr, report.warnings);
   const render: Record<OutputFormat, () => string> = {
-    table: () => renderValuationTable(report, styleFor(plan.color, runtime.stdout, runtime.env)),
+    table: () =>
+      report.funds.every((f) => f.date === null) && !report.live
+        ? [
+            `No valuation recorded yet${plan.store ? ` in ${terminalSafe(plan.store)}` : ""} for ${report.funds.map((f) => f.symbol).join(", ")}.`,
+            "Import a history with `rotation valuation import FILE.csv` (Date,Symbol,TrailingPE,ForwardPE), or record today's with `rotation valuation` (live) or `rotation check --valuation`.",
+            "",
+          ].join("\n")
+        : renderValuationTable(report, styleFor(plan.color, runtime.stdout, runtime.env)),
     json: () => valuationToJson(report),
     ndjson: () => valuationToNdjson(report),
     csv: () => valuationToCsv(report),

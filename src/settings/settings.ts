@@ -28,9 +28,9 @@ export interface Setting {
 
 export type ColorMode = "always" | "never" | "auto";
 
-/** Colour flags as commands receive them: --no-color (color false), --color or config true (forceColor). */
+/** Colour flags as commands receive them: --no-color (false), --color WHEN, or a config file's true (forceColor). */
 export interface ColorFlags {
-  color?: boolean;
+  color?: boolean | string;
   forceColor?: boolean;
 }
 
@@ -41,6 +41,7 @@ function envSet(env: Env, name: string): boolean {
 /** --no-color and NO_COLOR win; then --color, FORCE_COLOR, a config file; else "auto" (a terminal). */
 export function colorSetting(flags: ColorFlags, env: Env, config: ConfigFile | null = null): { value: ColorMode; origin: string } {
   if (flags.color === false) return { value: "never", origin: "flag --no-color" };
+  if (flags.color === "always" || flags.color === "never") return { value: flags.color, origin: `flag --color ${flags.color}` };
   if (envSet(env, "NO_COLOR")) return { value: "never", origin: "env NO_COLOR" };
   if (flags.forceColor === true) return { value: "always", origin: "flag --color" };
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false") return { value: "always", origin: "env FORCE_COLOR" };
@@ -71,8 +72,8 @@ export function withConfig<T extends Record<string, unknown>>(flags: T, config: 
   if (values.fallback === false) merged.fallback = false;
   // NO_COLOR and FORCE_COLOR are the environment's word on colour: they beat the file.
   const colorFromEnv = envSet(env, "NO_COLOR") || (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "");
-  if (!colorFromEnv && values.color === false && merged.color !== false) merged.color = false;
-  if (!colorFromEnv && values.color === true && merged.color !== false) merged.forceColor = true;
+  if (!colorFromEnv && values.color === false && merged.color === undefined) merged.color = false;
+  if (!colorFromEnv && values.color === true && merged.color === undefined) merged.forceColor = true;
   return merged as T;
 }
 
