@@ -1,6 +1,7 @@
 import { ExitCode, InterruptedError, RotationError, errorMessage } from "./errors.js";
 import { processRuntime, type OutputStream, type Runtime } from "./runtime.js";
-import { terminalSafe } from "./output/format.js";
+import { terminalSafe, wrapForTerminal } from "./output/format.js";
+import { pageOrWrite, pagerCommand } from "./output/pager.js";
 import { VERSION } from "./version.js";
 
 
@@ -20,7 +21,27 @@ export function scrubbedStream(stream: OutputStream): OutputStream {
 
 /** Runs one command line and returns its exit status; never throws, never exits. */
 export async function run(argv: readonly string[], unscrubbed: Runtime): Promise<number> {
-  const runtime: Runtime = { ...unscrubbed, stderr: scrubbedStream(unscrubbed.stderr) };
+  // Long output on a terminal is paged: held until the command is done, then shown at once.
+  const pager = pagerCommand(unscrubbed.env, argv, unscrubbed.stdout.isTTY === true);
+  const held: string[] = [];
+  const columns = unscrubbed.stdout.isTTY === true ? unscrubbed.stdout.columns : undefined;
+  // On a terminal, prose is wrapped to its width (tables are fitted where they are made).
+  const fit = (text: string): string => (columns === undefined ? text : wrapForTerminal(text, columns));
+  const stdout: OutputStream = {
+    isTTY: unscrubbed.stdout.isTTY,
+    columns: unscrubbed.stdout.columns,
+    rows: unscrubbed.stdout.rows,
+    write: pager === null ? (text: string) => unscrubbed.stdout.write(fit(text)) : (text: string) => held.push(fit(text)),
+  };
+  const runtime: Runtime = { ...unscrubbed, stdout, stderr: scrubbedStream(unscrubbed.stderr) };
+  try {
+    return await runCommand(argv, runtime);
+  } finally {
+    if (held.length > 0) pageOrWrite(held.join(""), unscrubbed.stdout.rows, pager, (text) => unscrubbed.stdout.write(text));
+  }
+}
+
+async function runCommand(argv: readonly string[], runtime: Runtime): Promise<number> {
   // Answered before commander and the commands load: scripts call this to probe the tool.
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
     runtime.stdout.write(`${VERSION}\n`);

@@ -61,7 +61,8 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
     .option("--data <dir>", "for every command: read DIR/TICKER.csv (as the command's own --data)")
     .option("--sample", "for every command: the bundled sample (as the command's own --sample)")
     .option("--offline", "for every command: the cache only")
-    .option("-q, --quiet", "no warnings, progress or status lines on stderr (errors still print)");
+    .option("-q, --quiet", "no warnings, progress or status lines on stderr (errors still print)")
+    .option("--no-pager", "never page long output through $PAGER");
   addColorOptions(program);
   program.hook("preAction", (_, action) => {
     globals = program.opts();
@@ -242,6 +243,9 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
   addExamples(reportCommand, ["rotation report --html report.html", "rotation report --sample --as-of 2024-07-16 --html july-2024.html", "rotation report --markdown weekly.md", "rotation report - > report.html"]);
 
   // Every command takes --quiet, whichever side of it it is given on.
-  for (const command of program.commands) command.option("-q, --quiet", "no warnings, progress or status lines on stderr (errors still print)");
+  for (const command of program.commands) {
+    command.option("-q, --quiet", "no warnings, progress or status lines on stderr (errors still print)");
+    command.option("--no-pager", "never page long output through $PAGER (also ROTATION_PAGER=never)");
+  }
   return program;
 }

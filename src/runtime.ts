@@ -6,6 +6,8 @@ export interface OutputStream {
   isTTY?: boolean;
   /** Terminal width, when stdout is a terminal. */
   columns?: number;
+  /** Terminal height, when stdout is a terminal. */
+  rows?: number;
 }
 
 /**

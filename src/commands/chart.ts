@@ -26,7 +26,8 @@ export interface ChartFlags extends SourceOptionFlags, ColorFlags {
 
 export interface ChartPlan extends ChartRequest {
   width: number | undefined;
-  height: number;
+  /** undefined: the default, shortened to fit the terminal's height. */
+  height: number | undefined;
   svg: string | undefined;
   html: string | undefined;
   color: ColorMode;
@@ -44,7 +45,7 @@ export function planChart(pairText: string, flags: ChartFlags, env: Runtime["env
     threshold: parseThreshold(flags.threshold),
     gap: parseGap(flags.gap),
     width: flags.width === undefined ? undefined : wholeNumber(flags.width, "--width", DEFAULTS.chart.width, 40, 1000),
-    height: wholeNumber(flags.height, "--height", DEFAULTS.chart.height, 8, 200),
+    height: flags.height === undefined ? undefined : wholeNumber(flags.height, "--height", DEFAULTS.chart.height, 8, 200),
     svg: outputPath(flags.svg, "--svg", cwd),
     html: outputPath(flags.html, "--html", cwd),
     source: chooseSource(flags, env, cwd),
@@ -61,7 +62,10 @@ export async function chart(plan: ChartPlan, runtime: Runtime): Promise<number> 
   for (const file of [plan.svg, plan.html]) if (file && file !== "-") runtime.stderr.write(`rotation: wrote ${file}\n`);
   if (!plan.svg && !plan.html) {
     const width = plan.width ?? runtime.stdout.columns ?? DEFAULTS.chart.width;
-    runtime.stdout.write(renderTerminalChart(data, { width, height: plan.height }, styleFor(plan.color, runtime.stdout, runtime.env)));
+    // Titles, legends and axes take about 11 rows around the plots: the whole chart stays on screen.
+    const rows = runtime.stdout.isTTY === true ? runtime.stdout.rows : undefined;
+    const height = plan.height ?? (rows === undefined ? DEFAULTS.chart.height : Math.max(8, Math.min(DEFAULTS.chart.height, rows - 11)));
+    runtime.stdout.write(renderTerminalChart(data, { width, height }, styleFor(plan.color, runtime.stdout, runtime.env)));
   }
   return ExitCode.ok;
 }

@@ -2,7 +2,7 @@ import { computeEpisodes, type EpisodesRequest } from "../app/episodes.js";
 import { ExitCode } from "../errors.js";
 import { episodesToCsv, episodesToJson, episodesToNdjson, renderEpisodesTable } from "../output/episodes.js";
 import { progressReporter, writeWarnings } from "../output/stderr.js";
-import { styleFor } from "../output/style.js";
+import { styleFor, terminalWidth } from "../output/style.js";
 import type { Runtime } from "../runtime.js";
 import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
 import { chooseSource, type SourceOptionFlags } from "../settings/source.js";
@@ -46,7 +46,7 @@ export async function episodes(plan: EpisodesPlan, runtime: Runtime): Promise<nu
   const report = await computeEpisodes(plan, runtime, progressReporter(runtime.stderr));
   writeWarnings(runtime.stderr, report.warnings);
   const render: Record<OutputFormat, () => string> = {
-    table: () => renderEpisodesTable(report, styleFor(plan.color, runtime.stdout, runtime.env)),
+    table: () => renderEpisodesTable(report, styleFor(plan.color, runtime.stdout, runtime.env), terminalWidth(runtime.stdout)),
     json: () => episodesToJson(report),
     ndjson: () => episodesToNdjson(report),
     csv: () => episodesToCsv(report),

@@ -3,7 +3,7 @@ import { GRID_FAMILIES, SIZES, STYLES, type GridCellSpec, type GridFamily, type 
 import { ExitCode, UsageError } from "../errors.js";
 import { gridToCsv, gridToJson, gridToNdjson, renderGridTable } from "../output/grid.js";
 import { progressReporter, writeWarnings } from "../output/stderr.js";
-import { styleFor } from "../output/style.js";
+import { styleFor, terminalWidth } from "../output/style.js";
 import type { Runtime } from "../runtime.js";
 import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
 import { chooseSource, type SourceOptionFlags } from "../settings/source.js";
@@ -66,7 +66,7 @@ export async function grid(plan: GridPlan, runtime: Runtime): Promise<number> {
   const report = await computeGrid(plan, runtime, progressReporter(runtime.stderr));
   writeWarnings(runtime.stderr, report.warnings);
   const render: Record<OutputFormat, () => string> = {
-    table: () => renderGridTable(report, styleFor(plan.color, runtime.stdout, runtime.env), plan.horizons),
+    table: () => renderGridTable(report, styleFor(plan.color, runtime.stdout, runtime.env), plan.horizons, terminalWidth(runtime.stdout)),
     json: () => gridToJson(report),
     ndjson: () => gridToNdjson(report),
     csv: () => gridToCsv(report),

@@ -4,7 +4,7 @@ import { terminalSafe } from "../core/text.js";
 import { ExitCode } from "../errors.js";
 import { historyToCsv, historyToJson, historyToNdjson, renderHistoryTable, type HistoryReport } from "../output/history.js";
 import { writeWarnings } from "../output/stderr.js";
-import { styleFor } from "../output/style.js";
+import { styleFor, terminalWidth } from "../output/style.js";
 import type { Runtime } from "../runtime.js";
 import { journalPath } from "../settings/paths.js";
 import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
@@ -56,7 +56,7 @@ export async function history(plan: HistoryPlan, runtime: Runtime): Promise<numb
     ndjson: () => historyToNdjson(report),
     csv: () => historyToCsv(report),
     // With nothing logged yet, say what to run rather than print an empty table.
-    table: () => (existsSync(plan.journal) ? renderHistoryTable(report, styleFor(plan.color, runtime.stdout, runtime.env)) : noJournalYet(plan.journal)),
+    table: () => (existsSync(plan.journal) ? renderHistoryTable(report, styleFor(plan.color, runtime.stdout, runtime.env), terminalWidth(runtime.stdout)) : noJournalYet(plan.journal)),
   };
   runtime.stdout.write(render[plan.format]());
   return ExitCode.ok;

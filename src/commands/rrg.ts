@@ -4,7 +4,7 @@ import { ExitCode, UsageError } from "../errors.js";
 import { writeOutputFile } from "../output/file.js";
 import { renderRrgTable, rrgToCsv, rrgToJson, rrgToNdjson } from "../output/rrg.js";
 import { progressReporter, writeWarnings } from "../output/stderr.js";
-import { styleFor } from "../output/style.js";
+import { styleFor, terminalWidth } from "../output/style.js";
 import type { Runtime } from "../runtime.js";
 import { DEFAULTS } from "../settings/defaults.js";
 import { outputPath } from "../settings/paths.js";
@@ -95,7 +95,7 @@ export async function rrg(plan: RrgPlan, runtime: Runtime): Promise<number> {
     if (plan.format === "table") return ExitCode.ok;
   }
   const render: Record<OutputFormat, () => string> = {
-    table: () => renderRrgTable(report, styleFor(plan.color, runtime.stdout, runtime.env)),
+    table: () => renderRrgTable(report, styleFor(plan.color, runtime.stdout, runtime.env), terminalWidth(runtime.stdout)),
     json: () => rrgToJson(report),
     ndjson: () => rrgToNdjson(report),
     csv: () => rrgToCsv(report),

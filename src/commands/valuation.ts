@@ -5,7 +5,7 @@ import { terminalSafe } from "../core/text.js";
 import { DataError, ExitCode } from "../errors.js";
 import { fileError } from "../fs-errors.js";
 import { writeWarnings } from "../output/stderr.js";
-import { styleFor } from "../output/style.js";
+import { styleFor, terminalWidth } from "../output/style.js";
 import { renderValuationTable, valuationToCsv, valuationToJson, valuationToNdjson } from "../output/valuation.js";
 import type { Runtime } from "../runtime.js";
 import { DEFAULTS } from "../settings/defaults.js";
@@ -61,7 +61,7 @@ export async function valuation(plan: ValuationPlan, runtime: Runtime): Promise<
             "Import a history with `rotation valuation import FILE.csv` (Date,Symbol,TrailingPE,ForwardPE), or record today's with `rotation valuation` (live) or `rotation check --valuation`.",
             "",
           ].join("\n")
-        : renderValuationTable(report, styleFor(plan.color, runtime.stdout, runtime.env)),
+        : renderValuationTable(report, styleFor(plan.color, runtime.stdout, runtime.env), terminalWidth(runtime.stdout)),
     json: () => valuationToJson(report),
     ndjson: () => valuationToNdjson(report),
     csv: () => valuationToCsv(report),

@@ -1,5 +1,6 @@
 import asciichart from "asciichart";
 import type { ChalkInstance } from "chalk";
+import { wrapLines } from "./table.js";
 import type { ChartData } from "../core/chart-data.js";
 import { formatPercent, terminalSafe } from "./format.js";
 
@@ -70,12 +71,21 @@ export function renderTerminalChart(data: ChartData, size: TerminalChartSize, st
   axis = axis.padEnd(Math.max(axis.length + 1, axisWidth - lastDate.length)) + lastDate;
   const lastSurge = [...data.surge].reverse().find((v) => v !== null) ?? null;
   const [a, b] = data.pair.split(":");
+  // Without colour the lines cannot be told apart by it: the legend says which is which in words.
+  const coloured = style.level > 0;
+  const lastAverage = [...data.movingAverage].reverse().find((v) => v !== null) ?? null;
+  const ratioLegend = coloured
+    ? ` (blue) and its 50-day average (grey); last ${data.ratio.at(-1)?.toFixed(2) ?? "n/a"} on ${lastDate}`
+    : `: the upper line, last ${data.ratio.at(-1)?.toFixed(2) ?? "n/a"} on ${lastDate}; the smoother line is its 50-day average, last ${lastAverage?.toFixed(2) ?? "n/a"}`;
+  const surgeLegend = coloured
+    ? ` (magenta) with its point-in-time thresholds at percentiles ${data.threshold} and ${100 - data.threshold} (red); last ${formatPercent(lastSurge)}`
+    : `: the jagged line, last ${formatPercent(lastSurge)}; the two steadier lines are its point-in-time thresholds at percentiles ${data.threshold} and ${100 - data.threshold}`;
   return [
-    style.bold(`${terminalSafe(a ?? "")}/${terminalSafe(b ?? "")} rebased to 100`) + ` (blue) and its 50-day average (grey); last ${data.ratio.at(-1)?.toFixed(2) ?? "n/a"} on ${lastDate}`,
+    ...wrapLines(style.bold(`${terminalSafe(a ?? "")}/${terminalSafe(b ?? "")} rebased to 100`) + ratioLegend, coloured ? undefined : size.width),
     top,
-    style.bold(`${data.window}-day surge, %`) + ` (magenta) with its point-in-time thresholds at percentiles ${data.threshold} and ${100 - data.threshold} (red); last ${formatPercent(lastSurge)}`,
+    ...wrapLines(style.bold(`${data.window}-day surge, %`) + surgeLegend, coloured ? undefined : size.width),
     bottom,
-    `${pad}${marks.join("")}  ▲ small-surge ▼ large-surge episodes`,
+    ...(pad.length + marks.length + 37 <= size.width ? [`${pad}${marks.join("")}  ▲ small-surge ▼ large-surge episodes`] : [`${pad}${marks.join("")}`, `${pad}▲ small-surge ▼ large-surge episodes`]),
     `${pad}${axis}`,
     "",
   ].join("\n");

@@ -79,7 +79,7 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, opti
     tickers,
     pairs,
   ];
-  if (valuation) lines.push(renderSpreadsTable(valuation, style));
+  if (valuation) lines.push(renderSpreadsTable(valuation, style, width));
   const provisional = result.tickers.filter((t) => t.provisional);
   if (provisional.length > 0) {
     lines.push(

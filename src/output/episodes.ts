@@ -4,7 +4,7 @@ import type { SourceInfo } from "../sources/source.js";
 import { SCHEMA_VERSIONS } from "../contract.js";
 import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
 import { formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, sourceNote, terminalSafe } from "./format.js";
-import { colourReturn, newTable, signalLabel } from "./table.js";
+import { colourReturn, fitTitle, fittingTable, signalLabel } from "./table.js";
 
 
 export interface EpisodesReport {
@@ -20,8 +20,8 @@ function newestFirst(episodes: readonly Episode[]): Episode[] {
   return [...episodes].sort((a, b) => (a.start < b.start ? 1 : a.start > b.start ? -1 : a.pair.localeCompare(b.pair)));
 }
 
-export function renderEpisodesTable(report: EpisodesReport, style: ChalkInstance): string {
-  const table = newTable(["Pair", "Direction", "Start", "Peak", "End", "Days", "Peak surge", "Pctile", "z", "Fwd 5D", "Fwd 21D", "Fwd 63D"], style, 2);
+export function renderEpisodesTable(report: EpisodesReport, style: ChalkInstance, width?: number): string {
+  const table = fittingTable(["Pair", "Direction", "Start", "Peak", "End", "Days", "Peak surge", "Pctile", "z", "Fwd 5D", "Fwd 21D", "Fwd 63D"], [20, 20, 15, 12, 14, 3, 13, 8, 2, 5, 9, 10], style, 2, width);
   for (const e of newestFirst(report.episodes)) {
     table.push([
       terminalSafe(e.pair) + (e.open ? style.bold(" ● open") : ""),
@@ -39,7 +39,7 @@ export function renderEpisodesTable(report: EpisodesReport, style: ChalkInstance
     ]);
   }
   // Each figure beside what every ranked day of the pair showed (the base rate).
-  const summary = newTable(["Pair", "Direction", "Episodes", "Median 5D vs all days", "Median 21D vs all days", "Median 63D vs all days", "Kept 21D vs all days", "Kept 63D vs all days"], style, 2);
+  const summary = fittingTable(["Pair", "Direction", "Episodes", "Median 5D vs all days", "Median 21D vs all days", "Median 63D vs all days", "Kept 21D vs all days", "Kept 63D vs all days"], [20, 20, 15, 3, 6, 8, 7, 9], style, 2, width);
   for (const s of report.summary) {
     const base = s.baseline;
     summary.push([
@@ -54,7 +54,7 @@ export function renderEpisodesTable(report: EpisodesReport, style: ChalkInstance
     ]);
   }
   const { window, threshold, gap } = report.parameters;
-  const lines = [style.bold(`Rotation episodes to ${report.asOf}`) + sourceNote(report.source) + ` (${window}-day surge at percentile >= ${threshold} or <= ${100 - threshold}, gap ${gap} days)`];
+  const lines = [fitTitle(style.bold(`Rotation episodes to ${report.asOf}`) + sourceNote(report.source), ` (${window}-day surge at percentile >= ${threshold} or <= ${100 - threshold}, gap ${gap} days)`, width)];
   if (report.episodes.length === 0) lines.push("No episode in this range.");
   else {
     lines.push(

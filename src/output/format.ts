@@ -35,3 +35,36 @@ export function sourceNote(source: { kind: string; lastDate?: unknown } | undefi
   if (source?.kind !== "sample") return "";
   return ` [bundled sample of daily closes to ${String(source.lastDate)}, not live data]`;
 }
+
+const ANSI_CODES = /\u001b\[[0-9;]*m/g;
+const TABLE_LINE = /[│┌└├┬┴┼─]/;
+
+/**
+ * Text for a terminal of `width` columns: prose lines are wrapped at spaces, so no line runs past
+ * the edge; table lines (already fitted to the width) and lines without spaces are left alone.
+ */
+export function wrapForTerminal(text: string, width: number): string {
+  return text
+    .split("\n")
+    .map((line) => {
+      const visible = line.replace(ANSI_CODES, "");
+      if ([...visible].length <= width || TABLE_LINE.test(visible) || !visible.includes(" ")) return line;
+      const out: string[] = [];
+      let current = "";
+      let currentWidth = 0;
+      for (const word of line.split(" ")) {
+        const wordWidth = [...word.replace(ANSI_CODES, "")].length;
+        if (current !== "" && currentWidth + 1 + wordWidth > width) {
+          out.push(current);
+          current = word;
+          currentWidth = wordWidth;
+        } else {
+          current = current === "" ? word : `${current} ${word}`;
+          currentWidth += (currentWidth === 0 ? 0 : 1) + wordWidth;
+        }
+      }
+      out.push(current);
+      return out.join("\n");
+    })
+    .join("\n");
+}

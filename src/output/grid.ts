@@ -4,7 +4,7 @@ import { SCHEMA_VERSIONS } from "../contract.js";
 import type { GridReport } from "../app/grid.js";
 import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
 import { formatPercent, formatPercentile, sourceNote, terminalSafe } from "./format.js";
-import { newTable } from "./table.js";
+import { fitTitle, newTable, wrapLines } from "./table.js";
 
 /** `rotation grid`: a 3 x 3 table per horizon (table), or one record per cell (JSON, NDJSON, CSV). */
 
@@ -18,25 +18,31 @@ function heat(value: number | null | undefined, style: ChalkInstance): string {
   return Math.abs(value) >= 0.05 ? paint.bold(text) : Math.abs(value) >= 0.02 ? paint(text) : paint.dim(text);
 }
 
-function cellText(cell: GridCell | undefined, key: string, benchmark: string, style: ChalkInstance): string {
+function cellText(cell: GridCell | undefined, key: string, benchmark: string, style: ChalkInstance, compact: boolean): string {
   if (!cell?.symbol) return "—";
   if (cell.date === null) return `${terminalSafe(cell.symbol)} n/a`;
   const own = heat(cell.returns[key], style);
-  const relative = cell.relative ? ` (${formatPercent(cell.relative[key])} vs ${terminalSafe(benchmark)})` : "";
+  // On a narrow terminal the relative return goes (it is the return less the benchmark's, shown in its cell).
+  const relative = cell.relative && !compact ? ` (${formatPercent(cell.relative[key])} vs ${terminalSafe(benchmark)})` : "";
   return `${terminalSafe(cell.symbol)} ${own}${relative}`;
 }
 
-export function renderGridTable(report: GridReport, style: ChalkInstance, horizons: readonly string[]): string {
+export function renderGridTable(report: GridReport, style: ChalkInstance, horizons: readonly string[], width?: number): string {
   const at = (size: string, st: string) => report.cells.find((c) => c.size === size && c.style === st);
-  const lines = [style.bold(`Size x style as of ${report.asOf}`) + sourceNote(report.source) + ` (against ${terminalSafe(report.benchmark)}; surge rank over ${report.window} days)`];
+  const lines = [fitTitle(style.bold(`Size x style as of ${report.asOf}`) + sourceNote(report.source), ` (against ${terminalSafe(report.benchmark)}; surge rank over ${report.window} days)`, width)];
   for (const key of horizons) {
-    const table = newTable([HORIZON_TITLES[key] ?? `${key.slice(1)}-day`, ...STYLES], style, 1);
-    for (const size of SIZES) table.push([size, ...STYLES.map((st) => cellText(at(size, st), key, report.benchmark, style))]);
-    lines.push(table.toString());
+    const render = (compact: boolean): string => {
+      const table = newTable([HORIZON_TITLES[key] ?? `${key.slice(1)}-day`, ...STYLES], style, 1);
+      for (const size of SIZES) table.push([size, ...STYLES.map((st) => cellText(at(size, st), key, report.benchmark, style, compact))]);
+      return table.toString();
+    };
+    const full = render(false);
+    const widest = Math.max(...full.replace(/\u001b\[[0-9;]*m/g, "").split("\n").map((line) => [...line].length));
+    lines.push(width !== undefined && widest > width ? render(true) : full);
   }
   const ranked = report.cells.filter((c) => c.surge?.percentile !== null && c.surge?.percentile !== undefined);
   if (ranked.length > 0) {
-    lines.push(`${report.window}-day surge rank against ${terminalSafe(report.benchmark)}: ${ranked.map((c) => `${terminalSafe(c.symbol!)} ${formatPercentile(c.surge!.percentile)}`).join(", ")}.`);
+    lines.push(...wrapLines(`${report.window}-day surge rank against ${terminalSafe(report.benchmark)}: ${ranked.map((c) => `${terminalSafe(c.symbol!)} ${formatPercentile(c.surge!.percentile)}`).join(", ")}.`, width));
   }
   return `${lines.join("\n")}\n`;
 }

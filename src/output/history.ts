@@ -3,7 +3,7 @@ import { SCHEMA_VERSIONS } from "../contract.js";
 import type { JournalRecord } from "../store/record.js";
 import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
 import { formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, terminalSafe } from "./format.js";
-import { newTable, signalLabel } from "./table.js";
+import { fittingTable, signalLabel } from "./table.js";
 
 /** `rotation history`: the journal's records as a table, JSON, NDJSON or CSV. */
 
@@ -13,9 +13,9 @@ export interface HistoryReport {
   warnings: string[];
 }
 
-export function renderHistoryTable(report: HistoryReport, style: ChalkInstance): string {
+export function renderHistoryTable(report: HistoryReport, style: ChalkInstance, width?: number): string {
   const { records } = report;
-  const table = newTable(["Date", "Pair", "Surge", "Pctile", "z", "Largest since", "Signal"], style, 2);
+  const table = fittingTable(["Date", "Pair", "Surge", "Pctile", "z", "Largest since", "Signal"], [20, 20, 10, 12, 3, 6, 15], style, 2, width);
   for (const record of records) {
     for (const pair of record.pairs) {
       table.push([

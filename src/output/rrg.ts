@@ -4,7 +4,7 @@ import type { SourceInfo } from "../sources/source.js";
 import { SCHEMA_VERSIONS } from "../contract.js";
 import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
 import { formatNumber, NOT_AVAILABLE, sourceNote, terminalSafe } from "./format.js";
-import { newTable, quadrantLabel } from "./table.js";
+import { fitTitle, fittingTable, quadrantLabel, wrapLines } from "./table.js";
 
 
 export interface RrgReport {
@@ -19,8 +19,8 @@ export interface RrgReport {
 /** Two letters per quadrant, none shared: Leading and Lagging must not both read "L". */
 export const QUADRANT_CODE: Record<Quadrant, string> = { Leading: "LE", Weakening: "WE", Lagging: "LA", Improving: "IM" };
 
-export function renderRrgTable(report: RrgReport, style: ChalkInstance): string {
-  const table = newTable(["Symbol", "Date", "RS-Ratio", "RS-Momentum", "Quadrant", `Travel (last ${report.parameters.tail})`, "Tail"], style, 1);
+export function renderRrgTable(report: RrgReport, style: ChalkInstance, width?: number): string {
+  const table = fittingTable(["Symbol", "Date", "RS-Ratio", "RS-Momentum", "Quadrant", `Travel (last ${report.parameters.tail})`, "Tail"], [20, 6, 8, 8, 15, 5, 4], style, 1, width);
   for (const item of report.symbols) {
     const last = item.tail.at(-1);
     table.push([
@@ -36,11 +36,13 @@ export function renderRrgTable(report: RrgReport, style: ChalkInstance): string 
   const { period, ratioWindow, momentumWindow, rocPeriods, smoothing } = report.parameters;
   const trend = smoothing ? `SMA ${smoothing.short} / SMA ${smoothing.long} of the price ratio` : "the price ratio";
   return [
-    style.bold(`Relative rotation against ${terminalSafe(report.benchmark)} as of ${report.asOf}`) +
-      sourceNote(report.source) +
+    fitTitle(
+      style.bold(`Relative rotation against ${terminalSafe(report.benchmark)} as of ${report.asOf}`) + sourceNote(report.source),
       ` (${period}; RS-Ratio z over ${ratioWindow} of ${trend}, RS-Momentum z over ${momentumWindow} of its ${rocPeriods}-period change)`,
+      width,
+    ),
     table.toString(),
-    "Quadrants: Leading (ratio >= 100, momentum >= 100), Weakening (ratio >= 100, momentum < 100), Lagging (both < 100), Improving (ratio < 100, momentum >= 100).",
+    ...wrapLines("Quadrants: Leading (ratio >= 100, momentum >= 100), Weakening (ratio >= 100, momentum < 100), Lagging (both < 100), Improving (ratio < 100, momentum >= 100).", width),
     "Tail, oldest first: LE Leading, WE Weakening, LA Lagging, IM Improving.",
     "",
   ].join("\n");

@@ -20,3 +20,8 @@ export function makeStyle(color: boolean): ChalkInstance {
 export function styleFor(mode: ColorMode, stream: { isTTY?: boolean }, env: Screen["env"]): ChalkInstance {
   return makeStyle(wantsColor(mode, { isTTY: stream.isTTY, env }));
 }
+
+/** The width to fit tables to: the terminal's, or none (no fitting) when stdout is not a terminal. */
+export function terminalWidth(stream: { isTTY?: boolean; columns?: number }): number | undefined {
+  return stream.isTTY === true ? stream.columns : undefined;
+}

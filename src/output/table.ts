@@ -48,21 +48,71 @@ export interface Column<T> {
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** The table with as many columns as fit `width` (all of them when width is unknown). */
+/** Columns a terminal shows: text width, ANSI colour codes aside. */
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const line of text.replace(ANSI, "").split("\n")) width = Math.max(width, [...line].length);
+  return width;
+}
+
+/**
+ * The table with as many columns as fit `width` (all of them when width is unknown). Every cell
+ * is rendered and measured once; the least needed columns are dropped by arithmetic on those
+ * widths (a table is its cells, one space of padding each side, and a border between), and
+ * cli-table3 lays out only the final table. A row is never wrapped.
+ */
 export function fitTable<T>(columns: Column<T>[], rows: readonly T[], style: ChalkInstance, leftColumns: number, width: number | undefined): string {
-  let shown = columns;
-  for (;;) {
-    const table = newTable(shown.map((c) => c.header), style, leftColumns);
-    for (const row of rows) table.push(shown.map((c) => c.cell(row)));
-    const text = table.toString();
-    const widest = Math.max(...text.split("\n").map((line) => [...line.replace(ANSI, "")].length));
-    if (width === undefined || widest <= width || shown.length <= leftColumns + 2) return text;
-    const weakest = shown.slice(leftColumns).reduce((a, b) => (b.keep < a.keep ? b : a));
-    shown = shown.filter((c) => c !== weakest);
+  const cells = rows.map((row) => columns.map((c) => c.cell(row)));
+  const widths = columns.map((c, i) => Math.max(displayWidth(style.bold(c.header)), ...cells.map((row) => displayWidth(row[i] as string))));
+  let shown = columns.map((_, i) => i);
+  const total = (indices: number[]): number => indices.reduce((sum, i) => sum + (widths[i] as number) + 3, 1);
+  while (width !== undefined && total(shown) > width && shown.length > leftColumns + 2) {
+    const weakest = shown.slice(leftColumns).reduce((a, b) => ((columns[b] as Column<T>).keep < (columns[a] as Column<T>).keep ? b : a));
+    shown = shown.filter((i) => i !== weakest);
   }
+  const table = newTable(shown.map((i) => (columns[i] as Column<T>).header), style, leftColumns);
+  for (const row of cells) table.push(shown.map((i) => row[i] as string));
+  return table.toString();
+}
+
+/** A table of ready cells (strings) fitted the same way: `keep` weighs each column (higher stays longer). */
+export function fitCells(head: readonly string[], rows: readonly (readonly string[])[], keep: readonly number[], style: ChalkInstance, leftColumns: number, width: number | undefined): string {
+  const columns: Column<readonly string[]>[] = head.map((header, i) => ({ header, cell: (row) => row[i] ?? "", keep: keep[i] ?? 0 }));
+  return fitTable(columns, rows, style, leftColumns, width);
+}
+
+/** A report's title, its parenthesised details on a line of their own when it would not fit. */
+export function fitTitle(title: string, details: string, width: number | undefined): string {
+  if (width === undefined || displayWidth(title + details) <= width) return title + details;
+  return `${title}\n${details.trim()}`;
 }
 
 export function colourReturn(value: number | null, style: ChalkInstance): string {
   const text = formatPercent(value);
   if (value === null || text === "0.00%") return text;
   return value > 0 ? style.green(text) : style.red(text);
+}
+
+/** newTable's shape (push rows, then toString), fitted to `width` with `keep` weights per column. */
+export function fittingTable(head: readonly string[], keep: readonly number[], style: ChalkInstance, leftColumns: number, width: number | undefined) {
+  const rows: string[][] = [];
+  return {
+    push: (row: string[]) => void rows.push(row),
+    toString: () => fitCells(head, rows, keep, style, leftColumns, width),
+  };
+}
+
+/** A long sentence as lines of at most `width` columns (unchanged when width is unknown). */
+export function wrapLines(text: string, width: number | undefined): string[] {
+  if (width === undefined || text.length <= width) return [text];
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  if (line !== "") lines.push(line);
+  return lines;
 }

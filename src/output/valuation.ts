@@ -3,14 +3,14 @@ import type { PairValuation, SpreadFigures, ValuationReport } from "../core/valu
 import { SCHEMA_VERSIONS } from "../contract.js";
 import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
 import { formatNumber, formatPercent, formatPercentile, NOT_AVAILABLE, terminalSafe } from "./format.js";
-import { newTable } from "./table.js";
+import { fittingTable } from "./table.js";
 
 /** The `rotation valuation` report (table, JSON, NDJSON, CSV) and the spreads table inside `check`. */
 
-export function renderValuationTable(report: ValuationReport, style: ChalkInstance): string {
-  const funds = newTable(["Fund", "Date", "Trailing P/E", "Forward P/E", "Source"], style, 1);
+export function renderValuationTable(report: ValuationReport, style: ChalkInstance, width?: number): string {
+  const funds = fittingTable(["Fund", "Date", "Trailing P/E", "Forward P/E", "Source"], [20, 10, 9, 8, 3], style, 1, width);
   for (const f of report.funds) funds.push([terminalSafe(f.symbol), f.date ?? NOT_AVAILABLE, formatNumber(f.trailingPE), formatNumber(f.forwardPE), terminalSafe(f.source ?? NOT_AVAILABLE)]);
-  const pairs = newTable(["Pair", "Basis", "P/E date", "Spread", "Ratio", "Yield gap", "Pctile", "Ranked against"], style, 2);
+  const pairs = fittingTable(["Pair", "Basis", "P/E date", "Spread", "Ratio", "Yield gap", "Pctile", "Ranked against"], [20, 20, 12, 10, 4, 5, 11, 6], style, 2, width);
   const notes: string[] = [];
   for (const p of report.pairs) {
     for (const figures of [p.trailing, p.forward]) {
@@ -50,8 +50,8 @@ function valuationTitle(report: ValuationReport): string {
 }
 
 /** The compact spreads table that `check` shows under its pairs. */
-export function renderSpreadsTable(valuation: ValuationReport, style: ChalkInstance): string {
-  const spreads = newTable(["Valuation", "P/E date", "Trailing P/E spread", "Ratio", "Yield gap", "Pctile", "Forward P/E spread"], style, 1);
+export function renderSpreadsTable(valuation: ValuationReport, style: ChalkInstance, width?: number): string {
+  const spreads = fittingTable(["Valuation", "P/E date", "Trailing P/E spread", "Ratio", "Yield gap", "Pctile", "Forward P/E spread"], [20, 10, 12, 4, 5, 11, 6], style, 1, width);
   for (const p of valuation.pairs) {
     spreads.push([
       terminalSafe(p.pair),

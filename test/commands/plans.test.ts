@@ -137,7 +137,7 @@ describe("every other plan is a plain value", () => {
 
   it("planChart", () => {
     expect(planChart("iwm:spy", {}, ENV, "/w")).toEqual({
-      symbol: "IWM", benchmark: "SPY", since: undefined, asOf: undefined, window: 5, threshold: 99, gap: 5, width: undefined, height: 20,
+      symbol: "IWM", benchmark: "SPY", since: undefined, asOf: undefined, window: 5, threshold: 99, gap: 5, width: undefined, height: undefined,
       svg: undefined, html: undefined, source: YAHOO, color: "auto",
     });
     expect(planChart("IJR:SPY", { width: "90", height: "16", html: "c.html", gap: "3" }, ENV, "/w")).toMatchObject({ width: 90, height: 16, html: "/w/c.html", gap: 3 });

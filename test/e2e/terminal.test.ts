@@ -1,0 +1,72 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { BIN, FIXTURE_PRICES, PROJECT_ROOT } from "../helpers/paths.js";
+
+/**
+ * The CLI in a real terminal: tmux (from Debian; .ci/run installs it) runs each command at
+ * 80x24 and 120x40, and the screen it leaves is read back with capture-pane.
+ */
+const home = mkdtempSync(path.join(tmpdir(), "rotation-tmux-"));
+const quote = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;
+
+function inTerminal(args: string[], columns: number, rows: number, extraEnv: Record<string, string> = {}): string[] {
+  const session = `rotation-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const env = { HOME: home, XDG_CACHE_HOME: path.join(home, "cache"), XDG_DATA_HOME: path.join(home, "data"), XDG_CONFIG_HOME: path.join(home, "config"), TERM: "xterm-256color", ...extraEnv };
+  const exports = Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)};`).join(" ");
+  const script = `${exports} cd ${quote(PROJECT_ROOT)}; ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(" ")}; echo __DONE__; sleep 60`;
+  spawnSync("tmux", ["new-session", "-d", "-s", session, "-x", String(columns), "-y", String(rows), "bash", "-c", script]);
+  spawnSync("tmux", ["set-option", "-t", session, "history-limit", "5000"]);
+  let screen = "";
+  for (let i = 0; i < 200 && !screen.includes("__DONE__"); i++) {
+    spawnSync("sleep", ["0.05"]);
+    screen = spawnSync("tmux", ["capture-pane", "-p", "-J", "-S", "-", "-t", session]).stdout?.toString() ?? "";
+  }
+  spawnSync("tmux", ["kill-session", "-t", session]);
+  expect(screen).toContain("__DONE__");
+  return screen.split("\n").filter((line) => line !== "__DONE__");
+}
+
+const COMMANDS: string[][] = [
+  ["check", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16"],
+  ["episodes", "--data", FIXTURE_PRICES, "--pairs", "IWM:SPY", "--since", "2024-01-01", "--as-of", "2024-12-31"],
+  ["rrg", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16"],
+  ["grid", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16"],
+  ["chart", "IWM:SPY", "--data", FIXTURE_PRICES, "--as-of", "2024-09-30"],
+  ["history"],
+  ["valuation", "--offline"],
+  ["config"],
+];
+
+describe("every command fits the terminal (tmux)", () => {
+  for (const [columns, rows] of [[80, 24], [120, 40]] as const) {
+    for (const args of COMMANDS) {
+      it(`${args[0]} at ${columns}x${rows}: no line wider than the screen`, () => {
+        // -J joins lines the terminal wrapped: a line longer than the width is caught, not hidden.
+        const lines = inTerminal([...args, "--no-pager"], columns, rows);
+        const longest = Math.max(...lines.map((line) => [...line].length));
+        expect(longest, lines.find((line) => [...line].length > columns)).toBeLessThanOrEqual(columns);
+        expect(lines.join("\n")).not.toMatch(/\bNaN\b|\bundefined\b/);
+      }, 30_000);
+    }
+  }
+
+  it("the chart's top stays on a 24-row screen", () => {
+    const lines = inTerminal(["chart", "IWM:SPY", "--data", FIXTURE_PRICES, "--as-of", "2024-09-30", "--no-pager"], 80, 24).filter((l) => l.trim() !== "");
+    expect(lines.length).toBeLessThanOrEqual(23);
+    expect(lines[0]).toMatch(/^IWM\/SPY rebased to 100/);
+  });
+
+  it("long output goes through the pager on a terminal, and not with --no-pager", () => {
+    const pager = path.join(home, "pager.sh");
+    writeFileSync(pager, "#!/bin/sh\necho PAGED; cat >/dev/null\n", { mode: 0o755 });
+    const paged = inTerminal(["episodes", "--data", FIXTURE_PRICES, "--pairs", "IWM:SPY"], 120, 40, { ROTATION_PAGER: pager });
+    expect(paged).toContain("PAGED");
+    const plain = inTerminal(["episodes", "--data", FIXTURE_PRICES, "--pairs", "IWM:SPY", "--no-pager"], 120, 40, { ROTATION_PAGER: pager });
+    expect(plain).not.toContain("PAGED");
+    // Short output is not paged.
+    expect(inTerminal(["config"], 120, 40, { ROTATION_PAGER: pager })).not.toContain("PAGED");
+  });
+});
