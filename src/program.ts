@@ -242,6 +242,22 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
     });
   addExamples(reportCommand, ["rotation report --html report.html", "rotation report --sample --as-of 2024-07-16 --html july-2024.html", "rotation report --markdown weekly.md", "rotation report - > report.html"]);
 
+  program
+    .command("completion")
+    .description("print a shell completion script (bash, zsh or fish), generated from this program")
+    .argument("<shell>", "bash, zsh or fish")
+    .action(async (shell: string) => {
+      const { bashCompletion, zshCompletion, fishCompletion } = await import("./output/completion.js");
+      const scripts: Record<string, () => string> = { bash: () => bashCompletion(program), zsh: () => zshCompletion(program), fish: () => fishCompletion(program) };
+      const make = scripts[shell];
+      if (!make) {
+        const { UsageError } = await import("./errors.js");
+        throw new UsageError(`completion: the shell must be bash, zsh or fish, got "${shell.slice(0, 20)}"`);
+      }
+      runtime.stdout.write(make());
+    });
+  program.addHelpText("after", "\nManual: man rotation (man/rotation.1 in the package). Completion: rotation completion bash|zsh|fish.\n");
+
   // Every command takes --quiet, whichever side of it it is given on.
   for (const command of program.commands) {
     command.option("-q, --quiet", "no warnings, progress or status lines on stderr (errors still print)");

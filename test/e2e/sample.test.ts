@@ -130,6 +130,7 @@ describe("the package", () => {
     expect(files).toContain("fixtures/sample/sample.json");
     for (const symbol of ["IWM", "IJR", "IJH", "SPY", "QQQ", "IWF"]) expect(files).toContain(`fixtures/sample/${symbol}.csv.gz`);
     expect(files.some((f) => f.startsWith("fixtures/yahoo"))).toBe(false);
+    expect(files).toContain("man/rotation.1");
   });
 
   it("the manifest matches the files: every ticker ends on lastDate", () => {
