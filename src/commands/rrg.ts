@@ -88,8 +88,10 @@ export async function rrg(plan: RrgPlan, runtime: Runtime): Promise<number> {
   writeWarnings(runtime.stderr, report.warnings);
   if (plan.svg || plan.html) {
     const { rrgSvg, htmlPage } = await import("../output/svg.js");
-    if (plan.svg) await writeOutputFile(plan.svg, rrgSvg(report.benchmark, report.asOf, report.symbols), runtime.stdout);
-    if (plan.html) await writeOutputFile(plan.html, htmlPage(`RRG against ${report.benchmark}`, rrgSvg(report.benchmark, report.asOf, report.symbols, { namespace: false })), runtime.stdout);
+    const { period, ratioWindow, momentumWindow, rocPeriods, smoothing, tail } = report.parameters;
+    const subtitle = `${period}; RS-Ratio: z over ${ratioWindow} of ${smoothing ? `SMA ${smoothing.short} / SMA ${smoothing.long} of the price ratio` : "the price ratio"}; RS-Momentum: z over ${momentumWindow} of its ${rocPeriods}-period change; tails of ${tail} points`;
+    if (plan.svg) await writeOutputFile(plan.svg, rrgSvg(report.benchmark, report.asOf, report.symbols, { namespace: true, subtitle }), runtime.stdout);
+    if (plan.html) await writeOutputFile(plan.html, htmlPage(`RRG against ${report.benchmark}`, rrgSvg(report.benchmark, report.asOf, report.symbols, { namespace: false, subtitle })), runtime.stdout);
     for (const file of [plan.svg, plan.html]) if (file && file !== "-") runtime.stderr.write(`rotation: wrote ${file}\n`);
     // As with chart, a picture takes the place of the table; asked-for data formats still print.
     if (plan.format === "table") return ExitCode.ok;

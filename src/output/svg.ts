@@ -152,10 +152,41 @@ export function chartSvg(data: ChartData, options: SvgOptions = { namespace: tru
 }
 
 const QUADRANT_COLORS: Record<Quadrant, string> = { Leading: "#2e7d32", Weakening: "#f9a825", Lagging: "#c62828", Improving: "#1565c0" };
-const PALETTE = ["#1b5e20", "#0d47a1", "#e65100", "#4a148c", "#006064", "#b71c1c", "#33691e", "#3e2723"];
+/** Twelve colours told apart on white (and in print); beyond twelve funds the marker's shape differs too. */
+const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#555555", "#9a8c00", "#393b79", "#00796b"];
+
+function markerShape(k: number, cx: number, cy: number, color: string, title: string): string {
+  const shape = Math.floor(k / PALETTE.length) % 4;
+  const label = `<title>${escapeXml(title)}</title>`;
+  if (shape === 0) return `<circle class="marker" cx="${n2(cx)}" cy="${n2(cy)}" r="6" fill="${color}">${label}</circle>`;
+  if (shape === 1) return `<rect class="marker" x="${n2(cx - 5.5)}" y="${n2(cy - 5.5)}" width="11" height="11" fill="${color}">${label}</rect>`;
+  const points = shape === 2 ? [[0, -7], [6.5, 5], [-6.5, 5]] : [[0, -7], [7, 0], [0, 7], [-7, 0]];
+  return `<polygon class="marker" points="${points.map(([dx, dy]) => `${n2(cx + dx!)},${n2(cy + dy!)}`).join(" ")}" fill="${color}">${label}</polygon>`;
+}
+
+/**
+ * Labels placed one by one beside their marker (right, left, above right, below right), the first
+ * place that overlaps no label already placed; failing all four, moved down until clear.
+ */
+function placeLabels(wanted: { x: number; y: number; text: string }[]): { x: number; y: number }[] {
+  const placed: { x: number; y: number; w: number }[] = [];
+  const clear = (x: number, y: number, w: number) => !placed.some((p) => Math.abs(p.y - y) < 14 && x < p.x + p.w && p.x < x + w);
+  return wanted.map(({ x, y, text }) => {
+    const w = text.length * 7.5 + 4;
+    const candidates = [[x + 9, y - 7], [x - 9 - w, y - 7], [x + 9, y - 21], [x + 9, y + 19]] as const;
+    let spot = candidates.find(([cx, cy]) => clear(cx, cy, w));
+    if (!spot) {
+      let at = y - 7;
+      for (let tries = 0; tries < 40 && !clear(x + 9, at, w); tries++) at += 14;
+      spot = [x + 9, at];
+    }
+    placed.push({ x: spot[0], y: spot[1], w });
+    return { x: spot[0], y: spot[1] };
+  });
+}
 
 /** The Relative Rotation Graph: four coloured quadrants, each fund's tail ending in a marker. */
-export function rrgSvg(benchmark: string, asOf: string, symbols: readonly RrgSymbolResult[], options: SvgOptions = { namespace: true }): string {
+export function rrgSvg(benchmark: string, asOf: string, symbols: readonly RrgSymbolResult[], options: SvgOptions & { subtitle?: string } = { namespace: true }): string {
   const left = 80;
   const right = WIDTH - 220;
   const top = 60;
@@ -167,7 +198,14 @@ export function rrgSvg(benchmark: string, asOf: string, symbols: readonly RrgSym
   const parts: string[] = [];
   parts.push(`<svg ${options.namespace ? 'xmlns="http://www.w3.org/2000/svg" ' : ""}width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`);
   parts.push(`<rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`);
-  parts.push(`<text x="${left}" y="35" font-size="18" font-weight="bold">${escapeXml(`Relative Rotation Graph against ${benchmark}, as of ${asOf}`)}</text>`);
+  parts.push(`<text x="${left}" y="30" font-size="18" font-weight="bold">${escapeXml(`Relative Rotation Graph against ${benchmark}, as of ${asOf}`)}</text>`);
+  const dates = points.map((p) => p.date).sort();
+  const span = dates.length > 0 ? `tails from ${dates[0]} to ${dates.at(-1)}` : "";
+  const subtitle = options.subtitle ? `${options.subtitle}${span ? `, ${span}` : ""}` : span;
+  if (subtitle) parts.push(`<text class="subtitle" x="${left}" y="50" font-size="12" fill="#444444">${escapeXml(subtitle)}</text>`);
+  parts.push(
+    `<defs>${symbols.map((_, k) => `<marker id="arrow-${k}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${PALETTE[k % PALETTE.length]}"/></marker>`).join("")}</defs>`,
+  );
   const cx = x(100);
   const cy = y(100);
   const quadrants: [Quadrant, number, number, number, number][] = [
@@ -189,16 +227,21 @@ export function rrgSvg(benchmark: string, asOf: string, symbols: readonly RrgSym
   }
   parts.push(`<text x="${n2((left + right) / 2)}" y="${bottom + 40}" text-anchor="middle">RS-Ratio</text>`);
   parts.push(`<text transform="rotate(-90)" x="${n2(-(top + bottom) / 2)}" y="22" text-anchor="middle">RS-Momentum</text>`);
+  const drawn = symbols.filter((item) => item.tail.length > 0);
+  const labels = placeLabels(drawn.map((item) => ({ x: x(item.tail.at(-1)!.ratio) + 9, y: y(item.tail.at(-1)!.momentum) - 7, text: item.symbol })));
   symbols.forEach((item, k) => {
     const color = PALETTE[k % PALETTE.length] as string;
     if (item.tail.length === 0) return;
-    const d = item.tail.map((p, i) => `${i === 0 ? "M" : "L"}${n2(x(p.ratio))},${n2(y(p.momentum))}`).join("");
-    parts.push(`<path class="tail" d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
-    item.tail.slice(0, -1).forEach((p) => parts.push(`<circle class="tail-point" cx="${n2(x(p.ratio))}" cy="${n2(y(p.momentum))}" r="2.5" fill="${color}"/>`));
+    const first = item.tail[0]!;
     const last = item.tail[item.tail.length - 1]!;
-    parts.push(`<circle class="marker" cx="${n2(x(last.ratio))}" cy="${n2(y(last.momentum))}" r="6" fill="${color}"><title>${escapeXml(`${item.symbol} ${last.date}: ratio ${last.ratio.toFixed(2)}, momentum ${last.momentum.toFixed(2)}`)}</title></circle>`);
-    parts.push(`<text class="symbol-label" x="${n2(x(last.ratio) + 9)}" y="${n2(y(last.momentum) - 7)}" font-weight="bold" fill="${color}">${escapeXml(item.symbol)}</text>`);
-    parts.push(`<text class="legend" x="${right + 20}" y="${80 + k * 20}" fill="${color}">${escapeXml(`${item.symbol}: ${item.travel ?? "n/a"}`)}</text>`);
+    const d = item.tail.map((p, i) => `${i === 0 ? "M" : "L"}${n2(x(p.ratio))},${n2(y(p.momentum))}`).join("");
+    item.tail.slice(0, -1).forEach((p) => parts.push(`<circle class="tail-point" cx="${n2(x(p.ratio))}" cy="${n2(y(p.momentum))}" r="2.5" fill="${color}"><title>${escapeXml(`${item.symbol} ${p.date}: ${p.quadrant}`)}</title></circle>`));
+    parts.push(markerShape(k, x(last.ratio), y(last.momentum), color, `${item.symbol} ${last.date}: ratio ${last.ratio.toFixed(2)}, momentum ${last.momentum.toFixed(2)}`));
+    // The arrow shows the direction of travel; the subtitle gives the tails' first and last dates.
+    parts.push(`<path class="tail" d="${d}" fill="none" stroke="${color}" stroke-width="2" marker-end="url(#arrow-${k})"/>`);
+    const label = labels[drawn.indexOf(item)]!;
+    parts.push(`<text class="symbol-label" x="${n2(label.x)}" y="${n2(label.y)}" font-weight="bold" fill="${color}">${escapeXml(item.symbol)}</text>`);
+    parts.push(`<text class="legend" x="${right + 20}" y="${80 + k * 20}" fill="${color}">${escapeXml(`${item.symbol}: ${item.travel ?? "n/a"}`)}<title>${escapeXml(`${item.symbol}: ${first.date} to ${last.date}`)}</title></text>`);
   });
   parts.push("</svg>");
   return `${parts.join("\n")}\n`;
