@@ -66,7 +66,7 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, opti
       { header: "RRG", cell: (p) => (p.rrg ? quadrantLabel(p.rrg.quadrant, style) : NOT_AVAILABLE), keep: 7 },
       { header: "Streak", cell: (p) => (p.streak.leader ? `${terminalSafe(p.streak.leader)} ${p.streak.sessions}` : "—"), keep: 4 },
       { header: "From peak", cell: (p) => formatPercent(p.ratio?.fromPeak), keep: 3 },
-      ...(sparklines ? [{ header: "63D ratio", cell: (p: PairResult) => sparklines.get(p.pair) ?? "", keep: 0 }] : []),
+      ...(sparklines ? [{ header: "63D ratio", cell: (p: PairResult) => sparklines.get(p.pair) ?? "", keep: 5.5 }] : []),
     ],
     result.pairs,
     style,

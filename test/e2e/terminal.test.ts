@@ -70,3 +70,20 @@ describe("every command fits the terminal (tmux)", () => {
     expect(inTerminal(["config"], 120, 40, { ROTATION_PAGER: pager })).not.toContain("PAGED");
   });
 });
+
+describe("pipes", () => {
+  it("a closed stdout ends the run quietly with exit 0 (rotation ... | head -1)", () => {
+    for (const args of [["episodes", "--json"], ["episodes", "--format", "csv"], ["episodes"]]) {
+      const result = spawnSync("bash", ["-c", `set -o pipefail; ${quote(process.execPath)} ${quote(BIN)} ${args.join(" ")} --data ${quote(FIXTURE_PRICES)} | head -1`], { encoding: "utf8" });
+      expect(result.status).toBe(0);
+      expect(result.stderr).toBe("");
+      expect(result.stdout.split("\n")).toHaveLength(2);
+    }
+  });
+
+  it("commander's own errors are one line, with the suggestion", () => {
+    const result = spawnSync(process.execPath, [BIN, "chek"], { encoding: "utf8" });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe("rotation: unknown command 'chek' (Did you mean check?)\n");
+  });
+});
