@@ -49,7 +49,8 @@ export function addDays(date: IsoDate, days: number): IsoDate {
  * Gregorian calendar (no Date: Date.UTC reads years 0-99 as 1900-1999).
  */
 export function dayNumber(date: IsoDate): number {
-  return daysFromCivil(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10)));
+  const d = (i: number) => date.charCodeAt(i) - 48;
+  return daysFromCivil(d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3), d(5) * 10 + d(6), d(8) * 10 + d(9));
 }
 
 export function daysFromCivil(year: number, month: number, day: number): number {

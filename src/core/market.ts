@@ -28,8 +28,31 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+/** The day (of month) of the n-th Sunday of a month (0-based month), UTC calendar arithmetic. */
+function nthSunday(year: number, month: number, n: number): number {
+  const firstWeekday = new Date(Date.UTC(year, month, 1)).getUTCDay();
+  return 1 + ((7 - firstWeekday) % 7) + 7 * (n - 1);
+}
+
+/**
+ * New York's wall clock by the US daylight-saving rule (since 2007: from the second Sunday of
+ * March, 02:00 local, to the first Sunday of November, 02:00 local). Creating an
+ * Intl.DateTimeFormat costs ~10 ms on start-up; every run asks New York's time at least once.
+ */
+function newYorkClock(instant: Date): string {
+  const ms = instant.getTime();
+  const year = new Date(ms).getUTCFullYear();
+  // 02:00 EST is 07:00 UTC; 02:00 EDT is 06:00 UTC.
+  const dstStart = Date.UTC(year, 2, nthSunday(year, 2, 2), 7);
+  const dstEnd = Date.UTC(year, 10, nthSunday(year, 10, 1), 6);
+  const offsetHours = year >= 2007 && ms >= dstStart && ms < dstEnd ? -4 : -5;
+  const local = new Date(ms + offsetHours * 3_600_000).toISOString();
+  return `${local.slice(0, 10)} ${local.slice(11, 16)}`;
+}
+
 /** "YYYY-MM-DD HH:MM" as a clock in `timeZone` shows the instant. */
 export function wallClock(instant: Date, timeZone: string): string {
+  if (timeZone === MARKET_TIMEZONE && instant.getUTCFullYear() >= 2007) return newYorkClock(instant);
   const parts: Record<string, string> = {};
   for (const part of formatterFor(timeZone).formatToParts(instant)) parts[part.type] = part.value;
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;

@@ -32,30 +32,26 @@ function leaderOn(pair: AlignedPair, t: number): number {
 
 /**
  * The streak that runs up to the last common session, and the latest earlier date on which a
- * streak of the same leader at least as long ended: one pass over the history, point in time.
+ * streak of the same leader at least as long ended: one backward pass, no allocation.
  */
 export function streakOf(pair: AlignedPair, names: { symbol: string; benchmark: string }): Streak {
   const n = pair.dates.length;
   if (n < 2) return { leader: null, sessions: 0, longestSince: null };
-  // Runs of one leader, as [leader, length, last index], oldest first.
-  const runs: [number, number, number][] = [];
-  for (let t = 1; t < n; t++) {
-    const leader = leaderOn(pair, t);
-    const last = runs[runs.length - 1];
-    if (last && leader !== 0 && last[0] === leader && last[2] === t - 1) {
-      last[1]++;
-      last[2] = t;
-    } else if (leader !== 0) {
-      runs.push([leader, 1, t]);
-    }
-  }
-  const current = runs[runs.length - 1];
-  if (!current || current[2] !== n - 1) return { leader: null, sessions: 0, longestSince: null };
-  const [leader, sessions] = current;
+  const leader = leaderOn(pair, n - 1);
+  if (leader === 0) return { leader: null, sessions: 0, longestSince: null };
+  let t = n - 1;
+  while (t >= 1 && leaderOn(pair, t) === leader) t--;
+  const sessions = n - 1 - t;
   let longestSince: IsoDate | null = null;
-  for (let r = runs.length - 2; r >= 0; r--) {
-    const [who, length, end] = runs[r] as [number, number, number];
-    if (who === leader && length >= sessions) {
+  // Earlier runs, newest first: [start, end] of each run of the same leader.
+  while (t >= 1) {
+    if (leaderOn(pair, t) !== leader) {
+      t--;
+      continue;
+    }
+    const end = t;
+    while (t >= 1 && leaderOn(pair, t) === leader) t--;
+    if (end - t >= sessions) {
       longestSince = pair.dates[end] as IsoDate;
       break;
     }

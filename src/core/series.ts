@@ -25,6 +25,12 @@ export function cutAsOf(series: PriceSeries, asOf: IsoDate | undefined): PriceSe
 export function alignPair(a: PriceSeries, b: PriceSeries): AlignedPair {
   // The benchmark's array, shared by all its pairs, so per-calendar caches (weekly picks) hit.
   if (sameCalendar(a.dates, b.dates)) return { dates: b.dates, a: a.closes, b: b.closes };
+  // Most often one calendar is a stretch of the other (a fund listed later than its benchmark):
+  // then the common dates are that stretch, sliced rather than merged day by day.
+  const inner = contiguousWithin(a.dates, b.dates);
+  if (inner >= 0) return { dates: a.dates, a: a.closes, b: b.closes.slice(inner, inner + a.dates.length) };
+  const outer = contiguousWithin(b.dates, a.dates);
+  if (outer >= 0) return { dates: b.dates, a: a.closes.slice(outer, outer + b.dates.length), b: b.closes };
   const dates: IsoDate[] = [];
   const closesA: number[] = [];
   const closesB: number[] = [];
@@ -46,6 +52,15 @@ export function alignPair(a: PriceSeries, b: PriceSeries): AlignedPair {
     }
   }
   return { dates, a: closesA, b: closesB };
+}
+
+/** Where `inner` lies, day for day, inside `outer`, or -1. */
+function contiguousWithin(inner: readonly IsoDate[], outer: readonly IsoDate[]): number {
+  if (inner.length === 0 || inner.length > outer.length) return -1;
+  const start = lastIndexOnOrBefore(outer, inner[0] as IsoDate);
+  if (start < 0 || outer[start] !== inner[0] || start + inner.length > outer.length) return -1;
+  for (let i = 0; i < inner.length; i++) if (outer[start + i] !== inner[i]) return -1;
+  return start;
 }
 
 /** Most pairs trade on identical calendars; then the arrays are shared instead of copied. */

@@ -34,25 +34,22 @@ export interface SurgeRank {
 }
 
 export function surgeSeries(pair: AlignedPair, window: number): SurgeSeries {
-  const dates: IsoDate[] = [];
-  const values: number[] = [];
+  const count = Math.max(0, pair.dates.length - window);
+  // Sized once: a history of thousands of days is filled, not grown.
+  const values: number[] = new Array(count);
   for (let t = window; t < pair.dates.length; t++) {
     const returnA = (pair.a[t] as number) / (pair.a[t - window] as number) - 1;
     const returnB = (pair.b[t] as number) / (pair.b[t - window] as number) - 1;
-    dates.push(pair.dates[t] as IsoDate);
-    values.push(returnA - returnB);
+    values[t - window] = returnA - returnB;
   }
-  return { window, dates, values };
+  return { window, dates: pair.dates.slice(window), values };
 }
 
 /** r_t = close_t / close_{t-window} - 1 of one series: a fund's own move, ranked like a pair's surge. */
 export function returnSeries(dates: readonly IsoDate[], closes: readonly number[], window: number): SurgeSeries {
-  const out: SurgeSeries = { window, dates: [], values: [] };
-  for (let t = window; t < dates.length; t++) {
-    out.dates.push(dates[t] as IsoDate);
-    out.values.push((closes[t] as number) / (closes[t - window] as number) - 1);
-  }
-  return out;
+  const values: number[] = new Array(Math.max(0, dates.length - window));
+  for (let t = window; t < dates.length; t++) values[t - window] = (closes[t] as number) / (closes[t - window] as number) - 1;
+  return { window, dates: dates.slice(window), values };
 }
 
 /** A positive (or zero) surge looks back for one as high; a negative one for one as low. */

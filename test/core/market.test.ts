@@ -37,3 +37,21 @@ describe("isFresh", () => {
     expect(isFresh(fetched, at("2024-01-17T14:31:00Z"))).toBe(false);
   });
 });
+
+describe("New York's clock without Intl (the start-up fast path)", () => {
+  it("agrees with Intl.DateTimeFormat every 3.5 hours from 2007 to 2030, DST switches included", async () => {
+    const { wallClock } = await import("../../src/core/market.js");
+    const format = new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    let checked = 0;
+    for (let t = Date.UTC(2007, 0, 1); t < Date.UTC(2030, 0, 1); t += 12_600_000) {
+      const parts: Record<string, string> = {};
+      for (const part of format.formatToParts(new Date(t))) parts[part.type] = part.value;
+      expect(wallClock(new Date(t), "America/New_York")).toBe(`${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(50_000);
+    // Around a switch: 2024-03-10 01:59 EST is followed by 03:00 EDT.
+    expect(wallClock(new Date("2024-03-10T06:59:00Z"), "America/New_York")).toBe("2024-03-10 01:59");
+    expect(wallClock(new Date("2024-03-10T07:00:00Z"), "America/New_York")).toBe("2024-03-10 03:00");
+  });
+});
