@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { run } from "../../src/cli.js";
+import { run } from "../../src/run.js";
 import type { Runtime } from "../../src/runtime.js";
 import { fakeYahoo, serveHistory, type Bar } from "../helpers/fake-yahoo.js";
 import { randomWalk, weekdays } from "../helpers/series.js";

@@ -3,7 +3,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, r
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { run } from "../../src/cli.js";
+import { run } from "../../src/run.js";
 import { expectCleanOutput, runCli } from "../helpers/cli.js";
 import { PROJECT_ROOT } from "../helpers/paths.js";
 import { randomWalk, weekdays } from "../helpers/series.js";
