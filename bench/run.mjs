@@ -15,6 +15,13 @@ const runs = Number(process.env.BENCH_RUNS ?? 7);
 const work = mkdtempSync(path.join(tmpdir(), "rotation-bench-"));
 const rssFile = path.join(work, "rss.txt");
 const results = [];
+// BENCH_NODE: another Node binary for the timed processes (the newest LTS: BENCH_NODE=$(npx -y node@26 -p process.execPath)).
+const node = process.env.BENCH_NODE ?? process.execPath;
+const targets = [];
+/** A target of issue 19, met or missed, printed with the figures. */
+function target(what, value, limit, unit = "x") {
+  targets.push({ what, value, limit, unit, met: value <= limit });
+}
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -26,11 +33,13 @@ function median(values) {
 const benchCache = path.join(work, "cache-home");
 
 /** Runs `args` under node `times` times (after one warm-up run) and records wall time and RSS. */
-function time(name, args, { times = runs, expectStatus = [0, 3], env: extraEnv = {} } = {}) {
+function time(name, args, { times = runs, expectStatus = [0, 3], env: extraEnv = {}, wrap = 0 } = {}) {
   const env = { ...process.env, ROTATION_BENCH_RSS_FILE: rssFile, NO_COLOR: "1", ROTATION_CACHE_DIR: benchCache, ...extraEnv };
   const once = () => {
     const started = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, ["--import", hook, ...args], { env, encoding: "utf8", maxBuffer: 1 << 28 });
+    const result = wrap
+      ? spawnSync("script", ["-qec", `stty cols ${wrap} rows 50; ${[node, "--import", hook, ...args].map((a) => `'${a}'`).join(" ")} >/dev/null`, "/dev/null"], { env, encoding: "utf8", maxBuffer: 1 << 28 })
+      : spawnSync(node, ["--import", hook, ...args], { env, encoding: "utf8", maxBuffer: 1 << 28 });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     if (!expectStatus.includes(result.status)) throw new Error(`${name}: exit ${result.status}\n${result.stderr}`);
     return ms;
@@ -111,19 +120,54 @@ if (existsSync(path.join(shared, "SPY.csv"))) {
   time("  same, CSV parsed every run (no snapshots)", [bin, "check", "--data", shared], { env: COLD });
   time("check --data shared --as-of 2024-07-16", [bin, "check", "--data", shared, "--as-of", "2024-07-16"]);
   const all = readdirSync(shared).filter((f) => f.endsWith(".csv") && f !== "SPY.csv").map((f) => `${f.slice(0, -4)}:SPY`).join(",");
+  const checkJson = time("check --data shared --as-of 2024-07-16 --json", [bin, "check", "--data", shared, "--as-of", "2024-07-16", "--json"]);
+  const configDir = mkdtempSync(path.join(work, "config-"));
+  writeFileSync(path.join(configDir, "config.json"), JSON.stringify({ window: 5, threshold: 99, small: ["IWM", "IJR"], timeout: 20 }));
+  const withConfig = time("  same, with a config file", [bin, "check", "--data", shared, "--as-of", "2024-07-16", "--json"], { env: { ROTATION_CONFIG: path.join(configDir, "config.json") } });
   const check52 = time("check, 52 pairs against SPY", [bin, "check", "--data", shared, "--pairs", all]);
-  time("check, 52 pairs against SPY, --json", [bin, "check", "--data", shared, "--pairs", all, "--json"]);
+  const check52json = time("check, 52 pairs against SPY, --json", [bin, "check", "--data", shared, "--pairs", all, "--json"]);
+  const check52at80 = time("check, 52 pairs, table on an 80-column terminal", [bin, "check", "--data", shared, "--pairs", all], { wrap: 80 });
+  const check52at250 = time("check, 52 pairs, table on a 250-column terminal", [bin, "check", "--data", shared, "--pairs", all], { wrap: 250 });
   time("episodes, default pairs, full history", [bin, "episodes", "--data", shared, "--json"]);
   const episodes52 = time("episodes, 52 pairs against SPY, full history", [bin, "episodes", "--data", shared, "--pairs", all, "--json"]);
   Object.assign(ratios, {
     checkOverNode: round((check.medianMs / baseline.medianMs) * 100) / 100,
+    checkJsonOverNode: round((checkJson.medianMs / baseline.medianMs) * 100) / 100,
+    configFileCostMs: round(withConfig.medianMs - checkJson.medianMs),
     check52OverNode: round((check52.medianMs / baseline.medianMs) * 100) / 100,
     episodes52Ms: episodes52.medianMs,
   });
+  target("check --as-of --json, warm, / node -e 0", ratios.checkJsonOverNode, 1.5);
+  target("same with a config file, extra ms", ratios.configFileCostMs, 5, " ms");
+  target("52 pairs --json / node -e 0", round((check52json.medianMs / baseline.medianMs) * 100) / 100, 2.2);
+  target("52 pairs table at 80 columns / node -e 0", round((check52at80.medianMs / baseline.medianMs) * 100) / 100, 2.5);
+  target("52 pairs table at 250 columns / node -e 0", round((check52at250.medianMs / baseline.medianMs) * 100) / 100, 2.5);
+  target("episodes, 52 pairs, full history", episodes52.medianMs, 300, " ms");
+  // The pandas script that computes the same thing (4 pairs, one as-of), where python3 has pandas.
+  const pandas = spawnSync("python3", ["-c", "import pandas"], { encoding: "utf8" });
+  if (pandas.status === 0) {
+    const script = path.join(work, "pandas_check.py");
+    writeFileSync(script, `import pandas as pd, sys\nd=sys.argv[1]\ns={t: pd.read_csv(f"{d}/{t}.csv", index_col=0, parse_dates=True)["Close"].loc[:"2024-07-16"] for t in ["IWM","IJR","IJH","SPY","QQQ"]}\nfor a,b in [("IWM","SPY"),("IJR","SPY"),("IJH","SPY"),("IWM","QQQ")]:\n    x=pd.concat([s[a],s[b]],axis=1,join="inner")\n    r=x.pct_change(5)\n    v=r.iloc[:,0]-r.iloc[:,1]\n    print(a,b,(v.iloc[:-1]<v.iloc[-1]).mean()*100)\n`);
+    const started = process.hrtime.bigint();
+    const py = [];
+    for (let k = 0; k < runs; k++) {
+      const t0 = process.hrtime.bigint();
+      spawnSync("python3", [script, shared]);
+      py.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    void started;
+    const pandasMs = round(median(py));
+    results.push({ name: "pandas script, the same 4 pairs as of 2024-07-16", runs, medianMs: pandasMs, minMs: round(Math.min(...py)), maxMs: round(Math.max(...py)), peakRssMB: null });
+    target("check --json / the pandas script", round((checkJson.medianMs / pandasMs) * 100) / 100, 0.25);
+  } else {
+    process.stderr.write("  pandas comparison skipped: python3 has no pandas here (pip install pandas to run it)\n");
+    targets.push({ what: "check --json / the pandas script", value: null, limit: 0.25, unit: "x", met: null, note: "skipped: no pandas" });
+  }
 } else {
   process.stderr.write("  ../shared/prices not found: the real-history rows are left out\n");
 }
 
+target("rotation --version / node -e 0", ratios.versionOverNode, 1.1);
 const scaling = [];
 for (const n of [10, 100, 1000]) {
   for (const days of [1000, 3000, 6600]) {
@@ -135,6 +179,13 @@ for (const n of [10, 100, 1000]) {
       const cold = time(`  same, CSV parsed every run (no snapshots)`, [bin, "check", "--data", dir, "--pairs", pairs, "--json"], { times: n === 1000 ? 5 : runs, env: COLD });
       scaling[scaling.length - 1].coldMs = cold.medianMs;
       scaling[scaling.length - 1].coldPeakRssMB = cold.peakRssMB;
+      if (n === 1000) {
+        target("check --json, 1,000 x 6,600, warm", row.medianMs, 500, " ms");
+        target("check --json, 1,000 x 6,600, cold", cold.medianMs, 1500, " ms");
+        const episodes = time("episodes --json, 1,000 series x 6,600 days", [bin, "episodes", "--data", dir, "--pairs", pairs, "--json"], { times: 3 });
+        target("episodes, 1,000 x 6,600", episodes.medianMs, 1500, " ms");
+        target("episodes, 1,000 x 6,600, peak RSS", episodes.peakRssMB, 200, " MB");
+      }
     }
     rmSync(dir, { recursive: true, force: true });
   }
@@ -149,6 +200,24 @@ const growth = {
   msPer1000SeriesAt6600Days: Math.round(((at(1000, 6600) - at(100, 6600)) / 900) * 1000),
   note: "exponents of (time - time at the smallest size) against N at 6,600 days, and against days at N = 1,000",
 };
+
+// A 63 MiB price file (the cap is 64 MiB): one pass, memory a small multiple of the file.
+{
+  const dir = path.join(work, "big");
+  mkdirSync(dir);
+  const lines = ["Date,Open,High,Low,Close,Adj Close,Volume"];
+  let size = 0;
+  for (let t = Date.UTC(1900, 0, 1), i = 0; size < 63 * 1024 * 1024; t += 86_400_000, i++) {
+    const line = `${new Date(t).toISOString().slice(0, 10)},1.5,1.5,1.5,1.5,${(100 + (i % 50)).toFixed(4)},${"9".repeat(800)}`;
+    lines.push(line);
+    size += line.length + 1;
+  }
+  writeFileSync(path.join(dir, "BIG.csv"), `${lines.join("\n")}\n`);
+  writeFileSync(path.join(dir, "REF.csv"), `${lines.slice(0, 5000).join("\n")}\n`);
+  const big = time("check, a 63 MiB CSV, cold", [bin, "check", "--data", dir, "--pairs", "BIG:REF", "--json"], { times: 3, env: COLD });
+  target("a 63 MiB CSV, cold, peak RSS", big.peakRssMB, 300, " MB");
+  rmSync(dir, { recursive: true, force: true });
+}
 
 // The Yahoo path, in one process with a local fetch serving Yahoo-shaped answers.
 const yahoo = await (async () => {
@@ -179,7 +248,7 @@ const yahoo = await (async () => {
     requests = 0;
     bytes = 0;
     const started = process.hrtime.bigint();
-    const source = new YahooSource({ cache: new PriceCache(cacheDir), offline: false, refresh: false, fetch, retry: {}, now: () => now, concurrency: 4, log: () => undefined });
+    const source = new YahooSource({ cache: new PriceCache(cacheDir), offline: false, refresh: false, fetch, retry: {}, now: () => now, concurrency: 4, fallback: false, log: () => undefined });
     await source.load(symbols);
     return { ms: round(Number(process.hrtime.bigint() - started) / 1e6), requests, bytes };
   };
@@ -192,12 +261,14 @@ const yahoo = await (async () => {
 })();
 
 rmSync(work, { recursive: true, force: true });
-const report = { scaling, machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, cpu: cpus()[0]?.model }, runs, results, ratios, growth, yahoo };
+const report = { targets, scaling, machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, cpu: cpus()[0]?.model }, runs, results, ratios, growth, yahoo };
 
 const nameWidth = Math.max(...results.map((r) => r.name.length));
 console.log(`${"benchmark".padEnd(nameWidth)}  median ms     min     max  peak RSS MB`);
 for (const r of results) console.log(`${r.name.padEnd(nameWidth)}  ${String(r.medianMs).padStart(9)} ${String(r.minMs).padStart(7)} ${String(r.maxMs).padStart(7)} ${String(r.peakRssMB).padStart(12)}`);
 console.log(`\nratios to node -e 0: ${JSON.stringify(ratios)}`);
+console.log("\ntargets (issue 19), measured in this run:");
+for (const t of targets) console.log(`  ${t.met === null ? "skipped" : t.met ? "met    " : "MISSED "} ${t.what}: ${t.value === null ? t.note : `${t.value}${t.unit}`} (target <= ${t.limit}${t.unit})`);
 console.log(`growth: the variable cost grows ~ N^${growth.exponentInN} in series and ~ D^${growth.exponentInDays} in days (${growth.msPer1000SeriesAt6600Days} ms per 1,000 series of 6,600 days)`);
 console.log(`yahoo (5 tickers x 6,600 days): cold ${yahoo.cold.requests} requests / ${yahoo.cold.bytes} bytes / ${yahoo.cold.ms} ms; warm ${yahoo.warmSameEvening.requests} requests; next day ${yahoo.nextDayRefresh.requests} requests / ${yahoo.nextDayRefresh.bytes} bytes`);
 writeFileSync(path.join(root, "bench", "results.json"), `${JSON.stringify(report, null, 2)}\n`);

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { runCliAsync } from "../helpers/cli.js";
 import { closedPort } from "../helpers/net.js";
 import { FIXTURE_PRICES } from "../helpers/paths.js";
+import { seededRandom } from "../helpers/series.js";
 
 /**
  * A seeded fuzz run over commands x options x values x data folders. Every run must end with a
@@ -16,14 +17,7 @@ const RUNS = Number(process.env.ROTATION_FUZZ_RUNS ?? 24);
 const SEED = Number(process.env.ROTATION_FUZZ_SEED ?? 20261123);
 
 function generator(seed: number) {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return { next, pick: <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]! };
 }
 

@@ -17,16 +17,21 @@ export function series(symbol: string, dates: string[], closes: number[]): Price
   return { symbol, dates, closes };
 }
 
-/** A deterministic pseudo-random walk (mulberry32), so tests need no fixtures for long series. */
-export function randomWalk(seed: number, count: number, start = 100, volatility = 0.01): number[] {
+/** A seeded pseudo-random number generator (mulberry32): numbers in [0, 1), the same for a seed. */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
-  const random = (): number => {
+  return (): number => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** A deterministic pseudo-random walk, so tests need no fixtures for long series. */
+export function randomWalk(seed: number, count: number, start = 100, volatility = 0.01): number[] {
+  const random = seededRandom(seed);
   const closes = [start];
   for (let i = 1; i < count; i++) closes.push((closes[i - 1] as number) * (1 + (random() - 0.5) * 2 * volatility));
   return closes;
