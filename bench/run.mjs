@@ -235,8 +235,10 @@ const yahoo = await (async () => {
     const url = new URL(String(input));
     const symbol = decodeURIComponent(url.pathname.split("/").pop());
     const from = Number(url.searchParams.get("period1")) * 1000;
-    const stamps = days.slice(0, served).filter((t) => t + 52_200_000 >= from).map((t) => (t + 52_200_000) / 1000);
-    const closes = stamps.map((_, i) => 100 + i / 100);
+    const first = days.findIndex((t) => t + 52_200_000 >= from);
+    const stamps = days.slice(first, served).map((t) => (t + 52_200_000) / 1000);
+    // A close per calendar day, whatever range is asked: an incremental download overlaps the cache exactly.
+    const closes = stamps.map((_, i) => 100 + (first + i) / 100);
     const body = JSON.stringify({ chart: { result: [{ meta: { currency: "USD", symbol, exchangeName: "PCX", instrumentType: "ETF", firstTradeDate: stamps[0], regularMarketTime: stamps.at(-1), gmtoffset: -14400, timezone: "EDT", exchangeTimezoneName: "America/New_York", regularMarketPrice: 1, priceHint: 2, currentTradingPeriod: { pre: { timezone: "EDT", start: 1, end: 2, gmtoffset: -14400 }, regular: { timezone: "EDT", start: 1, end: 2, gmtoffset: -14400 }, post: { timezone: "EDT", start: 1, end: 2, gmtoffset: -14400 } }, dataGranularity: "1d", range: "", validRanges: ["1d"] }, timestamp: stamps, indicators: { quote: [{ open: closes, high: closes, low: closes, close: closes, volume: closes.map(() => 1) }], adjclose: [{ adjclose: closes }] } }], error: null } });
     requests++;
     bytes += body.length;

@@ -68,29 +68,59 @@ const HORIZONS = { d5: 5, d21: 21, d63: 63 } as const;
 export function forwardReturnsOfRankedDays(pair: AlignedPair, window: number, minObservations = MIN_RANK_OBSERVATIONS): Record<ForwardKey, Float64Array> {
   const out = {} as Record<ForwardKey, Float64Array>;
   for (const key of ["d5", "d21", "d63"] as const) {
-    const values: number[] = [];
     // Surge index t (ranked once t >= minObservations) sits at aligned index t + window.
-    for (let t = minObservations; t + window + HORIZONS[key] < pair.dates.length; t++) {
-      values.push(relativeReturn(pair, t + window, t + window + HORIZONS[key]) as number);
+    const h = HORIZONS[key];
+    const count = Math.max(0, pair.dates.length - window - h - minObservations);
+    const values = new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      const from = minObservations + i + window;
+      values[i] = (pair.a[from + h] as number) / (pair.a[from] as number) - 1 - ((pair.b[from + h] as number) / (pair.b[from] as number) - 1);
     }
-    out[key] = Float64Array.from(values);
+    out[key] = values;
   }
   return out;
 }
 
-function baselineFor(forward: Record<ForwardKey, Float64Array>, direction: Signal): Baseline {
-  const sign = direction === "small-surge" ? 1 : -1;
-  const stat = (f: (values: number[]) => number): ForwardReturns => {
-    const out = {} as ForwardReturns;
-    for (const key of ["d5", "d21", "d63"] as const) out[key] = forward[key].length > 0 ? f([...forward[key]]) : null;
-    return out;
-  };
-  return {
-    days: forward.d5.length,
-    median: stat(median),
-    mean: stat(mean),
-    sameSign: stat((values) => values.filter((v) => v * sign > 0).length / values.length),
-  };
+/** Per horizon: the sorted forward returns and how many are above and below zero (shared by both directions). */
+interface BaselineStats {
+  days: number;
+  median: ForwardReturns;
+  mean: ForwardReturns;
+  positive: ForwardReturns;
+  negative: ForwardReturns;
+}
+
+function baselineStats(forward: Record<ForwardKey, Float64Array>): BaselineStats {
+  const stats: BaselineStats = { days: forward.d5.length, median: { d5: null, d21: null, d63: null }, mean: { d5: null, d21: null, d63: null }, positive: { d5: null, d21: null, d63: null }, negative: { d5: null, d21: null, d63: null } };
+  for (const key of ["d5", "d21", "d63"] as const) {
+    const values = forward[key];
+    const n = values.length;
+    if (n === 0) continue;
+    // A typed array sorts numerically, in place, without a comparator.
+    const sorted = Float64Array.from(values).sort();
+    stats.median[key] = n % 2 ? (sorted[(n - 1) / 2] as number) : ((sorted[n / 2 - 1] as number) + (sorted[n / 2] as number)) / 2;
+    // Compensated (Kahan-Babuska) summation: thousands of small returns, summed without drift.
+    let sum = 0;
+    let correction = 0;
+    let up = 0;
+    let down = 0;
+    for (let i = 0; i < n; i++) {
+      const v = values[i] as number;
+      const next = sum + v;
+      correction += Math.abs(sum) >= Math.abs(v) ? sum - next + v : v - next + sum;
+      sum = next;
+      if (v > 0) up++;
+      else if (v < 0) down++;
+    }
+    stats.mean[key] = (sum + correction) / n;
+    stats.positive[key] = up / n;
+    stats.negative[key] = down / n;
+  }
+  return stats;
+}
+
+function baselineFor(stats: BaselineStats, direction: Signal): Baseline {
+  return { days: stats.days, median: stats.median, mean: stats.mean, sameSign: direction === "small-surge" ? stats.positive : stats.negative };
 }
 
 function relativeReturn(pair: AlignedPair, from: number, to: number): number | null {
@@ -158,6 +188,14 @@ export function findEpisodes(pairName: string, pair: AlignedPair, options: Episo
 }
 
 export function summarizeEpisodes(episodes: readonly Episode[], forwardByPair: ReadonlyMap<string, Record<ForwardKey, Float64Array>> = new Map()): EpisodeSummary[] {
+  const statsByPair = new Map<string, BaselineStats>();
+  const statsOf = (pair: string): BaselineStats | null => {
+    const forward = forwardByPair.get(pair);
+    if (!forward) return null;
+    let stats = statsByPair.get(pair);
+    if (!stats) statsByPair.set(pair, (stats = baselineStats(forward)));
+    return stats;
+  };
   const groups = new Map<string, Episode[]>();
   for (const episode of episodes) {
     const key = `${episode.pair}\u0000${episode.direction}`;
@@ -191,7 +229,7 @@ export function summarizeEpisodes(episodes: readonly Episode[], forwardByPair: R
       followThrough: { d21: kept("d21"), d63: kept("d63") },
       p10: stat((values) => quantile(values, 0.1)),
       p90: stat((values) => quantile(values, 0.9)),
-      baseline: forwardByPair.has(first.pair) ? baselineFor(forwardByPair.get(first.pair)!, first.direction) : null,
+      baseline: statsOf(first.pair) ? baselineFor(statsOf(first.pair)!, first.direction) : null,
     });
   }
   return summaries;
