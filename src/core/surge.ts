@@ -123,18 +123,19 @@ export function rankSeries(values: readonly number[], minObservations = MIN_RANK
   const largestSinceIndex = new Int32Array(n).fill(-1);
 
   const sorted = Float64Array.from(values).sort();
-  /** Index of the first sorted value >= value (or > value with `after`). */
-  const rankOf = (value: number, after = false): number => {
+  /** Index of the first sorted value >= value: equal values share this rank. */
+  const rankOf = (value: number): number => {
     let low = 0;
     let high = n;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      const v = sorted[mid] as number;
-      if (v < value || (after && v === value)) low = mid + 1;
+      if ((sorted[mid] as number) < value) low = mid + 1;
       else high = mid;
     }
     return low;
   };
+  // How many earlier values share each rank: the ties, counted without a second search.
+  const equalAtRank = new Int32Array(n);
   const tree = new FenwickTree(n);
   // Indices whose values strictly decrease (for highs) / increase (for lows) from bottom to top.
   const highs: number[] = [];
@@ -150,10 +151,7 @@ export function rankSeries(values: readonly number[], minObservations = MIN_RANK
     while (highs.length > 0 && (values[highs[highs.length - 1] as number] as number) < today) highs.pop();
     while (lows.length > 0 && (values[lows[lows.length - 1] as number] as number) > today) lows.pop();
     if (t >= minObservations) {
-      const below = tree.countBelow(rank);
-      // Equal values share one rank position in the tree: those counted up to the next rank.
-      const equal = tree.countBelow(rankOf(today, true)) - below;
-      percentile[t] = midRankPercentile(below, equal, t);
+      percentile[t] = midRankPercentile(tree.countBelow(rank), equalAtRank[rank] as number, t);
       const stack = today >= 0 ? highs : lows;
       largestSinceIndex[t] = stack.length > 0 ? (stack[stack.length - 1] as number) : -1;
       const count = Math.min(t, Z_LOOKBACK);
@@ -164,6 +162,7 @@ export function rankSeries(values: readonly number[], minObservations = MIN_RANK
       }
     }
     tree.add(rank);
+    equalAtRank[rank]!++;
     highs.push(t);
     lows.push(t);
     const centred = today - shift;
