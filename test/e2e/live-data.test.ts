@@ -107,6 +107,15 @@ describe("Yahoo Finance as it behaves today, through the built CLI", () => {
     expect(yahoo.count()).toBe(2);
   });
 
+  it("an empty chart answer is one line, never JavaScript error text", async () => {
+    yahoo.behaviour = () => ({ status: 200, body: JSON.stringify({ chart: { result: [] } }) });
+    const result = await run(["check", ...IWM_SPY, "--no-fallback"], EVENING);
+    expectCleanOutput(result);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^rotation: IWM: Yahoo Finance's chart answer has no result \(an empty or unexpected answer\)/);
+    expect(result.stderr).not.toMatch(/Cannot read properties|TypeError/);
+  });
+
   it("a Retry-After of an hour fails at once, naming the wait", async () => {
     yahoo.behaviour = () => ({ status: 429, headers: { "retry-after": "3600" }, body: "" });
     const started = Date.now();
