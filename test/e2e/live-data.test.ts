@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { expectCleanOutput, runCliAsync } from "../helpers/cli.js";
 import { closedPort } from "../helpers/net.js";
-import { readFixtureCloses } from "../helpers/paths.js";
+import { FIXTURES, readFixtureCloses } from "../helpers/paths.js";
 import { FakeYahooServer, TestProxy } from "../helpers/yahoo-server.js";
 
 /**
@@ -220,6 +220,32 @@ describe("a proxy", () => {
     });
     expect(bypass.status).toBe(1);
     expect(bypass.stderr).toMatch(/cannot reach Yahoo Finance \((ENOTFOUND|EAI_AGAIN) yahoo\.invalid:\d+\)/);
+  });
+
+  it("HTTPS through HTTPS_PROXY: a CONNECT tunnel to a TLS server only the proxy can reach", async () => {
+    const tls = { key: readFileSync(path.join(FIXTURES, "tls", "key.pem"), "utf8"), cert: readFileSync(path.join(FIXTURES, "tls", "cert.pem"), "utf8") };
+    const secure = new FakeYahooServer();
+    secure.until = TUESDAY;
+    const port = new URL(await secure.start(tls)).port;
+    const tunnel = new TestProxy({ "yahoo.invalid": Number(port) });
+    const proxyUrl = await tunnel.start();
+    try {
+      const result = await runCliAsync(["check", ...IWM_SPY, "--json", "--no-fallback"], {
+        ROTATION_YAHOO_URL: `https://yahoo.invalid:${port}`,
+        ROTATION_CACHE_DIR: mkdtempSync(path.join(tmpdir(), "rotation-tls-")),
+        ROTATION_NOW: EVENING,
+        HTTPS_PROXY: proxyUrl,
+        NODE_EXTRA_CA_CERTS: path.join(FIXTURES, "tls", "cert.pem"),
+      });
+      expectCleanOutput(result);
+      expect(result.status).toBe(0);
+      expect(JSON.parse(result.stdout).asOf).toBe(TUESDAY);
+      expect(tunnel.seen).toContain(`CONNECT yahoo.invalid:${port}`);
+      expect(secure.count()).toBe(2);
+    } finally {
+      await tunnel.stop();
+      await secure.stop();
+    }
   });
 
   it("without a proxy, an unreachable Yahoo is said once, with what to do", async () => {

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { connect, type AddressInfo } from "node:net";
 import { chartBody, NOT_FOUND_BODY, type Bar } from "./fake-yahoo.js";
 import { readFixtureCloses } from "./paths.js";
@@ -28,10 +29,11 @@ export class FakeYahooServer {
   private server: Server | null = null;
   private stalled: ServerResponse[] = [];
 
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => this.answer(req, res));
+  /** With `tls` (a key and certificate), an HTTPS server. */
+  async start(tls?: { key: string; cert: string }): Promise<string> {
+    this.server = tls ? createHttpsServer(tls, (req, res) => this.answer(req, res)) : createServer((req, res) => this.answer(req, res));
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `${tls ? "https" : "http"}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   async stop(): Promise<void> {
