@@ -104,14 +104,19 @@ const MAX_ROW_WARNINGS = 20;
 class RowCollector {
   readonly dates: IsoDate[] = [];
   readonly closes: number[] = [];
-  /** Line numbers are kept only once rows turn out unordered (they are needed to name duplicates). */
-  private lines: number[] | null = null;
+  /**
+   * Once rows turn out unordered, the first line of every date seen: a duplicate is rejected as
+   * it is read, so a file of a million repeated dates holds each date once, never a million rows.
+   */
+  private firstLineOf: Map<IsoDate, number> | null = null;
   readonly warnings: string[] = [];
   private unsaid = 0;
 
+  /** `lineOf(i)`: the line of the i-th kept row (known for every row kept so far). */
   constructor(
     private readonly file: string,
     private readonly lenient: boolean,
+    private readonly lineOf: (index: number) => number,
   ) {}
 
   reject(line: number, reason: string): void {
@@ -124,35 +129,42 @@ class RowCollector {
   /**
    * A row whose date is already known good (or undefined, with its text for the message). The
    * price comes as text[priceStart, priceEnd), so that the common short decimals need no slice.
+   * Returns whether the row was kept.
    */
-  add(line: number, date: IsoDate | undefined, dateText: () => string, text: string, priceStart: number, priceEnd: number): void {
+  add(line: number, date: IsoDate | undefined, dateText: () => string, text: string, priceStart: number, priceEnd: number): boolean {
     if (date === undefined) {
       this.reject(line, `date "${shown(dateText())}" is not a YYYY-MM-DD calendar date`);
-      return;
+      return false;
     }
     let close = shortDecimal(text, priceStart, priceEnd);
     const priceText = close === undefined ? text.slice(priceStart, priceEnd) : "";
     close ??= priceOf(priceText);
     if (Number.isNaN(close)) {
       this.reject(line, `price "${shown(priceText)}" is not a number`);
-      return;
+      return false;
     }
     if (!(close > 0) || close === Number.POSITIVE_INFINITY) {
       this.reject(line, `price ${shown(text.slice(priceStart, priceEnd))} is not positive`);
-      return;
+      return false;
     }
     const last = this.dates.length - 1;
-    if (this.lines === null && last >= 0 && date <= (this.dates[last] as IsoDate)) {
-      // The first row out of order: from here on, line numbers are needed.
-      this.lines = new Array(this.dates.length).fill(0);
-      this.unorderedFrom = this.dates.length;
+    if (this.firstLineOf === null && last >= 0 && date <= (this.dates[last] as IsoDate)) {
+      // The first row out of order: from here on every date is looked up (ordered files never pay).
+      this.firstLineOf = new Map();
+      for (let i = 0; i <= last; i++) this.firstLineOf.set(this.dates[i] as IsoDate, this.lineOf(i));
+    }
+    if (this.firstLineOf !== null) {
+      const first = this.firstLineOf.get(date);
+      if (first !== undefined) {
+        this.reject(line, `duplicate date ${date} (first on line ${first})`);
+        return false;
+      }
+      this.firstLineOf.set(date, line);
     }
     this.dates.push(date);
     this.closes.push(close);
-    this.lines?.push(line);
+    return true;
   }
-
-  private unorderedFrom = -1;
 
   private said(): string[] {
     if (this.unsaid > 0) this.warnings.push(`${this.file}: ${this.unsaid} more bad row${this.unsaid === 1 ? "" : "s"} skipped (--lenient)`);
@@ -160,27 +172,13 @@ class RowCollector {
     return this.warnings;
   }
 
-  finish(symbol: string, lineOf: (index: number) => number): ParsedCsv {
+  finish(symbol: string): ParsedCsv {
     if (this.dates.length === 0) throw new DataError(`${this.file}: no price rows`);
-    const lines = this.lines;
-    if (lines === null) return { series: { symbol, dates: this.dates, closes: this.closes }, warnings: this.said() };
-    for (let i = 0; i < this.unorderedFrom; i++) lines[i] = lineOf(i);
-    // Out of order or duplicated: sort by date, keeping file order among equal dates.
+    if (this.firstLineOf === null) return { series: { symbol, dates: this.dates, closes: this.closes }, warnings: this.said() };
+    // Out of order (duplicates were already turned away): sort by date.
     const { dates, closes } = this;
-    const order = dates.map((_, i) => i).sort((x, y) => ((dates[x] as IsoDate) < (dates[y] as IsoDate) ? -1 : (dates[x] as IsoDate) > (dates[y] as IsoDate) ? 1 : x - y));
-    const sorted: PriceSeries = { symbol, dates: [], closes: [] };
-    let previous = -1;
-    for (const index of order) {
-      const date = dates[index] as IsoDate;
-      if (previous >= 0 && dates[previous] === date) {
-        this.reject(lines[index] as number, `duplicate date ${date} (first on line ${lines[previous]})`);
-        continue;
-      }
-      sorted.dates.push(date);
-      sorted.closes.push(closes[index] as number);
-      previous = index;
-    }
-    return { series: sorted, warnings: this.said() };
+    const order = dates.map((_, i) => i).sort((x, y) => ((dates[x] as IsoDate) < (dates[y] as IsoDate) ? -1 : 1));
+    return { series: { symbol, dates: order.map((i) => dates[i] as IsoDate), closes: order.map((i) => closes[i] as number) }, warnings: this.said() };
   }
 }
 
@@ -254,12 +252,12 @@ function parsePlain(text: string, file: string, symbol: string, options: CsvPars
   const headerCells = text.slice(start, headerEnd).split(",").map((c) => c.trim());
   if (headerCells.every((c) => c === "") && text.length - end <= 1) throw new DataError(`${file}: file is empty`);
   const columns = findColumns(headerCells, file, 1);
-  const rows = new RowCollector(file, options.lenient);
-  const dateCell: [number, number] = [0, 0];
-  const priceCell: [number, number] = [0, 0];
   // Without --lenient every row after the header is kept (or the file refused), so row i sits
   // on line i + 2; with it, skipped rows shift the count and kept rows' lines are recorded.
   const keptLines: number[] = [];
+  const rows = new RowCollector(file, options.lenient, (index) => (options.lenient ? (keptLines[index] as number) : index + 2));
+  const dateCell: [number, number] = [0, 0];
+  const priceCell: [number, number] = [0, 0];
   let line = 1;
   while (end < text.length) {
     start = end + 1;
@@ -279,18 +277,17 @@ function parsePlain(text: string, file: string, symbol: string, options: CsvPars
     }
     cellBounds(text, start, contentEnd, columns.date, dateCell);
     cellBounds(text, start, contentEnd, columns.price, priceCell);
-    const before = rows.dates.length;
-    rows.add(line, dateAt(text, dateCell[0], dateCell[1]), () => text.slice(dateCell[0], dateCell[1]), text, priceCell[0], priceCell[1]);
-    if (options.lenient && rows.dates.length > before) keptLines.push(line);
+    const kept = rows.add(line, dateAt(text, dateCell[0], dateCell[1]), () => text.slice(dateCell[0], dateCell[1]), text, priceCell[0], priceCell[1]);
+    if (options.lenient && kept) keptLines.push(line);
   }
-  return rows.finish(symbol, (index) => (options.lenient ? (keptLines[index] as number) : index + 2));
+  return rows.finish(symbol);
 }
 
 function parseQuoted(text: string, file: string, symbol: string, options: CsvParseOptions): ParsedCsv {
   let header: CsvRecord | null = null;
   let columns: Columns | null = null;
-  const rows = new RowCollector(file, options.lenient);
   const keptLines: number[] = [];
+  const rows = new RowCollector(file, options.lenient, (index) => keptLines[index] as number);
   // A blank record is an error unless it is the last one (a trailing line end): held until the next.
   let pendingBlank: number | null = null;
   eachCsvRecord(text, file, ({ record, info }) => {
@@ -313,13 +310,11 @@ function parseQuoted(text: string, file: string, symbol: string, options: CsvPar
     }
     const { date, price } = columns as Columns;
     const dateText = (record[date] ?? "").trim();
-    const before = rows.dates.length;
     const priceText = record[price] ?? "";
-    rows.add(info.lines, isIsoDate(dateText) ? dateAt(dateText, 0, dateText.length) : undefined, () => dateText, priceText, 0, priceText.length);
-    if (rows.dates.length > before) keptLines.push(info.lines);
+    if (rows.add(info.lines, isIsoDate(dateText) ? dateAt(dateText, 0, dateText.length) : undefined, () => dateText, priceText, 0, priceText.length)) keptLines.push(info.lines);
   });
   if (header === null) throw new DataError(`${file}: file is empty`);
-  return rows.finish(symbol, (index) => keptLines[index] as number);
+  return rows.finish(symbol);
 }
 
 /**
