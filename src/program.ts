@@ -97,7 +97,7 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
     .option("--json", "also print the record on stdout")
     .option("--exit-code", "exit 3 when a signal is raised")
     .option("--notify <url>", "post what changed (a signal started or ended, a quadrant changed, a failed run) to this webhook; repeatable (env ROTATION_NOTIFY)", (url: string, all: string[] = []) => [...all, url])
-    .option("--notify-format <format>", "json (a document with a text field: Slack-compatible) or text (the sentence alone, e.g. for ntfy) (default json)")
+    .option("--notify-format <format>", `json (a document with a text field: Slack-compatible) or text (the sentence alone, e.g. for ntfy)${defaultText(DEFAULTS.notifyFormat)}`)
     .action(async (flags) => {
       const command = await import("./commands/log.js");
       setExitCode(await command.log(command.planLog(await withSettings(flags, runtime), runtime.env, runtime.cwd), runtime));
@@ -212,7 +212,7 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
   addSourceOptions(grid);
   grid
     .option("--window <days>", `one horizon, and the surge window, in trading days (default: 5, 21, 63 days and year to date; surge ${DEFAULTS.window})`)
-    .option("--family <family>", "sp (S&P 600/400/500 funds) or russell (Russell 2000/Midcap/1000 funds) (default sp)")
+    .option("--family <family>", `sp (S&P 600/400/500 funds) or russell (Russell 2000/Midcap/1000 funds)${defaultText(DEFAULTS.gridFamily)}`)
     .option("--cells <cells>", "replace cells, e.g. small:value=VBR,mid:blend=VO")
     .option("--benchmark <ticker>", "relative returns against this fund (default: the family's large blend fund)");
   addAsOfOption(grid);

@@ -7,7 +7,8 @@ import { styleFor, terminalWidth } from "../output/style.js";
 import type { Runtime } from "../runtime.js";
 import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
 import { chooseSource, type SourceOptionFlags } from "../settings/source.js";
-import { parseDate, parseFormat, parseTicker, parseWindow, printable, type OutputFormat } from "../settings/validators.js";
+import { DEFAULTS } from "../settings/defaults.js";
+import { parseChoice, parseDate, parseFormat, parseTicker, parseWindow, printable, type OutputFormat } from "../settings/validators.js";
 
 export interface GridFlags extends SourceOptionFlags, ColorFlags {
   window?: string;
@@ -44,8 +45,7 @@ function parseCells(raw: string, base: GridCellSpec[]): GridCellSpec[] {
 }
 
 export function planGrid(flags: GridFlags, env: Runtime["env"], cwd: string): GridPlan {
-  const family = (flags.family ?? "sp").toLowerCase();
-  if (family !== "sp" && family !== "russell") throw new UsageError(`--family must be sp or russell, got "${printable(flags.family ?? "")}"`);
+  const family = parseChoice(flags.family?.toLowerCase(), "--family", Object.keys(GRID_FAMILIES) as GridFamily[], DEFAULTS.gridFamily);
   const defaults = GRID_FAMILIES[family];
   const base = SIZES.flatMap((size) => STYLES.map((style) => ({ size, style, symbol: defaults.cells[size][style] })));
   const window = parseWindow(flags.window);

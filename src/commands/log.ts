@@ -1,8 +1,9 @@
 import { logCheck, type LogRequest } from "../app/journal.js";
 import { alertsFor, failedAlert, sendAlerts, type NotifyRequest } from "../app/notify.js";
-import { ExitCode, RotationError, UsageError } from "../errors.js";
+import { ExitCode, RotationError } from "../errors.js";
 import { configKey } from "../store/record.js";
-import { parseNotifyUrls } from "../settings/validators.js";
+import { DEFAULTS } from "../settings/defaults.js";
+import { parseChoice, parseNotifyUrls } from "../settings/validators.js";
 import { jsonDocument } from "../output/columns.js";
 import { writeWarnings } from "../output/stderr.js";
 import type { Runtime } from "../runtime.js";
@@ -21,8 +22,7 @@ export interface LogPlan extends CheckPlan, LogRequest {
 }
 
 export function planLog(flags: LogFlags, env: Runtime["env"], cwd: string): LogPlan {
-  const format = flags.notifyFormat ?? "json";
-  if (format !== "json" && format !== "text") throw new UsageError(`--notify-format must be json or text, got "${format.slice(0, 20)}"`);
+  const format = parseChoice<NotifyRequest["format"]>(flags.notifyFormat, "--notify-format", ["json", "text"], DEFAULTS.notifyFormat);
   return { ...planCheck(flags, env, cwd), journal: journalPath(flags.journal, env, cwd), replace: flags.replace ?? false, notify: { urls: parseNotifyUrls(flags.notify, env), format } };
 }
 

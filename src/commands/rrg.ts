@@ -1,5 +1,5 @@
 import { computeRrg, type RrgRequest } from "../app/rrg.js";
-import { DEFAULT_RRG, type RrgOptions } from "../core/rrg.js";
+import { DEFAULT_RRG, type RrgOptions, type RrgPeriod } from "../core/rrg.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { writeOutputFile } from "../output/file.js";
 import { renderRrgTable, rrgToCsv, rrgToJson, rrgToNdjson } from "../output/rrg.js";
@@ -10,7 +10,7 @@ import { DEFAULTS } from "../settings/defaults.js";
 import { outputPath } from "../settings/paths.js";
 import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
 import { chooseSource, type SourceOptionFlags } from "../settings/source.js";
-import { parseDate, parseFormat, parsePairs, parseTicker, parseTickerList, printable, wholeNumber, type OutputFormat } from "../settings/validators.js";
+import { parseChoice, parseDate, parseFormat, parsePairs, parseTicker, parseTickerList, printable, wholeNumber, type OutputFormat } from "../settings/validators.js";
 
 export interface RrgFlags extends SourceOptionFlags, ColorFlags {
   benchmark?: string;
@@ -61,8 +61,7 @@ export function planRrg(flags: RrgFlags, env: Runtime["env"], cwd: string): RrgP
   const symbols = flags.symbols === undefined ? DEFAULTS.rrg.symbols.filter((s) => s !== benchmark) : parseTickerList(flags.symbols, "--symbols");
   if (symbols.length === 0) throw new UsageError("--symbols: no symbol given");
   if (symbols.includes(benchmark)) throw new UsageError(`--symbols: ${benchmark} is the benchmark itself`);
-  const period = flags.period ?? DEFAULT_RRG.period;
-  if (period !== "daily" && period !== "weekly") throw new UsageError(`--period must be daily or weekly, got "${printable(period)}"`);
+  const period = parseChoice<RrgPeriod>(flags.period, "--period", ["daily", "weekly"], DEFAULT_RRG.period);
   return {
     benchmark,
     symbols,

@@ -19,6 +19,10 @@ export const DEFAULTS = {
   valuationMaxAgeDays: 7,
   rrg: { benchmark: "SPY", symbols: ["IWM", "IJR", "IJH", "QQQ"], tail: 8 },
   chart: { height: 20, width: 100 },
+  /** `rotation grid`'s family of funds. */
+  gridFamily: "sp",
+  /** What `log --notify` posts: a JSON document, or the sentence as plain text. */
+  notifyFormat: "json",
   format: "table",
 } as const;
 

@@ -42,6 +42,14 @@ export function parsePairs(raw: string, option = "--pairs"): PairSpec[] {
   return pairs;
 }
 
+/** One of a fixed list of words (--period, --family, ...): "a or b" / "a, b or c" in the error. */
+export function parseChoice<T extends string>(raw: string | undefined, option: string, choices: readonly T[], fallback: T): T {
+  if (raw === undefined) return fallback;
+  if ((choices as readonly string[]).includes(raw)) return raw as T;
+  const listed = choices.length > 1 ? `${choices.slice(0, -1).join(", ")} or ${choices[choices.length - 1]}` : String(choices[0]);
+  throw new UsageError(`${option} must be ${listed}, got "${printable(raw, 20)}"`);
+}
+
 /** A whole number in [min, max]; `what` completes "must be a whole number ...". */
 export function wholeNumber(raw: string | undefined, option: string, fallback: number, min: number, max: number, what = `from ${min} to ${max}`): number {
   if (raw === undefined) return fallback;

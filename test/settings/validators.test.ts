@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parsePairs, parseTicker, parseUniverse } from "../../src/settings/validators.js";
+import { parseChoice, parsePairs, parseTicker, parseUniverse } from "../../src/settings/validators.js";
 import { defaultPairs } from "../../src/core/universe.js";
 import { UsageError } from "../../src/errors.js";
 
@@ -20,5 +20,18 @@ describe("tickers and pairs", () => {
     expect(defaultPairs({ small: ["A", "B"], mid: ["C"], large: ["X", "Y", "Z"] }).map((p) => `${p.symbol}:${p.benchmark}`)).toEqual(["A:X", "B:X", "C:X", "A:Y", "A:Z"]);
     expect(parseUniverse({ pairs: "XLK:SPY" })).toEqual({ small: [], mid: [], large: ["SPY"], pairs: [{ symbol: "XLK", benchmark: "SPY" }] });
     expect(parseUniverse({ pairs: "IWM:SPY", small: "VB" }).small).toEqual(["VB"]);
+  });
+});
+
+describe("one of a fixed list of words", () => {
+  const periods = ["daily", "weekly"] as const;
+  it("returns the word given, or the default when none is", () => {
+    expect(parseChoice("daily", "--period", periods, "weekly")).toBe("daily");
+    expect(parseChoice(undefined, "--period", periods, "weekly")).toBe("weekly");
+  });
+  it("names the option and every choice, and never echoes a control character", () => {
+    expect(() => parseChoice("monthly", "--period", periods, "weekly")).toThrow(new UsageError('--period must be daily or weekly, got "monthly"'));
+    expect(() => parseChoice("x", "--shell", ["bash", "zsh", "fish"], "bash")).toThrow(new UsageError('--shell must be bash, zsh or fish, got "x"'));
+    expect(() => parseChoice("\u001b[31mred", "--period", periods, "weekly")).toThrow(new UsageError('--period must be daily or weekly, got "?[31mred"'));
   });
 });
