@@ -248,13 +248,11 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
     .argument("<shell>", "bash, zsh or fish")
     .action(async (shell: string) => {
       const { bashCompletion, zshCompletion, fishCompletion } = await import("./output/completion.js");
-      const scripts: Record<string, () => string> = { bash: () => bashCompletion(program), zsh: () => zshCompletion(program), fish: () => fishCompletion(program) };
-      const make = scripts[shell];
-      if (!make) {
-        const { UsageError } = await import("./errors.js");
-        throw new UsageError(`completion: the shell must be bash, zsh or fish, got "${shell.slice(0, 20)}"`);
-      }
-      runtime.stdout.write(make());
+      const { parseChoice } = await import("./settings/validators.js");
+      const scripts = { bash: () => bashCompletion(program), zsh: () => zshCompletion(program), fish: () => fishCompletion(program) };
+      // <shell> is required, so the fallback is never used.
+      const chosen = parseChoice(shell, "completion: the shell", ["bash", "zsh", "fish"] as const, "bash");
+      runtime.stdout.write(scripts[chosen]());
     });
   program.addHelpText("after", "\nManual: man rotation (man/rotation.1 in the package). Completion: rotation completion bash|zsh|fish.\n");
 

@@ -36,6 +36,8 @@ describe("shell completion, generated from the program", () => {
     expect(fish).toContain("complete -c rotation -n __fish_use_subcommand -a grid");
     expect(fish).toMatch(/__fish_seen_subcommand_from check' -l window -x/);
     expect(runCli(["completion", "tcsh"]).status).toBe(2);
+    expect(runCli(["completion", "tcsh"]).stderr).toBe('rotation: completion: the shell must be bash, zsh or fish, got "tcsh"\n');
+    expect(runCli(["completion", "\u001b]0;x"]).stderr).toBe('rotation: completion: the shell must be bash, zsh or fish, got "?]0;x"\n');
   });
 
   it("the manual page is built from the same program and shipped", () => {
