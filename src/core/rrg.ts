@@ -68,17 +68,9 @@ export function quadrantOf(ratio: number, momentum: number): Quadrant {
   return momentum >= 100 ? "Improving" : "Lagging";
 }
 
-const weekOfDate = new Map<IsoDate, number>();
-
-/** Monday-based week number of a date; remembered, since every pair asks about the same dates. */
+/** Monday-based week number of a date: day 0 was a Thursday, so shifting by 3 starts weeks on Mondays. */
 function weekOf(date: IsoDate): number {
-  let week = weekOfDate.get(date);
-  if (week === undefined) {
-    // Day 0 was a Thursday, so shifting by 3 makes every week start on a Monday.
-    week = Math.floor((dayNumber(date) + 3) / 7);
-    weekOfDate.set(date, week);
-  }
-  return week;
+  return Math.floor((dayNumber(date) + 3) / 7);
 }
 
 /** Pairs on one calendar share their dates array, and so their weekly picks. */
@@ -98,6 +90,31 @@ export function weeklyIndices(dates: readonly IsoDate[]): number[] {
   }
   weeklyOfCalendar.set(dates, indices);
   return indices;
+}
+
+/**
+ * The last `count` weekly picks, found walking back from the end: the latest RRG point needs
+ * a year or so of weeks, not the whole history (the same picks as weeklyIndices(dates).slice(-count)).
+ */
+export function lastWeeklyIndices(dates: readonly IsoDate[], count: number): number[] {
+  const known = weeklyOfCalendar.get(dates);
+  if (known) return known.slice(Math.max(0, known.length - count));
+  const indices: number[] = [];
+  let currentWeek = Number.NaN;
+  for (let i = dates.length - 1; i >= 0 && indices.length < count; i--) {
+    const week = weekOf(dates[i] as IsoDate);
+    // Walking backwards, the first day met in each week is that week's last trading day.
+    if (week !== currentWeek) indices.push(i);
+    currentWeek = week;
+  }
+  return indices.reverse();
+}
+
+/** Indices of the days that close each period, all of them or only the last `lastPeriods`. */
+function periodPicks(dates: readonly IsoDate[], period: RrgPeriod, lastPeriods: number | undefined): number[] {
+  if (period === "weekly") return lastPeriods === undefined ? weeklyIndices(dates) : lastWeeklyIndices(dates, lastPeriods);
+  const from = lastPeriods === undefined ? 0 : Math.max(0, dates.length - lastPeriods);
+  return Array.from({ length: dates.length - from }, (_, k) => from + k);
 }
 
 function rollingZ(values: readonly (number | null)[], window: number): (number | null)[] {
@@ -129,8 +146,7 @@ function rollingZ(values: readonly (number | null)[], window: number): (number |
  * ratioWindow + rocPeriods + momentumWindow periods, so `check` asks for just those.
  */
 export function rrgSeries(pair: AlignedPair, options: RrgOptions, lastPeriods?: number): RrgPoint[] {
-  const allPicks = options.period === "weekly" ? weeklyIndices(pair.dates) : pair.dates.map((_, i) => i);
-  const picks = lastPeriods === undefined ? allPicks : allPicks.slice(-lastPeriods);
+  const picks = periodPicks(pair.dates, options.period, lastPeriods);
   const rs = picks.map((i) => (100 * (pair.a[i] as number)) / (pair.b[i] as number));
   const ratio = rollingZ(trendOf(rs, options.smoothing), options.ratioWindow).map((z) => (z === null ? null : 100 + z));
   const roc = ratio.map((value, t) => {

@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync, type BigIntStats } from "node:fs";
 import path from "node:path";
 import type { IsoDate } from "../core/dates.js";
-import { dayNumber, isoDateOfDay } from "../core/dates.js";
 import type { PriceSeries } from "../core/series.js";
 
 /**
@@ -13,7 +12,9 @@ import type { PriceSeries } from "../core/series.js";
  * unreadable snapshot, means the CSV is parsed again. Only files that parsed without a single
  * warning are kept, so a snapshot never hides a --lenient warning.
  */
-const MAGIC = "RTS2";
+// RTS3: dates as their ISO text (RTS2 stored day numbers, whose conversion back cost more than the read).
+const MAGIC = "RTS3";
+const DATE_BYTES = 10;
 
 interface SnapshotHeader {
   file: string;
@@ -32,33 +33,21 @@ function headerFor(file: string, stat: BigIntStats, count: number): SnapshotHead
   return { file, size: String(stat.size), mtimeNs: String(stat.mtimeNs), ctimeNs: String(stat.ctimeNs), ino: String(stat.ino), count };
 }
 
-const datesByDay = new Map<number, IsoDate>();
 /**
- * Calendars already turned into dates in this run. Funds listed on the same exchange share a
- * calendar, so most series get the very same (never mutated) dates array: no per-day work,
- * and pairs see identical calendars at a glance.
+ * Calendars already read in this run. Funds listed on the same exchange share a calendar, so
+ * most series get the very same (never mutated) dates array, and pairs see identical
+ * calendars at a glance.
  */
-const knownCalendars: { days: Buffer; dates: IsoDate[] }[] = [];
+const knownCalendars: { text: Buffer; dates: IsoDate[] }[] = [];
 
-function calendarOf(days: Buffer, count: number): IsoDate[] {
-  for (const known of knownCalendars) if (known.days.equals(days)) return known.dates;
-  const view = new Int32Array(count);
-  Buffer.from(view.buffer).set(days);
+function calendarOf(text: Buffer, count: number): IsoDate[] {
+  for (const known of knownCalendars) if (known.text.equals(text)) return known.dates;
+  const all = text.toString("latin1");
   const dates: IsoDate[] = new Array(count);
-  for (let i = 0; i < count; i++) dates[i] = dateOfDay(view[i] as number);
-  knownCalendars.push({ days: Buffer.from(days), dates });
+  for (let i = 0; i < count; i++) dates[i] = all.slice(i * DATE_BYTES, (i + 1) * DATE_BYTES);
+  knownCalendars.push({ text: Buffer.from(text), dates });
   if (knownCalendars.length > 16) knownCalendars.shift();
   return dates;
-}
-
-/** ISO date of a day number (days since 1970-01-01), shared between series. */
-function dateOfDay(day: number): IsoDate {
-  let date = datesByDay.get(day);
-  if (date === undefined) {
-    date = isoDateOfDay(day);
-    datesByDay.set(day, date);
-  }
-  return date;
 }
 
 export function readSnapshot(dir: string, file: string, symbol: string, stat: BigIntStats): PriceSeries | null {
@@ -75,7 +64,7 @@ export function readSnapshot(dir: string, file: string, symbol: string, stat: Bi
     const expected = headerFor(file, stat, header.count);
     if (header.file !== expected.file || header.size !== expected.size || header.mtimeNs !== expected.mtimeNs || header.ctimeNs !== expected.ctimeNs || header.ino !== expected.ino) return null;
     const offset = Math.ceil((8 + headerLength) / 8) * 8;
-    if (bytes.length !== offset + header.count * 12) return null;
+    if (bytes.length !== offset + header.count * (8 + DATE_BYTES)) return null;
     // Copy into an aligned buffer: Buffer's own offset into its pool need not be aligned.
     const closes = new Float64Array(header.count);
     Buffer.from(closes.buffer).set(bytes.subarray(offset, offset + header.count * 8));
@@ -93,12 +82,13 @@ export function writeSnapshot(dir: string, file: string, stat: BigIntStats, seri
   try {
     const header = Buffer.from(JSON.stringify(headerFor(file, stat, series.dates.length)), "utf8");
     const offset = Math.ceil((8 + header.length) / 8) * 8;
-    const bytes = Buffer.alloc(offset + series.dates.length * 12);
+    const bytes = Buffer.alloc(offset + series.dates.length * (8 + DATE_BYTES));
     bytes.write(MAGIC, 0, "latin1");
     bytes.writeUInt32LE(header.length, 4);
     header.copy(bytes, 8);
     Buffer.from(Float64Array.from(series.closes).buffer).copy(bytes, offset);
-    Buffer.from(Int32Array.from(series.dates, (d) => dayNumber(d)).buffer).copy(bytes, offset + series.dates.length * 8);
+    // Dates are checked ISO text (YYYY-MM-DD, ASCII) by the time a series exists.
+    bytes.write(series.dates.join(""), offset + series.dates.length * 8, "latin1");
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const target = snapshotFile(dir, file);
     const temporary = `${target}.${process.pid}.tmp`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { quadrantOf, rrgSeries, travel, weeklyIndices } from "../../src/core/rrg.js";
+import { lastWeeklyIndices, quadrantOf, rrgSeries, travel, weeklyIndices } from "../../src/core/rrg.js";
 
 describe("quadrantOf", () => {
   it("puts the boundaries where the README says", () => {
@@ -14,6 +14,17 @@ describe("weeklyIndices", () => {
   it("keeps the last trading day of each Monday-to-Sunday week", () => {
     const dates = ["2024-07-08", "2024-07-09", "2024-07-12", "2024-07-15", "2024-07-19", "2024-07-22"];
     expect(weeklyIndices(dates)).toEqual([2, 4, 5]);
+  });
+
+  it("gives the last weeks' picks walking back, across a year end and a skipped week", () => {
+    // Weeks: Mon 2024-12-23..Fri 12-27, Mon 12-30..Thu 2025-01-02 (one week across the new year),
+    // none in the week of 01-06, then Tue 01-14 alone.
+    const dates = ["2024-12-23", "2024-12-27", "2024-12-30", "2024-12-31", "2025-01-02", "2025-01-14"];
+    expect(lastWeeklyIndices(dates, 2)).toEqual([4, 5]);
+    expect(lastWeeklyIndices(dates, 3)).toEqual([1, 4, 5]);
+    expect(lastWeeklyIndices(dates, 10)).toEqual([1, 4, 5]);
+    expect(lastWeeklyIndices(dates.slice(0, 1), 1)).toEqual([0]);
+    expect(lastWeeklyIndices([], 3)).toEqual([]);
   });
 });
 
