@@ -81,8 +81,8 @@ export function forwardReturnsOfRankedDays(pair: AlignedPair, window: number, mi
   return out;
 }
 
-/** Per horizon: the sorted forward returns and how many are above and below zero (shared by both directions). */
-interface BaselineStats {
+/** Per horizon: the median and mean forward returns and the shares above and below zero (shared by both directions). */
+export interface BaselineStats {
   days: number;
   median: ForwardReturns;
   mean: ForwardReturns;
@@ -123,7 +123,7 @@ function maxOf(a: Float64Array, end: number): number {
   return max;
 }
 
-function baselineStats(forward: Record<ForwardKey, Float64Array>): BaselineStats {
+export function baselineStats(forward: Record<ForwardKey, Float64Array>): BaselineStats {
   const stats: BaselineStats = { days: forward.d5.length, median: { d5: null, d21: null, d63: null }, mean: { d5: null, d21: null, d63: null }, positive: { d5: null, d21: null, d63: null }, negative: { d5: null, d21: null, d63: null } };
   for (const key of ["d5", "d21", "d63"] as const) {
     const values = forward[key];
@@ -221,15 +221,8 @@ export function findEpisodes(pairName: string, pair: AlignedPair, options: Episo
   return episodes;
 }
 
-export function summarizeEpisodes(episodes: readonly Episode[], forwardByPair: ReadonlyMap<string, Record<ForwardKey, Float64Array>> = new Map()): EpisodeSummary[] {
-  const statsByPair = new Map<string, BaselineStats>();
-  const statsOf = (pair: string): BaselineStats | null => {
-    const forward = forwardByPair.get(pair);
-    if (!forward) return null;
-    let stats = statsByPair.get(pair);
-    if (!stats) statsByPair.set(pair, (stats = baselineStats(forward)));
-    return stats;
-  };
+/** Summaries per pair and direction; `baselineByPair` holds each pair's baselineStats (none: no baseline). */
+export function summarizeEpisodes(episodes: readonly Episode[], baselineByPair: ReadonlyMap<string, BaselineStats> = new Map()): EpisodeSummary[] {
   const groups = new Map<string, Episode[]>();
   for (const episode of episodes) {
     const key = `${episode.pair}\u0000${episode.direction}`;
@@ -263,7 +256,7 @@ export function summarizeEpisodes(episodes: readonly Episode[], forwardByPair: R
       followThrough: { d21: kept("d21"), d63: kept("d63") },
       p10: stat((values) => quantile(values, 0.1)),
       p90: stat((values) => quantile(values, 0.9)),
-      baseline: statsOf(first.pair) ? baselineFor(statsOf(first.pair)!, first.direction) : null,
+      baseline: baselineByPair.has(first.pair) ? baselineFor(baselineByPair.get(first.pair)!, first.direction) : null,
     });
   }
   return summaries;
@@ -293,12 +286,16 @@ export function episodesOf(prices: PointInTime, selection: EpisodeSelection): Ep
 /** Episodes of every pair with their summary, base rates included. */
 export function episodeReportOf(prices: PointInTime, selection: EpisodeSelection): { episodes: Episode[]; summary: EpisodeSummary[] } {
   const episodes = episodesOf(prices, selection);
-  const forwardByPair = new Map<string, Record<ForwardKey, Float64Array>>();
+  const baselineByPair = new Map<string, BaselineStats>();
+  // Base rates are only worked out for pairs that had an episode to compare them with, and
+  // reduced to their few figures at once: every ranked day's forward returns of a thousand
+  // pairs would otherwise be held until the end.
+  const withEpisodes = new Set(episodes.map((e) => e.pair));
   for (const spec of selection.pairs) {
     const name = pairName(spec);
-    if (episodes.some((e) => e.pair === name)) {
-      forwardByPair.set(name, forwardReturnsOfRankedDays(prices.pair(spec.symbol, spec.benchmark), selection.window, selection.minObservations));
+    if (withEpisodes.has(name) && !baselineByPair.has(name)) {
+      baselineByPair.set(name, baselineStats(forwardReturnsOfRankedDays(prices.pair(spec.symbol, spec.benchmark), selection.window, selection.minObservations)));
     }
   }
-  return { episodes, summary: summarizeEpisodes(episodes, forwardByPair) };
+  return { episodes, summary: summarizeEpisodes(episodes, baselineByPair) };
 }

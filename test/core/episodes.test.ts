@@ -124,12 +124,12 @@ describe("base rates", () => {
   });
 
   it("the summary gives each figure beside its baseline, and the episodes' 10th and 90th percentiles", async () => {
-    const { summarizeEpisodes } = await import("../../src/core/episodes.js");
+    const { baselineStats, summarizeEpisodes } = await import("../../src/core/episodes.js");
     const episode = (d21: number): Episode => ({
       pair: "A:B", direction: "small-surge", start: "s", peakDate: "p", peakSurge: 0.1, end: "e", length: 1, flaggedDays: 1, peakPercentile: 100, peakZScore: 3, forward: { d5: d21, d21, d63: null }, open: false,
     });
     const forward = { d5: Float64Array.from([0.01, -0.02, 0.03, 0.04]), d21: Float64Array.from([0.01, -0.02, 0.03]), d63: Float64Array.from([]) };
-    const [summary] = summarizeEpisodes([episode(-0.1), episode(0.2), episode(0.05)], new Map([["A:B", forward]]));
+    const [summary] = summarizeEpisodes([episode(-0.1), episode(0.2), episode(0.05)], new Map([["A:B", baselineStats(forward)]]));
     expect(summary!.baseline).toEqual({
       days: 4,
       median: { d5: expect.closeTo(0.02, 12), d21: 0.01, d63: null },

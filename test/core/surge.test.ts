@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { alignPair, cutAsOf } from "../../src/core/series.js";
-import { rankAt, rankSeries, surgeSeries, Z_LOOKBACK } from "../../src/core/surge.js";
+import fc from "fast-check";
+import { rankAt, rankSeries, surgeSeries, valueRanks, Z_LOOKBACK } from "../../src/core/surge.js";
 import { randomWalk, weekdays } from "../helpers/series.js";
 
 describe("alignPair and cutAsOf", () => {
@@ -65,6 +66,30 @@ describe("rankAt", () => {
     // The 1000s lie outside the lookback: mean 0, sd of alternating +-1 over an even count.
     const sd = Math.sqrt(Z_LOOKBACK / (Z_LOOKBACK - 1));
     expect(rankAt(long, long.length - 1, 1).zScore).toBeCloseTo(2 / sd, 10);
+  });
+});
+
+describe("valueRanks", () => {
+  /** The definition, by brute force: how many values are strictly smaller. */
+  const naive = (values: number[]) => values.map((v) => values.filter((w) => w < v).length);
+
+  it("counts the values strictly below each, ties sharing a rank", () => {
+    expect([...valueRanks([0.3, -0.2, 0.3, 0, 5e-324, -5e-324, -7])]).toEqual([5, 1, 5, 3, 4, 2, 0]);
+    expect([...valueRanks([])]).toEqual([]);
+    expect([...valueRanks([2, 2, 2])]).toEqual([0, 0, 0]);
+  });
+
+  it("treats -0 and 0 as equal, as < does", () => {
+    expect([...valueRanks([0, -0, -1, 1])]).toEqual([1, 1, 0, 3]);
+  });
+
+  it("agrees with the definition on any finite doubles", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, -0, 1, -1, 0.5)), { maxLength: 300 }), (values) => {
+        expect([...valueRanks(values)]).toEqual(naive(values));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
