@@ -1,6 +1,7 @@
 import { computeEpisodes, type EpisodesRequest } from "../app/episodes.js";
 import { ExitCode } from "../errors.js";
 import { episodesToCsv, episodesToJson, episodesToNdjson, renderEpisodesTable } from "../output/episodes.js";
+import { writeText, type TextPieces } from "../output/columns.js";
 import { progressReporter, writeWarnings } from "../output/stderr.js";
 import { styleFor, terminalWidth } from "../output/style.js";
 import type { Runtime } from "../runtime.js";
@@ -45,12 +46,12 @@ export function planEpisodes(flags: EpisodesFlags, env: Runtime["env"], cwd: str
 export async function episodes(plan: EpisodesPlan, runtime: Runtime): Promise<number> {
   const report = await computeEpisodes(plan, runtime, progressReporter(runtime.stderr));
   writeWarnings(runtime.stderr, report.warnings);
-  const render: Record<OutputFormat, () => string> = {
+  const render: Record<OutputFormat, () => string | TextPieces> = {
     table: () => renderEpisodesTable(report, styleFor(plan.color, runtime.stdout, runtime.env), terminalWidth(runtime.stdout)),
     json: () => episodesToJson(report),
     ndjson: () => episodesToNdjson(report),
     csv: () => episodesToCsv(report),
   };
-  runtime.stdout.write(render[plan.format]());
+  writeText(runtime.stdout, render[plan.format]());
   return ExitCode.ok;
 }

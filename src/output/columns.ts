@@ -1,4 +1,5 @@
-import { toCsv, type CsvCell } from "./csv.js";
+import type { OutputStream } from "../runtime.js";
+import { csvCell, toCsv, type CsvCell } from "./csv.js";
 
 /** One CSV column of a report: its header and how to read it from a row. */
 export interface CsvColumn<T> {
@@ -21,4 +22,84 @@ export function jsonDocument(document: object): string {
 
 export function ndjsonLines(rows: readonly object[]): string {
   return rows.map((row) => `${JSON.stringify(row)}\n`).join("");
+}
+
+/**
+ * Text in pieces for reports that grow with history (a thousand pairs' episodes are tens of
+ * megabytes): written piece by piece, the whole text never exists at once, neither as a string
+ * nor as the buffer a write makes of it. Joined, the pieces are exactly the one-string form.
+ */
+export type TextPieces = Iterable<string>;
+
+/** Small pieces gathered into writes of about `size` characters: one write per row would be one system call per row. */
+function* gathered(pieces: Iterable<string>, size = 1 << 16): Generator<string> {
+  let batch: string[] = [];
+  let length = 0;
+  for (const piece of pieces) {
+    batch.push(piece);
+    length += piece.length;
+    if (length >= size) {
+      yield batch.join("");
+      batch = [];
+      length = 0;
+    }
+  }
+  if (length > 0) yield batch.join("");
+}
+
+const indented = (json: string, spaces: string): string => json.replace(/\n/g, `\n${spaces}`);
+
+/** What JSON.stringify leaves out of an object. */
+const omitted = (value: unknown): boolean => value === undefined || typeof value === "function" || typeof value === "symbol";
+
+/** jsonDocument's text, in pieces: each element of a top-level array is stringified on its own. */
+export function jsonDocumentPieces(document: Record<string, unknown>): TextPieces {
+  return gathered(
+    (function* () {
+      const keys = Object.keys(document).filter((key) => !omitted(document[key]));
+      if (keys.length === 0) {
+        yield "{}\n";
+        return;
+      }
+      yield "{\n";
+      for (const [k, key] of keys.entries()) {
+        const value = document[key];
+        const name = `  ${JSON.stringify(key)}: `;
+        if (Array.isArray(value) && value.length > 0) {
+          yield `${name}[\n`;
+          for (let i = 0; i < value.length; i++) {
+            // Inside an array, what an object would leave out is written as null.
+            const element = omitted(value[i]) ? null : value[i];
+            yield `    ${indented(JSON.stringify(element, null, 2), "    ")}${i < value.length - 1 ? "," : ""}\n`;
+          }
+          yield "  ]";
+        } else {
+          yield `${name}${indented(JSON.stringify(value, null, 2), "  ")}`;
+        }
+        yield k < keys.length - 1 ? ",\n" : "\n";
+      }
+      yield "}\n";
+    })(),
+  );
+}
+
+/** ndjsonLines' text, in pieces. */
+export function ndjsonPieces<T>(rows: readonly T[], line: (row: T) => object): TextPieces {
+  return gathered((function* () {
+    for (const row of rows) yield `${JSON.stringify(line(row))}\n`;
+  })());
+}
+
+/** csvFromColumns' text, in pieces. */
+export function csvPieces<T>(columns: readonly CsvColumn<T>[], rows: readonly T[]): TextPieces {
+  return gathered((function* () {
+    yield `${columns.map((c) => csvCell(c.name)).join(",")}\r\n`;
+    for (const row of rows) yield `${columns.map((c) => csvCell(c.value(row))).join(",")}\r\n`;
+  })());
+}
+
+/** Writes a report given whole or in pieces. */
+export function writeText(stream: OutputStream, text: string | TextPieces): void {
+  if (typeof text === "string") stream.write(text);
+  else for (const piece of text) stream.write(piece);
 }

@@ -2,7 +2,7 @@ import type { ChalkInstance } from "chalk";
 import type { Episode, EpisodeSummary } from "../core/episodes.js";
 import type { SourceInfo } from "../sources/source.js";
 import { SCHEMA_VERSIONS } from "../contract.js";
-import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
+import { csvPieces, jsonDocumentPieces, ndjsonPieces, type CsvColumn, type TextPieces } from "./columns.js";
 import { formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, sourceNote, terminalSafe } from "./format.js";
 import { colourReturn, fitTitle, fittingTable, signalLabel } from "./table.js";
 
@@ -71,8 +71,9 @@ function share(value: number | null): string {
   return value === null ? NOT_AVAILABLE : `${Math.round(value * 100)}%`;
 }
 
-export function episodesToJson(report: EpisodesReport): string {
-  return jsonDocument({ schemaVersion: SCHEMA_VERSIONS.episodes, ...report });
+// Episodes grow with pairs and history (80,000 for a thousand pairs): these are written in pieces.
+export function episodesToJson(report: EpisodesReport): TextPieces {
+  return jsonDocumentPieces({ schemaVersion: SCHEMA_VERSIONS.episodes, ...report });
 }
 
 export const EPISODE_CSV_COLUMNS: readonly CsvColumn<Episode>[] = [
@@ -92,10 +93,10 @@ export const EPISODE_CSV_COLUMNS: readonly CsvColumn<Episode>[] = [
   { name: "open", value: (e) => e.open },
 ];
 
-export function episodesToCsv(report: EpisodesReport): string {
-  return csvFromColumns(EPISODE_CSV_COLUMNS, newestFirst(report.episodes));
+export function episodesToCsv(report: EpisodesReport): TextPieces {
+  return csvPieces(EPISODE_CSV_COLUMNS, newestFirst(report.episodes));
 }
 
-export function episodesToNdjson(report: EpisodesReport): string {
-  return ndjsonLines(newestFirst(report.episodes).map((e) => ({ schemaVersion: SCHEMA_VERSIONS.episodes, ...e })));
+export function episodesToNdjson(report: EpisodesReport): TextPieces {
+  return ndjsonPieces(newestFirst(report.episodes), (e) => ({ schemaVersion: SCHEMA_VERSIONS.episodes, ...e }));
 }

@@ -1,0 +1,59 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { csvFromColumns, csvPieces, jsonDocument, jsonDocumentPieces, ndjsonLines, ndjsonPieces, writeText, type CsvColumn } from "../../src/output/columns.js";
+
+const joined = (pieces: Iterable<string>): string => [...pieces].join("");
+
+describe("reports in pieces", () => {
+  it("a JSON document in pieces is byte for byte JSON.stringify(document, null, 2)", () => {
+    const document = {
+      schemaVersion: 1,
+      empty: [],
+      rows: [{ a: 1, nested: { b: [1, 2], c: [] }, gone: undefined }, null, "text with\nline feed", [3, [4]]],
+      skipped: undefined,
+      object: { x: "y" },
+      last: [undefined, () => 1],
+    };
+    expect(joined(jsonDocumentPieces(document))).toBe(`${JSON.stringify(document, null, 2)}\n`);
+    expect(joined(jsonDocumentPieces({}))).toBe("{}\n");
+    expect(joined(jsonDocumentPieces({ only: undefined }))).toBe(`${JSON.stringify({ only: undefined }, null, 2)}\n`);
+  });
+
+  it("agrees with jsonDocument on any JSON object", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (document) => {
+        expect(joined(jsonDocumentPieces(document))).toBe(jsonDocument(document));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("gathers many rows into few writes, never splitting the text differently", () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => ({ i, text: `row ${i}` }));
+    const pieces = [...jsonDocumentPieces({ rows })];
+    // About 64 KiB a piece: hundreds of writes, not twenty thousand.
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.length).toBeLessThan(100);
+    expect(pieces.join("")).toBe(jsonDocument({ rows }));
+  });
+
+  it("NDJSON and CSV in pieces equal their one-string forms", () => {
+    const rows = [{ pair: "IWM:SPY", value: -0.5 }, { pair: "=cmd", value: null }, { pair: 'a,"b"', value: 1e-9 }];
+    const columns: CsvColumn<(typeof rows)[number]>[] = [
+      { name: "pair", value: (r) => r.pair },
+      { name: "value", value: (r) => r.value },
+    ];
+    expect(joined(csvPieces(columns, rows))).toBe(csvFromColumns(columns, rows));
+    expect(joined(csvPieces(columns, []))).toBe(csvFromColumns(columns, []));
+    expect(joined(ndjsonPieces(rows, (r) => ({ v: 1, ...r })))).toBe(ndjsonLines(rows.map((r) => ({ v: 1, ...r }))));
+    expect(joined(ndjsonPieces([], (r) => r))).toBe("");
+  });
+
+  it("writes a whole text once and pieces one by one", () => {
+    const written: string[] = [];
+    const stream = { write: (text: string) => written.push(text) };
+    writeText(stream, "whole\n");
+    writeText(stream, ["a", "b"]);
+    expect(written).toEqual(["whole\n", "a", "b"]);
+  });
+});
