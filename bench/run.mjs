@@ -55,6 +55,7 @@ function time(name, args, { times = runs, expectStatus = [0, 3], env: extraEnv =
 }
 
 const round = (x) => Math.round(x * 10) / 10;
+const twoDecimals = (x) => Math.round(x * 100) / 100;
 
 function synthetic(n, days) {
   const dir = path.join(work, `syn-${n}-${days}`);
@@ -91,7 +92,7 @@ function slope(points) {
     num += (x - mx) * (ys[i] - my);
     den += (x - mx) ** 2;
   });
-  return Math.round((num / den) * 100) / 100;
+  return Math.twoDecimals(num / den);
 }
 
 process.stderr.write(`rotation bench: ${runs} runs each, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}\n`);
@@ -113,7 +114,7 @@ let version;
   for (const row of [...a, ...b]) if (row !== baseline && row !== version) results.splice(results.indexOf(row), 1);
 }
 const COLD = { ROTATION_CSV_SNAPSHOTS: "0" };
-const ratios = { versionOverNode: round((version.medianMs / baseline.medianMs) * 100) / 100 };
+const ratios = { versionOverNode: twoDecimals(version.medianMs / baseline.medianMs) };
 
 if (existsSync(path.join(shared, "SPY.csv"))) {
   const check = time("check --data shared (default universe)", [bin, "check", "--data", shared]);
@@ -131,34 +132,34 @@ if (existsSync(path.join(shared, "SPY.csv"))) {
   time("episodes, default pairs, full history", [bin, "episodes", "--data", shared, "--json"]);
   const episodes52 = time("episodes, 52 pairs against SPY, full history", [bin, "episodes", "--data", shared, "--pairs", all, "--json"]);
   Object.assign(ratios, {
-    checkOverNode: round((check.medianMs / baseline.medianMs) * 100) / 100,
-    checkJsonOverNode: round((checkJson.medianMs / baseline.medianMs) * 100) / 100,
+    checkOverNode: twoDecimals(check.medianMs / baseline.medianMs),
+    checkJsonOverNode: twoDecimals(checkJson.medianMs / baseline.medianMs),
     configFileCostMs: round(withConfig.medianMs - checkJson.medianMs),
-    check52OverNode: round((check52.medianMs / baseline.medianMs) * 100) / 100,
+    check52OverNode: twoDecimals(check52.medianMs / baseline.medianMs),
     episodes52Ms: episodes52.medianMs,
   });
   target("check --as-of --json, warm, / node -e 0", ratios.checkJsonOverNode, 1.5);
   target("same with a config file, extra ms", ratios.configFileCostMs, 5, " ms");
-  target("52 pairs --json / node -e 0", round((check52json.medianMs / baseline.medianMs) * 100) / 100, 2.2);
-  target("52 pairs table at 80 columns / node -e 0", round((check52at80.medianMs / baseline.medianMs) * 100) / 100, 2.5);
-  target("52 pairs table at 250 columns / node -e 0", round((check52at250.medianMs / baseline.medianMs) * 100) / 100, 2.5);
+  target("52 pairs --json / node -e 0", twoDecimals(check52json.medianMs / baseline.medianMs), 2.2);
+  target("52 pairs table at 80 columns / node -e 0", twoDecimals(check52at80.medianMs / baseline.medianMs), 2.5);
+  target("52 pairs table at 250 columns / node -e 0", twoDecimals(check52at250.medianMs / baseline.medianMs), 2.5);
   target("episodes, 52 pairs, full history", episodes52.medianMs, 300, " ms");
   // The pandas script that computes the same thing (4 pairs, one as-of), where python3 has pandas.
-  const pandas = spawnSync("python3", ["-c", "import pandas"], { encoding: "utf8" });
-  if (pandas.status === 0) {
+  // BENCH_PYTHON, else the first python3 that has pandas (a pyenv shim on PATH may not; Debian's python3-pandas is in /usr/bin).
+  const python = [process.env.BENCH_PYTHON, "python3", "/usr/bin/python3"].find((candidate) => candidate && spawnSync(candidate, ["-c", "import pandas"], { encoding: "utf8" }).status === 0);
+  if (python !== undefined) {
     const script = path.join(work, "pandas_check.py");
     writeFileSync(script, `import pandas as pd, sys\nd=sys.argv[1]\ns={t: pd.read_csv(f"{d}/{t}.csv", index_col=0, parse_dates=True)["Close"].loc[:"2024-07-16"] for t in ["IWM","IJR","IJH","SPY","QQQ"]}\nfor a,b in [("IWM","SPY"),("IJR","SPY"),("IJH","SPY"),("IWM","QQQ")]:\n    x=pd.concat([s[a],s[b]],axis=1,join="inner")\n    r=x.pct_change(5)\n    v=r.iloc[:,0]-r.iloc[:,1]\n    print(a,b,(v.iloc[:-1]<v.iloc[-1]).mean()*100)\n`);
-    const started = process.hrtime.bigint();
     const py = [];
     for (let k = 0; k < runs; k++) {
       const t0 = process.hrtime.bigint();
-      spawnSync("python3", [script, shared]);
+      const ran = spawnSync(python, [script, shared], { encoding: "utf8" });
+      if (ran.status !== 0) throw new Error(`the pandas script failed: ${ran.stderr}`);
       py.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
-    void started;
     const pandasMs = round(median(py));
     results.push({ name: "pandas script, the same 4 pairs as of 2024-07-16", runs, medianMs: pandasMs, minMs: round(Math.min(...py)), maxMs: round(Math.max(...py)), peakRssMB: null });
-    target("check --json / the pandas script", round((checkJson.medianMs / pandasMs) * 100) / 100, 0.25);
+    target("check --json / the pandas script", twoDecimals(checkJson.medianMs / pandasMs), 0.25);
   } else {
     process.stderr.write("  pandas comparison skipped: python3 has no pandas here (pip install pandas to run it)\n");
     targets.push({ what: "check --json / the pandas script", value: null, limit: 0.25, unit: "x", met: null, note: "skipped: no pandas" });
@@ -193,7 +194,7 @@ for (const n of [10, 100, 1000]) {
 const at = (n, days) => scaling.find((s) => s.n === n && s.days === days).medianMs;
 // The exponent of the part of the cost that grows: differences from the smallest size remove
 // the fixed start-up cost (node, module loading), which would otherwise flatten the fit.
-const exponent = (small, middle, large, t) => Math.round((Math.log((t(large) - t(small)) / (t(middle) - t(small))) / Math.log((large - small) / (middle - small))) * 100) / 100;
+const exponent = (small, middle, large, t) => Math.twoDecimals(Math.log((t(large) - t(small)) / (t(middle) - t(small))) / Math.log((large - small) / (middle - small)));
 const growth = {
   exponentInN: exponent(10, 100, 1000, (n) => at(n, 6600)),
   exponentInDays: exponent(1000, 3000, 6600, (d) => at(1000, d)),
