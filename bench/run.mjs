@@ -92,7 +92,7 @@ function slope(points) {
     num += (x - mx) * (ys[i] - my);
     den += (x - mx) ** 2;
   });
-  return Math.twoDecimals(num / den);
+  return twoDecimals(num / den);
 }
 
 process.stderr.write(`rotation bench: ${runs} runs each, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}\n`);
