@@ -194,7 +194,7 @@ for (const n of [10, 100, 1000]) {
 const at = (n, days) => scaling.find((s) => s.n === n && s.days === days).medianMs;
 // The exponent of the part of the cost that grows: differences from the smallest size remove
 // the fixed start-up cost (node, module loading), which would otherwise flatten the fit.
-const exponent = (small, middle, large, t) => Math.twoDecimals(Math.log((t(large) - t(small)) / (t(middle) - t(small))) / Math.log((large - small) / (middle - small)));
+const exponent = (small, middle, large, t) => twoDecimals(Math.log((t(large) - t(small)) / (t(middle) - t(small))) / Math.log((large - small) / (middle - small)));
 const growth = {
   exponentInN: exponent(10, 100, 1000, (n) => at(n, 6600)),
   exponentInDays: exponent(1000, 3000, 6600, (d) => at(1000, d)),
