@@ -26,6 +26,6 @@ export async function main(overrides: Partial<Runtime> = {}): Promise<void> {
     process.stderr.write(`\nrotation: ${new InterruptedError().message}\n`);
     process.exit(ExitCode.interrupted);
   });
-  const [{ run }, { processRuntime }] = await Promise.all([import("./run.js"), import("./runtime.js")]);
+  const { run, processRuntime } = await import("./entry.js");
   process.exitCode = await run(argv, { ...processRuntime(), ...overrides });
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { PACKAGE_ROOT } from "./package-root.js";
 
-/** The package's version, read once from package.json beside dist/ (or src/ in tests). */
-export const VERSION: string = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+/** The package's version, read once from its package.json. */
+export const VERSION: string = (JSON.parse(readFileSync(new URL("package.json", PACKAGE_ROOT), "utf8")) as { version: string }).version;
