@@ -1,4 +1,5 @@
 import { ExitCode, InterruptedError } from "./errors.js";
+import { loadEntry } from "./load-entry.js";
 import type { Runtime } from "./runtime.js";
 import { VERSION } from "./version.js";
 
@@ -26,6 +27,6 @@ export async function main(overrides: Partial<Runtime> = {}): Promise<void> {
     process.stderr.write(`\nrotation: ${new InterruptedError().message}\n`);
     process.exit(ExitCode.interrupted);
   });
-  const { run, processRuntime } = await import("./entry.js");
+  const { run, processRuntime } = await loadEntry();
   process.exitCode = await run(argv, { ...processRuntime(), ...overrides });
 }

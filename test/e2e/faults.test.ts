@@ -111,9 +111,10 @@ describe("Ctrl-C in the middle of a download", () => {
   });
 
   it("exits 130 and leaves every cache file whole", async () => {
-    // The real entry point, with a fetch that answers IWM and then hangs, as a slow network would.
+    // The real entry point (the built bundle bin/rotation.js loads), with a fetch that hangs, as a slow network would.
     const script = `
-      import { main } from ${JSON.stringify(path.join(PROJECT_ROOT, "dist/cli.js"))};
+      import { createRequire } from "node:module";
+      const { main } = createRequire(import.meta.url)(${JSON.stringify(path.join(PROJECT_ROOT, "dist/cli.cjs"))});
       const body = JSON.stringify(${JSON.stringify(JSON.stringify({ chart: { result: null, error: null } }))});
       let calls = 0;
       await main({ fetch: (input, init) => new Promise((resolve, reject) => {
