@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { requireOnUse } from "../require-on-use.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -17,6 +17,7 @@ export function pagerCommand(env: Env, argv: readonly string[], isTTY: boolean):
 /** Text longer than the screen goes through the pager; shorter text (or a pager that fails to start) is written as it is. */
 export function pageOrWrite(text: string, rows: number | undefined, pager: string | null, write: (text: string) => unknown): void {
   if (pager !== null && rows !== undefined && text.split("\n").length > rows) {
+    const { spawnSync } = requireOnUse("node:child_process") as typeof import("node:child_process");
     const result = spawnSync(pager, { input: text, stdio: ["pipe", "inherit", "inherit"], shell: true });
     if (!result.error && result.status !== 127) return;
   }

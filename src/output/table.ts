@@ -1,15 +1,15 @@
-import { createRequire } from "node:module";
 import type TableModule from "cli-table3";
 import type { ChalkInstance } from "chalk";
 import type { Signal } from "../core/check.js";
 import type { Quadrant } from "../core/rrg.js";
+import { requireOnUse } from "../require-on-use.js";
 import { formatPercent } from "./format.js";
 
 let Table: typeof TableModule | undefined;
 
 export function newTable(head: string[], style: ChalkInstance, leftColumns = 1): TableModule.Table {
   // Loaded on the first table: a report module can be imported for its JSON or CSV at no cost.
-  Table ??= createRequire(import.meta.url)("cli-table3") as typeof TableModule;
+  Table ??= requireOnUse("cli-table3") as typeof TableModule;
   return new Table({
     head: head.map((title) => style.bold(title)),
     // cli-table3 colours headers red by default; colour is decided by us, per terminal.

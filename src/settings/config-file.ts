@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { UsageError, errorMessage } from "../errors.js";
 import type { Runtime } from "../runtime.js";
@@ -42,11 +42,12 @@ export async function findConfig(runtime: Pick<Runtime, "env" | "cwd">): Promise
   for (const file of configCandidates(runtime)) {
     let text: string;
     try {
+      // Read synchronously: a few hundred bytes, on every run, and fs/promises alone costs more to load.
       // A FIFO or a device would block the read for ever: only a regular file is a config file.
-      const info = await stat(file);
+      const info = statSync(file);
       if (!info.isFile()) throw new UsageError(`config ${file}: not a regular file`);
       if (info.size > 1024 * 1024) throw new UsageError(`config ${file}: larger than 1 MiB; not a config file`);
-      text = await readFile(file, "utf8");
+      text = readFileSync(file, "utf8");
     } catch (error) {
       if (error instanceof UsageError) throw error;
       const code = (error as NodeJS.ErrnoException).code;

@@ -1,5 +1,5 @@
-import { createRequire } from "node:module";
 import { DataError } from "../errors.js";
+import { requireOnUse } from "../require-on-use.js";
 
 /** One record of a CSV file and the line it ends on (for messages that name the line). */
 export interface CsvRecord {
@@ -26,7 +26,7 @@ function failure(file: string, error: unknown): DataError {
  * slice and driven synchronously). csv-parse is loaded the first time it is needed.
  */
 export function eachCsvRecord(text: string, file: string, onRecord: (record: CsvRecord) => void): void {
-  csvParse ??= (createRequire(import.meta.url)("csv-parse") as CsvParseModule).parse;
+  csvParse ??= (requireOnUse("csv-parse") as CsvParseModule).parse;
   let thrown: unknown = null;
   const parser = csvParse({
     bom: true,

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync, type BigIntStats } from "node:fs";
 import path from "node:path";
 import type { IsoDate } from "../core/dates.js";
@@ -25,8 +24,27 @@ interface SnapshotHeader {
   count: number;
 }
 
+/**
+ * 64-bit FNV-1a of a path's UTF-16 code units, as 16 hex digits: a file name, not a secret
+ * (the header names the file, and a snapshot of another path is never used), so Node's crypto
+ * module need not load on every run.
+ */
+export function pathHash(text: string): string {
+  // The 64-bit state in two 32-bit halves; the prime is 2^40 + 0x1b3.
+  let high = 0xcbf29ce4;
+  let low = 0x84222325;
+  for (let i = 0; i < text.length; i++) {
+    low = (low ^ text.charCodeAt(i)) >>> 0;
+    const lowTimesPrime = low * 0x1b3;
+    const carry = Math.floor(lowTimesPrime / 0x1_0000_0000);
+    high = (Math.imul(high, 0x1b3) + Math.imul(low, 0x100) + carry) >>> 0;
+    low = lowTimesPrime >>> 0;
+  }
+  return high.toString(16).padStart(8, "0") + low.toString(16).padStart(8, "0");
+}
+
 function snapshotFile(dir: string, file: string): string {
-  return path.join(dir, `${createHash("sha1").update(file).digest("hex")}.bin`);
+  return path.join(dir, `${pathHash(file)}.bin`);
 }
 
 function headerFor(file: string, stat: BigIntStats, count: number): SnapshotHeader {

@@ -1,7 +1,7 @@
 import { accessSync, constants, readFileSync, realpathSync, statSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
 import path from "node:path";
 import { DataError } from "../errors.js";
+import { requireOnUse } from "../require-on-use.js";
 import { fileError } from "../fs-errors.js";
 import type { PriceSeries } from "../core/series.js";
 import { parsePriceCsv, type ParsedCsv } from "./csv-format.js";
@@ -99,7 +99,7 @@ export class CsvFolderSource implements PriceSource {
     let text: string;
     try {
       // A gzip-compressed file (TICKER.csv.gz) is read the same way once inflated.
-      text = file.endsWith(".gz") ? gunzipSync(readFileSync(file)).toString("utf8") : readFileSync(file, "utf8");
+      text = file.endsWith(".gz") ? (requireOnUse("node:zlib") as typeof import("node:zlib")).gunzipSync(readFileSync(file)).toString("utf8") : readFileSync(file, "utf8");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code?.startsWith("Z_")) throw new DataError(`${file}: not a readable gzip file (${(error as NodeJS.ErrnoException).code})`);
       throw new DataError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`);

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CsvFolderSource } from "../../src/sources/csv.js";
+import { pathHash } from "../../src/sources/csv-snapshot.js";
 import { weekdays } from "../helpers/series.js";
 
 function setup() {
@@ -51,5 +52,22 @@ describe("parsed-file snapshots", () => {
     expect(result.warnings).toHaveLength(1);
     const again = await new CsvFolderSource(data, { lenient: true, snapshotDir: snapshots }).load(["IWM"]);
     expect(again.warnings).toHaveLength(1);
+  });
+});
+
+describe("snapshot file names", () => {
+  it("are the 64-bit FNV-1a of the path (the published test vectors)", () => {
+    expect(pathHash("")).toBe("cbf29ce484222325");
+    expect(pathHash("a")).toBe("af63dc4c8601ec8c");
+    expect(pathHash("foobar")).toBe("85944171f73967e8");
+  });
+
+  it("agree with the definition computed with BigInt on any path", () => {
+    const reference = (text: string): string => {
+      let hash = 0xcbf29ce484222325n;
+      for (let i = 0; i < text.length; i++) hash = ((hash ^ BigInt(text.charCodeAt(i))) * 0x100000001b3n) & 0xffffffffffffffffn;
+      return hash.toString(16).padStart(16, "0");
+    };
+    for (const text of ["/home/analyst/prices/IWM.csv", "/data/ünïcode/€.csv", "x".repeat(1000), "\u0000\uffff"]) expect(pathHash(text)).toBe(reference(text));
   });
 });
