@@ -49,8 +49,12 @@ export function addDays(date: IsoDate, days: number): IsoDate {
  * Gregorian calendar (no Date: Date.UTC reads years 0-99 as 1900-1999).
  */
 export function dayNumber(date: IsoDate): number {
-  const d = (i: number) => date.charCodeAt(i) - 48;
-  return daysFromCivil(d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3), d(5) * 10 + d(6), d(8) * 10 + d(9));
+  // Digits read in place (no helper closure): this runs for every date a weekly RRG looks at,
+  // mostly before the JIT has optimised anything.
+  const year = (date.charCodeAt(0) - 48) * 1000 + (date.charCodeAt(1) - 48) * 100 + (date.charCodeAt(2) - 48) * 10 + (date.charCodeAt(3) - 48);
+  const month = (date.charCodeAt(5) - 48) * 10 + (date.charCodeAt(6) - 48);
+  const day = (date.charCodeAt(8) - 48) * 10 + (date.charCodeAt(9) - 48);
+  return daysFromCivil(year, month, day);
 }
 
 export function daysFromCivil(year: number, month: number, day: number): number {
