@@ -2,7 +2,7 @@ import { daysBetween, type IsoDate } from "./dates.js";
 import { relativeReturns, returnsAt, type Returns } from "./returns.js";
 import { asPointInTime, type PointInTime, type PriceSeries } from "./series.js";
 import { DEFAULT_RRG, latestRrgPoint, type RrgOptions, type RrgPoint } from "./rrg.js";
-import { MIN_RANK_OBSERVATIONS, rankAt, returnSeries, surgeSeries, type SurgeSeries } from "./surge.js";
+import { MIN_RANK_OBSERVATIONS, rankAt, returnSeries, surgeDate, surgeSeries, type SurgeSeries } from "./surge.js";
 import { ratioExtremesOf, streakOf, type RatioExtremes, type Streak } from "./pair-stats.js";
 import { pairName, universeSymbols, type Group, type PairSpec, type Universe } from "./universe.js";
 
@@ -95,7 +95,7 @@ export function rankedSurge(surges: SurgeSeries): SurgeResult {
     percentile: null,
     largestSince: null,
     largestSinceValue: null,
-    historyStart: surges.dates[0] ?? null,
+    historyStart: last >= 0 ? surgeDate(surges, 0) : null,
     observations: Math.max(0, last),
   };
   if (last < 0) return result;
@@ -103,7 +103,7 @@ export function rankedSurge(surges: SurgeSeries): SurgeResult {
   result.zScore = rank.zScore;
   result.percentile = rank.percentile;
   if (rank.largestSinceIndex >= 0) {
-    result.largestSince = surges.dates[rank.largestSinceIndex] as IsoDate;
+    result.largestSince = surgeDate(surges, rank.largestSinceIndex);
     result.largestSinceValue = surges.values[rank.largestSinceIndex] as number;
   }
   return result;

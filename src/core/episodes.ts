@@ -3,7 +3,7 @@ import type { Signal } from "./check.js";
 import type { IsoDate } from "./dates.js";
 import type { AlignedPair, PointInTime } from "./series.js";
 import { pairName, type PairSpec } from "./universe.js";
-import { MIN_RANK_OBSERVATIONS, rankSeries, surgeSeries } from "./surge.js";
+import { MIN_RANK_OBSERVATIONS, rankSeries, surgeDate, surgeSeries } from "./surge.js";
 
 export type ForwardKey = "d5" | "d21" | "d63";
 export type ForwardReturns = Record<ForwardKey, number | null>;
@@ -182,10 +182,10 @@ export function findEpisodes(pairName: string, pair: AlignedPair, options: Episo
     episodes.push({
       pair: pairName,
       direction,
-      start: surges.dates[start] as IsoDate,
-      peakDate: surges.dates[peak] as IsoDate,
+      start: surgeDate(surges, start),
+      peakDate: surgeDate(surges, peak),
       peakSurge: surges.values[peak] as number,
-      end: surges.dates[end] as IsoDate,
+      end: surgeDate(surges, end),
       length: end - start + 1,
       flaggedDays: flagged,
       peakPercentile: ranks.percentile[peak] as number,

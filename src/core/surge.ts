@@ -7,11 +7,22 @@ export const MIN_RANK_OBSERVATIONS = 252;
 /** The z-score compares today with this many previous surges (about one trading year). */
 export const Z_LOOKBACK = 252;
 
-/** s_t = r_A(t) - r_B(t) over `window` common trading days, from the first day it exists. */
+/**
+ * s_t = r_A(t) - r_B(t) over `window` common trading days, from the first day it exists.
+ * values[i] is the surge on calendar[i + window] (see surgeDate): the calendar is shared, not
+ * sliced, and the values live outside the collected heap, so ranking a hundred series a run
+ * leaves the garbage collector little to do.
+ */
 export interface SurgeSeries {
   window: number;
-  dates: IsoDate[];
-  values: number[];
+  /** The pair's (or fund's) whole calendar; the first `window` days have no surge. */
+  calendar: readonly IsoDate[];
+  values: Float64Array;
+}
+
+/** The date of surge i. */
+export function surgeDate(surges: SurgeSeries, index: number): IsoDate {
+  return surges.calendar[index + surges.window] as IsoDate;
 }
 
 /**
@@ -34,22 +45,20 @@ export interface SurgeRank {
 }
 
 export function surgeSeries(pair: AlignedPair, window: number): SurgeSeries {
-  const count = Math.max(0, pair.dates.length - window);
-  // Sized once: a history of thousands of days is filled, not grown.
-  const values: number[] = new Array(count);
+  const values = new Float64Array(Math.max(0, pair.dates.length - window));
   for (let t = window; t < pair.dates.length; t++) {
     const returnA = (pair.a[t] as number) / (pair.a[t - window] as number) - 1;
     const returnB = (pair.b[t] as number) / (pair.b[t - window] as number) - 1;
     values[t - window] = returnA - returnB;
   }
-  return { window, dates: pair.dates.slice(window), values };
+  return { window, calendar: pair.dates, values };
 }
 
 /** r_t = close_t / close_{t-window} - 1 of one series: a fund's own move, ranked like a pair's surge. */
 export function returnSeries(dates: readonly IsoDate[], closes: readonly number[], window: number): SurgeSeries {
-  const values: number[] = new Array(Math.max(0, dates.length - window));
+  const values = new Float64Array(Math.max(0, dates.length - window));
   for (let t = window; t < dates.length; t++) values[t - window] = (closes[t] as number) / (closes[t - window] as number) - 1;
-  return { window, dates: dates.slice(window), values };
+  return { window, calendar: dates, values };
 }
 
 /** A positive (or zero) surge looks back for one as high; a negative one for one as low. */
@@ -61,7 +70,7 @@ function atLeastAsExtreme(candidate: number, today: number): boolean {
  * Ranks one day against every earlier day: O(n), for `check`, which needs only the as-of day.
  * rankSeries gives the same figures for every day at once.
  */
-export function rankAt(values: readonly number[], index: number, minObservations = MIN_RANK_OBSERVATIONS): SurgeRank {
+export function rankAt(values: ArrayLike<number>, index: number, minObservations = MIN_RANK_OBSERVATIONS): SurgeRank {
   const observations = index;
   if (observations < minObservations) {
     return { percentile: null, zScore: null, largestSinceIndex: -1, observations };
@@ -81,7 +90,7 @@ export function rankAt(values: readonly number[], index: number, minObservations
       break;
     }
   }
-  const lookback = values.slice(Math.max(0, index - Z_LOOKBACK), index);
+  const lookback = Array.prototype.slice.call(values, Math.max(0, index - Z_LOOKBACK), index) as number[];
   const deviation = lookback.length >= 2 ? sampleStandardDeviation(lookback) : 0;
   const zScore = deviation > 0 ? (today - mean(lookback)) / deviation : null;
   return { percentile: midRankPercentile(below, equal, observations), zScore, largestSinceIndex, observations };
@@ -93,7 +102,7 @@ export function rankAt(values: readonly number[], index: number, minObservations
  * the passes where every value has the same byte (the exponent's, mostly): about three times
  * faster than sorting a copy and binary-searching every value in it, and linear in n.
  */
-export function valueRanks(values: readonly number[]): Int32Array {
+export function valueRanks(values: ArrayLike<number>): Int32Array {
   const n = values.length;
   const floats = new Float64Array(n);
   for (let i = 0; i < n; i++) floats[i] = values[i] as number;
@@ -187,7 +196,7 @@ export interface SurgeRanks {
  * stacks (a value is only ever the answer while nothing later is at least as extreme);
  * z-scores from running sums over the previous Z_LOOKBACK values.
  */
-export function rankSeries(values: readonly number[], minObservations = MIN_RANK_OBSERVATIONS): SurgeRanks {
+export function rankSeries(values: ArrayLike<number>, minObservations = MIN_RANK_OBSERVATIONS): SurgeRanks {
   const n = values.length;
   const percentile: (number | null)[] = new Array(n).fill(null);
   const zScore: (number | null)[] = new Array(n).fill(null);

@@ -57,7 +57,7 @@ describe("a fund's own move", () => {
   it("is ranked like a pair's surge, with the value on the largest-since date", () => {
     const closes = [100, 110, 99, 108.9, 130.68];
     const moves = returnSeries(["d0", "d1", "d2", "d3", "d4"], closes, 1);
-    expect(moves.values.map((v) => Number(v.toFixed(10)))).toEqual([0.1, -0.1, 0.1, 0.2]);
+    expect([...moves.values].map((v) => Number(v.toFixed(10)))).toEqual([0.1, -0.1, 0.1, 0.2]);
     const ranked = { ...rankedSurge(moves) };
     // Too short for a rank (252 needed): value only.
     expect(ranked).toMatchObject({ value: expect.closeTo(0.2, 12), percentile: null, largestSince: null, largestSinceValue: null, observations: 3, historyStart: "d1" });
