@@ -20,7 +20,8 @@ function inTerminal(args: string[], columns: number, rows: number, extraEnv: Rec
   spawnSync("tmux", ["new-session", "-d", "-s", session, "-x", String(columns), "-y", String(rows), "bash", "-c", script]);
   spawnSync("tmux", ["set-option", "-t", session, "history-limit", "5000"]);
   let screen = "";
-  for (let i = 0; i < 200 && !screen.includes("__DONE__"); i++) {
+  // Up to 20 s: on a loaded two-core machine a run can take seconds to reach the screen.
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline && !screen.includes("__DONE__"); ) {
     spawnSync("sleep", ["0.05"]);
     screen = spawnSync("tmux", ["capture-pane", "-p", "-J", "-S", "-", "-t", session]).stdout?.toString() ?? "";
   }
