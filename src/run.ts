@@ -32,6 +32,8 @@ export async function run(argv: readonly string[], unscrubbed: Runtime): Promise
     columns: unscrubbed.stdout.columns,
     rows: unscrubbed.stdout.rows,
     write: pager === null ? (text: string) => unscrubbed.stdout.write(fit(text)) : (text: string) => held.push(fit(text)),
+    // Held text for the pager is in memory anyway: only a direct stream has backpressure.
+    drain: pager === null ? unscrubbed.stdout.drain : undefined,
   };
   const runtime: Runtime = { ...unscrubbed, stdout, stderr: scrubbedStream(unscrubbed.stderr) };
   try {

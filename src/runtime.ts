@@ -8,6 +8,22 @@ export interface OutputStream {
   columns?: number;
   /** Terminal height, when stdout is a terminal. */
   rows?: number;
+  /**
+   * Resolves once the stream can take more, after a write returned false (a pipe whose reader is
+   * slower than we write): long reports wait for it rather than queue megabytes in memory.
+   */
+  drain?: () => Promise<void>;
+}
+
+/** A process stream as an OutputStream, with `drain` for its backpressure. */
+function outputStreamOf(stream: NodeJS.WriteStream): OutputStream {
+  return {
+    isTTY: stream.isTTY,
+    columns: stream.columns,
+    rows: stream.rows,
+    write: (text: string) => stream.write(text),
+    drain: () => new Promise<void>((resolve) => stream.once("drain", () => resolve())),
+  };
 }
 
 /**
@@ -38,8 +54,8 @@ export function processRuntime(): Runtime {
   return {
     env: process.env,
     cwd: process.cwd(),
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: outputStreamOf(process.stdout),
+    stderr: outputStreamOf(process.stderr),
     now: clockFor(process.env),
     fetch: fetchForEnvironment(process.env),
   };

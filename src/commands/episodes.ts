@@ -52,6 +52,6 @@ export async function episodes(plan: EpisodesPlan, runtime: Runtime): Promise<nu
     ndjson: () => episodesToNdjson(report),
     csv: () => episodesToCsv(report),
   };
-  writeText(runtime.stdout, render[plan.format]());
+  await writeText(runtime.stdout, render[plan.format]());
   return ExitCode.ok;
 }

@@ -98,8 +98,14 @@ export function csvPieces<T>(columns: readonly CsvColumn<T>[], rows: readonly T[
   })());
 }
 
-/** Writes a report given whole or in pieces. */
-export function writeText(stream: OutputStream, text: string | TextPieces): void {
-  if (typeof text === "string") stream.write(text);
-  else for (const piece of text) stream.write(piece);
+/**
+ * Writes a report given whole or in pieces; between pieces it waits while the stream is full
+ * (a pipe to a slower reader), so what is not yet read is never queued in memory.
+ */
+export async function writeText(stream: OutputStream, text: string | TextPieces): Promise<void> {
+  if (typeof text === "string") {
+    stream.write(text);
+    return;
+  }
+  for (const piece of text) if (stream.write(piece) === false && stream.drain) await stream.drain();
 }

@@ -49,11 +49,28 @@ describe("reports in pieces", () => {
     expect(joined(ndjsonPieces([], (r) => r))).toBe("");
   });
 
-  it("writes a whole text once and pieces one by one", () => {
+  it("writes a whole text once and pieces one by one", async () => {
     const written: string[] = [];
     const stream = { write: (text: string) => written.push(text) };
-    writeText(stream, "whole\n");
-    writeText(stream, ["a", "b"]);
+    await writeText(stream, "whole\n");
+    await writeText(stream, ["a", "b"]);
     expect(written).toEqual(["whole\n", "a", "b"]);
+  });
+
+  it("waits for a full stream to drain before the next piece", async () => {
+    const events: string[] = [];
+    let full = true;
+    const stream = {
+      write: (text: string) => {
+        events.push(`write ${text}`);
+        return !full;
+      },
+      drain: async () => {
+        events.push("drain");
+        full = false;
+      },
+    };
+    await writeText(stream, ["a", "b", "c"]);
+    expect(events).toEqual(["write a", "drain", "write b", "write c"]);
   });
 });
