@@ -189,7 +189,7 @@ export function findEpisodes(pairName: string, pair: AlignedPair, options: Episo
       length: end - start + 1,
       flaggedDays: flagged,
       peakPercentile: ranks.percentile[peak] as number,
-      peakZScore: ranks.zScore[peak] ?? null,
+      peakZScore: Number.isNaN(ranks.zScore[peak]) ? null : (ranks.zScore[peak] as number),
       forward: {
         d5: relativeReturn(pair, peakAligned, peakAligned + 5),
         d21: relativeReturn(pair, peakAligned, peakAligned + 21),
@@ -202,8 +202,8 @@ export function findEpisodes(pairName: string, pair: AlignedPair, options: Episo
   };
 
   for (let t = 0; t <= lastIndex; t++) {
-    const percentile = ranks.percentile[t];
-    if (percentile === null || percentile === undefined) continue;
+    const percentile = ranks.percentile[t] as number;
+    if (Number.isNaN(percentile)) continue;
     const direction: Signal | null = percentile >= options.threshold ? "small-surge" : percentile <= 100 - options.threshold ? "large-surge" : null;
     if (direction === null) continue;
     if (current && (current.direction !== direction || t - current.end > options.gap)) close();

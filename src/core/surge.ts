@@ -167,26 +167,13 @@ export function valueRanks(values: ArrayLike<number>): Int32Array {
   return ranks;
 }
 
-/** Binary indexed tree over value ranks: counts earlier values below today's in O(log n). */
-class FenwickTree {
-  private readonly tree: Int32Array;
-  constructor(size: number) {
-    this.tree = new Int32Array(size + 1);
-  }
-  add(position: number): void {
-    for (let i = position + 1; i < this.tree.length; i += i & -i) this.tree[i]! += 1;
-  }
-  /** How many added positions are < position. */
-  countBelow(position: number): number {
-    let total = 0;
-    for (let i = position; i > 0; i -= i & -i) total += this.tree[i]!;
-    return total;
-  }
-}
-
+/**
+ * Every day's figures, in typed arrays (no boxed number per day for the collector): NaN where
+ * a day has no percentile (too little history) or no z-score (no spread in its lookback).
+ */
 export interface SurgeRanks {
-  percentile: (number | null)[];
-  zScore: (number | null)[];
+  percentile: Float64Array;
+  zScore: Float64Array;
   largestSinceIndex: Int32Array;
 }
 
@@ -198,17 +185,20 @@ export interface SurgeRanks {
  */
 export function rankSeries(values: ArrayLike<number>, minObservations = MIN_RANK_OBSERVATIONS): SurgeRanks {
   const n = values.length;
-  const percentile: (number | null)[] = new Array(n).fill(null);
-  const zScore: (number | null)[] = new Array(n).fill(null);
+  const percentile = new Float64Array(n).fill(Number.NaN);
+  const zScore = new Float64Array(n).fill(Number.NaN);
   const largestSinceIndex = new Int32Array(n).fill(-1);
 
   const rankOf = valueRanks(values);
   // How many earlier values share each rank: the ties, counted without a second search.
   const equalAtRank = new Int32Array(n);
-  const tree = new FenwickTree(n);
+  // A binary indexed (Fenwick) tree over ranks, 1-based: how many earlier values lie below a rank.
+  const tree = new Int32Array(n + 1);
   // Indices whose values strictly decrease (for highs) / increase (for lows) from bottom to top.
-  const highs: number[] = [];
-  const lows: number[] = [];
+  const highs = new Int32Array(n);
+  const lows = new Int32Array(n);
+  let highsTop = 0;
+  let lowsTop = 0;
   // Sums are taken about the first value so that small surges keep their precision.
   const shift = n > 0 ? (values[0] as number) : 0;
   let sum = 0;
@@ -217,23 +207,25 @@ export function rankSeries(values: ArrayLike<number>, minObservations = MIN_RANK
   for (let t = 0; t < n; t++) {
     const today = values[t] as number;
     const rank = rankOf[t] as number;
-    while (highs.length > 0 && (values[highs[highs.length - 1] as number] as number) < today) highs.pop();
-    while (lows.length > 0 && (values[lows[lows.length - 1] as number] as number) > today) lows.pop();
+    while (highsTop > 0 && (values[highs[highsTop - 1] as number] as number) < today) highsTop--;
+    while (lowsTop > 0 && (values[lows[lowsTop - 1] as number] as number) > today) lowsTop--;
     if (t >= minObservations) {
-      percentile[t] = midRankPercentile(tree.countBelow(rank), equalAtRank[rank] as number, t);
-      const stack = today >= 0 ? highs : lows;
-      largestSinceIndex[t] = stack.length > 0 ? (stack[stack.length - 1] as number) : -1;
+      let below = 0;
+      for (let i = rank; i > 0; i -= i & -i) below += tree[i] as number;
+      percentile[t] = midRankPercentile(below, equalAtRank[rank] as number, t);
+      if (today >= 0) largestSinceIndex[t] = highsTop > 0 ? (highs[highsTop - 1] as number) : -1;
+      else largestSinceIndex[t] = lowsTop > 0 ? (lows[lowsTop - 1] as number) : -1;
       const count = Math.min(t, Z_LOOKBACK);
       if (count >= 2) {
         const variance = (sumOfSquares - (sum * sum) / count) / (count - 1);
         const deviation = variance > 0 ? Math.sqrt(variance) : 0;
-        zScore[t] = deviation > 0 ? (today - shift - sum / count) / deviation : null;
+        if (deviation > 0) zScore[t] = (today - shift - sum / count) / deviation;
       }
     }
-    tree.add(rank);
+    for (let i = rank + 1; i <= n; i += i & -i) tree[i]!++;
     equalAtRank[rank]!++;
-    highs.push(t);
-    lows.push(t);
+    highs[highsTop++] = t;
+    lows[lowsTop++] = t;
     const centred = today - shift;
     sum += centred;
     sumOfSquares += centred * centred;

@@ -82,7 +82,7 @@ describe("properties of the core", () => {
         const ranks = rankSeries(values, minObservations);
         for (let t = 0; t < values.length; t++) {
           if (t < minObservations) {
-            expect(ranks.percentile[t]).toBeNull();
+            expect(ranks.percentile[t]).toBeNaN();
             continue;
           }
           const today = values[t]!;
