@@ -95,7 +95,9 @@ function slope(points) {
   return twoDecimals(num / den);
 }
 
-process.stderr.write(`rotation bench: ${runs} runs each, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}\n`);
+// The Node that runs the timed processes (BENCH_NODE), not necessarily the one running this script.
+const timedNode = spawnSync(node, ["-p", "process.version"], { encoding: "utf8" }).stdout.trim();
+process.stderr.write(`rotation bench: ${runs} runs each, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${timedNode}\n`);
 // Start-up is short and noisy: the two are measured in alternation, more times.
 const startupRuns = Math.max(runs, 15);
 let baseline;
@@ -264,7 +266,7 @@ const yahoo = await (async () => {
 })();
 
 rmSync(work, { recursive: true, force: true });
-const report = { targets, scaling, machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, cpu: cpus()[0]?.model }, runs, results, ratios, growth, yahoo };
+const report = { targets, scaling, machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: timedNode, cpu: cpus()[0]?.model }, runs, results, ratios, growth, yahoo };
 
 const nameWidth = Math.max(...results.map((r) => r.name.length));
 console.log(`${"benchmark".padEnd(nameWidth)}  median ms     min     max  peak RSS MB`);
