@@ -4,7 +4,7 @@ import { SCHEMA_VERSIONS } from "../contract.js";
 import type { GridReport } from "../app/grid.js";
 import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
 import { formatPercent, formatPercentile, sourceNote, terminalSafe } from "./format.js";
-import { fitTitle, newTable, wrapLines } from "./table.js";
+import { drawTable, fitTitle, wrapLines } from "./table.js";
 
 /** `rotation grid`: a 3 x 3 table per horizon (table), or one record per cell (JSON, NDJSON, CSV). */
 
@@ -32,9 +32,8 @@ export function renderGridTable(report: GridReport, style: ChalkInstance, horizo
   const lines = [fitTitle(style.bold(`Size x style as of ${report.asOf}`) + sourceNote(report.source), ` (against ${terminalSafe(report.benchmark)}; surge rank over ${report.window} days)`, width)];
   for (const key of horizons) {
     const render = (compact: boolean): string => {
-      const table = newTable([HORIZON_TITLES[key] ?? `${key.slice(1)}-day`, ...STYLES], style, 1);
-      for (const size of SIZES) table.push([size, ...STYLES.map((st) => cellText(at(size, st), key, report.benchmark, style, compact))]);
-      return table.toString();
+      const head = [HORIZON_TITLES[key] ?? `${key.slice(1)}-day`, ...STYLES].map((title) => style.bold(title));
+      return drawTable(head, SIZES.map((size) => [size, ...STYLES.map((st) => cellText(at(size, st), key, report.benchmark, style, compact))]), 1);
     };
     const full = render(false);
     const widest = Math.max(...full.replace(/\u001b\[[0-9;]*m/g, "").split("\n").map((line) => [...line].length));
