@@ -51,9 +51,13 @@ async function runCommand(argv: readonly string[], runtime: Runtime): Promise<nu
   }
   const [{ buildProgram }, { CommanderError }] = await Promise.all([import("./program.js"), import("commander")]);
   let exitCode: number = ExitCode.ok;
-  const program = buildProgram(runtime, (code) => {
-    exitCode = code;
-  });
+  const program = buildProgram(
+    runtime,
+    (code) => {
+      exitCode = code;
+    },
+    argv,
+  );
   try {
     if (argv.length === 0) {
       runtime.stdout.write(program.helpInformation());
