@@ -219,6 +219,12 @@ const growth = {
   writeFileSync(path.join(dir, "REF.csv"), `${lines.slice(0, 5000).join("\n")}\n`);
   const big = time("check, a 63 MiB CSV, cold", [bin, "check", "--data", dir, "--pairs", "BIG:REF", "--json"], { times: 3, env: COLD });
   target("a 63 MiB CSV, cold, peak RSS", big.peakRssMB, 300, " MB");
+  // The hostile one of the reliability issue: 3 million quoted copies of one row, read under
+  // --lenient (every copy after the first is a duplicate date, skipped with a count).
+  const row = '"2024-01-02","100.25"\n';
+  writeFileSync(path.join(dir, "QUOTED.csv"), `"Date","Close"\n${row.repeat(Math.floor((63 * 1024 * 1024) / row.length))}`);
+  const quoted = time("check --lenient, 63 MiB of one quoted row repeated, cold", [bin, "check", "--data", dir, "--pairs", "QUOTED:REF", "--lenient", "--json"], { times: 3, env: COLD });
+  target("63 MiB of quoted repeated rows, --lenient, peak RSS", quoted.peakRssMB, 300, " MB");
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -28,22 +28,20 @@ function failure(file: string, error: unknown): DataError {
 export function eachCsvRecord(text: string, file: string, onRecord: (record: CsvRecord) => void): void {
   csvParse ??= (requireOnUse("csv-parse") as CsvParseModule).parse;
   let thrown: unknown = null;
-  const parser = csvParse({
-    bom: true,
-    relax_column_count: true,
-    trim: true,
-    skip_empty_lines: false,
-    // Each record is handled here and dropped (null): nothing is buffered, no info object made.
-    on_record: (record: string[], context: { lines: number }) => {
-      if (thrown === null) {
-        try {
-          onRecord({ record, info: { lines: context.lines } });
-        } catch (error) {
-          thrown = error;
-        }
-      }
-      return null;
-    },
+  let delivered = 0;
+  const parser = csvParse({ bom: true, relax_column_count: true, trim: true, skip_empty_lines: false });
+  // Records are taken as the parser pushes them, with the line it has reached: that is the
+  // record's last line. (An on_record hook would give the same line, but csv-parse builds an
+  // info object for every record to call it: 3 million rows took 6 s and 370 MB that way,
+  // 1.6 s and 170 MB this way.)
+  parser.on("data", (record: string[]) => {
+    delivered++;
+    if (thrown !== null) return;
+    try {
+      onRecord({ record, info: { lines: parser.info.lines } });
+    } catch (error) {
+      thrown = error;
+    }
   });
   parser.on("error", () => undefined); // read synchronously from parser.errored below
   const check = (): void => {
@@ -56,6 +54,9 @@ export function eachCsvRecord(text: string, file: string, onRecord: (record: Csv
   }
   parser.end();
   check();
+  // Streams deliver a flowing record as it is pushed (Node 20 to 26 do): were one ever held
+  // back, its line would be wrong and it would come after we return. Never silently.
+  if (delivered !== parser.info.records) throw new Error(`csv-parse delivered ${delivered} of ${parser.info.records} records of ${file} as they were parsed`);
 }
 
 /** Every record of a small CSV file at once (a valuation import). */
