@@ -49,6 +49,10 @@ function* gathered(pieces: Iterable<string>, size = 1 << 16): Generator<string> 
 
 const indented = (json: string, spaces: string): string => json.replace(/\n/g, `\n${spaces}`);
 
+const ROWS_PER_SLICE = 256;
+const SLICE_OPENING = '{\n  "k": [\n';
+const SLICE_CLOSING = "\n  ]\n}";
+
 /** What JSON.stringify leaves out of an object. */
 const omitted = (value: unknown): boolean => value === undefined || typeof value === "function" || typeof value === "symbol";
 
@@ -67,10 +71,12 @@ export function jsonDocumentPieces(document: Record<string, unknown>): TextPiece
         const name = `  ${JSON.stringify(key)}: `;
         if (Array.isArray(value) && value.length > 0) {
           yield `${name}[\n`;
-          for (let i = 0; i < value.length; i++) {
-            // Inside an array, what an object would leave out is written as null.
-            const element = omitted(value[i]) ? null : value[i];
-            yield `    ${indented(JSON.stringify(element, null, 2), "    ")}${i < value.length - 1 ? "," : ""}\n`;
+          // A slice of rows stringified as the array of a one-key object is indented exactly as
+          // in the whole document: cut off the object's first two and last two lines.
+          for (let from = 0; from < value.length; from += ROWS_PER_SLICE) {
+            const json = JSON.stringify({ k: value.slice(from, from + ROWS_PER_SLICE) }, null, 2);
+            yield json.slice(SLICE_OPENING.length, json.length - SLICE_CLOSING.length);
+            yield from + ROWS_PER_SLICE < value.length ? ",\n" : "\n";
           }
           yield "  ]";
         } else {
