@@ -110,7 +110,7 @@ function displayWidth(text: string): number {
  * The table with as many columns as fit `width` (all of them when width is unknown). Every cell
  * is rendered and measured once; the least needed columns are dropped by arithmetic on those
  * widths (a table is its cells, one space of padding each side, and a border between), and
- * cli-table3 lays out only the final table. A row is never wrapped.
+ * drawTable draws only the final table. A row is never wrapped.
  */
 export function fitTable<T>(columns: Column<T>[], rows: readonly T[], style: ChalkInstance, leftColumns: number, width: number | undefined): string {
   const cells = rows.map((row) => columns.map((c) => c.cell(row)));
