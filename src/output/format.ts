@@ -39,6 +39,13 @@ export function sourceNote(source: { kind: string; lastDate?: unknown } | undefi
 const ANSI_CODES = /\u001b\[[0-9;]*m/g;
 const TABLE_LINE = /[│┌└├┬┴┼─]/;
 
+/** Columns a terminal shows for text: its widest line, colour codes aside. */
+export function visibleWidth(text: string): number {
+  let width = 0;
+  for (const line of text.replace(ANSI_CODES, "").split("\n")) width = Math.max(width, [...line].length);
+  return width;
+}
+
 /**
  * Text for a terminal of `width` columns: prose lines are wrapped at spaces, so no line runs past
  * the edge; table lines (already fitted to the width) and lines without spaces are left alone.
@@ -48,12 +55,12 @@ export function wrapForTerminal(text: string, width: number): string {
     .split("\n")
     .map((line) => {
       const visible = line.replace(ANSI_CODES, "");
-      if ([...visible].length <= width || TABLE_LINE.test(visible) || !visible.includes(" ")) return line;
+      if (visibleWidth(line) <= width || TABLE_LINE.test(visible) || !visible.includes(" ")) return line;
       const out: string[] = [];
       let current = "";
       let currentWidth = 0;
       for (const word of line.split(" ")) {
-        const wordWidth = [...word.replace(ANSI_CODES, "")].length;
+        const wordWidth = visibleWidth(word);
         if (current !== "" && currentWidth + 1 + wordWidth > width) {
           out.push(current);
           current = word;

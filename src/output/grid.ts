@@ -3,7 +3,7 @@ import { SIZES, STYLES, type GridCell } from "../core/grid.js";
 import { SCHEMA_VERSIONS } from "../contract.js";
 import type { GridReport } from "../app/grid.js";
 import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
-import { formatPercent, formatPercentile, sourceNote, terminalSafe } from "./format.js";
+import { formatPercent, formatPercentile, sourceNote, terminalSafe, visibleWidth } from "./format.js";
 import { drawTable, fitTitle, wrapLines } from "./table.js";
 
 /** `rotation grid`: a 3 x 3 table per horizon (table), or one record per cell (JSON, NDJSON, CSV). */
@@ -36,8 +36,7 @@ export function renderGridTable(report: GridReport, style: ChalkInstance, horizo
       return drawTable(head, SIZES.map((size) => [size, ...STYLES.map((st) => cellText(at(size, st), key, report.benchmark, style, compact))]), 1);
     };
     const full = render(false);
-    const widest = Math.max(...full.replace(/\u001b\[[0-9;]*m/g, "").split("\n").map((line) => [...line].length));
-    lines.push(width !== undefined && widest > width ? render(true) : full);
+    lines.push(width !== undefined && visibleWidth(full) > width ? render(true) : full);
   }
   const ranked = report.cells.filter((c) => c.surge?.percentile !== null && c.surge?.percentile !== undefined);
   if (ranked.length > 0) {

@@ -3,7 +3,7 @@ import type { ChalkInstance } from "chalk";
 import type { Signal } from "../core/check.js";
 import type { Quadrant } from "../core/rrg.js";
 import { requireOnUse } from "../require-on-use.js";
-import { formatPercent } from "./format.js";
+import { formatPercent, visibleWidth } from "./format.js";
 
 let Table: typeof TableModule | undefined;
 
@@ -96,15 +96,6 @@ export interface Column<T> {
   keep: number;
 }
 
-const ANSI = /\u001b\[[0-9;]*m/g;
-
-/** The table with as many columns as fit `width` (all of them when width is unknown). */
-/** Columns a terminal shows: text width, ANSI colour codes aside. */
-function displayWidth(text: string): number {
-  let width = 0;
-  for (const line of text.replace(ANSI, "").split("\n")) width = Math.max(width, [...line].length);
-  return width;
-}
 
 /**
  * The table with as many columns as fit `width` (all of them when width is unknown). Every cell
@@ -114,7 +105,7 @@ function displayWidth(text: string): number {
  */
 export function fitTable<T>(columns: Column<T>[], rows: readonly T[], style: ChalkInstance, leftColumns: number, width: number | undefined): string {
   const cells = rows.map((row) => columns.map((c) => c.cell(row)));
-  const widths = columns.map((c, i) => Math.max(displayWidth(style.bold(c.header)), ...cells.map((row) => displayWidth(row[i] as string))));
+  const widths = columns.map((c, i) => Math.max(visibleWidth(style.bold(c.header)), ...cells.map((row) => visibleWidth(row[i] as string))));
   let shown = columns.map((_, i) => i);
   const total = (indices: number[]): number => indices.reduce((sum, i) => sum + (widths[i] as number) + 3, 1);
   while (width !== undefined && total(shown) > width && shown.length > leftColumns + 2) {
@@ -136,7 +127,7 @@ export function fitCells(head: readonly string[], rows: readonly (readonly strin
 
 /** A report's title, its parenthesised details on a line of their own when it would not fit. */
 export function fitTitle(title: string, details: string, width: number | undefined): string {
-  if (width === undefined || displayWidth(title + details) <= width) return title + details;
+  if (width === undefined || visibleWidth(title + details) <= width) return title + details;
   return `${title}\n${details.trim()}`;
 }
 
