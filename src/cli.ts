@@ -29,4 +29,17 @@ export async function main(overrides: Partial<Runtime> = {}): Promise<void> {
   });
   const { run, processRuntime } = await loadEntry();
   process.exitCode = await run(argv, { ...processRuntime(), ...overrides });
+  // Everything the run started has been awaited. Once stdout and stderr have flushed (a pipe
+  // may still hold what was written), exit: left to itself, Node first waits for V8's
+  // background compile jobs, useless now (3 ms after a check, 10 ms after a 52-pair one).
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit();
+}
+
+/** Resolves when everything written to the stream so far has been handed to the system. */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || stream.writableEnded) resolve();
+    else stream.write("", () => resolve());
+  });
 }

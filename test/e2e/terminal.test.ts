@@ -82,6 +82,18 @@ describe("pipes", () => {
     }
   });
 
+  it("a slow reader still gets every byte, and the exit code, before the process exits", () => {
+    // Half a megabyte of JSON written at once (a pipe holds 64 KiB), read after a pause.
+    const args = `rrg --json --data ${quote(FIXTURE_PRICES)} --symbols IWM,IJR,IJH,QQQ,IJS,IJT,IJJ,IJK,IVE,IVW,IWN,IWO,IWR,IWP,IWD,IWB,IWF --tail 200`;
+    const whole = spawnSync("bash", ["-c", `${quote(process.execPath)} ${quote(BIN)} ${args}`], { encoding: "utf8", maxBuffer: 1 << 26 });
+    expect(whole.status).toBe(0);
+    expect(whole.stdout.length).toBeGreaterThan(65_536);
+    const slow = spawnSync("bash", ["-c", `set -o pipefail; ${quote(process.execPath)} ${quote(BIN)} ${args} 2> >(sleep 0.3; cat >&2) | (sleep 0.5; cat)`], { encoding: "utf8", maxBuffer: 1 << 26 });
+    expect(slow.status).toBe(0);
+    expect(slow.stdout).toBe(whole.stdout);
+    expect(slow.stderr).toBe(whole.stderr);
+  });
+
   it("commander's own errors are one line, with the suggestion", () => {
     const result = spawnSync(process.execPath, [BIN, "chek"], { encoding: "utf8" });
     expect(result.status).toBe(2);
