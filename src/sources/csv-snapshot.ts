@@ -52,17 +52,35 @@ function headerFor(file: string, stat: BigIntStats, count: number): SnapshotHead
 }
 
 /**
- * Calendars already read in this run. Funds listed on the same exchange share a calendar, so
- * most series get the very same (never mutated) dates array, and pairs see identical
- * calendars at a glance.
+ * Calendars already read in this run. Funds on one exchange trade on the same days, so a fund
+ * listed later has, day for day, the tail of an older fund's calendar: it gets a slice of that
+ * (never mutated) dates array, and an older calendar read after a younger one reuses the
+ * younger one's dates for its tail. No date string is made twice, and pairs compare calendars
+ * by identity, not by text.
  */
 const knownCalendars: { text: Buffer; dates: IsoDate[] }[] = [];
 
+function datesOf(text: Buffer, from: number, to: number): IsoDate[] {
+  const all = text.toString("latin1", from * DATE_BYTES, to * DATE_BYTES);
+  const dates: IsoDate[] = new Array(to - from);
+  for (let i = 0; i < to - from; i++) dates[i] = all.slice(i * DATE_BYTES, (i + 1) * DATE_BYTES);
+  return dates;
+}
+
+/** Whether `tail` is, byte for byte, the end of `whole`. */
+function endsWith(whole: Buffer, tail: Buffer): boolean {
+  return whole.length >= tail.length && whole.subarray(whole.length - tail.length).equals(tail);
+}
+
 function calendarOf(text: Buffer, count: number): IsoDate[] {
-  for (const known of knownCalendars) if (known.text.equals(text)) return known.dates;
-  const all = text.toString("latin1");
-  const dates: IsoDate[] = new Array(count);
-  for (let i = 0; i < count; i++) dates[i] = all.slice(i * DATE_BYTES, (i + 1) * DATE_BYTES);
+  for (const known of knownCalendars) {
+    if (endsWith(known.text, text)) return known.text.length === text.length ? known.dates : known.dates.slice(known.dates.length - count);
+  }
+  // The longest known calendar that is this one's tail lends its dates; only the head is made.
+  let tail: { text: Buffer; dates: IsoDate[] } | undefined;
+  for (const known of knownCalendars) if (endsWith(text, known.text) && (tail === undefined || known.text.length > tail.text.length)) tail = known;
+  const headCount = count - (tail?.dates.length ?? 0);
+  const dates = tail === undefined ? datesOf(text, 0, count) : datesOf(text, 0, headCount).concat(tail.dates);
   knownCalendars.push({ text: Buffer.from(text), dates });
   if (knownCalendars.length > 16) knownCalendars.shift();
   return dates;

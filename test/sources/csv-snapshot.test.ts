@@ -55,6 +55,32 @@ describe("parsed-file snapshots", () => {
   });
 });
 
+describe("calendars shared between snapshots", () => {
+  it("give every series exactly its own dates, whichever order funds are read in", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), "rotation-snap-"));
+    const data = path.join(root, "prices");
+    mkdirSync(data);
+    const all = weekdays("2031-01-01", 400);
+    const calendars: Record<string, string[]> = {
+      OLD: all,
+      YOUNG: all.slice(250),
+      MIDDLE: all.slice(100, 300),
+      GAP: [...all.slice(200, 260), ...all.slice(261)],
+      ONE: all.slice(399),
+    };
+    for (const [symbol, dates] of Object.entries(calendars)) {
+      writeFileSync(path.join(data, `${symbol}.csv`), `Date,Close\n${dates.map((d, i) => `${d},${100 + i}`).join("\n")}\n`);
+    }
+    for (const order of [["YOUNG", "OLD", "GAP", "ONE", "MIDDLE"], ["OLD", "MIDDLE", "YOUNG", "ONE", "GAP"], ["ONE", "GAP", "MIDDLE", "YOUNG", "OLD"]]) {
+      const snapshots = mkdtempSync(path.join(root, "snapshots-"));
+      // The first load parses and writes snapshots; the second reads them back.
+      await new CsvFolderSource(data, { lenient: false, snapshotDir: snapshots }).load(order);
+      const read = await new CsvFolderSource(data, { lenient: false, snapshotDir: snapshots }).load(order);
+      for (const symbol of order) expect(read.series.get(symbol)!.dates).toEqual(calendars[symbol]);
+    }
+  });
+});
+
 describe("snapshot file names", () => {
   it("are the 64-bit FNV-1a of the path (the published test vectors)", () => {
     expect(pathHash("")).toBe("cbf29ce484222325");
