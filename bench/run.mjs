@@ -98,23 +98,25 @@ function slope(points) {
 // The Node that runs the timed processes (BENCH_NODE), not necessarily the one running this script.
 const timedNode = spawnSync(node, ["-p", "process.version"], { encoding: "utf8" }).stdout.trim();
 process.stderr.write(`rotation bench: ${runs} runs each, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${timedNode}\n`);
-// Start-up is short and noisy: the two are measured in alternation, more times.
-const startupRuns = Math.max(runs, 15);
-let baseline;
-let version;
-{
+/**
+ * Two measurements compared by their difference or ratio, taken in three alternating rounds so
+ * that a drift of the machine's speed shows in both; each keeps the median of its rounds' medians.
+ */
+function alternating([nameA, argsA, optionsA = {}], [nameB, argsB, optionsB = {}], total = runs) {
   const a = [];
   const b = [];
   for (let k = 0; k < 3; k++) {
-    a.push(time("node -e 0", ["-e", "0"], { times: Math.ceil(startupRuns / 3) }));
-    b.push(time("rotation --version", [bin, "--version"], { times: Math.ceil(startupRuns / 3) }));
+    a.push(time(nameA, argsA, { ...optionsA, times: Math.ceil(total / 3) }));
+    b.push(time(nameB, argsB, { ...optionsB, times: Math.ceil(total / 3) }));
   }
-  // Keep one row each: the median of the three rounds' medians.
   const pick = (rows) => [...rows].sort((x, y) => x.medianMs - y.medianMs)[1];
-  baseline = pick(a);
-  version = pick(b);
-  for (const row of [...a, ...b]) if (row !== baseline && row !== version) results.splice(results.indexOf(row), 1);
+  const kept = [pick(a), pick(b)];
+  for (const row of [...a, ...b]) if (!kept.includes(row)) results.splice(results.indexOf(row), 1);
+  return kept;
 }
+
+// Start-up is short and noisy: the two are measured in alternation, more times.
+const [baseline, version] = alternating(["node -e 0", ["-e", "0"]], ["rotation --version", [bin, "--version"]], Math.max(runs, 15));
 const COLD = { ROTATION_CSV_SNAPSHOTS: "0" };
 const ratios = { versionOverNode: twoDecimals(version.medianMs / baseline.medianMs) };
 
@@ -123,10 +125,10 @@ if (existsSync(path.join(shared, "SPY.csv"))) {
   time("  same, CSV parsed every run (no snapshots)", [bin, "check", "--data", shared], { env: COLD });
   time("check --data shared --as-of 2024-07-16", [bin, "check", "--data", shared, "--as-of", "2024-07-16"]);
   const all = readdirSync(shared).filter((f) => f.endsWith(".csv") && f !== "SPY.csv").map((f) => `${f.slice(0, -4)}:SPY`).join(",");
-  const checkJson = time("check --data shared --as-of 2024-07-16 --json", [bin, "check", "--data", shared, "--as-of", "2024-07-16", "--json"]);
   const configDir = mkdtempSync(path.join(work, "config-"));
   writeFileSync(path.join(configDir, "config.json"), JSON.stringify({ window: 5, threshold: 99, small: ["IWM", "IJR"], timeout: 20 }));
-  const withConfig = time("  same, with a config file", [bin, "check", "--data", shared, "--as-of", "2024-07-16", "--json"], { env: { ROTATION_CONFIG: path.join(configDir, "config.json") } });
+  const checkArgs = [bin, "check", "--data", shared, "--as-of", "2024-07-16", "--json"];
+  const [checkJson, withConfig] = alternating(["check --data shared --as-of 2024-07-16 --json", checkArgs], ["  same, with a config file", checkArgs, { env: { ROTATION_CONFIG: path.join(configDir, "config.json") } }], Math.max(runs, 9));
   const check52 = time("check, 52 pairs against SPY", [bin, "check", "--data", shared, "--pairs", all]);
   const check52json = time("check, 52 pairs against SPY, --json", [bin, "check", "--data", shared, "--pairs", all, "--json"]);
   const check52at80 = time("check, 52 pairs, table on an 80-column terminal", [bin, "check", "--data", shared, "--pairs", all], { wrap: 80 });
