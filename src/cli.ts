@@ -1,4 +1,5 @@
 import { ExitCode, InterruptedError } from "./errors.js";
+import { fileError } from "./fs-errors.js";
 import { loadEntry } from "./load-entry.js";
 import type { Runtime } from "./runtime.js";
 import { VERSION } from "./version.js";
@@ -9,6 +10,16 @@ import { VERSION } from "./version.js";
  */
 export async function main(overrides: Partial<Runtime> = {}): Promise<void> {
   const argv = process.argv.slice(2);
+  // A closed stdout (rotation ... | head -1) ends the run quietly, as rg and git do. Any other
+  // failure to write (a full disk, a terminal gone: ENOSPC, EIO) is one line where it can still
+  // be said, and a failure exit.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(ExitCode.ok);
+      if (stream === process.stdout) process.stderr.write(`rotation: ${fileError("cannot write to", "standard output", error).message}\n`);
+      process.exit(ExitCode.failure);
+    });
+  }
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
     process.stdout.write(`${VERSION}\n`);
     return;
@@ -16,13 +27,6 @@ export async function main(overrides: Partial<Runtime> = {}): Promise<void> {
   // stdout carries only the report; a library that logs with console.log must not spoil it.
   console.log = console.error;
   console.info = console.error;
-  // A closed stdout (rotation ... | head -1) ends the run quietly, as rg and git do.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code === "EPIPE") process.exit(ExitCode.ok);
-      throw error;
-    });
-  }
   process.once("SIGINT", () => {
     process.stderr.write(`\nrotation: ${new InterruptedError().message}\n`);
     process.exit(ExitCode.interrupted);

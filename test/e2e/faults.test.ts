@@ -1,14 +1,15 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, ftruncateSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../../src/run.js";
 import { expectCleanOutput, runCli } from "../helpers/cli.js";
-import { PROJECT_ROOT } from "../helpers/paths.js";
+import { BIN, PROJECT_ROOT } from "../helpers/paths.js";
 import { randomWalk, weekdays } from "../helpers/series.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "rotation-faults-"));
+const quote = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;
 const dates = weekdays("2021-01-04", 300);
 function folder(name: string): string {
   const dir = path.join(work, name);
@@ -98,6 +99,17 @@ describe("hostile input", () => {
     const result = runCli(["history", "--journal", journal]);
     expect(result.status).toBe(0);
     expectCleanOutput(result);
+  });
+});
+
+describe("a standard output that cannot be written", () => {
+  // /dev/full answers every write with ENOSPC, as a full disk under `rotation log --json > f` would.
+  it.runIf(existsSync("/dev/full"))("is one line naming the reason, exit 1, for a report, a table and --version", () => {
+    for (const args of [["check", "--sample", "--json"], ["episodes", "--sample", "--pairs", "IWM:SPY"], ["--version"]]) {
+      const result = spawnSync("bash", ["-c", `${quote(process.execPath)} ${quote(BIN)} ${args.join(" ")} > /dev/full`], { encoding: "utf8" });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe("rotation: cannot write to standard output (ENOSPC: no space left on the device)\n");
+    }
   });
 });
 
