@@ -1,5 +1,5 @@
 import type { OutputStream } from "../runtime.js";
-import { csvCell, toCsv, type CsvCell } from "./csv.js";
+import { csvLine, toCsv, type CsvCell } from "./csv.js";
 
 /** One CSV column of a report: its header and how to read it from a row. */
 export interface CsvColumn<T> {
@@ -20,8 +20,10 @@ export function jsonDocument(document: object): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
+const ndjsonLine = (row: object): string => `${JSON.stringify(row)}\n`;
+
 export function ndjsonLines(rows: readonly object[]): string {
-  return rows.map((row) => `${JSON.stringify(row)}\n`).join("");
+  return rows.map(ndjsonLine).join("");
 }
 
 /**
@@ -92,15 +94,15 @@ export function jsonDocumentPieces(document: Record<string, unknown>): TextPiece
 /** ndjsonLines' text, in pieces. */
 export function ndjsonPieces<T>(rows: readonly T[], line: (row: T) => object): TextPieces {
   return gathered((function* () {
-    for (const row of rows) yield `${JSON.stringify(line(row))}\n`;
+    for (const row of rows) yield ndjsonLine(line(row));
   })());
 }
 
 /** csvFromColumns' text, in pieces. */
 export function csvPieces<T>(columns: readonly CsvColumn<T>[], rows: readonly T[]): TextPieces {
   return gathered((function* () {
-    yield `${columns.map((c) => csvCell(c.name)).join(",")}\r\n`;
-    for (const row of rows) yield `${columns.map((c) => csvCell(c.value(row))).join(",")}\r\n`;
+    yield csvLine(columns.map((c) => c.name));
+    for (const row of rows) yield csvLine(columns.map((c) => c.value(row)));
   })());
 }
 
