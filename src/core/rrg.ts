@@ -117,9 +117,10 @@ function periodPicks(dates: readonly IsoDate[], period: RrgPeriod, lastPeriods: 
   return Array.from({ length: dates.length - from }, (_, k) => from + k);
 }
 
-function rollingZ(values: readonly (number | null)[], window: number): (number | null)[] {
+/** z-score of each value within its trailing window, from index `from` on (null before it). */
+function rollingZ(values: readonly (number | null)[], window: number, from: number): (number | null)[] {
   const out: (number | null)[] = new Array(values.length).fill(null);
-  for (let t = window - 1; t < values.length; t++) {
+  for (let t = Math.max(window - 1, from); t < values.length; t++) {
     let sum = 0;
     let ok = true;
     for (let j = t - window + 1; j <= t; j++) {
@@ -146,16 +147,25 @@ function rollingZ(values: readonly (number | null)[], window: number): (number |
  * ratioWindow + rocPeriods + momentumWindow periods, so `check` asks for just those.
  */
 export function rrgSeries(pair: AlignedPair, options: RrgOptions, lastPeriods?: number): RrgPoint[] {
-  const picks = periodPicks(pair.dates, options.period, lastPeriods);
+  return rrgPointsFrom(pair, options, periodPicks(pair.dates, options.period, lastPeriods), 0);
+}
+
+/**
+ * The points of periods `first` on. Each z-score is computed on its own window, so the figures
+ * that earlier points alone would need are skipped without changing any that is kept.
+ */
+function rrgPointsFrom(pair: AlignedPair, options: RrgOptions, picks: readonly number[], first: number): RrgPoint[] {
   const rs = picks.map((i) => (100 * (pair.a[i] as number)) / (pair.b[i] as number));
-  const ratio = rollingZ(trendOf(rs, options.smoothing), options.ratioWindow).map((z) => (z === null ? null : 100 + z));
+  // Momentum at `first` z-scores the changes of the momentum window before it, each a change of RS-Ratio over rocPeriods.
+  const ratioFrom = Math.max(0, first - options.rocPeriods - (options.momentumWindow - 1));
+  const ratio = rollingZ(trendOf(rs, options.smoothing), options.ratioWindow, ratioFrom).map((z) => (z === null ? null : 100 + z));
   const roc = ratio.map((value, t) => {
     const before = ratio[t - options.rocPeriods];
     return value === null || before === null || before === undefined ? null : 100 * (value / before - 1);
   });
-  const momentum = rollingZ(roc, options.momentumWindow).map((z) => (z === null ? null : 100 + z));
+  const momentum = rollingZ(roc, options.momentumWindow, first).map((z) => (z === null ? null : 100 + z));
   const points: RrgPoint[] = [];
-  for (let t = 0; t < picks.length; t++) {
+  for (let t = first; t < picks.length; t++) {
     const r = ratio[t];
     const m = momentum[t];
     if (r === null || r === undefined || m === null || m === undefined) continue;
@@ -175,7 +185,8 @@ export function travel(tail: readonly RrgPoint[]): string | null {
 /** The latest RRG point, from the fewest periods that determine it. */
 export function latestRrgPoint(pair: AlignedPair, options: RrgOptions): RrgPoint | null {
   const needed = (options.smoothing?.long ?? 0) + options.ratioWindow + options.rocPeriods + options.momentumWindow;
-  return rrgSeries(pair, options, needed).at(-1) ?? null;
+  const picks = periodPicks(pair.dates, options.period, needed);
+  return rrgPointsFrom(pair, options, picks, picks.length - 1).at(-1) ?? null;
 }
 
 export interface RrgSymbolResult {

@@ -83,6 +83,11 @@ describe("latestRrgPoint", () => {
       { period: "daily" as const, ratioWindow: 20, momentumWindow: 10, rocPeriods: 2, smoothing: { short: 3, long: 12 } },
     ]) {
       expect(latestRrgPoint(pair, options)).toEqual(rrgSeries(pair, options).at(-1));
+      // Histories around the shortest that yield a point: none, then exactly the one.
+      for (let days = 0; days <= 900; days += days < 100 ? 7 : 31) {
+        const short = { dates: dates.slice(0, days), a: pair.a.slice(0, days), b: pair.b.slice(0, days) };
+        expect(latestRrgPoint(short, options)).toEqual(rrgSeries(short, options).at(-1) ?? null);
+      }
     }
   });
 });
