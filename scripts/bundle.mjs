@@ -1,5 +1,6 @@
 // Bundles tsc's output (dist/) into two CommonJS files, which bin/rotation.js loads:
-//   dist/cli.cjs    the process entry: answers --version on its own, else requires
+//   dist/cli.cjs    the process entry: answers --version on its own, else loads the next one
+//                   with V8's code cache (src/load-entry-bundle.ts, src/code-cache.ts)
 //   dist/entry.cjs  everything else (src/entry.ts and all it imports).
 // Measured with `npm run bench` on Node 20: sixty ES modules cost about 25 ms more to load than
 // one file; CommonJS rather than an ES module bundle, because esbuild then loads each built-in
@@ -7,6 +8,8 @@
 // ES module bundle must import them all up front. Inside the bundle, modules stay lazy: our
 // dynamic imports become deferred initialisers, so a command only runs the code it needs.
 import { build } from "esbuild";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = (relative) => fileURLToPath(new URL(`../${relative}`, import.meta.url));
@@ -34,23 +37,24 @@ await build({
   external: ["yahoo-finance2", "yahoo-finance2/*", "undici"],
 });
 
-/** dist/load-entry.js, swapped for a require of the bundle above (a dynamic import of it would parse its exports first). */
-const requireEntryBundle = {
-  name: "require-entry-bundle",
+/**
+ * dist/load-entry.js (a dynamic import of dist/entry.js), swapped for dist/load-entry-bundle.js,
+ * which loads the bundle above with a code cache (src/code-cache.ts).
+ */
+const loadEntryBundle = {
+  name: "load-entry-bundle",
   setup(build) {
-    build.onResolve({ filter: /^\.\/load-entry\.js$/ }, () => ({ path: "load-entry", namespace: "rotation" }));
-    build.onLoad({ filter: /.*/, namespace: "rotation" }, () => ({
-      contents: 'export const loadEntry = async () => require("./entry.cjs");',
-      loader: "js",
-      resolveDir: root("dist"),
-    }));
+    build.onResolve({ filter: /^\.\/load-entry\.js$/ }, () => ({ path: root("dist/load-entry-bundle.js") }));
   },
 };
+
+// The build's identity, part of every code cache's name: a cache is only ever used with the bytes it was made from.
+const entryBuild = createHash("sha256").update(readFileSync(root("dist/entry.cjs"))).digest("hex").slice(0, 16);
 
 await build({
   ...common,
   entryPoints: [root("dist/cli.js")],
   outfile: root("dist/cli.cjs"),
-  external: ["./entry.cjs"],
-  plugins: [requireEntryBundle],
+  plugins: [loadEntryBundle],
+  define: { ...common.define, ROTATION_ENTRY_BUILD: JSON.stringify(entryBuild) },
 });

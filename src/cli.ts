@@ -1,6 +1,5 @@
 import { ExitCode, InterruptedError } from "./errors.js";
 import { fileError } from "./fs-errors.js";
-import { loadEntry } from "./load-entry.js";
 import type { Runtime } from "./runtime.js";
 import { VERSION } from "./version.js";
 
@@ -31,12 +30,17 @@ export async function main(overrides: Partial<Runtime> = {}): Promise<void> {
     process.stderr.write(`\nrotation: ${new InterruptedError().message}\n`);
     process.exit(ExitCode.interrupted);
   });
-  const { run, processRuntime } = await loadEntry();
-  process.exitCode = await run(argv, { ...processRuntime(), ...overrides });
+  // Imported here, not above, so that `--version` loads none of what it needs (vm, os, paths).
+  const { loadEntry } = await import("./load-entry.js");
+  const { entry, finished } = await loadEntry(process.env, argv);
+  const exitCode = await entry.run(argv, { ...entry.processRuntime(), ...overrides });
+  process.exitCode = exitCode;
   // Everything the run started has been awaited. Once stdout and stderr have flushed (a pipe
   // may still hold what was written), exit: left to itself, Node first waits for V8's
   // background compile jobs, useless now (3 ms after a check, 10 ms after a 52-pair one).
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  // Keeping the compiled code for the next run (its first time only) comes after the output.
+  finished(exitCode);
   process.exit();
 }
 

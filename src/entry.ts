@@ -4,3 +4,4 @@
  */
 export { run } from "./run.js";
 export { processRuntime } from "./runtime.js";
+export { useImporter } from "./external.js";

@@ -1,3 +1,4 @@
+import { importUndici } from "../external.js";
 import type { FetchFunction } from "./http.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -19,7 +20,7 @@ export function fetchForEnvironment(env: Env, base: FetchFunction = (input, init
   if (!proxyConfigured(env)) return base;
   let proxied: Promise<FetchFunction> | undefined;
   const load = async (): Promise<FetchFunction> => {
-    const undici = await import("undici");
+    const undici = await importUndici();
     const names = ["HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY"] as const;
     const pick = (name: (typeof names)[number]) => env[name] || env[name.toLowerCase()] || undefined;
     const dispatcher = new undici.EnvHttpProxyAgent({ httpsProxy: pick("HTTPS_PROXY") ?? pick("HTTP_PROXY"), httpProxy: pick("HTTP_PROXY"), noProxy: pick("NO_PROXY") });

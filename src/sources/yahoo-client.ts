@@ -1,3 +1,4 @@
+import { importYahooCookieJar, importYahooFinance } from "../external.js";
 import { withYahooBase } from "./yahoo-url.js";
 import { retryingFetch, type FetchFunction, type RetryPolicy } from "./http.js";
 
@@ -6,7 +7,7 @@ import { retryingFetch, type FetchFunction, type RetryPolicy } from "./http.js";
  * with our retrying fetch and a logger that never writes to stdout.
  */
 export async function createYahooClient(fetch: FetchFunction, policy: RetryPolicy, log: (line: string) => void, yahooUrl: string | null = null): Promise<unknown> {
-  const [{ default: YahooFinance }, { ExtendedCookieJar }] = await Promise.all([import("yahoo-finance2"), import("yahoo-finance2/lib/cookieJar")]);
+  const [{ default: YahooFinance }, { ExtendedCookieJar }] = await Promise.all([importYahooFinance(), importYahooCookieJar()]);
   const quiet = (...args: unknown[]): void => {
     const text = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
     // The library warns that Node 20 is older than it would like; it works, as the tests show.

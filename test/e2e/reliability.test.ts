@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -188,5 +188,40 @@ describe("nothing stale, nothing raw", () => {
       expect(result.status).toBe(2);
       expect(result.stderr).toMatch(/^rotation: --timeout must be/);
     }
+  });
+});
+
+describe("the compiled-code cache", () => {
+  const codeFiles = (cache: string) => {
+    const folder = path.join(cache, "code");
+    return existsSync(folder) ? readdirSync(folder).filter((name) => name.endsWith(".v8")) : [];
+  };
+  const args = ["check", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16", "--json"];
+
+  it("is written by the first complete run, used by the next, and replaced when corrupt: the output never changes", () => {
+    const cache = mkdtempSync(path.join(work, "code-"));
+    const env = { ROTATION_CACHE_DIR: cache };
+    const first = runCli(args, env);
+    expect(first.status).toBe(0);
+    const [name] = codeFiles(cache);
+    expect(name).toMatch(new RegExp(`^entry-[0-9a-f]{16}-[0-9a-z]+-[0-9a-z]+-node${process.versions.node.replace(/\./g, "\\.")}-${process.arch}-check\\.v8$`));
+    const file = path.join(cache, "code", name!);
+    const written = statSync(file).mtimeMs;
+    const second = runCli(args, env);
+    expect(second).toEqual(first);
+    expect(statSync(file).mtimeMs).toBe(written);
+    writeFileSync(file, "not V8's");
+    const third = runCli(args, env);
+    expect(third).toEqual(first);
+    expect(statSync(file).size).toBeGreaterThan(1000);
+  });
+
+  it("is not written by a failed run, by help, under ROTATION_CODE_CACHE=0 or under ROTATION_DEBUG=1", () => {
+    const cache = mkdtempSync(path.join(work, "code-"));
+    expect(runCli(["check", "--data", path.join(work, "no-such-folder")], { ROTATION_CACHE_DIR: cache }).status).toBe(1);
+    expect(runCli(["check", "--help"], { ROTATION_CACHE_DIR: cache }).status).toBe(0);
+    expect(runCli(args, { ROTATION_CACHE_DIR: cache, ROTATION_DEBUG: "1" }).status).toBe(0);
+    expect(runCli(args, { ROTATION_CACHE_DIR: cache, ROTATION_CODE_CACHE: "0" }).status).toBe(0);
+    expect(codeFiles(cache)).toEqual([]);
   });
 });

@@ -1,0 +1,17 @@
+/**
+ * Packages kept outside the bundle (yahoo-finance2 and undici: large, and needed only for a live
+ * download or a proxy) are imported through here. The bundle is compiled with V8's code cache
+ * (src/code-cache.ts), where a script has no `import()` of its own; the loader that compiled it
+ * hands over one of a module that has (`useImporter`).
+ */
+type Importer = (specifier: string) => Promise<unknown>;
+
+let importer: Importer = (specifier) => import(specifier);
+
+export function useImporter(next: Importer): void {
+  importer = next;
+}
+
+export const importYahooFinance = () => importer("yahoo-finance2") as Promise<typeof import("yahoo-finance2")>;
+export const importYahooCookieJar = () => importer("yahoo-finance2/lib/cookieJar") as Promise<typeof import("yahoo-finance2/lib/cookieJar")>;
+export const importUndici = () => importer("undici") as Promise<typeof import("undici")>;
