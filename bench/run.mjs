@@ -35,13 +35,16 @@ const benchCache = path.join(work, "cache-home");
 /** Runs `args` under node `times` times (after one warm-up run) and records wall time and RSS. */
 function time(name, args, { times = runs, expectStatus = [0, 3], env: extraEnv = {}, wrap = 0 } = {}) {
   const env = { ...process.env, ROTATION_BENCH_RSS_FILE: rssFile, NO_COLOR: "1", ROTATION_CACHE_DIR: benchCache, ...extraEnv };
+  // A terminal row shows what a person sees there, colour included.
+  if (wrap) delete env.NO_COLOR;
   const once = () => {
     const started = process.hrtime.bigint();
     const result = wrap
-      ? spawnSync("script", ["-qec", `stty cols ${wrap} rows 50; ${[node, "--import", hook, ...args].map((a) => `'${a}'`).join(" ")} >/dev/null`, "/dev/null"], { env, encoding: "utf8", maxBuffer: 1 << 28 })
+      ? spawnSync("script", ["-qec", `stty cols ${wrap} rows 50; ${[node, "--import", hook, ...args].map((a) => `'${a}'`).join(" ")}`, "/dev/null"], { env, encoding: "utf8", maxBuffer: 1 << 28 })
       : spawnSync(node, ["--import", hook, ...args], { env, encoding: "utf8", maxBuffer: 1 << 28 });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     if (!expectStatus.includes(result.status)) throw new Error(`${name}: exit ${result.status}\n${result.stderr}`);
+    if (wrap) terminalTable(name, result.stdout, wrap);
     return ms;
   };
   once();
@@ -52,6 +55,18 @@ function time(name, args, { times = runs, expectStatus = [0, 3], env: extraEnv =
   results.push(row);
   process.stderr.write(`  ${name}: ${row.medianMs} ms\n`);
   return row;
+}
+
+/**
+ * What a run on the pseudo-terminal printed must be what a person sees there: coloured, and no
+ * line wider than the terminal. Otherwise the row would time something else (output sent
+ * elsewhere is neither fitted nor coloured; a pager would wait for a key).
+ */
+function terminalTable(name, output, columns) {
+  const lines = output.replace(/\u001b\[[0-9;?]*[a-zA-Z]|\u001b[=>]/g, "").split(/\r?\n/);
+  if (!output.includes("\u001b[32m") || lines.length < 50) throw new Error(`${name}: the table did not reach the terminal`);
+  const widest = Math.max(...lines.map((line) => [...line.replace(/\r/g, "")].length));
+  if (widest > columns) throw new Error(`${name}: a line of ${widest} columns on a ${columns}-column terminal`);
 }
 
 const round = (x) => Math.round(x * 10) / 10;
@@ -131,8 +146,9 @@ if (existsSync(path.join(shared, "SPY.csv"))) {
   const [checkJson, withConfig] = alternating(["check --data shared --as-of 2024-07-16 --json", checkArgs], ["  same, with a config file", checkArgs, { env: { ROTATION_CONFIG: path.join(configDir, "config.json") } }], Math.max(runs, 9));
   const check52 = time("check, 52 pairs against SPY", [bin, "check", "--data", shared, "--pairs", all]);
   const check52json = time("check, 52 pairs against SPY, --json", [bin, "check", "--data", shared, "--pairs", all, "--json"]);
-  const check52at80 = time("check, 52 pairs, table on an 80-column terminal", [bin, "check", "--data", shared, "--pairs", all], { wrap: 80 });
-  const check52at250 = time("check, 52 pairs, table on a 250-column terminal", [bin, "check", "--data", shared, "--pairs", all], { wrap: 250 });
+  // On the terminal itself, coloured and fitted; --no-pager, or the pager would wait for a key.
+  const check52at80 = time("check, 52 pairs, table on an 80-column terminal", [bin, "check", "--data", shared, "--pairs", all, "--no-pager"], { wrap: 80 });
+  const check52at250 = time("check, 52 pairs, table on a 250-column terminal", [bin, "check", "--data", shared, "--pairs", all, "--no-pager"], { wrap: 250 });
   time("episodes, default pairs, full history", [bin, "episodes", "--data", shared, "--json"]);
   const episodes52 = time("episodes, 52 pairs against SPY, full history", [bin, "episodes", "--data", shared, "--pairs", all, "--json"]);
   Object.assign(ratios, {
