@@ -1,4 +1,3 @@
-import { mean, sampleStandardDeviation } from "simple-statistics";
 import type { IsoDate } from "./dates.js";
 import type { AlignedPair } from "./series.js";
 
@@ -90,10 +89,37 @@ export function rankAt(values: ArrayLike<number>, index: number, minObservations
       break;
     }
   }
-  const lookback = Array.prototype.slice.call(values, Math.max(0, index - Z_LOOKBACK), index) as number[];
-  const deviation = lookback.length >= 2 ? sampleStandardDeviation(lookback) : 0;
-  const zScore = deviation > 0 ? (today - mean(lookback)) / deviation : null;
+  const lookback = windowStats(values, Math.max(0, index - Z_LOOKBACK), index);
+  const zScore = lookback.deviation > 0 ? (today - lookback.mean) / lookback.deviation : null;
   return { percentile: midRankPercentile(below, equal, observations), zScore, largestSinceIndex, observations };
+}
+
+/**
+ * Mean and sample standard deviation of values[from, to) (a deviation of 0 for fewer than two):
+ * the operations of simple-statistics' mean (a compensated, Kahan-Babuska sum) and
+ * sampleStandardDeviation, in the same order, so the figures are the same to the last bit,
+ * read in place rather than from a copy of the window (a test compares both).
+ */
+export function windowStats(values: ArrayLike<number>, from: number, to: number): { mean: number; deviation: number } {
+  const n = to - from;
+  if (n < 1) return { mean: Number.NaN, deviation: 0 };
+  let sum = values[from] as number;
+  let correction = 0;
+  for (let i = from + 1; i < to; i++) {
+    const value = values[i] as number;
+    const transition = sum + value;
+    if (Math.abs(sum) >= Math.abs(value)) correction += sum - transition + value;
+    else correction += value - transition + sum;
+    sum = transition;
+  }
+  const mean = (sum + correction) / n;
+  if (n < 2) return { mean, deviation: 0 };
+  let squares = 0;
+  for (let i = from; i < to; i++) {
+    const difference = (values[i] as number) - mean;
+    squares += difference * difference;
+  }
+  return { mean, deviation: Math.sqrt(squares / (n - 1)) };
 }
 
 /**

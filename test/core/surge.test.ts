@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { alignPair, cutAsOf } from "../../src/core/series.js";
 import fc from "fast-check";
-import { rankAt, rankSeries, surgeDate, surgeSeries, valueRanks, Z_LOOKBACK } from "../../src/core/surge.js";
+import { mean, sampleStandardDeviation } from "simple-statistics";
+import { rankAt, rankSeries, surgeDate, surgeSeries, valueRanks, windowStats, Z_LOOKBACK } from "../../src/core/surge.js";
 import { randomWalk, weekdays } from "../helpers/series.js";
 
 describe("alignPair and cutAsOf", () => {
@@ -67,6 +68,24 @@ describe("rankAt", () => {
     // The 1000s lie outside the lookback: mean 0, sd of alternating +-1 over an even count.
     const sd = Math.sqrt(Z_LOOKBACK / (Z_LOOKBACK - 1));
     expect(rankAt(long, long.length - 1, 1).zScore).toBeCloseTo(2 / sd, 10);
+  });
+});
+
+describe("windowStats", () => {
+  it("gives simple-statistics' mean and sample standard deviation of the window, to the last bit", () => {
+    const value = fc.oneof(fc.double({ min: -1, max: 1, noNaN: true }), fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constantFrom(0, -0, 1e-12, -1e-12, 0.1, 0.2, 0.3));
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 400 }), fc.nat(), fc.nat(), (list, a, b) => {
+        const values = Float64Array.from(list);
+        const from = a % values.length;
+        const to = from + 1 + (b % (values.length - from));
+        const window = list.slice(from, to);
+        const stats = windowStats(values, from, to);
+        expect(stats.mean).toBe(mean(window));
+        expect(stats.deviation).toBe(window.length >= 2 ? sampleStandardDeviation(window) : 0);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
