@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { weekdays } from "../helpers/series.js";
 import { lastWeeklyIndices, quadrantOf, rrgSeries, travel, weeklyIndices } from "../../src/core/rrg.js";
 
 describe("quadrantOf", () => {
@@ -25,6 +26,14 @@ describe("weeklyIndices", () => {
     expect(lastWeeklyIndices(dates, 10)).toEqual([1, 4, 5]);
     expect(lastWeeklyIndices(dates.slice(0, 1), 1)).toEqual([0]);
     expect(lastWeeklyIndices([], 3)).toEqual([]);
+  });
+  it("gives the same picks on every call for one calendar, whatever a caller did to an earlier answer", () => {
+    const dates = weekdays("2020-01-06", 400);
+    const first = lastWeeklyIndices(dates, 20);
+    expect(first).toEqual(weeklyIndices([...dates]).slice(-20));
+    first.reverse();
+    expect(lastWeeklyIndices(dates, 20)).toEqual(weeklyIndices([...dates]).slice(-20));
+    expect(lastWeeklyIndices(dates, 5)).toEqual(weeklyIndices([...dates]).slice(-5));
   });
 });
 
