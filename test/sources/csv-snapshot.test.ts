@@ -45,6 +45,30 @@ describe("parsed-file snapshots", () => {
     expect(again.series.get("IWM")!.dates).toHaveLength(300);
   });
 
+  it("reads files of any size one after another, none showing another's bytes", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), "rotation-snap-"));
+    const data = path.join(root, "prices");
+    const snapshots = path.join(root, "snapshots");
+    mkdirSync(data);
+    // Long, short, long again, with other start dates: a buffer reused between reads must be cut to each file.
+    const lengths = { AAA: 900, BBB: 40, CCC: 1200, DDD: 3, EEE: 700 };
+    const expected = new Map<string, { dates: string[]; closes: number[] }>();
+    Object.entries(lengths).forEach(([symbol, count], k) => {
+      const dates = weekdays(`20${10 + k}-03-01`, count);
+      const closes = dates.map((_, i) => 50 + k + i / 13);
+      expected.set(symbol, { dates, closes });
+      writeFileSync(path.join(data, `${symbol}.csv`), `Date,Close\n${dates.map((d, i) => `${d},${closes[i]}`).join("\n")}\n`);
+    });
+    const symbols = Object.keys(lengths);
+    await new CsvFolderSource(data, { lenient: false, snapshotDir: snapshots }).load(symbols);
+    expect(readdirSync(snapshots)).toHaveLength(symbols.length);
+    const fromSnapshots = await new CsvFolderSource(data, { lenient: false, snapshotDir: snapshots }).load(symbols);
+    for (const symbol of symbols) {
+      expect(fromSnapshots.series.get(symbol)!.dates).toEqual(expected.get(symbol)!.dates);
+      expect(fromSnapshots.series.get(symbol)!.closes).toEqual(expected.get(symbol)!.closes);
+    }
+  });
+
   it("never keeps a file that parsed with warnings", async () => {
     const { data, snapshots, dates } = setup();
     writeFileSync(path.join(data, "IWM.csv"), `Date,Close\n${dates[0]},1\n${dates[1]},bad\n`);
