@@ -44,7 +44,7 @@ function time(name, args, { times = runs, expectStatus = [0, 3], env: extraEnv =
       : spawnSync(node, ["--import", hook, ...args], { env, encoding: "utf8", maxBuffer: 1 << 28 });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     if (!expectStatus.includes(result.status)) throw new Error(`${name}: exit ${result.status}\n${result.stderr}`);
-    if (wrap) terminalTable(name, result.stdout, wrap);
+    if (wrap && args[0] !== "-e") terminalTable(name, result.stdout, wrap);
     return ms;
   };
   once();
@@ -147,6 +147,9 @@ if (existsSync(path.join(shared, "SPY.csv"))) {
   const check52 = time("check, 52 pairs against SPY", [bin, "check", "--data", shared, "--pairs", all]);
   const check52json = time("check, 52 pairs against SPY, --json", [bin, "check", "--data", shared, "--pairs", all, "--json"]);
   // On the terminal itself, coloured and fitted; --no-pager, or the pager would wait for a key.
+  // The pseudo-terminal costs processes of its own (script, a shell, stty): `node -e 0` run
+  // the same way is what these rows are compared with.
+  const ptyBaseline = time("node -e 0 on the same pseudo-terminal", ["-e", "0"], { wrap: 80 });
   const check52at80 = time("check, 52 pairs, table on an 80-column terminal", [bin, "check", "--data", shared, "--pairs", all, "--no-pager"], { wrap: 80 });
   const check52at250 = time("check, 52 pairs, table on a 250-column terminal", [bin, "check", "--data", shared, "--pairs", all, "--no-pager"], { wrap: 250 });
   time("episodes, default pairs, full history", [bin, "episodes", "--data", shared, "--json"]);
@@ -161,8 +164,8 @@ if (existsSync(path.join(shared, "SPY.csv"))) {
   target("check --as-of --json, warm, / node -e 0", ratios.checkJsonOverNode, 1.5);
   target("same with a config file, extra ms", ratios.configFileCostMs, 5, " ms");
   target("52 pairs --json / node -e 0", twoDecimals(check52json.medianMs / baseline.medianMs), 2.2);
-  target("52 pairs table at 80 columns / node -e 0", twoDecimals(check52at80.medianMs / baseline.medianMs), 2.5);
-  target("52 pairs table at 250 columns / node -e 0", twoDecimals(check52at250.medianMs / baseline.medianMs), 2.5);
+  target("52 pairs table at 80 columns / node -e 0, both on the pseudo-terminal", twoDecimals(check52at80.medianMs / ptyBaseline.medianMs), 2.5);
+  target("52 pairs table at 250 columns / node -e 0, both on the pseudo-terminal", twoDecimals(check52at250.medianMs / ptyBaseline.medianMs), 2.5);
   target("episodes, 52 pairs, full history", episodes52.medianMs, 300, " ms");
   // The pandas script that computes the same thing (4 pairs, one as-of), where python3 has pandas.
   // BENCH_PYTHON, else the first python3 that has pandas (a pyenv shim on PATH may not; Debian's python3-pandas is in /usr/bin).
