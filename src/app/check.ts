@@ -70,7 +70,7 @@ export function recentRatios(outcome: CheckOutcome, days: number): Map<string, n
   for (const pair of outcome.result.pairs) {
     const aligned = outcome.loaded.prices.pair(pair.symbol, pair.benchmark);
     const from = Math.max(0, aligned.dates.length - days);
-    ratios.set(pair.pair, aligned.a.slice(from).map((x, i) => x / (aligned.b[from + i] as number)));
+    ratios.set(pair.pair, Array.from({ length: aligned.dates.length - from }, (_, i) => (aligned.a[from + i] as number) / (aligned.b[from + i] as number)));
   }
   return ratios;
 }

@@ -40,7 +40,7 @@ export function chartData(pairName: string, pair: AlignedPair, options: { window
   if (options.since !== undefined) {
     while (first < n && (pair.dates[first] as IsoDate) < options.since) first++;
   }
-  const rawRatio = pair.a.map((a, i) => a / (pair.b[i] as number));
+  const rawRatio = Array.from(pair.a, (a, i) => a / (pair.b[i] as number));
   const base = rawRatio[first] ?? 1;
   const movingAverage: (number | null)[] = [];
   let sum = 0;

@@ -60,7 +60,7 @@ function pick(returns: Returns, extra: { key: string; value: number | null } | n
   return out;
 }
 
-function windowReturn(closes: readonly number[], window: number): number | null {
+function windowReturn(closes: ArrayLike<number>, window: number): number | null {
   const end = closes.length - 1;
   return end - window >= 0 ? (closes[end] as number) / (closes[end - window] as number) - 1 : null;
 }

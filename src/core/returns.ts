@@ -7,7 +7,7 @@ export type ReturnKey = keyof typeof RETURN_WINDOWS | "ytd";
 export type Returns = Record<ReturnKey, number | null>;
 
 /** Simple return over `window` trading days ending at `end`; null when history is too short. */
-export function windowReturn(closes: readonly number[], end: number, window: number): number | null {
+export function windowReturn(closes: ArrayLike<number>, end: number, window: number): number | null {
   const start = end - window;
   if (start < 0 || end >= closes.length) return null;
   return (closes[end] as number) / (closes[start] as number) - 1;
@@ -30,13 +30,13 @@ export function previousYearEndIndex(dates: readonly IsoDate[], end: number): nu
   return low - 1;
 }
 
-export function ytdReturn(dates: readonly IsoDate[], closes: readonly number[], end: number): number | null {
+export function ytdReturn(dates: readonly IsoDate[], closes: ArrayLike<number>, end: number): number | null {
   const base = previousYearEndIndex(dates, end);
   if (base < 0) return null;
   return (closes[end] as number) / (closes[base] as number) - 1;
 }
 
-export function returnsAt(dates: readonly IsoDate[], closes: readonly number[], end: number): Returns {
+export function returnsAt(dates: readonly IsoDate[], closes: ArrayLike<number>, end: number): Returns {
   return {
     d1: windowReturn(closes, end, RETURN_WINDOWS.d1),
     d5: windowReturn(closes, end, RETURN_WINDOWS.d5),

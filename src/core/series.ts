@@ -1,17 +1,20 @@
 import { lastIndexOnOrBefore, type IsoDate } from "./dates.js";
 
+/** Daily closes: a plain array, or a typed array read straight from a snapshot. */
+export type Closes = readonly number[] | Float64Array;
+
 /** One instrument's daily closes: ascending, unique dates, positive finite closes. */
 export interface PriceSeries {
   symbol: string;
   dates: IsoDate[];
-  closes: number[];
+  closes: Closes;
 }
 
 /** Two series restricted to the dates both have, so every pair figure compares like with like. */
 export interface AlignedPair {
   dates: IsoDate[];
-  a: number[];
-  b: number[];
+  a: Closes;
+  b: Closes;
 }
 
 /** The series as it was known at the close of `asOf`: nothing after it survives. */

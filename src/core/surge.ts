@@ -54,7 +54,7 @@ export function surgeSeries(pair: AlignedPair, window: number): SurgeSeries {
 }
 
 /** r_t = close_t / close_{t-window} - 1 of one series: a fund's own move, ranked like a pair's surge. */
-export function returnSeries(dates: readonly IsoDate[], closes: readonly number[], window: number): SurgeSeries {
+export function returnSeries(dates: readonly IsoDate[], closes: ArrayLike<number>, window: number): SurgeSeries {
   const values = new Float64Array(Math.max(0, dates.length - window));
   for (let t = window; t < dates.length; t++) values[t - window] = (closes[t] as number) / (closes[t - window] as number) - 1;
   return { window, calendar: dates, values };

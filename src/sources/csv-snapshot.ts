@@ -102,11 +102,11 @@ export function readSnapshot(dir: string, file: string, symbol: string, stat: Bi
     const offset = Math.ceil((8 + headerLength) / 8) * 8;
     if (bytes.length !== offset + header.count * (8 + DATE_BYTES)) return null;
     // The scratch buffer starts its own memory, and the closes start at a multiple of 8 in it.
-    const closes = new Float64Array(bytes.buffer, bytes.byteOffset + offset, header.count);
+    // They are copied out as they are (one memory copy): a plain array would be built number by
+    // number, which was most of what reading 50 snapshots cost.
+    const closes = new Float64Array(bytes.buffer, bytes.byteOffset + offset, header.count).slice();
     const dates = calendarOf(bytes.subarray(offset + header.count * 8), header.count);
-    const list: number[] = new Array(header.count);
-    for (let i = 0; i < header.count; i++) list[i] = closes[i] as number;
-    return { symbol, dates, closes: list };
+    return { symbol, dates, closes };
   } catch {
     return null;
   }
