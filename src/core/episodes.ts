@@ -65,13 +65,13 @@ export interface Baseline {
 const HORIZONS = { d5: 5, d21: 21, d63: 63 } as const;
 
 /** Every ranked day's forward relative returns at each horizon, where known. */
-export function forwardReturnsOfRankedDays(pair: AlignedPair, window: number, minObservations = MIN_RANK_OBSERVATIONS): Record<ForwardKey, Float64Array> {
+export function forwardReturnsOfRankedDays(pair: AlignedPair, window: number, minObservations = MIN_RANK_OBSERVATIONS, into?: Record<ForwardKey, Float64Array>): Record<ForwardKey, Float64Array> {
   const out = {} as Record<ForwardKey, Float64Array>;
   for (const key of ["d5", "d21", "d63"] as const) {
     // Surge index t (ranked once t >= minObservations) sits at aligned index t + window.
     const h = HORIZONS[key];
     const count = Math.max(0, pair.dates.length - window - h - minObservations);
-    const values = new Float64Array(count);
+    const values = into === undefined ? new Float64Array(count) : into[key].subarray(0, count);
     for (let i = 0; i < count; i++) {
       const from = minObservations + i + window;
       values[i] = (pair.a[from + h] as number) / (pair.a[from] as number) - 1 - ((pair.b[from + h] as number) / (pair.b[from] as number) - 1);
@@ -123,14 +123,44 @@ function maxOf(a: Float64Array, end: number): number {
   return max;
 }
 
+let selectionScratch = new Float64Array(0);
+
+/**
+ * Working arrays for one pair at a time, kept from pair to pair: the figures of a pair are read
+ * out of them before the next pair is looked at, and a thousand pairs would otherwise leave
+ * a few hundred kilobytes of short-lived typed arrays each (freed only when the collector gets
+ * to them), most of what a long run's memory peaks on.
+ */
+const pairScratch = {
+  length: 0,
+  surges: new Float64Array(0),
+  ranks: { percentile: new Float64Array(0), zScore: new Float64Array(0), largestSinceIndex: new Int32Array(0) },
+  forward: { d5: new Float64Array(0), d21: new Float64Array(0), d63: new Float64Array(0) },
+};
+
+/** pairScratch, long enough for a pair of `days` common days. */
+function scratchFor(days: number): typeof pairScratch {
+  if (pairScratch.length < days) {
+    const length = Math.max(days, 2 * pairScratch.length);
+    pairScratch.length = length;
+    pairScratch.surges = new Float64Array(length);
+    pairScratch.ranks = { percentile: new Float64Array(length), zScore: new Float64Array(length), largestSinceIndex: new Int32Array(length) };
+    pairScratch.forward = { d5: new Float64Array(length), d21: new Float64Array(length), d63: new Float64Array(length) };
+  }
+  return pairScratch;
+}
+
 export function baselineStats(forward: Record<ForwardKey, Float64Array>): BaselineStats {
   const stats: BaselineStats = { days: forward.d5.length, median: { d5: null, d21: null, d63: null }, mean: { d5: null, d21: null, d63: null }, positive: { d5: null, d21: null, d63: null }, negative: { d5: null, d21: null, d63: null } };
   for (const key of ["d5", "d21", "d63"] as const) {
     const values = forward[key];
     const n = values.length;
     if (n === 0) continue;
-    // The median by selection (linear on average), not by sorting every pair's history.
-    const work = Float64Array.from(values);
+    // The median by selection (linear on average), not by sorting every pair's history, in a
+    // working array kept between pairs (see surge.ts: short-lived typed arrays are freed late).
+    if (selectionScratch.length < n) selectionScratch = new Float64Array(Math.max(n, 2 * selectionScratch.length));
+    const work = selectionScratch.subarray(0, n);
+    work.set(values);
     const upper = select(work, n >> 1);
     stats.median[key] = n % 2 ? upper : (maxOf(work, n >> 1) + upper) / 2;
     // Compensated (Kahan-Babuska) summation: thousands of small returns, summed without drift.
@@ -168,8 +198,9 @@ function relativeReturn(pair: AlignedPair, from: number, to: number): number | n
  * after it; forward returns are measured afterwards and decide nothing.
  */
 export function findEpisodes(pairName: string, pair: AlignedPair, options: EpisodeOptions): Episode[] {
-  const surges = surgeSeries(pair, options.window);
-  const ranks = rankSeries(surges.values, options.minObservations ?? MIN_RANK_OBSERVATIONS);
+  const work = scratchFor(pair.dates.length);
+  const surges = surgeSeries(pair, options.window, work.surges);
+  const ranks = rankSeries(surges.values, options.minObservations ?? MIN_RANK_OBSERVATIONS, work.ranks);
   const lastIndex = surges.values.length - 1;
   const episodes: Episode[] = [];
   let current: { direction: Signal; start: number; end: number; peak: number; flagged: number } | null = null;
@@ -294,7 +325,8 @@ export function episodeReportOf(prices: PointInTime, selection: EpisodeSelection
   for (const spec of selection.pairs) {
     const name = pairName(spec);
     if (withEpisodes.has(name) && !baselineByPair.has(name)) {
-      baselineByPair.set(name, baselineStats(forwardReturnsOfRankedDays(prices.pair(spec.symbol, spec.benchmark), selection.window, selection.minObservations)));
+      const pair = prices.pair(spec.symbol, spec.benchmark);
+      baselineByPair.set(name, baselineStats(forwardReturnsOfRankedDays(pair, selection.window, selection.minObservations, scratchFor(pair.dates.length).forward)));
     }
   }
   return { episodes, summary: summarizeEpisodes(episodes, baselineByPair) };

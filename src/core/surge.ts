@@ -43,8 +43,10 @@ export interface SurgeRank {
   observations: number;
 }
 
-export function surgeSeries(pair: AlignedPair, window: number): SurgeSeries {
-  const values = new Float64Array(Math.max(0, pair.dates.length - window));
+export function surgeSeries(pair: AlignedPair, window: number, into?: Float64Array): SurgeSeries {
+  const length = Math.max(0, pair.dates.length - window);
+  // `into`: a caller's working array, long enough, which the values then view.
+  const values = into === undefined ? new Float64Array(length) : into.subarray(0, length);
   for (let t = window; t < pair.dates.length; t++) {
     const returnA = (pair.a[t] as number) / (pair.a[t - window] as number) - 1;
     const returnB = (pair.b[t] as number) / (pair.b[t - window] as number) - 1;
@@ -129,8 +131,37 @@ export function windowStats(values: ArrayLike<number>, from: number, to: number)
  * faster than sorting a copy and binary-searching every value in it, and linear in n.
  */
 export function valueRanks(values: ArrayLike<number>): Int32Array {
+  return ranksInto(values, new Int32Array(values.length));
+}
+
+/**
+ * Working arrays kept from one series to the next (never handed to a caller): ranking a
+ * thousand series would otherwise leave a few hundred kilobytes of short-lived typed arrays per
+ * series, outside V8's heap and freed only when the collector gets to them.
+ */
+const scratch = {
+  floats: new Float64Array(0),
+  order: new Int32Array(0),
+  spare: new Int32Array(0),
+  ranks: new Int32Array(0),
+  equal: new Int32Array(0),
+  tree: new Int32Array(0),
+  highs: new Int32Array(0),
+  lows: new Int32Array(0),
+  counts: new Int32Array(8 * 256),
+};
+
+/** scratch[key], at least `length` long (grown by doubling); its contents are whatever was left. */
+function scratchOf<K extends Exclude<keyof typeof scratch, "floats" | "counts">>(key: K, length: number): Int32Array {
+  if (scratch[key].length < length) scratch[key] = new Int32Array(Math.max(length, 2 * scratch[key].length));
+  return scratch[key];
+}
+
+/** valueRanks, written into `ranks` (n long at least). */
+function ranksInto(values: ArrayLike<number>, ranks: Int32Array): Int32Array {
   const n = values.length;
-  const floats = new Float64Array(n);
+  if (scratch.floats.length < n) scratch.floats = new Float64Array(Math.max(n, 2 * scratch.floats.length));
+  const floats = scratch.floats;
   for (let i = 0; i < n; i++) floats[i] = values[i] as number;
   // Little-endian halves of each double: words[2i] low, words[2i + 1] high.
   const words = new Uint32Array(floats.buffer);
@@ -145,7 +176,7 @@ export function valueRanks(values: ArrayLike<number>): Int32Array {
     }
   }
   // One histogram per byte, all counted in a single pass.
-  const counts = new Int32Array(8 * 256);
+  const counts = scratch.counts.fill(0);
   for (let i = 0; i < n; i++) {
     const low = words[2 * i] as number;
     const high = words[2 * i + 1] as number;
@@ -158,9 +189,9 @@ export function valueRanks(values: ArrayLike<number>): Int32Array {
     counts[1536 + ((high >>> 16) & 255)]!++;
     counts[1792 + (high >>> 24)]!++;
   }
-  let order = new Int32Array(n);
+  let order = scratchOf("order", n);
   for (let i = 0; i < n; i++) order[i] = i;
-  let spare = new Int32Array(n);
+  let spare = scratchOf("spare", n);
   for (let pass = 0; pass < 8; pass++) {
     const base = pass * 256;
     let used = 0;
@@ -183,7 +214,6 @@ export function valueRanks(values: ArrayLike<number>): Int32Array {
     order = spare;
     spare = sorted;
   }
-  const ranks = new Int32Array(n);
   let rank = 0;
   for (let i = 0; i < n; i++) {
     const index = order[i] as number;
@@ -209,20 +239,21 @@ export interface SurgeRanks {
  * stacks (a value is only ever the answer while nothing later is at least as extreme);
  * z-scores from running sums over the previous Z_LOOKBACK values.
  */
-export function rankSeries(values: ArrayLike<number>, minObservations = MIN_RANK_OBSERVATIONS): SurgeRanks {
+export function rankSeries(values: ArrayLike<number>, minObservations = MIN_RANK_OBSERVATIONS, into?: SurgeRanks): SurgeRanks {
   const n = values.length;
-  const percentile = new Float64Array(n).fill(Number.NaN);
-  const zScore = new Float64Array(n).fill(Number.NaN);
-  const largestSinceIndex = new Int32Array(n).fill(-1);
+  // `into`: a caller's working arrays, long enough, which the answer then views.
+  const percentile = (into === undefined ? new Float64Array(n) : into.percentile.subarray(0, n)).fill(Number.NaN);
+  const zScore = (into === undefined ? new Float64Array(n) : into.zScore.subarray(0, n)).fill(Number.NaN);
+  const largestSinceIndex = (into === undefined ? new Int32Array(n) : into.largestSinceIndex.subarray(0, n)).fill(-1);
 
-  const rankOf = valueRanks(values);
+  const rankOf = ranksInto(values, scratchOf("ranks", n));
   // How many earlier values share each rank: the ties, counted without a second search.
-  const equalAtRank = new Int32Array(n);
+  const equalAtRank = scratchOf("equal", n).fill(0, 0, n);
   // A binary indexed (Fenwick) tree over ranks, 1-based: how many earlier values lie below a rank.
-  const tree = new Int32Array(n + 1);
+  const tree = scratchOf("tree", n + 1).fill(0, 0, n + 1);
   // Indices whose values strictly decrease (for highs) / increase (for lows) from bottom to top.
-  const highs = new Int32Array(n);
-  const lows = new Int32Array(n);
+  const highs = scratchOf("highs", n);
+  const lows = scratchOf("lows", n);
   let highsTop = 0;
   let lowsTop = 0;
   // Sums are taken about the first value so that small surges keep their precision.

@@ -85,6 +85,23 @@ describe("findEpisodes", () => {
   });
 });
 
+describe("findEpisodes, pair after pair", () => {
+  it("finds the same episodes for a pair whatever pairs were looked at before it (working arrays are reused)", () => {
+    const pairOf = (seed: number, days: number) => ({ dates: weekdays("2000-01-03", days), a: randomWalk(seed, days), b: randomWalk(seed + 1, days) });
+    const long = pairOf(11, 2600);
+    const short = pairOf(12, 700);
+    const options = { window: 5, threshold: 90, gap: 3 };
+    const longFirst = findEpisodes("L:B", long, options);
+    const shortAfterLong = findEpisodes("S:B", short, options);
+    const longAgain = findEpisodes("L:B", long, options);
+    const shortAgain = findEpisodes("S:B", short, options);
+    expect(longFirst.length).toBeGreaterThan(0);
+    expect(shortAfterLong.length).toBeGreaterThan(0);
+    expect(longAgain).toEqual(longFirst);
+    expect(shortAgain).toEqual(shortAfterLong);
+  });
+});
+
 describe("summarizeEpisodes", () => {
   const base = { pair: "A:B", start: "x", peakDate: "x", end: "x", length: 1, flaggedDays: 1, peakSurge: 0.05, peakPercentile: 100, peakZScore: 3, open: false };
   it("gives median, mean and follow-through per pair and direction", () => {

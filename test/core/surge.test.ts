@@ -133,6 +133,29 @@ describe("rankSeries agrees with rankAt on every day", () => {
   }
 });
 
+describe("working arrays", () => {
+  it("rankSeries and surgeSeries give the same figures into a caller's longer, dirty arrays, and valueRanks is unchanged by runs in between", () => {
+    const dirty = () => ({ percentile: new Float64Array(2000).fill(7), zScore: new Float64Array(2000).fill(-3), largestSinceIndex: new Int32Array(2000).fill(99) });
+    const into = dirty();
+    const surgesInto = new Float64Array(2000).fill(5);
+    // Long, short, long: anything left over from a longer series must never show in a shorter one.
+    for (const [seed, days] of [[1, 900], [2, 320], [3, 1500], [4, 40]] as const) {
+      const pair = { dates: weekdays("2001-01-02", days), a: randomWalk(seed, days), b: randomWalk(seed + 50, days) };
+      const fresh = surgeSeries(pair, 5);
+      const viewed = surgeSeries(pair, 5, surgesInto);
+      expect(Array.from(viewed.values)).toEqual(Array.from(fresh.values));
+      const expected = rankSeries(fresh.values, 252);
+      const got = rankSeries(viewed.values, 252, into);
+      expect(got.percentile.length).toBe(fresh.values.length);
+      expect(Array.from(got.percentile)).toEqual(Array.from(expected.percentile));
+      expect(Array.from(got.zScore)).toEqual(Array.from(expected.zScore));
+      expect(Array.from(got.largestSinceIndex)).toEqual(Array.from(expected.largestSinceIndex));
+      const ranks = valueRanks(fresh.values);
+      expect(Array.from(ranks)).toEqual(Array.from(fresh.values, (v) => fresh.values.filter((w) => w < v).length));
+    }
+  });
+});
+
 describe("ties ranked fairly", () => {
   it("a flat history reads 50 every day and raises no signal, in either orientation", () => {
     const flat = new Array(300).fill(0);
