@@ -264,7 +264,14 @@ export function summarizeEpisodes(episodes: readonly Episode[], baselineByPair: 
   const summaries: EpisodeSummary[] = [];
   for (const list of groups.values()) {
     const first = list[0] as Episode;
-    const known = (key: ForwardKey): number[] => list.map((e) => e.forward[key]).filter((v): v is number => v !== null);
+    // Each horizon's known forward returns, gathered once for the five figures made of them.
+    const knownByKey = {} as Record<ForwardKey, number[]>;
+    for (const key of ["d5", "d21", "d63"] as const) {
+      const values: number[] = [];
+      for (const e of list) if (e.forward[key] !== null) values.push(e.forward[key]);
+      knownByKey[key] = values;
+    }
+    const known = (key: ForwardKey): number[] => knownByKey[key];
     const stat = (f: (values: number[]) => number): ForwardReturns => {
       const out = {} as ForwardReturns;
       for (const key of ["d5", "d21", "d63"] as const) {
