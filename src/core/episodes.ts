@@ -1,4 +1,4 @@
-import { mean, median, quantile } from "simple-statistics";
+import { mean, median, quantile, quickselect } from "simple-statistics";
 import type { Signal } from "./check.js";
 import type { IsoDate } from "./dates.js";
 import type { AlignedPair, PointInTime } from "./series.js";
@@ -90,33 +90,7 @@ export interface BaselineStats {
   negative: ForwardReturns;
 }
 
-/** Rearranges `a` so that a[k] is the k-th smallest (Hoare's selection) and returns it. */
-function select(a: Float64Array, k: number): number {
-  let left = 0;
-  let right = a.length - 1;
-  while (left < right) {
-    const pivot = a[(left + right) >> 1] as number;
-    let i = left;
-    let j = right;
-    while (i <= j) {
-      while ((a[i] as number) < pivot) i++;
-      while ((a[j] as number) > pivot) j--;
-      if (i <= j) {
-        const swap = a[i] as number;
-        a[i] = a[j] as number;
-        a[j] = swap;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) right = j;
-    else if (k >= i) left = i;
-    else break;
-  }
-  return a[k] as number;
-}
-
-/** The largest of a[0..end): after select(a, end), the (end-1)-th smallest. */
+/** The largest of a[0..end): after quickselect(a, end), the (end-1)-th smallest. */
 function maxOf(a: Float64Array, end: number): number {
   let max = -Infinity;
   for (let i = 0; i < end; i++) if ((a[i] as number) > max) max = a[i] as number;
@@ -161,7 +135,10 @@ export function baselineStats(forward: Record<ForwardKey, Float64Array>): Baseli
     if (selectionScratch.length < n) selectionScratch = new Float64Array(Math.max(n, 2 * selectionScratch.length));
     const work = selectionScratch.subarray(0, n);
     work.set(values);
-    const upper = select(work, n >> 1);
+    // Floyd-Rivest selection: a[k] becomes the k-th smallest, with all before it no larger.
+    // (Typed as taking number[]; it only reads, compares and swaps elements, as on a typed array.)
+    quickselect(work as unknown as number[], n >> 1, 0, n - 1);
+    const upper = work[n >> 1] as number;
     stats.median[key] = n % 2 ? upper : (maxOf(work, n >> 1) + upper) / 2;
     // Compensated (Kahan-Babuska) summation: thousands of small returns, summed without drift.
     let sum = 0;

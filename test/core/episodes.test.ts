@@ -140,6 +140,23 @@ describe("base rates", () => {
     expect(forward.d63.length).toBe(99 - 1 - 63 - 5 + 1);
   });
 
+  it("base-rate medians are the middle of the sorted values (the mean of the two middle ones for an even count), ties included", async () => {
+    const { baselineStats } = await import("../../src/core/episodes.js");
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (const n of [1, 2, 3, 4, 5, 600, 601, 1500, 1501, 5000]) {
+      // Rounded to make ties; the arrays are left as they were given.
+      const values = Float64Array.from({ length: n }, () => Math.round((random() - 0.5) * 200) / 1000);
+      const given = Array.from(values);
+      const sorted = [...given].sort((x, y) => x - y);
+      const middle = n % 2 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
+      const stats = baselineStats({ d5: values, d21: values, d63: values });
+      expect(stats.median.d5).toBe(middle);
+      expect(stats.median.d63).toBe(middle);
+      expect(Array.from(values)).toEqual(given);
+    }
+  });
+
   it("the summary gives each figure beside its baseline, and the episodes' 10th and 90th percentiles", async () => {
     const { baselineStats, summarizeEpisodes } = await import("../../src/core/episodes.js");
     const episode = (d21: number): Episode => ({
