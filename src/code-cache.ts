@@ -37,8 +37,7 @@ export function codeCacheFile(folder: string, source: { file: string; buildHash:
  * when that is there and trusted. `buildHash` names the exact build of the file.
  */
 export function requireWithCodeCache<T>(file: string, buildHash: string, folder: string, command: string): CachedModule<T> {
-  const source = readFileSync(file, "utf8");
-  const { size, mtimeMs } = statOf(file);
+  const { source, size, mtimeMs } = sourceOf(file);
   const cacheFile = codeCacheFile(folder, { file, buildHash, size, mtimeMs }, command);
   const { data, state: readState } = readTrusted(cacheFile);
   // The same wrapper as Node's, on the first line, so that line numbers in traces stay the file's.
@@ -55,10 +54,12 @@ export function requireWithCodeCache<T>(file: string, buildHash: string, folder:
   };
 }
 
-function statOf(file: string): { size: number; mtimeMs: number } {
+/** The text and identity of one and the same file (read through one descriptor: never a file replaced in between). */
+function sourceOf(file: string): { source: string; size: number; mtimeMs: number } {
   const fd = openSync(file, "r");
   try {
-    return fstatSync(fd);
+    const { size, mtimeMs } = fstatSync(fd);
+    return { source: readFileSync(fd, "utf8"), size, mtimeMs };
   } finally {
     closeSync(fd);
   }
