@@ -1,7 +1,8 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import vm from "node:vm";
+import { replaceCacheFile } from "./fs-write.js";
 
 /**
  * A CommonJS file compiled with V8's code cache: the bytecode of every function a run compiled,
@@ -85,24 +86,16 @@ function readTrusted(cacheFile: string): { data?: Buffer; state: CodeCacheState 
 }
 
 /**
- * Writes under a temporary name and renames, so that a run reading at the same moment sees a
- * whole file or none; caches of earlier builds of the same file and command are removed (they
- * can never match again). A cache is only ever a saving: any failure leaves things as they were.
+ * Writes the cache whole (replaceCacheFile); caches of earlier builds of the same file and
+ * command are then removed (they can never match again).
  */
 function writeCache(folder: string, cacheFile: string, data: Buffer): boolean {
-  const temporary = `${cacheFile}.${process.pid}.tmp`;
   try {
     mkdirSync(folder, { recursive: true, mode: 0o700 });
-    writeFileSync(temporary, data, { mode: 0o600 });
-    renameSync(temporary, cacheFile);
   } catch {
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // nothing was written
-    }
     return false;
   }
+  if (!replaceCacheFile(cacheFile, data)) return false;
   removeEarlierBuilds(folder, path.basename(cacheFile));
   return true;
 }

@@ -1,4 +1,4 @@
-import { accessSync, constants, statSync, writeFileSync } from "node:fs";
+import { accessSync, closeSync, constants, openSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { DataError } from "./errors.js";
 import { fileError } from "./fs-errors.js";
 
@@ -50,5 +50,39 @@ export async function writeWholeFile(file: string, text: string, options: { what
     await writeFileAtomic(file, text, info ? { fsync: options.fsync ?? true } : { mode: options.mode, fsync: options.fsync ?? true });
   } catch (error) {
     throw fileError(`cannot write ${options.what}`, file, error);
+  }
+}
+
+/**
+ * A cache file (a price snapshot, compiled code) written whole: under a temporary name of this
+ * process, created exclusively ("wx": never through a link or over a file someone else put
+ * there), then renamed over `target`, so that a reader sees the old file or the new one, never
+ * half of one. A cache only ever saves time: any failure leaves what was there and says false.
+ */
+export function replaceCacheFile(target: string, bytes: Uint8Array): boolean {
+  const temporary = `${target}.${process.pid}.tmp`;
+  let fd: number;
+  try {
+    fd = openSync(temporary, "wx", 0o600);
+  } catch {
+    return false;
+  }
+  try {
+    for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
+    closeSync(fd);
+    renameSync(temporary, target);
+    return true;
+  } catch {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // nothing to remove
+    }
+    return false;
   }
 }

@@ -1,7 +1,8 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, writeFileSync, type BigIntStats } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, type BigIntStats } from "node:fs";
 import path from "node:path";
 import type { IsoDate } from "../core/dates.js";
 import type { PriceSeries } from "../core/series.js";
+import { replaceCacheFile } from "../fs-write.js";
 
 /**
  * Parsed price files kept in binary beside the cache, so that a second run over the same
@@ -150,10 +151,7 @@ export function writeSnapshot(dir: string, file: string, stat: BigIntStats, seri
     // Dates are checked ISO text (YYYY-MM-DD, ASCII) by the time a series exists.
     bytes.write(series.dates.join(""), offset + series.dates.length * 8, "latin1");
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const target = snapshotFile(dir, file);
-    const temporary = `${target}.${process.pid}.tmp`;
-    writeFileSync(temporary, bytes, { mode: 0o600 });
-    renameSync(temporary, target);
+    replaceCacheFile(snapshotFile(dir, file), bytes);
   } catch {
     // Read-only or full disk: parse again next time.
   }
