@@ -3,6 +3,7 @@ import type { Signal } from "./check.js";
 import type { IsoDate } from "./dates.js";
 import type { AlignedPair, PointInTime } from "./series.js";
 import { pairName, type PairSpec } from "./universe.js";
+import { workingFloats, workingInts } from "./working-arrays.js";
 import { MIN_RANK_OBSERVATIONS, rankSeries, surgeDate, surgeSeries } from "./surge.js";
 
 export type ForwardKey = "d5" | "d21" | "d63";
@@ -97,43 +98,14 @@ function maxOf(a: Float64Array, end: number): number {
   return max;
 }
 
-let selectionScratch = new Float64Array(0);
-
-/**
- * Working arrays for one pair at a time, kept from pair to pair: the figures of a pair are read
- * out of them before the next pair is looked at, and a thousand pairs would otherwise leave
- * a few hundred kilobytes of short-lived typed arrays each (freed only when the collector gets
- * to them), most of what a long run's memory peaks on.
- */
-const pairScratch = {
-  length: 0,
-  surges: new Float64Array(0),
-  ranks: { percentile: new Float64Array(0), zScore: new Float64Array(0), largestSinceIndex: new Int32Array(0) },
-  forward: { d5: new Float64Array(0), d21: new Float64Array(0), d63: new Float64Array(0) },
-};
-
-/** pairScratch, long enough for a pair of `days` common days. */
-function scratchFor(days: number): typeof pairScratch {
-  if (pairScratch.length < days) {
-    const length = Math.max(days, 2 * pairScratch.length);
-    pairScratch.length = length;
-    pairScratch.surges = new Float64Array(length);
-    pairScratch.ranks = { percentile: new Float64Array(length), zScore: new Float64Array(length), largestSinceIndex: new Int32Array(length) };
-    pairScratch.forward = { d5: new Float64Array(length), d21: new Float64Array(length), d63: new Float64Array(length) };
-  }
-  return pairScratch;
-}
-
 export function baselineStats(forward: Record<ForwardKey, Float64Array>): BaselineStats {
   const stats: BaselineStats = { days: forward.d5.length, median: { d5: null, d21: null, d63: null }, mean: { d5: null, d21: null, d63: null }, positive: { d5: null, d21: null, d63: null }, negative: { d5: null, d21: null, d63: null } };
   for (const key of ["d5", "d21", "d63"] as const) {
     const values = forward[key];
     const n = values.length;
     if (n === 0) continue;
-    // The median by selection (linear on average), not by sorting every pair's history, in a
-    // working array kept between pairs (see surge.ts: short-lived typed arrays are freed late).
-    if (selectionScratch.length < n) selectionScratch = new Float64Array(Math.max(n, 2 * selectionScratch.length));
-    const work = selectionScratch.subarray(0, n);
+    // The median by selection (linear on average), not by sorting every pair's history.
+    const work = workingFloats("baseline.selection", n).subarray(0, n);
     work.set(values);
     // Floyd-Rivest selection: a[k] becomes the k-th smallest, with all before it no larger.
     // (Typed as taking number[]; it only reads, compares and swaps elements, as on a typed array.)
@@ -175,9 +147,14 @@ function relativeReturn(pair: AlignedPair, from: number, to: number): number | n
  * after it; forward returns are measured afterwards and decide nothing.
  */
 export function findEpisodes(pairName: string, pair: AlignedPair, options: EpisodeOptions): Episode[] {
-  const work = scratchFor(pair.dates.length);
-  const surges = surgeSeries(pair, options.window, work.surges);
-  const ranks = rankSeries(surges.values, options.minObservations ?? MIN_RANK_OBSERVATIONS, work.ranks);
+  // Working arrays (working-arrays.ts): every figure is read out of them before the next pair.
+  const days = pair.dates.length;
+  const surges = surgeSeries(pair, options.window, workingFloats("episodes.surges", days));
+  const ranks = rankSeries(surges.values, options.minObservations ?? MIN_RANK_OBSERVATIONS, {
+    percentile: workingFloats("episodes.percentile", days),
+    zScore: workingFloats("episodes.zScore", days),
+    largestSinceIndex: workingInts("episodes.largestSince", days),
+  });
   const lastIndex = surges.values.length - 1;
   const episodes: Episode[] = [];
   let current: { direction: Signal; start: number; end: number; peak: number; flagged: number } | null = null;
@@ -310,7 +287,9 @@ export function episodeReportOf(prices: PointInTime, selection: EpisodeSelection
     const name = pairName(spec);
     if (withEpisodes.has(name) && !baselineByPair.has(name)) {
       const pair = prices.pair(spec.symbol, spec.benchmark);
-      baselineByPair.set(name, baselineStats(forwardReturnsOfRankedDays(pair, selection.window, selection.minObservations, scratchFor(pair.dates.length).forward)));
+      const days = pair.dates.length;
+      const forward = { d5: workingFloats("baseline.d5", days), d21: workingFloats("baseline.d21", days), d63: workingFloats("baseline.d63", days) };
+      baselineByPair.set(name, baselineStats(forwardReturnsOfRankedDays(pair, selection.window, selection.minObservations, forward)));
     }
   }
   return { episodes, summary: summarizeEpisodes(episodes, baselineByPair) };

@@ -1,5 +1,6 @@
 import type { IsoDate } from "./dates.js";
 import type { AlignedPair } from "./series.js";
+import { workingFloats, workingInts } from "./working-arrays.js";
 
 /** A rank means little against a short history: below this many earlier days none is given. */
 export const MIN_RANK_OBSERVATIONS = 252;
@@ -134,34 +135,10 @@ export function valueRanks(values: ArrayLike<number>): Int32Array {
   return ranksInto(values, new Int32Array(values.length));
 }
 
-/**
- * Working arrays kept from one series to the next (never handed to a caller): ranking a
- * thousand series would otherwise leave a few hundred kilobytes of short-lived typed arrays per
- * series, outside V8's heap and freed only when the collector gets to them.
- */
-const scratch = {
-  floats: new Float64Array(0),
-  order: new Int32Array(0),
-  spare: new Int32Array(0),
-  ranks: new Int32Array(0),
-  equal: new Int32Array(0),
-  tree: new Int32Array(0),
-  highs: new Int32Array(0),
-  lows: new Int32Array(0),
-  counts: new Int32Array(8 * 256),
-};
-
-/** scratch[key], at least `length` long (grown by doubling); its contents are whatever was left. */
-function scratchOf<K extends Exclude<keyof typeof scratch, "floats" | "counts">>(key: K, length: number): Int32Array {
-  if (scratch[key].length < length) scratch[key] = new Int32Array(Math.max(length, 2 * scratch[key].length));
-  return scratch[key];
-}
-
 /** valueRanks, written into `ranks` (n long at least). */
 function ranksInto(values: ArrayLike<number>, ranks: Int32Array): Int32Array {
   const n = values.length;
-  if (scratch.floats.length < n) scratch.floats = new Float64Array(Math.max(n, 2 * scratch.floats.length));
-  const floats = scratch.floats;
+  const floats = workingFloats("radix.floats", n);
   for (let i = 0; i < n; i++) floats[i] = values[i] as number;
   // Little-endian halves of each double: words[2i] low, words[2i + 1] high.
   const words = new Uint32Array(floats.buffer);
@@ -176,7 +153,7 @@ function ranksInto(values: ArrayLike<number>, ranks: Int32Array): Int32Array {
     }
   }
   // One histogram per byte, all counted in a single pass.
-  const counts = scratch.counts.fill(0);
+  const counts = workingInts("radix.counts", 8 * 256).fill(0);
   for (let i = 0; i < n; i++) {
     const low = words[2 * i] as number;
     const high = words[2 * i + 1] as number;
@@ -189,9 +166,9 @@ function ranksInto(values: ArrayLike<number>, ranks: Int32Array): Int32Array {
     counts[1536 + ((high >>> 16) & 255)]!++;
     counts[1792 + (high >>> 24)]!++;
   }
-  let order = scratchOf("order", n);
+  let order = workingInts("radix.order", n);
   for (let i = 0; i < n; i++) order[i] = i;
-  let spare = scratchOf("spare", n);
+  let spare = workingInts("radix.spare", n);
   for (let pass = 0; pass < 8; pass++) {
     const base = pass * 256;
     let used = 0;
@@ -246,14 +223,14 @@ export function rankSeries(values: ArrayLike<number>, minObservations = MIN_RANK
   const zScore = (into === undefined ? new Float64Array(n) : into.zScore.subarray(0, n)).fill(Number.NaN);
   const largestSinceIndex = (into === undefined ? new Int32Array(n) : into.largestSinceIndex.subarray(0, n)).fill(-1);
 
-  const rankOf = ranksInto(values, scratchOf("ranks", n));
+  const rankOf = ranksInto(values, workingInts("rank.ranks", n));
   // How many earlier values share each rank: the ties, counted without a second search.
-  const equalAtRank = scratchOf("equal", n).fill(0, 0, n);
+  const equalAtRank = workingInts("rank.equal", n).fill(0, 0, n);
   // A binary indexed (Fenwick) tree over ranks, 1-based: how many earlier values lie below a rank.
-  const tree = scratchOf("tree", n + 1).fill(0, 0, n + 1);
+  const tree = workingInts("rank.tree", n + 1).fill(0, 0, n + 1);
   // Indices whose values strictly decrease (for highs) / increase (for lows) from bottom to top.
-  const highs = scratchOf("highs", n);
-  const lows = scratchOf("lows", n);
+  const highs = workingInts("rank.highs", n);
+  const lows = workingInts("rank.lows", n);
   let highsTop = 0;
   let lowsTop = 0;
   // Sums are taken about the first value so that small surges keep their precision.
