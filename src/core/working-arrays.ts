@@ -9,20 +9,17 @@
 const floats = new Map<string, Float64Array>();
 const ints = new Map<string, Int32Array>();
 
-/** The Float64Array called `name`, at least `length` long. */
-export function workingFloats(name: string, length: number): Float64Array {
-  const known = floats.get(name);
+/** The array called `name` in `arrays`, at least `length` long, made anew (twice as long) when shorter. */
+function working<T extends Float64Array | Int32Array>(arrays: Map<string, T>, make: (length: number) => T, name: string, length: number): T {
+  const known = arrays.get(name);
   if (known !== undefined && known.length >= length) return known;
-  const grown = new Float64Array(Math.max(length, 2 * (known?.length ?? 0)));
-  floats.set(name, grown);
+  const grown = make(Math.max(length, 2 * (known?.length ?? 0)));
+  arrays.set(name, grown);
   return grown;
 }
 
+/** The Float64Array called `name`, at least `length` long. */
+export const workingFloats = (name: string, length: number): Float64Array => working(floats, (n) => new Float64Array(n), name, length);
+
 /** The Int32Array called `name`, at least `length` long. */
-export function workingInts(name: string, length: number): Int32Array {
-  const known = ints.get(name);
-  if (known !== undefined && known.length >= length) return known;
-  const grown = new Int32Array(Math.max(length, 2 * (known?.length ?? 0)));
-  ints.set(name, grown);
-  return grown;
-}
+export const workingInts = (name: string, length: number): Int32Array => working(ints, (n) => new Int32Array(n), name, length);
