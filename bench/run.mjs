@@ -33,7 +33,7 @@ function median(values) {
 const benchCache = path.join(work, "cache-home");
 
 /** Runs `args` under node `times` times (after one warm-up run) and records wall time and RSS. */
-function time(name, args, { times = runs, expectStatus = [0, 3], env: extraEnv = {}, wrap = 0 } = {}) {
+function time(name, args, { times = runs, expectStatus = [0, 3], env: extraEnv = {}, wrap = 0, table = false } = {}) {
   const env = { ...process.env, ROTATION_BENCH_RSS_FILE: rssFile, NO_COLOR: "1", ROTATION_CACHE_DIR: benchCache, ...extraEnv };
   // A terminal row shows what a person sees there, colour included.
   if (wrap) delete env.NO_COLOR;
@@ -44,7 +44,7 @@ function time(name, args, { times = runs, expectStatus = [0, 3], env: extraEnv =
       : spawnSync(node, ["--import", hook, ...args], { env, encoding: "utf8", maxBuffer: 1 << 28 });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     if (!expectStatus.includes(result.status)) throw new Error(`${name}: exit ${result.status}\n${result.stderr}`);
-    if (wrap && args[0] !== "-e") terminalTable(name, result.stdout, wrap);
+    if (table) terminalTable(name, result.stdout, wrap);
     return ms;
   };
   once();
@@ -150,8 +150,8 @@ if (existsSync(path.join(shared, "SPY.csv"))) {
   // The pseudo-terminal costs processes of its own (script, a shell, stty): `node -e 0` run
   // the same way is what these rows are compared with.
   const ptyBaseline = time("node -e 0 on the same pseudo-terminal", ["-e", "0"], { wrap: 80 });
-  const check52at80 = time("check, 52 pairs, table on an 80-column terminal", [bin, "check", "--data", shared, "--pairs", all, "--no-pager"], { wrap: 80 });
-  const check52at250 = time("check, 52 pairs, table on a 250-column terminal", [bin, "check", "--data", shared, "--pairs", all, "--no-pager"], { wrap: 250 });
+  const check52at80 = time("check, 52 pairs, table on an 80-column terminal", [bin, "check", "--data", shared, "--pairs", all, "--no-pager"], { wrap: 80, table: true });
+  const check52at250 = time("check, 52 pairs, table on a 250-column terminal", [bin, "check", "--data", shared, "--pairs", all, "--no-pager"], { wrap: 250, table: true });
   time("episodes, default pairs, full history", [bin, "episodes", "--data", shared, "--json"]);
   const episodes52 = time("episodes, 52 pairs against SPY, full history", [bin, "episodes", "--data", shared, "--pairs", all, "--json"]);
   Object.assign(ratios, {
