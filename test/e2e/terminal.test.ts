@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, FIXTURE_PRICES, PROJECT_ROOT } from "../helpers/paths.js";
 
 /**
@@ -12,21 +12,39 @@ import { BIN, FIXTURE_PRICES, PROJECT_ROOT } from "../helpers/paths.js";
 const home = mkdtempSync(path.join(tmpdir(), "rotation-tmux-"));
 const quote = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;
 
+// A private tmux server (its own socket, no user config), kept alive by one idle session for the
+// whole file: with the shared default server, killing the last session makes the server exit
+// while the next test's new-session may be connecting to it, and that session is never created.
+const SOCKET = path.join(home, "tmux.sock");
+const tmux = (...args: string[]) => spawnSync("tmux", ["-S", SOCKET, "-f", "/dev/null", ...args], { encoding: "utf8" });
+
+beforeAll(() => {
+  const keeper = tmux("new-session", "-d", "-s", "keeper", "sleep", "3600");
+  if (keeper.status !== 0) throw new Error(`tmux could not start: ${keeper.stderr || keeper.error?.message}`);
+});
+afterAll(() => {
+  tmux("kill-server");
+  rmSync(SOCKET, { force: true });
+});
+
 function inTerminal(args: string[], columns: number, rows: number, extraEnv: Record<string, string> = {}): string[] {
-  const session = `rotation-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const session = `rotation-${Math.random().toString(36).slice(2, 10)}`;
   const env = { HOME: home, XDG_CACHE_HOME: path.join(home, "cache"), XDG_DATA_HOME: path.join(home, "data"), XDG_CONFIG_HOME: path.join(home, "config"), TERM: "xterm-256color", ...extraEnv };
   const exports = Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)};`).join(" ");
   const script = `${exports} cd ${quote(PROJECT_ROOT)}; ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(" ")}; echo __DONE__; sleep 60`;
-  spawnSync("tmux", ["new-session", "-d", "-s", session, "-x", String(columns), "-y", String(rows), "bash", "-c", script]);
-  spawnSync("tmux", ["set-option", "-t", session, "history-limit", "5000"]);
+  const created = tmux("new-session", "-d", "-s", session, "-x", String(columns), "-y", String(rows), "bash", "-c", script);
+  expect(created.status, `tmux new-session: ${created.stderr}`).toBe(0);
+  tmux("set-option", "-t", session, "history-limit", "5000");
   let screen = "";
   // Up to 20 s: on a loaded two-core machine a run can take seconds to reach the screen.
   for (const deadline = Date.now() + 20_000; Date.now() < deadline && !screen.includes("__DONE__"); ) {
     spawnSync("sleep", ["0.05"]);
-    screen = spawnSync("tmux", ["capture-pane", "-p", "-J", "-S", "-", "-t", session]).stdout?.toString() ?? "";
+    screen = tmux("capture-pane", "-p", "-J", "-S", "-", "-t", session).stdout ?? "";
   }
-  spawnSync("tmux", ["kill-session", "-t", session]);
-  expect(screen).toContain("__DONE__");
+  // What the pane was doing, in case the run never finished: says whether it hung or died.
+  const pane = tmux("list-panes", "-t", session, "-F", "dead=#{pane_dead} command=#{pane_current_command}");
+  tmux("kill-session", "-t", session);
+  expect(screen, `${pane.stdout}${pane.stderr}`).toContain("__DONE__");
   return screen.split("\n").filter((line) => line !== "__DONE__");
 }
 
