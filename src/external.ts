@@ -4,6 +4,8 @@
  * (src/code-cache.ts), where a script has no `import()` of its own; the loader that compiled it
  * hands over one of a module that has (`useImporter`).
  */
+import { useNodeCompileCache } from "./node-compile-cache.js";
+
 type Importer = (specifier: string) => Promise<unknown>;
 
 let importer: Importer = (specifier) => import(specifier);
@@ -12,6 +14,11 @@ export function useImporter(next: Importer): void {
   importer = next;
 }
 
-export const importYahooFinance = () => importer("yahoo-finance2") as Promise<typeof import("yahoo-finance2")>;
-export const importYahooCookieJar = () => importer("yahoo-finance2/lib/cookieJar") as Promise<typeof import("yahoo-finance2/lib/cookieJar")>;
-export const importUndici = () => importer("undici") as Promise<typeof import("undici")>;
+function importExternal(specifier: string): Promise<unknown> {
+  useNodeCompileCache();
+  return importer(specifier);
+}
+
+export const importYahooFinance = () => importExternal("yahoo-finance2") as Promise<typeof import("yahoo-finance2")>;
+export const importYahooCookieJar = () => importExternal("yahoo-finance2/lib/cookieJar") as Promise<typeof import("yahoo-finance2/lib/cookieJar")>;
+export const importUndici = () => importExternal("undici") as Promise<typeof import("undici")>;

@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { codeCacheCommand, requireWithCodeCache, worthCaching } from "./code-cache.js";
 import type { LoadedEntry } from "./load-entry.js";
+import { useNodeCompileCache } from "./node-compile-cache.js";
 import { userCacheDir } from "./settings/paths.js";
 
 /** A hash of dist/entry.cjs as built, set by scripts/bundle.mjs when it bundles this module. */
@@ -17,7 +18,10 @@ declare const ROTATION_ENTRY_BUILD: string;
  */
 export async function loadEntry(env: Readonly<Record<string, string | undefined>>, argv: readonly string[]): Promise<LoadedEntry> {
   const file = fileURLToPath(new URL("entry.cjs", import.meta.url));
-  if (env.ROTATION_DEBUG === "1" || env.ROTATION_CODE_CACHE === "0") return { entry: createRequire(file)(file) as LoadedEntry["entry"], finished: () => undefined };
+  if (env.ROTATION_DEBUG === "1" || env.ROTATION_CODE_CACHE === "0") {
+    useNodeCompileCache();
+    return { entry: createRequire(file)(file) as LoadedEntry["entry"], finished: () => undefined };
+  }
   const loaded = requireWithCodeCache<LoadedEntry["entry"]>(file, ROTATION_ENTRY_BUILD, path.join(userCacheDir(env), "code"), codeCacheCommand(argv));
   // A script compiled this way has no import() of its own: this module's serves it.
   loaded.exports.useImporter((specifier) => import(specifier));

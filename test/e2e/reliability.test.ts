@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import module from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -223,5 +224,22 @@ describe("the compiled-code cache", () => {
     expect(runCli(args, { ROTATION_CACHE_DIR: cache, ROTATION_DEBUG: "1" }).status).toBe(0);
     expect(runCli(args, { ROTATION_CACHE_DIR: cache, ROTATION_CODE_CACHE: "0" }).status).toBe(0);
     expect(codeFiles(cache)).toEqual([]);
+  });
+
+  it("leaves Node's own compile cache (22+) off until Node's loader compiles something large", () => {
+    // NODE_DEBUG_NATIVE=COMPILE_CACHE makes Node say each time it looks at that cache.
+    const env = { ROTATION_CACHE_DIR: mkdtempSync(path.join(work, "code-")), TMPDIR: mkdtempSync(path.join(work, "tmp-")), NODE_DEBUG_NATIVE: "COMPILE_CACHE" };
+    const version = runCli(["--version"], env);
+    expect(version.status).toBe(0);
+    expect(version.stderr).toBe("");
+    const cached = runCli(args, env);
+    expect(cached.status).toBe(0);
+    expect(cached.stderr).not.toMatch(/compile cache/);
+    // Without our code cache, Node's loader compiles the bundle: where Node has a compile cache, it is used.
+    const plain = runCli(args, { ...env, ROTATION_CODE_CACHE: "0" });
+    expect(plain.status).toBe(0);
+    const nodeHasOne = typeof (module as { enableCompileCache?: unknown }).enableCompileCache === "function";
+    if (nodeHasOne) expect(plain.stderr).toMatch(/\[compile cache\].*entry\.cjs/);
+    else expect(plain.stderr).toBe("");
   });
 });
