@@ -27,6 +27,11 @@ const common = {
   sourcemap: "linked",
   sourcesContent: false,
   logLevel: "warning",
+  // Every start reads the whole bundle as text (V8 needs it beside the code cache): without
+  // whitespace it is 363 KB instead of 536 (~1 ms of each start on Node 20 and 26). Names are
+  // kept, and the source map still points into dist/*.js.
+  minifyWhitespace: true,
+  minifySyntax: true,
 };
 
 await build({
