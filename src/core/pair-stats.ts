@@ -1,4 +1,5 @@
 import type { IsoDate } from "./dates.js";
+import { ratioExtremeIndices } from "./kernels.js";
 import type { AlignedPair } from "./series.js";
 
 /** Consecutive common sessions on which the same fund had the higher 1-day return. */
@@ -62,22 +63,7 @@ export function streakOf(pair: AlignedPair, names: { symbol: string; benchmark: 
 export function ratioExtremesOf(pair: AlignedPair): RatioExtremes | null {
   const n = pair.dates.length;
   if (n === 0) return null;
-  let peak = -Infinity;
-  let trough = Infinity;
-  let peakIndex = 0;
-  let troughIndex = 0;
-  for (let t = 0; t < n; t++) {
-    const ratio = (pair.a[t] as number) / (pair.b[t] as number);
-    // Ties keep the latest date: "its peak" is the most recent time it stood that high.
-    if (ratio >= peak) {
-      peak = ratio;
-      peakIndex = t;
-    }
-    if (ratio <= trough) {
-      trough = ratio;
-      troughIndex = t;
-    }
-  }
+  const { peak, trough, peakIndex, troughIndex } = ratioExtremeIndices(pair.a, pair.b, n);
   const value = (pair.a[n - 1] as number) / (pair.b[n - 1] as number);
   return { value, peak, peakDate: pair.dates[peakIndex] as IsoDate, fromPeak: value / peak - 1, trough, troughDate: pair.dates[troughIndex] as IsoDate, fromTrough: value / trough - 1 };
 }

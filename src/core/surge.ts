@@ -1,5 +1,6 @@
 import type { IsoDate } from "./dates.js";
 import type { AlignedPair } from "./series.js";
+import { lastRankFigures, returnValues, surgeValues } from "./kernels.js";
 import { workingFloats, workingInts } from "./working-arrays.js";
 
 /** A rank means little against a short history: below this many earlier days none is given. */
@@ -48,24 +49,15 @@ export function surgeSeries(pair: AlignedPair, window: number, into?: Float64Arr
   const length = Math.max(0, pair.dates.length - window);
   // `into`: a caller's working array, long enough, which the values then view.
   const values = into === undefined ? new Float64Array(length) : into.subarray(0, length);
-  for (let t = window; t < pair.dates.length; t++) {
-    const returnA = (pair.a[t] as number) / (pair.a[t - window] as number) - 1;
-    const returnB = (pair.b[t] as number) / (pair.b[t - window] as number) - 1;
-    values[t - window] = returnA - returnB;
-  }
+  surgeValues(pair.a, pair.b, pair.dates.length, window, values);
   return { window, calendar: pair.dates, values };
 }
 
 /** r_t = close_t / close_{t-window} - 1 of one series: a fund's own move, ranked like a pair's surge. */
 export function returnSeries(dates: readonly IsoDate[], closes: ArrayLike<number>, window: number): SurgeSeries {
   const values = new Float64Array(Math.max(0, dates.length - window));
-  for (let t = window; t < dates.length; t++) values[t - window] = (closes[t] as number) / (closes[t - window] as number) - 1;
+  returnValues(closes, dates.length, window, values);
   return { window, calendar: dates, values };
-}
-
-/** A positive (or zero) surge looks back for one as high; a negative one for one as low. */
-function atLeastAsExtreme(candidate: number, today: number): boolean {
-  return today >= 0 ? candidate >= today : candidate <= today;
 }
 
 /**
@@ -78,51 +70,9 @@ export function rankAt(values: ArrayLike<number>, index: number, minObservations
     return { percentile: null, zScore: null, largestSinceIndex: -1, observations };
   }
   const today = values[index] as number;
-  let below = 0;
-  let equal = 0;
-  for (let j = 0; j < index; j++) {
-    const value = values[j] as number;
-    if (value < today) below++;
-    else if (value === today) equal++;
-  }
-  let largestSinceIndex = -1;
-  for (let j = index - 1; j >= 0; j--) {
-    if (atLeastAsExtreme(values[j] as number, today)) {
-      largestSinceIndex = j;
-      break;
-    }
-  }
-  const lookback = windowStats(values, Math.max(0, index - Z_LOOKBACK), index);
-  const zScore = lookback.deviation > 0 ? (today - lookback.mean) / lookback.deviation : null;
-  return { percentile: midRankPercentile(below, equal, observations), zScore, largestSinceIndex, observations };
-}
-
-/**
- * Mean and sample standard deviation of values[from, to) (a deviation of 0 for fewer than two):
- * the operations of simple-statistics' mean (a compensated, Kahan-Babuska sum) and
- * sampleStandardDeviation, in the same order, so the figures are the same to the last bit,
- * read in place rather than from a copy of the window (a test compares both).
- */
-export function windowStats(values: ArrayLike<number>, from: number, to: number): { mean: number; deviation: number } {
-  const n = to - from;
-  if (n < 1) return { mean: Number.NaN, deviation: 0 };
-  let sum = values[from] as number;
-  let correction = 0;
-  for (let i = from + 1; i < to; i++) {
-    const value = values[i] as number;
-    const transition = sum + value;
-    if (Math.abs(sum) >= Math.abs(value)) correction += sum - transition + value;
-    else correction += value - transition + sum;
-    sum = transition;
-  }
-  const mean = (sum + correction) / n;
-  if (n < 2) return { mean, deviation: 0 };
-  let squares = 0;
-  for (let i = from; i < to; i++) {
-    const difference = (values[i] as number) - mean;
-    squares += difference * difference;
-  }
-  return { mean, deviation: Math.sqrt(squares / (n - 1)) };
+  const figures = lastRankFigures(values, index, Math.max(0, index - Z_LOOKBACK));
+  const zScore = figures.deviation > 0 ? (today - figures.mean) / figures.deviation : null;
+  return { percentile: midRankPercentile(figures.below, figures.equal, observations), zScore, largestSinceIndex: figures.largestSinceIndex, observations };
 }
 
 /**

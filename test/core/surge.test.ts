@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { alignPair, cutAsOf } from "../../src/core/series.js";
 import fc from "fast-check";
-import { mean, sampleStandardDeviation } from "simple-statistics";
-import { rankAt, rankSeries, surgeDate, surgeSeries, valueRanks, windowStats, Z_LOOKBACK } from "../../src/core/surge.js";
+import { rankAt, rankSeries, surgeDate, surgeSeries, valueRanks, Z_LOOKBACK } from "../../src/core/surge.js";
 import { randomWalk, weekdays } from "../helpers/series.js";
 
 describe("alignPair and cutAsOf", () => {
@@ -71,23 +70,6 @@ describe("rankAt", () => {
   });
 });
 
-describe("windowStats", () => {
-  it("gives simple-statistics' mean and sample standard deviation of the window, to the last bit", () => {
-    const value = fc.oneof(fc.double({ min: -1, max: 1, noNaN: true }), fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constantFrom(0, -0, 1e-12, -1e-12, 0.1, 0.2, 0.3));
-    fc.assert(
-      fc.property(fc.array(value, { minLength: 1, maxLength: 400 }), fc.nat(), fc.nat(), (list, a, b) => {
-        const values = Float64Array.from(list);
-        const from = a % values.length;
-        const to = from + 1 + (b % (values.length - from));
-        const window = list.slice(from, to);
-        const stats = windowStats(values, from, to);
-        expect(stats.mean).toBe(mean(window));
-        expect(stats.deviation).toBe(window.length >= 2 ? sampleStandardDeviation(window) : 0);
-      }),
-      { numRuns: 500 },
-    );
-  });
-});
 
 describe("valueRanks", () => {
   /** The definition, by brute force: how many values are strictly smaller. */

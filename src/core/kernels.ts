@@ -1,0 +1,122 @@
+import { KERNELS_WASM_BASE64 } from "./kernels-wasm.js";
+
+/**
+ * The numeric loops that `check` runs over whole histories, compiled from kernels.wat. A fresh
+ * process would run them in V8's interpreter, boxing every intermediate double (most of a
+ * `check`'s computation went to them and to the garbage collections they caused); WebAssembly
+ * runs them compiled from the first day. Each computes exactly what the JavaScript it replaced
+ * did, in the same order of operations (test/core/kernels.test.ts compares with references).
+ *
+ * Arrays are copied into the module's memory for each call (a memory copy; the module keeps
+ * nothing between calls), so callers pass and get ordinary arrays. Not re-entrant, like the
+ * working arrays: the program is single-threaded and never calls these recursively.
+ */
+interface KernelExports {
+  surges(a: number, b: number, n: number, window: number, out: number): void;
+  returns(closes: number, n: number, window: number, out: number): void;
+  rankCounts(values: number, index: number): [below: number, equal: number];
+  largestSince(values: number, index: number): number;
+  windowStats(values: number, from: number, to: number): [mean: number, deviation: number];
+  ratioExtremes(a: number, b: number, n: number): [peak: number, trough: number, peakIndex: number, troughIndex: number];
+}
+
+/** The little of WebAssembly's JavaScript API used here (Node has it; @types/node does not declare it). */
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+  Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer };
+};
+
+const BYTES = Float64Array.BYTES_PER_ELEMENT;
+const PAGE = 65_536;
+/** 1 MiB to start with: a fund's 8,000 days and two more arrays as long fit in 192 KiB. */
+const FIRST_PAGES = 16;
+
+let compiled: object | undefined;
+let instance: { kernels: KernelExports; doubles: Float64Array } | undefined;
+
+/**
+ * The kernels, with a memory of at least `count` doubles (seen as `doubles`). A memory too small
+ * is replaced by a new instance on a larger one rather than grown: growing a WebAssembly memory
+ * detaches its old ArrayBuffer, and the first detached buffer of a process makes V8 add a
+ * detach check to every typed-array access from then on (measured: the JavaScript ranking of
+ * `episodes` ran 15% slower for the rest of the run).
+ */
+function kernelsFor(count: number): { kernels: KernelExports; doubles: Float64Array } {
+  if (instance === undefined || instance.doubles.length < count) {
+    // ~900 bytes, compiled synchronously (~1 ms on Node 20, most of it starting V8's WebAssembly).
+    compiled ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, "base64"));
+    const memory = new WebAssembly.Memory({ initial: Math.max(FIRST_PAGES, Math.ceil((count * BYTES * 1.5) / PAGE)) });
+    instance = { kernels: new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as KernelExports, doubles: new Float64Array(memory.buffer) };
+  }
+  return instance;
+}
+
+/** Copies source[from, from + count) to the memory's doubles at `at`. */
+function put(target: Float64Array, at: number, source: ArrayLike<number>, from: number, count: number): void {
+  if (from === 0 && source.length === count) target.set(source, at);
+  else if (source instanceof Float64Array) target.set(source.subarray(from, from + count), at);
+  else for (let i = 0; i < count; i++) target[at + i] = source[from + i] as number;
+}
+
+/** out[t - window] = (a[t] / a[t - window] - 1) - (b[t] / b[t - window] - 1) for t in [window, n). */
+export function surgeValues(a: ArrayLike<number>, b: ArrayLike<number>, n: number, window: number, out: Float64Array): void {
+  const length = Math.max(0, n - window);
+  if (length === 0) return;
+  const { kernels, doubles: space } = kernelsFor(2 * n + length);
+  put(space, 0, a, 0, n);
+  put(space, n, b, 0, n);
+  kernels.surges(0, n * BYTES, n, window, 2 * n * BYTES);
+  out.set(space.subarray(2 * n, 2 * n + length));
+}
+
+/** out[t - window] = closes[t] / closes[t - window] - 1 for t in [window, n). */
+export function returnValues(closes: ArrayLike<number>, n: number, window: number, out: Float64Array): void {
+  const length = Math.max(0, n - window);
+  if (length === 0) return;
+  const { kernels, doubles: space } = kernelsFor(n + length);
+  put(space, 0, closes, 0, n);
+  kernels.returns(0, n, window, n * BYTES);
+  out.set(space.subarray(n, n + length));
+}
+
+/** What ranking values[index] against values[0, index) takes; see rankAt in surge.ts. */
+export interface LastRankFigures {
+  below: number;
+  equal: number;
+  /** The latest earlier index at least as extreme in today's direction, or -1. */
+  largestSinceIndex: number;
+  /** Mean and sample deviation of values[lookbackFrom, index). */
+  mean: number;
+  deviation: number;
+}
+
+export function lastRankFigures(values: ArrayLike<number>, index: number, lookbackFrom: number): LastRankFigures {
+  const { kernels, doubles: space } = kernelsFor(index + 1);
+  put(space, 0, values, 0, index + 1);
+  const [below, equal] = kernels.rankCounts(0, index);
+  const [mean, deviation] = kernels.windowStats(0, lookbackFrom, index);
+  return { below, equal, largestSinceIndex: kernels.largestSince(0, index), mean, deviation };
+}
+
+/**
+ * Mean and sample standard deviation of values[from, to): simple-statistics' mean (a
+ * Kahan-Babuska compensated sum) and sampleStandardDeviation, operation for operation, so the
+ * figures are the same to the last bit. NaN and 0 for an empty window; 0 for one value.
+ */
+export function meanAndDeviation(values: ArrayLike<number>, from: number, to: number): { mean: number; deviation: number } {
+  const count = Math.max(0, to - from);
+  const { kernels, doubles: space } = kernelsFor(count);
+  put(space, 0, values, from, count);
+  const [mean, deviation] = kernels.windowStats(0, 0, count);
+  return { mean, deviation };
+}
+
+/** The highest and lowest a[t] / b[t] over [0, n) and their indices, ties going to the latest day. */
+export function ratioExtremeIndices(a: ArrayLike<number>, b: ArrayLike<number>, n: number): { peak: number; trough: number; peakIndex: number; troughIndex: number } {
+  const { kernels, doubles: space } = kernelsFor(2 * n);
+  put(space, 0, a, 0, n);
+  put(space, n, b, 0, n);
+  const [peak, trough, peakIndex, troughIndex] = kernels.ratioExtremes(0, n * BYTES, n);
+  return { peak, trough, peakIndex, troughIndex };
+}
