@@ -57,6 +57,15 @@ export function dayNumber(date: IsoDate): number {
   return daysFromCivil(year, month, day);
 }
 
+/**
+ * dayNumber(date), given a neighbouring date's: within the same month only the day digits
+ * differ, and the calendar arithmetic is left out (weekly picks read dates one after another).
+ */
+export function dayNumberBeside(date: IsoDate, neighbour: IsoDate, neighbourDay: number): number {
+  for (let k = 0; k < 7; k++) if (date.charCodeAt(k) !== neighbour.charCodeAt(k)) return dayNumber(date);
+  return neighbourDay + (date.charCodeAt(8) - neighbour.charCodeAt(8)) * 10 + (date.charCodeAt(9) - neighbour.charCodeAt(9));
+}
+
 export function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);

@@ -1,4 +1,4 @@
-import { dayNumber, type IsoDate } from "./dates.js";
+import { dayNumber, dayNumberBeside, type IsoDate } from "./dates.js";
 import type { AlignedPair, PointInTime } from "./series.js";
 
 export type Quadrant = "Leading" | "Weakening" | "Lagging" | "Improving";
@@ -68,9 +68,9 @@ export function quadrantOf(ratio: number, momentum: number): Quadrant {
   return momentum >= 100 ? "Improving" : "Lagging";
 }
 
-/** Monday-based week number of a date: day 0 was a Thursday, so shifting by 3 starts weeks on Mondays. */
-function weekOf(date: IsoDate): number {
-  return Math.floor((dayNumber(date) + 3) / 7);
+/** Monday-based week number of a day number: day 0 was a Thursday, so shifting by 3 starts weeks on Mondays. */
+function weekOfDay(day: number): number {
+  return Math.floor((day + 3) / 7);
 }
 
 /** Pairs on one calendar share their dates array, and so their weekly picks. */
@@ -82,8 +82,10 @@ export function weeklyIndices(dates: readonly IsoDate[]): number[] {
   if (known) return known;
   const indices: number[] = [];
   let currentWeek = Number.NaN;
+  let day = 0;
   for (let i = 0; i < dates.length; i++) {
-    const week = weekOf(dates[i] as IsoDate);
+    day = i === 0 ? dayNumber(dates[0] as IsoDate) : dayNumberBeside(dates[i] as IsoDate, dates[i - 1] as IsoDate, day);
+    const week = weekOfDay(day);
     if (week !== currentWeek) indices.push(i);
     else indices[indices.length - 1] = i;
     currentWeek = week;
@@ -101,8 +103,10 @@ export function lastWeeklyIndices(dates: readonly IsoDate[], count: number): num
   if (known) return known.slice(Math.max(0, known.length - count));
   const indices: number[] = [];
   let currentWeek = Number.NaN;
+  let day = 0;
   for (let i = dates.length - 1; i >= 0 && indices.length < count; i--) {
-    const week = weekOf(dates[i] as IsoDate);
+    day = i === dates.length - 1 ? dayNumber(dates[i] as IsoDate) : dayNumberBeside(dates[i] as IsoDate, dates[i + 1] as IsoDate, day);
+    const week = weekOfDay(day);
     // Walking backwards, the first day met in each week is that week's last trading day.
     if (week !== currentWeek) indices.push(i);
     currentWeek = week;

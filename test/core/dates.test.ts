@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addDays, dayNumber, daysBetween, isIsoDate, lastIndexOnOrBefore } from "../../src/core/dates.js";
+import { addDays, dayNumber, dayNumberBeside, daysBetween, isIsoDate, lastIndexOnOrBefore } from "../../src/core/dates.js";
 
 describe("dayNumber", () => {
   it("counts days from 1970-01-01 as Date.UTC does for years 100 to 9999", () => {
@@ -20,6 +20,24 @@ describe("dayNumber", () => {
     expect(dayNumber("0099-12-31") + 1).toBe(dayNumber("0100-01-01"));
     expect(dayNumber("1970-01-01")).toBe(0);
     expect(dayNumber("2024-07-16")).toBe(19_920);
+  });
+});
+
+describe("dayNumberBeside", () => {
+  it("gives dayNumber from a neighbour's, across days, months, years and leap days", () => {
+    const day = 86_400_000;
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2100, 11, 31) }), fc.integer({ min: -40, max: 40 }), (ms, offset) => {
+        const neighbour = new Date(ms).toISOString().slice(0, 10);
+        const date = new Date(ms + offset * day).toISOString().slice(0, 10);
+        expect(dayNumberBeside(date, neighbour, dayNumber(neighbour))).toBe(Math.floor(ms / day) + offset);
+      }),
+      { numRuns: 1000 },
+    );
+    // Same day of a month in another year or month: the whole date is read, not just the day.
+    expect(dayNumberBeside("2023-07-16", "2024-07-16", 19_920)).toBe(19_920 - 366);
+    expect(dayNumberBeside("2014-07-16", "2024-07-16", 19_920)).toBe(dayNumber("2014-07-16"));
+    expect(dayNumberBeside("2024-06-30", "2024-07-01", dayNumber("2024-07-01"))).toBe(dayNumber("2024-07-01") - 1);
   });
 });
 
