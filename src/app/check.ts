@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import { runCheck, type CheckResult } from "../core/check.js";
-import { prepareKernels } from "../core/kernels.js";
 import { openSessionDate } from "../core/market.js";
 import type { IsoDate } from "../core/dates.js";
 import { universeSymbols, type Universe } from "../core/universe.js";
@@ -30,12 +29,9 @@ export interface CheckOutcome {
 
 /** Loads the universe's prices, cut to the as-of date, and runs the pure core on them. */
 export async function computeCheck(request: CheckRequest, runtime: Runtime, onProgress?: (progress: LoadProgress) => void): Promise<CheckOutcome> {
-  // Compiled while the prices are read: `check` is the command started most often.
-  const kernelsReady = prepareKernels();
   const loaded = await loadPrices(universeSymbols(request.universe).map((m) => m.symbol), request.source, runtime, request.asOf, onProgress);
   const universe = withoutSymbols(request.universe, failedSymbols(loaded));
   if (universe.pairs.length === 0) throw new DataError("nothing left to compare: every pair lost a ticker that failed to load");
-  await kernelsReady;
   const result = runCheck(loaded.prices, { universe, window: request.window, threshold: request.threshold, asOf: request.asOf, provisionalDate: openSessionDate(runtime.now()) });
   result.warnings.unshift(...loaded.warnings);
   return { result, loaded, valuation: await valuationFor(request, universe, result.asOf, runtime, result.warnings) };

@@ -24,7 +24,6 @@ interface KernelExports {
 declare const WebAssembly: {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: object };
-  compile(bytes: Uint8Array): Promise<object>;
   Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer };
 };
 
@@ -43,29 +42,10 @@ let instance: { kernels: KernelExports; doubles: Float64Array } | undefined;
  * detach check to every typed-array access from then on (measured: the JavaScript ranking of
  * `episodes` ran 15% slower for the rest of the run).
  */
-/**
- * Starts compiling the kernels on V8's background threads, for a caller that will use them after
- * some waiting of its own (reading prices): on Node 20 the first compilation blocks ~1 ms,
- * most of it starting V8's WebAssembly. Resolves when done; the kernels also work without it.
- */
-export function prepareKernels(): Promise<void> {
-  if (compiled !== undefined) return Promise.resolve();
-  return WebAssembly.compile(kernelBytes()).then(
-    (module) => {
-      compiled ??= module;
-    },
-    // The same bytes compiled synchronously on first use would say what is wrong, where it matters.
-    () => undefined,
-  );
-}
-
-function kernelBytes(): Uint8Array {
-  return Buffer.from(KERNELS_WASM_BASE64, "base64");
-}
-
 function kernelsFor(count: number): { kernels: KernelExports; doubles: Float64Array } {
   if (instance === undefined || instance.doubles.length < count) {
-    compiled ??= new WebAssembly.Module(kernelBytes());
+    // ~900 bytes, compiled synchronously (~1 ms on Node 20, most of it starting V8's WebAssembly).
+    compiled ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, "base64"));
     const memory = new WebAssembly.Memory({ initial: Math.max(FIRST_PAGES, Math.ceil((count * BYTES * 1.5) / PAGE)) });
     instance = { kernels: new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as KernelExports, doubles: new Float64Array(memory.buffer) };
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { mean, sampleStandardDeviation } from "simple-statistics";
-import { lastRankFigures, meanAndDeviation, prepareKernels, ratioExtremeIndices, returnValues, surgeValues } from "../../src/core/kernels.js";
+import { lastRankFigures, meanAndDeviation, ratioExtremeIndices, returnValues, surgeValues } from "../../src/core/kernels.js";
 
 /**
  * The WebAssembly loops against plain JavaScript written here, operation for operation as the
@@ -153,15 +153,5 @@ describe("the kernels' memory", () => {
       for (let j = 0; j < out.length - 1; j++) if (out[j]! < out[out.length - 1]!) below++;
       expect(last.below).toBe(below);
     }
-  });
-});
-
-describe("prepareKernels", () => {
-  it("compiles ahead of use, as often as asked, and the kernels then work as before", async () => {
-    await Promise.all([prepareKernels(), prepareKernels()]);
-    await prepareKernels();
-    const out = new Float64Array(2);
-    returnValues([4, 5, 6, 8], 4, 2, out);
-    sameDoubles(out, [6 / 4 - 1, 8 / 5 - 1]);
   });
 });
