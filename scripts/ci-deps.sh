@@ -5,6 +5,8 @@ set -uo pipefail
 need=()
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# perl (Essential on Debian) makes a pipe non-blocking for a test of stdout.
+command -v perl >/dev/null 2>&1 || need+=(perl)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "ci-deps: installing ${need[*]}"

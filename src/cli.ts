@@ -1,5 +1,6 @@
 import { ExitCode, InterruptedError } from "./errors.js";
 import { fileError } from "./fs-errors.js";
+import { processOutput } from "./process-output.js";
 import type { Runtime } from "./runtime.js";
 import { VERSION } from "./version.js";
 
@@ -12,45 +13,34 @@ export async function main(overrides: Partial<Runtime> = {}): Promise<void> {
   // A closed stdout (rotation ... | head -1) ends the run quietly, as rg and git do. Any other
   // failure to write (a full disk, a terminal gone: ENOSPC, EIO) is one line where it can still
   // be said, and a failure exit.
-  const onWriteError = (stream: NodeJS.WriteStream) =>
-    stream.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code === "EPIPE") process.exit(ExitCode.ok);
-      if (stream === process.stdout) process.stderr.write(`rotation: ${fileError("cannot write to", "standard output", error).message}\n`);
-      process.exit(ExitCode.failure);
-    });
-  onWriteError(process.stdout);
-  // Answered before stderr is touched: opening a process stream costs ~1 ms on Node 26, and the
-  // version needs only stdout.
+  const failedWrite = (fd: 1 | 2) => (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(ExitCode.ok);
+    if (fd === 1) stderr.write(`rotation: ${fileError("cannot write to", "standard output", error).message}\n`);
+    process.exit(ExitCode.failure);
+  };
+  const stdout = processOutput(1, failedWrite(1));
+  const stderr = processOutput(2, failedWrite(2));
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
-    process.stdout.write(`${VERSION}\n`);
+    stdout.write(`${VERSION}\n`);
     return;
   }
-  onWriteError(process.stderr);
   // stdout carries only the report; a library that logs with console.log must not spoil it.
   console.log = console.error;
   console.info = console.error;
   process.once("SIGINT", () => {
-    process.stderr.write(`\nrotation: ${new InterruptedError().message}\n`);
+    stderr.write(`\nrotation: ${new InterruptedError().message}\n`);
     process.exit(ExitCode.interrupted);
   });
   // Imported here, not above, so that `--version` loads none of what it needs (vm, os, paths).
   const { loadEntry } = await import("./load-entry.js");
   const { entry, finished } = await loadEntry(process.env, argv);
-  const exitCode = await entry.run(argv, { ...entry.processRuntime(), ...overrides });
+  const exitCode = await entry.run(argv, { ...entry.processRuntime({ stdout, stderr }), ...overrides });
   process.exitCode = exitCode;
   // Everything the run started has been awaited. Once stdout and stderr have flushed (a pipe
   // may still hold what was written), exit: left to itself, Node first waits for V8's
   // background compile jobs, useless now (3 ms after a check, 10 ms after a 52-pair one).
-  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  await Promise.all([stdout.flushed(), stderr.flushed()]);
   // Keeping the compiled code for the next run (its first time only) comes after the output.
   finished(exitCode);
   process.exit();
-}
-
-/** Resolves when everything written to the stream so far has been handed to the system. */
-function flushed(stream: NodeJS.WriteStream): Promise<void> {
-  return new Promise((resolve) => {
-    if (stream.destroyed || stream.writableEnded) resolve();
-    else stream.write("", () => resolve());
-  });
 }

@@ -17,6 +17,7 @@ const MEANINGS: Record<string, string> = {
   EBUSY: "the file is busy",
   EEXIST: "already exists",
   EIO: "an input/output error",
+  EBADF: "not open for writing",
 };
 
 /** A one-line DataError for a file-system failure, naming the path, the code and what it means. */

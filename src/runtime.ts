@@ -15,17 +15,6 @@ export interface OutputStream {
   drain?: () => Promise<void>;
 }
 
-/** A process stream as an OutputStream, with `drain` for its backpressure. */
-function outputStreamOf(stream: NodeJS.WriteStream): OutputStream {
-  return {
-    isTTY: stream.isTTY,
-    columns: stream.columns,
-    rows: stream.rows,
-    write: (text: string) => stream.write(text),
-    drain: () => new Promise<void>((resolve) => stream.once("drain", () => resolve())),
-  };
-}
-
 /**
  * Everything a command may touch of the outside world, passed in so that tests can give their
  * own (a fake fetch, a fixed clock, a temporary folder) without mocking modules.
@@ -50,12 +39,13 @@ function clockFor(env: Runtime["env"]): () => Date {
   return Number.isNaN(pinned) ? () => new Date() : () => new Date(pinned);
 }
 
-export function processRuntime(): Runtime {
+/** The process's runtime; its standard output and error come from src/process-output.ts (src/cli.ts). */
+export function processRuntime(outputs: Pick<Runtime, "stdout" | "stderr">): Runtime {
   return {
     env: process.env,
     cwd: process.cwd(),
-    stdout: outputStreamOf(process.stdout),
-    stderr: outputStreamOf(process.stderr),
+    stdout: outputs.stdout,
+    stderr: outputs.stderr,
     now: clockFor(process.env),
     fetch: fetchForEnvironment(process.env),
   };

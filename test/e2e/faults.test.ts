@@ -111,6 +111,14 @@ describe("a standard output that cannot be written", () => {
       expect(result.stderr).toBe("rotation: cannot write to standard output (ENOSPC: no space left on the device)\n");
     }
   });
+
+  it("is one line, exit 1, when stdout is a file opened only for reading (written to directly, not through Node's stream)", () => {
+    for (const args of [["check", "--sample", "--json"], ["--version"]]) {
+      const result = spawnSync("bash", ["-c", `${quote(process.execPath)} ${quote(BIN)} ${args.join(" ")} 1< ${quote(path.join(PROJECT_ROOT, "package.json"))}`], { encoding: "utf8" });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe("rotation: cannot write to standard output (EBADF: not open for writing)\n");
+    }
+  });
 });
 
 describe("Ctrl-C in the middle of a download", () => {

@@ -112,6 +112,20 @@ describe("pipes", () => {
     expect(slow.stderr).toBe(whole.stderr);
   });
 
+  it("a non-blocking pipe that fills up still gets every byte (the rest handed to Node's stream)", () => {
+    // perl (Debian's perl-base; .ci/run checks for it) makes the pipe non-blocking, then execs
+    // the CLI on it: the reader waits, so the pipe fills and a direct write meets EAGAIN. (A
+    // Node parent cannot do this: libuv makes a child's stdio blocking.)
+    const nonBlocking = `perl -MFcntl -e 'fcntl(STDOUT, F_SETFL, fcntl(STDOUT, F_GETFL, 0) | O_NONBLOCK) or die; exec @ARGV'`;
+    const args = `rrg --json --data ${quote(FIXTURE_PRICES)} --symbols IWM,IJR,IJH,QQQ,IJS,IJT,IJJ,IJK,IVE,IVW,IWN,IWO,IWR,IWP,IWD,IWB,IWF --tail 200`;
+    const whole = spawnSync("bash", ["-c", `${quote(process.execPath)} ${quote(BIN)} ${args}`], { encoding: "utf8", maxBuffer: 1 << 26 });
+    expect(whole.stdout.length).toBeGreaterThan(4 * 65_536);
+    const slow = spawnSync("bash", ["-c", `set -o pipefail; ${nonBlocking} ${quote(process.execPath)} ${quote(BIN)} ${args} | (sleep 0.5; cat)`], { encoding: "utf8", maxBuffer: 1 << 26 });
+    expect(slow.stderr).toBe(whole.stderr);
+    expect(slow.status).toBe(0);
+    expect(slow.stdout).toBe(whole.stdout);
+  });
+
   it("commander's own errors are one line, with the suggestion", () => {
     const result = spawnSync(process.execPath, [BIN, "chek"], { encoding: "utf8" });
     expect(result.status).toBe(2);
