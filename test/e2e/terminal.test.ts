@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -124,6 +124,19 @@ describe("pipes", () => {
     expect(slow.stderr).toBe(whole.stderr);
     expect(slow.status).toBe(0);
     expect(slow.stdout).toBe(whole.stdout);
+  });
+
+  it("a report past 1 MiB (written directly, then through Node's stream) arrives whole and in order, to a file or a slow pipe", () => {
+    const args = `rrg --json --period daily --tail 520 --data ${quote(FIXTURE_PRICES)} --symbols IWM,IJR,IJH,QQQ,IJS,IJT,IJJ,IJK,IVE,IVW,IWN,IWO,IWR,IWP,IWD,IWB,IWF`;
+    const file = path.join(home, "long.json");
+    const toFile = spawnSync("bash", ["-c", `${quote(process.execPath)} ${quote(BIN)} ${args} > ${quote(file)}`], { encoding: "utf8" });
+    expect(toFile.status).toBe(0);
+    const written = readFileSync(file, "utf8");
+    expect(written.length).toBeGreaterThan(1 << 20);
+    expect(JSON.parse(written).schemaVersion).toBe(1);
+    const slow = spawnSync("bash", ["-c", `set -o pipefail; ${quote(process.execPath)} ${quote(BIN)} ${args} | (sleep 0.3; cat)`], { encoding: "utf8", maxBuffer: 1 << 26 });
+    expect(slow.status).toBe(0);
+    expect(slow.stdout).toBe(written);
   });
 
   it("commander's own errors are one line, with the suggestion", () => {
