@@ -18,6 +18,8 @@ interface KernelExports {
   largestSince(values: number, index: number): number;
   windowStats(values: number, from: number, to: number): [mean: number, deviation: number];
   ratioExtremes(a: number, b: number, n: number): [peak: number, trough: number, peakIndex: number, troughIndex: number];
+  valueRanks(values: number, n: number, keys: number, order: number, spare: number, counts: number, ranks: number): void;
+  rankSeries(values: number, n: number, minObservations: number, lookback: number, ranks: number, equal: number, tree: number, highs: number, lows: number, belowOut: number, equalOut: number, zScore: number, largestSince: number): void;
 }
 
 /** The little of WebAssembly's JavaScript API used here (Node has it; @types/node does not declare it). */
@@ -33,7 +35,7 @@ const PAGE = 65_536;
 const FIRST_PAGES = 16;
 
 let compiled: object | undefined;
-let instance: { kernels: KernelExports; doubles: Float64Array } | undefined;
+let instance: { kernels: KernelExports; doubles: Float64Array; ints: Int32Array } | undefined;
 
 /**
  * The kernels, with a memory of at least `count` doubles (seen as `doubles`). A memory too small
@@ -42,12 +44,12 @@ let instance: { kernels: KernelExports; doubles: Float64Array } | undefined;
  * detach check to every typed-array access from then on (measured: the JavaScript ranking of
  * `episodes` ran 15% slower for the rest of the run).
  */
-function kernelsFor(count: number): { kernels: KernelExports; doubles: Float64Array } {
+function kernelsFor(count: number): { kernels: KernelExports; doubles: Float64Array; ints: Int32Array } {
   if (instance === undefined || instance.doubles.length < count) {
     // ~900 bytes, compiled synchronously (~1 ms on Node 20, most of it starting V8's WebAssembly).
     compiled ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, "base64"));
     const memory = new WebAssembly.Memory({ initial: Math.max(FIRST_PAGES, Math.ceil((count * BYTES * 1.5) / PAGE)) });
-    instance = { kernels: new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as KernelExports, doubles: new Float64Array(memory.buffer) };
+    instance = { kernels: new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as KernelExports, doubles: new Float64Array(memory.buffer), ints: new Int32Array(memory.buffer) };
   }
   return instance;
 }
@@ -119,4 +121,62 @@ export function ratioExtremeIndices(a: ArrayLike<number>, b: ArrayLike<number>, 
   put(space, n, b, 0, n);
   const [peak, trough, peakIndex, troughIndex] = kernels.ratioExtremes(0, n * BYTES, n);
   return { peak, trough, peakIndex, troughIndex };
+}
+
+/** Space for n days of the two ranking kernels, laid out in doubles then ints (byte offsets). */
+function rankingLayout(n: number) {
+  const values = 0;
+  const keys = values + n * 8;
+  const zScore = keys + n * 8;
+  const order = zScore + n * 8;
+  const spare = order + n * 4;
+  const ranks = spare + n * 4;
+  const equal = ranks + n * 4;
+  const tree = equal + n * 4;
+  const highs = tree + (n + 1) * 4;
+  const lows = highs + n * 4;
+  const largestSince = lows + n * 4;
+  const belowOut = largestSince + n * 4;
+  const equalOut = belowOut + n * 4;
+  const counts = equalOut + n * 4;
+  const end = counts + 8 * 256 * 4;
+  return { values, keys, zScore, order, spare, ranks, equal, tree, highs, lows, largestSince, belowOut, equalOut, counts, end };
+}
+
+/** Each value's rank among all of them (how many are strictly smaller; see surge.ts, valueRanks), into `ranks`. */
+export function valueRanksInto(values: ArrayLike<number>, ranks: Int32Array): Int32Array {
+  const n = values.length;
+  const at = rankingLayout(n);
+  const { kernels, doubles, ints } = kernelsFor(Math.ceil(at.end / BYTES));
+  put(doubles, 0, values, 0, n);
+  kernels.valueRanks(at.values, n, at.keys, at.order, at.spare, at.counts, at.ranks);
+  ranks.set(ints.subarray(at.ranks / 4, at.ranks / 4 + n));
+  return ranks;
+}
+
+/** What surge.ts's rankSeries makes each day's figures of; views into the kernels' memory, valid until their next call. */
+export interface RankedDays {
+  /** Earlier days below each day, -1 before the first ranked day. */
+  below: Int32Array;
+  /** Earlier days equal to each day. */
+  equal: Int32Array;
+  /** NaN where the lookback has no spread (or the day is not ranked). */
+  zScore: Float64Array;
+  largestSinceIndex: Int32Array;
+}
+
+/** Every day against the days before it (see surge.ts, rankSeries). */
+export function rankedDays(values: ArrayLike<number>, minObservations: number, lookback: number): RankedDays {
+  const n = values.length;
+  const at = rankingLayout(n);
+  const { kernels, doubles, ints } = kernelsFor(Math.ceil(at.end / BYTES));
+  put(doubles, 0, values, 0, n);
+  kernels.valueRanks(at.values, n, at.keys, at.order, at.spare, at.counts, at.ranks);
+  kernels.rankSeries(at.values, n, minObservations, lookback, at.ranks, at.equal, at.tree, at.highs, at.lows, at.belowOut, at.equalOut, at.zScore, at.largestSince);
+  return {
+    below: ints.subarray(at.belowOut / 4, at.belowOut / 4 + n),
+    equal: ints.subarray(at.equalOut / 4, at.equalOut / 4 + n),
+    zScore: doubles.subarray(at.zScore / 8, at.zScore / 8 + n),
+    largestSinceIndex: ints.subarray(at.largestSince / 4, at.largestSince / 4 + n),
+  };
 }

@@ -148,4 +148,197 @@
     (local.get $trough)
     (local.get $peakIndex)
     (local.get $troughIndex))
+
+  ;; Each value's rank among all n of them: how many are strictly smaller (ties share a rank;
+  ;; -0 equals 0), by an LSD radix sort of order-preserving 64-bit keys of the values' bits,
+  ;; a byte a pass, skipping passes where every key has the same byte. Working space: keys (i64,
+  ;; n), order and spare (i32, n each), counts (i32, 8 x 256); the ranks go to `ranks` (i32, n).
+  (func (export "valueRanks") (param $v i32) (param $n i32) (param $keys i32) (param $order i32) (param $spare i32) (param $counts i32) (param $ranks i32)
+    (local $i i32) (local $k i64) (local $pass i32) (local $base i32) (local $used i32) (local $digit i32)
+    (local $start i32) (local $count i32) (local $shift i64) (local $index i32) (local $slot i32) (local $swap i32) (local $rank i32)
+    ;; Keys: negatives have every bit flipped, positives the sign bit set (unsigned order = numeric order).
+    (memory.fill (local.get $counts) (i32.const 0) (i32.const 8192))
+    (block $keyed
+      (loop $next
+        (br_if $keyed (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $k (i64.reinterpret_f64 (f64.load (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 3))))))
+        (if (i64.lt_s (local.get $k) (i64.const 0))
+          (then (local.set $k (i64.xor (local.get $k) (i64.const -1))))
+          (else (local.set $k (i64.or (local.get $k) (i64.const 0x8000000000000000)))))
+        (i64.store (i32.add (local.get $keys) (i32.shl (local.get $i) (i32.const 3))) (local.get $k))
+        (i32.store (i32.add (local.get $order) (i32.shl (local.get $i) (i32.const 2))) (local.get $i))
+        ;; One histogram per byte, all counted in this one pass.
+        (local.set $pass (i32.const 0))
+        (block $counted
+          (loop $byte
+            (br_if $counted (i32.ge_s (local.get $pass) (i32.const 8)))
+            (local.set $slot (i32.add (local.get $counts)
+              (i32.shl (i32.add (i32.shl (local.get $pass) (i32.const 8))
+                (i32.wrap_i64 (i64.and (i64.shr_u (local.get $k) (i64.extend_i32_u (i32.shl (local.get $pass) (i32.const 3)))) (i64.const 255))))
+                (i32.const 2))))
+            (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (i32.const 1)))
+            (local.set $pass (i32.add (local.get $pass) (i32.const 1)))
+            (br $byte)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (local.set $pass (i32.const 0))
+    (block $sorted
+      (loop $passes
+        (br_if $sorted (i32.ge_s (local.get $pass) (i32.const 8)))
+        (local.set $base (i32.add (local.get $counts) (i32.shl (i32.shl (local.get $pass) (i32.const 8)) (i32.const 2))))
+        ;; A byte every key shares orders nothing: skip its pass.
+        (local.set $used (i32.const 0))
+        (local.set $digit (i32.const 0))
+        (block $seen
+          (loop $digits
+            (br_if $seen (i32.ge_s (local.get $digit) (i32.const 256)))
+            (if (i32.ne (i32.load (i32.add (local.get $base) (i32.shl (local.get $digit) (i32.const 2)))) (i32.const 0))
+              (then (local.set $used (i32.add (local.get $used) (i32.const 1)))))
+            (local.set $digit (i32.add (local.get $digit) (i32.const 1)))
+            (br $digits)))
+        (if (i32.gt_s (local.get $used) (i32.const 1))
+          (then
+            ;; Counts become starting positions.
+            (local.set $start (i32.const 0))
+            (local.set $digit (i32.const 0))
+            (block $summed
+              (loop $prefix
+                (br_if $summed (i32.ge_s (local.get $digit) (i32.const 256)))
+                (local.set $slot (i32.add (local.get $base) (i32.shl (local.get $digit) (i32.const 2))))
+                (local.set $count (i32.load (local.get $slot)))
+                (i32.store (local.get $slot) (local.get $start))
+                (local.set $start (i32.add (local.get $start) (local.get $count)))
+                (local.set $digit (i32.add (local.get $digit) (i32.const 1)))
+                (br $prefix)))
+            (local.set $shift (i64.extend_i32_u (i32.shl (local.get $pass) (i32.const 3))))
+            (local.set $i (i32.const 0))
+            (block $scattered
+              (loop $scatter
+                (br_if $scattered (i32.ge_s (local.get $i) (local.get $n)))
+                (local.set $index (i32.load (i32.add (local.get $order) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $slot (i32.add (local.get $base)
+                  (i32.shl (i32.wrap_i64 (i64.and (i64.shr_u (i64.load (i32.add (local.get $keys) (i32.shl (local.get $index) (i32.const 3)))) (local.get $shift)) (i64.const 255))) (i32.const 2))))
+                (i32.store (i32.add (local.get $spare) (i32.shl (i32.load (local.get $slot)) (i32.const 2))) (local.get $index))
+                (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (i32.const 1)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $scatter)))
+            (local.set $swap (local.get $order))
+            (local.set $order (local.get $spare))
+            (local.set $spare (local.get $swap))))
+        (local.set $pass (i32.add (local.get $pass) (i32.const 1)))
+        (br $passes)))
+    ;; In sorted order, a value equal to the one before it shares that one's rank.
+    (local.set $i (i32.const 0))
+    (block $ranked
+      (loop $next
+        (br_if $ranked (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $index (i32.load (i32.add (local.get $order) (i32.shl (local.get $i) (i32.const 2)))))
+        (if (i32.eqz (local.get $i))
+          (then (local.set $rank (i32.const 0)))
+          (else
+            (if (f64.ne
+                  (f64.load (i32.add (local.get $v) (i32.shl (local.get $index) (i32.const 3))))
+                  (f64.load (i32.add (local.get $v) (i32.shl (i32.load (i32.add (local.get $order) (i32.shl (i32.sub (local.get $i) (i32.const 1)) (i32.const 2)))) (i32.const 3)))))
+              (then (local.set $rank (local.get $i))))))
+        (i32.store (i32.add (local.get $ranks) (i32.shl (local.get $index) (i32.const 2))) (local.get $rank))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
+
+  ;; Every day's point-in-time figures, each day against the days before it only (surge.ts,
+  ;; rankSeries, says what they are): how many earlier days were below it and equal to it (-1
+  ;; below before minObs days), the z-score against the
+  ;; previous `lookback` values from running sums about the first value (NaN without spread),
+  ;; and the latest earlier day at least as extreme (-1 for none), from two monotonic stacks.
+  ;; `ranks` holds valueRanks of the values; equal, tree (n + 1), highs and lows are working space.
+  (func (export "rankSeries") (param $v i32) (param $n i32) (param $minObs i32) (param $lookback i32)
+    (param $ranks i32) (param $equal i32) (param $tree i32) (param $highs i32) (param $lows i32)
+    (param $belowOut i32) (param $equalOut i32) (param $zScore i32) (param $largestSince i32)
+    (local $t i32) (local $today f64) (local $rank i32) (local $highsTop i32) (local $lowsTop i32)
+    (local $below i32) (local $i i32) (local $count i32) (local $variance f64) (local $deviation f64)
+    (local $shift f64) (local $sum f64) (local $sumOfSquares f64) (local $centred f64) (local $leaving f64) (local $slot i32)
+    (memory.fill (local.get $equal) (i32.const 0) (i32.shl (local.get $n) (i32.const 2)))
+    (memory.fill (local.get $tree) (i32.const 0) (i32.shl (i32.add (local.get $n) (i32.const 1)) (i32.const 2)))
+    (if (i32.gt_s (local.get $n) (i32.const 0)) (then (local.set $shift (f64.load (local.get $v)))))
+    (block $done
+      (loop $day
+        (br_if $done (i32.ge_s (local.get $t) (local.get $n)))
+        (local.set $today (f64.load (i32.add (local.get $v) (i32.shl (local.get $t) (i32.const 3)))))
+        (local.set $rank (i32.load (i32.add (local.get $ranks) (i32.shl (local.get $t) (i32.const 2)))))
+        (i32.store (i32.add (local.get $belowOut) (i32.shl (local.get $t) (i32.const 2))) (i32.const -1))
+        (f64.store (i32.add (local.get $zScore) (i32.shl (local.get $t) (i32.const 3))) (f64.const nan))
+        (i32.store (i32.add (local.get $largestSince) (i32.shl (local.get $t) (i32.const 2))) (i32.const -1))
+        (block $popped
+          (loop $pop
+            (br_if $popped (i32.eqz (local.get $highsTop)))
+            (br_if $popped (i32.eqz (f64.lt
+              (f64.load (i32.add (local.get $v) (i32.shl (i32.load (i32.add (local.get $highs) (i32.shl (i32.sub (local.get $highsTop) (i32.const 1)) (i32.const 2)))) (i32.const 3))))
+              (local.get $today))))
+            (local.set $highsTop (i32.sub (local.get $highsTop) (i32.const 1)))
+            (br $pop)))
+        (block $popped
+          (loop $pop
+            (br_if $popped (i32.eqz (local.get $lowsTop)))
+            (br_if $popped (i32.eqz (f64.gt
+              (f64.load (i32.add (local.get $v) (i32.shl (i32.load (i32.add (local.get $lows) (i32.shl (i32.sub (local.get $lowsTop) (i32.const 1)) (i32.const 2)))) (i32.const 3))))
+              (local.get $today))))
+            (local.set $lowsTop (i32.sub (local.get $lowsTop) (i32.const 1)))
+            (br $pop)))
+        (if (i32.ge_s (local.get $t) (local.get $minObs))
+          (then
+            (local.set $below (i32.const 0))
+            (local.set $i (local.get $rank))
+            (block $summed
+              (loop $walk
+                (br_if $summed (i32.le_s (local.get $i) (i32.const 0)))
+                (local.set $below (i32.add (local.get $below) (i32.load (i32.add (local.get $tree) (i32.shl (local.get $i) (i32.const 2))))))
+                (local.set $i (i32.sub (local.get $i) (i32.and (local.get $i) (i32.sub (i32.const 0) (local.get $i)))))
+                (br $walk)))
+            ;; The counts that surge.ts's midRankPercentile turns into the day's percentile.
+            (i32.store (i32.add (local.get $belowOut) (i32.shl (local.get $t) (i32.const 2))) (local.get $below))
+            (i32.store (i32.add (local.get $equalOut) (i32.shl (local.get $t) (i32.const 2)))
+              (i32.load (i32.add (local.get $equal) (i32.shl (local.get $rank) (i32.const 2)))))
+            (if (f64.ge (local.get $today) (f64.const 0))
+              (then (if (i32.gt_s (local.get $highsTop) (i32.const 0))
+                (then (i32.store (i32.add (local.get $largestSince) (i32.shl (local.get $t) (i32.const 2)))
+                  (i32.load (i32.add (local.get $highs) (i32.shl (i32.sub (local.get $highsTop) (i32.const 1)) (i32.const 2))))))))
+              (else (if (i32.gt_s (local.get $lowsTop) (i32.const 0))
+                (then (i32.store (i32.add (local.get $largestSince) (i32.shl (local.get $t) (i32.const 2)))
+                  (i32.load (i32.add (local.get $lows) (i32.shl (i32.sub (local.get $lowsTop) (i32.const 1)) (i32.const 2)))))))))
+            (local.set $count (select (local.get $t) (local.get $lookback) (i32.lt_s (local.get $t) (local.get $lookback))))
+            (if (i32.ge_s (local.get $count) (i32.const 2))
+              (then
+                (local.set $variance (f64.div
+                  (f64.sub (local.get $sumOfSquares) (f64.div (f64.mul (local.get $sum) (local.get $sum)) (f64.convert_i32_s (local.get $count))))
+                  (f64.convert_i32_s (i32.sub (local.get $count) (i32.const 1)))))
+                (local.set $deviation (select (f64.sqrt (local.get $variance)) (f64.const 0) (f64.gt (local.get $variance) (f64.const 0))))
+                (if (f64.gt (local.get $deviation) (f64.const 0))
+                  (then (f64.store (i32.add (local.get $zScore) (i32.shl (local.get $t) (i32.const 3)))
+                    (f64.div
+                      (f64.sub (f64.sub (local.get $today) (local.get $shift)) (f64.div (local.get $sum) (f64.convert_i32_s (local.get $count))))
+                      (local.get $deviation)))))))))
+        ;; Today joins the earlier days.
+        (local.set $i (i32.add (local.get $rank) (i32.const 1)))
+        (block $added
+          (loop $walk
+            (br_if $added (i32.gt_s (local.get $i) (local.get $n)))
+            (local.set $slot (i32.add (local.get $tree) (i32.shl (local.get $i) (i32.const 2))))
+            (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (i32.const 1)))
+            (local.set $i (i32.add (local.get $i) (i32.and (local.get $i) (i32.sub (i32.const 0) (local.get $i)))))
+            (br $walk)))
+        (local.set $slot (i32.add (local.get $equal) (i32.shl (local.get $rank) (i32.const 2))))
+        (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (i32.const 1)))
+        (i32.store (i32.add (local.get $highs) (i32.shl (local.get $highsTop) (i32.const 2))) (local.get $t))
+        (local.set $highsTop (i32.add (local.get $highsTop) (i32.const 1)))
+        (i32.store (i32.add (local.get $lows) (i32.shl (local.get $lowsTop) (i32.const 2))) (local.get $t))
+        (local.set $lowsTop (i32.add (local.get $lowsTop) (i32.const 1)))
+        (local.set $centred (f64.sub (local.get $today) (local.get $shift)))
+        (local.set $sum (f64.add (local.get $sum) (local.get $centred)))
+        (local.set $sumOfSquares (f64.add (local.get $sumOfSquares) (f64.mul (local.get $centred) (local.get $centred))))
+        (if (i32.ge_s (local.get $t) (local.get $lookback))
+          (then
+            (local.set $leaving (f64.sub (f64.load (i32.add (local.get $v) (i32.shl (i32.sub (local.get $t) (local.get $lookback)) (i32.const 3)))) (local.get $shift)))
+            (local.set $sum (f64.sub (local.get $sum) (local.get $leaving)))
+            (local.set $sumOfSquares (f64.sub (local.get $sumOfSquares) (f64.mul (local.get $leaving) (local.get $leaving))))))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $day))))
 )

@@ -115,6 +115,42 @@ describe("rankSeries agrees with rankAt on every day", () => {
   }
 });
 
+describe("rankSeries' z-scores", () => {
+  it("are the running sums about the first value, over the previous Z_LOOKBACK days, to the last bit", () => {
+    // Written out here as rankSeries defines them: sums of (value - first) over the lookback.
+    const reference = (values: readonly number[], minObservations: number): number[] => {
+      const shift = values[0] ?? 0;
+      let sum = 0;
+      let squares = 0;
+      return values.map((today, t) => {
+        let z = Number.NaN;
+        const count = Math.min(t, Z_LOOKBACK);
+        if (t >= minObservations && count >= 2) {
+          const variance = (squares - (sum * sum) / count) / (count - 1);
+          const deviation = variance > 0 ? Math.sqrt(variance) : 0;
+          if (deviation > 0) z = (today - shift - sum / count) / deviation;
+        }
+        sum += today - shift;
+        squares += (today - shift) * (today - shift);
+        if (t >= Z_LOOKBACK) {
+          sum -= values[t - Z_LOOKBACK]! - shift;
+          squares -= (values[t - Z_LOOKBACK]! - shift) * (values[t - Z_LOOKBACK]! - shift);
+        }
+        return z;
+      });
+    };
+    const value = fc.oneof(fc.double({ min: -0.3, max: 0.3, noNaN: true }), fc.constantFrom(0, -0, 0.01, -0.01));
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 700 }), fc.integer({ min: 0, max: 300 }), (values, minObservations) => {
+        const expected = reference(values, minObservations);
+        const got = rankSeries(values, minObservations).zScore;
+        for (let t = 0; t < values.length; t++) if (!Object.is(got[t], expected[t])) expect.fail(`day ${t}: ${got[t]} != ${expected[t]}`);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe("working arrays", () => {
   it("rankSeries and surgeSeries give the same figures into a caller's longer, dirty arrays, and valueRanks is unchanged by runs in between", () => {
     const dirty = () => ({ percentile: new Float64Array(2000).fill(7), zScore: new Float64Array(2000).fill(-3), largestSinceIndex: new Int32Array(2000).fill(99) });
