@@ -101,6 +101,18 @@ export function weeklyIndices(dates: readonly IsoDate[]): number[] {
 export function lastWeeklyIndices(dates: readonly IsoDate[], count: number): number[] {
   const known = weeklyOfCalendar.get(dates);
   if (known) return known.slice(Math.max(0, known.length - count));
+  const last = lastWeeklyOfCalendar.get(dates);
+  // A copy each time: an answer is the caller's to change.
+  if (last !== undefined && last.count === count) return last.indices.slice();
+  const indices = lastWeeksOf(dates, count);
+  lastWeeklyOfCalendar.set(dates, { count, indices });
+  return indices.slice();
+}
+
+/** The last picks of a calendar, for pairs on it that each ask for the latest RRG point. */
+const lastWeeklyOfCalendar = new WeakMap<readonly IsoDate[], { count: number; indices: number[] }>();
+
+function lastWeeksOf(dates: readonly IsoDate[], count: number): number[] {
   const indices: number[] = [];
   let currentWeek = Number.NaN;
   let day = 0;

@@ -17,12 +17,22 @@ export interface AlignedPair {
   b: Closes;
 }
 
-/** The series as it was known at the close of `asOf`: nothing after it survives. */
-export function cutAsOf(series: PriceSeries, asOf: IsoDate | undefined): PriceSeries {
+/**
+ * The series as it was known at the close of `asOf`: nothing after it survives. `calendars`
+ * remembers each calendar's cut (for one as-of date), so that series that shared a dates array
+ * share its cut too, and what is computed per calendar (weekly picks, where one calendar lies
+ * in another) is computed once.
+ */
+export function cutAsOf(series: PriceSeries, asOf: IsoDate | undefined, calendars?: Map<readonly IsoDate[], IsoDate[]>): PriceSeries {
   if (asOf === undefined) return series;
   const end = lastIndexOnOrBefore(series.dates, asOf) + 1;
   if (end === series.dates.length) return series;
-  return { symbol: series.symbol, dates: series.dates.slice(0, end), closes: series.closes.slice(0, end) };
+  let dates = calendars?.get(series.dates);
+  if (dates === undefined) {
+    dates = series.dates.slice(0, end);
+    calendars?.set(series.dates, dates);
+  }
+  return { symbol: series.symbol, dates, closes: series.closes.slice(0, end) };
 }
 
 export function alignPair(a: PriceSeries, b: PriceSeries): AlignedPair {
@@ -57,8 +67,25 @@ export function alignPair(a: PriceSeries, b: PriceSeries): AlignedPair {
   return { dates, a: closesA, b: closesB };
 }
 
+/** contiguousWithin's answers, by calendar: pairs with one benchmark ask it the same question. */
+const placements = new WeakMap<readonly IsoDate[], WeakMap<readonly IsoDate[], number>>();
+
 /** Where `inner` lies, day for day, inside `outer`, or -1. */
 function contiguousWithin(inner: readonly IsoDate[], outer: readonly IsoDate[]): number {
+  let known = placements.get(inner);
+  if (known === undefined) {
+    known = new WeakMap();
+    placements.set(inner, known);
+  }
+  let at = known.get(outer);
+  if (at === undefined) {
+    at = placementOf(inner, outer);
+    known.set(outer, at);
+  }
+  return at;
+}
+
+function placementOf(inner: readonly IsoDate[], outer: readonly IsoDate[]): number {
   if (inner.length === 0 || inner.length > outer.length) return -1;
   const start = lastIndexOnOrBefore(outer, inner[0] as IsoDate);
   if (start < 0 || outer[start] !== inner[0] || start + inner.length > outer.length) return -1;
@@ -93,13 +120,14 @@ export interface PointInTime {
 
 export function pointInTime(all: ReadonlyMap<string, PriceSeries>, asOf: IsoDate | undefined): PointInTime {
   const cut = new Map<string, PriceSeries>();
+  const cutCalendars = new Map<readonly IsoDate[], IsoDate[]>();
   const pairs = new Map<string, AlignedPair>();
   const series = (symbol: string): PriceSeries => {
     let known = cut.get(symbol);
     if (known === undefined) {
       const full = all.get(symbol);
       if (full === undefined) throw new Error(`no series for ${symbol}`);
-      known = cutAsOf(full, asOf);
+      known = cutAsOf(full, asOf, cutCalendars);
       cut.set(symbol, known);
     }
     return known;

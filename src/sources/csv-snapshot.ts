@@ -74,17 +74,27 @@ function endsWith(whole: Buffer, tail: Buffer): boolean {
 }
 
 function calendarOf(text: Buffer, count: number): IsoDate[] {
+  // The same calendar again: the same array (what is worked out per calendar is then done once).
+  for (const known of knownCalendars) if (known.text.length === text.length && known.text.equals(text)) return known.dates;
   for (const known of knownCalendars) {
-    if (endsWith(known.text, text)) return known.text.length === text.length ? known.dates : known.dates.slice(known.dates.length - count);
+    if (endsWith(known.text, text)) {
+      const dates = known.dates.slice(known.dates.length - count);
+      remember(text, dates);
+      return dates;
+    }
   }
   // The longest known calendar that is this one's tail lends its dates; only the head is made.
   let tail: { text: Buffer; dates: IsoDate[] } | undefined;
   for (const known of knownCalendars) if (endsWith(text, known.text) && (tail === undefined || known.text.length > tail.text.length)) tail = known;
   const headCount = count - (tail?.dates.length ?? 0);
   const dates = tail === undefined ? datesOf(text, 0, count) : datesOf(text, 0, headCount).concat(tail.dates);
+  remember(text, dates);
+  return dates;
+}
+
+function remember(text: Buffer, dates: IsoDate[]): void {
   knownCalendars.push({ text: Buffer.from(text), dates });
   if (knownCalendars.length > 16) knownCalendars.shift();
-  return dates;
 }
 
 export function readSnapshot(dir: string, file: string, symbol: string, stat: BigIntStats): PriceSeries | null {

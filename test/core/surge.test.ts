@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alignPair, cutAsOf } from "../../src/core/series.js";
+import { alignPair, cutAsOf, pointInTime } from "../../src/core/series.js";
 import fc from "fast-check";
 import { rankAt, rankSeries, surgeDate, surgeSeries, valueRanks, Z_LOOKBACK } from "../../src/core/surge.js";
 import { randomWalk, weekdays } from "../helpers/series.js";
@@ -15,6 +15,28 @@ describe("alignPair and cutAsOf", () => {
     expect(cutAsOf(s, "2024-01-04")).toEqual({ symbol: "A", dates: ["2024-01-02", "2024-01-03"], closes: [1, 2] });
     expect(cutAsOf(s, "2023-12-31").dates).toEqual([]);
     expect(cutAsOf(s, undefined)).toBe(s);
+  });
+  it("gives series that share a calendar one cut calendar, and their pairs with one benchmark the same dates", () => {
+    const calendar = weekdays("2020-01-06", 300);
+    const longer = weekdays("2019-06-03", 450);
+    const funds = new Map([
+      ["A", { symbol: "A", dates: calendar, closes: randomWalk(1, 300) }],
+      ["B", { symbol: "B", dates: calendar, closes: randomWalk(2, 300) }],
+      ["C", { symbol: "C", dates: [...calendar], closes: randomWalk(3, 300) }],
+      ["SPY", { symbol: "SPY", dates: longer, closes: randomWalk(4, 450) }],
+    ]);
+    const known = pointInTime(funds, calendar[200]);
+    expect(known.series("A").dates).toBe(known.series("B").dates);
+    expect(known.series("C").dates).not.toBe(known.series("A").dates);
+    expect(known.series("C").dates).toEqual(calendar.slice(0, 201));
+    const [ab, bb, cb] = ["A", "B", "C"].map((symbol) => known.pair(symbol, "SPY"));
+    expect(ab!.dates).toBe(bb!.dates);
+    for (const [pair, symbol] of [[ab!, "A"], [bb!, "B"], [cb!, "C"]] as const) {
+      expect(pair.dates).toEqual(calendar.slice(0, 201));
+      const offset = longer.indexOf(calendar[0]!);
+      expect(Array.from(pair.b)).toEqual(Array.from(funds.get("SPY")!.closes).slice(offset, offset + 201));
+      expect(Array.from(pair.a)).toEqual(Array.from(funds.get(symbol)!.closes).slice(0, 201));
+    }
   });
 });
 

@@ -106,6 +106,26 @@ describe("calendars shared between snapshots", () => {
       for (const symbol of order) expect(read.series.get(symbol)!.dates).toEqual(calendars[symbol]);
     }
   });
+
+  it("give funds with the same calendar one dates array, also when an older fund lent it", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), "rotation-snap-"));
+    const data = path.join(root, "prices");
+    mkdirSync(data);
+    const all = weekdays("2031-01-01", 300);
+    const calendars: Record<string, string[]> = { OLD: all, TWIN1: all.slice(120), TWIN2: all.slice(120), TWIN3: all.slice(120) };
+    for (const [symbol, dates] of Object.entries(calendars)) {
+      writeFileSync(path.join(data, `${symbol}.csv`), `Date,Close\n${dates.map((d, i) => `${d},${50 + i}`).join("\n")}\n`);
+    }
+    const snapshots = mkdtempSync(path.join(root, "snapshots-"));
+    const order = ["OLD", "TWIN1", "TWIN2", "TWIN3"];
+    await new CsvFolderSource(data, { lenient: false, snapshotDir: snapshots }).load(order);
+    const read = await new CsvFolderSource(data, { lenient: false, snapshotDir: snapshots }).load(order);
+    const twin = read.series.get("TWIN1")!.dates;
+    expect(twin).toEqual(calendars.TWIN1);
+    expect(read.series.get("TWIN2")!.dates).toBe(twin);
+    expect(read.series.get("TWIN3")!.dates).toBe(twin);
+    expect(read.series.get("OLD")!.dates).toEqual(all);
+  });
 });
 
 describe("snapshot file names", () => {
