@@ -47,7 +47,8 @@ let instance: { kernels: KernelExports; doubles: Float64Array; ints: Int32Array 
 function kernelsFor(count: number): { kernels: KernelExports; doubles: Float64Array; ints: Int32Array } {
   if (instance === undefined || instance.doubles.length < count) {
     // ~900 bytes, compiled synchronously (~1 ms on Node 20, most of it starting V8's WebAssembly).
-    compiled ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, "base64"));
+    // atob rather than Buffer: the core uses nothing of Node.
+    compiled ??= new WebAssembly.Module(Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0)));
     const memory = new WebAssembly.Memory({ initial: Math.max(FIRST_PAGES, Math.ceil((count * BYTES * 1.5) / PAGE)) });
     instance = { kernels: new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as KernelExports, doubles: new Float64Array(memory.buffer), ints: new Int32Array(memory.buffer) };
   }
