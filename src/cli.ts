@@ -24,6 +24,12 @@ export async function main(overrides: Partial<Runtime> = {}): Promise<void> {
     stdout.write(`${VERSION}\n`);
     return;
   }
+  // The computations run in WebAssembly (src/core/kernels.ts), which `node --jitless` turns off.
+  if (typeof (globalThis as { WebAssembly?: unknown }).WebAssembly !== "object") {
+    stderr.write("rotation: this Node runs without WebAssembly (--jitless?), which rotation's computations need; run it without that flag\n");
+    process.exitCode = ExitCode.failure;
+    return;
+  }
   // stdout carries only the report; a library that logs with console.log must not spoil it.
   console.log = console.error;
   console.info = console.error;

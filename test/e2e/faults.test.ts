@@ -102,6 +102,17 @@ describe("hostile input", () => {
   });
 });
 
+describe("a Node without WebAssembly (node --jitless)", () => {
+  it("is one line saying so, exit 1, and nothing on stdout", () => {
+    const result = spawnSync(process.execPath, ["--jitless", BIN, "check", "--sample", "--json"], { encoding: "utf8" });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe("");
+    // V8 itself may warn first that --jitless turns WebAssembly off; ours is the last line.
+    expect(result.stderr.trimEnd().split("\n").at(-1)).toBe("rotation: this Node runs without WebAssembly (--jitless?), which rotation's computations need; run it without that flag");
+    expect(result.stderr).not.toMatch(/internal error|at .*\.c?js:\d+/);
+  });
+});
+
 describe("a standard output that cannot be written", () => {
   // /dev/full answers every write with ENOSPC, as a full disk under `rotation log --json > f` would.
   it.runIf(existsSync("/dev/full"))("is one line naming the reason, exit 1, for a report, a table and --version", () => {
