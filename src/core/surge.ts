@@ -98,7 +98,8 @@ export interface SurgeRanks {
  * Point-in-time ranks for every day in O(n log n): each day sees only the days before it.
  * Percentiles come from a Fenwick tree over value ranks; "largest since" from two monotonic
  * stacks (a value is only ever the answer while nothing later is at least as extreme);
- * z-scores from running sums over the previous Z_LOOKBACK values.
+ * z-scores from running sums over the previous Z_LOOKBACK values. The loops run in WebAssembly
+ * (kernels.wat, rankSeries), which hands back each day's counts; the percentiles are made here.
  */
 export function rankSeries(values: ArrayLike<number>, minObservations = MIN_RANK_OBSERVATIONS, into?: SurgeRanks): SurgeRanks {
   const n = values.length;
