@@ -1,13 +1,10 @@
 import { fstatSync, writeSync } from "node:fs";
+import type { OutputStream } from "./runtime.js";
 
-/** Standard output or standard error, as the program writes to them. */
-export interface ProcessOutput {
+/** Standard output or standard error: the Runtime's OutputStream, which cli.ts also flushes before exiting. */
+export interface ProcessOutput extends OutputStream {
   /** false when the stream asks the writer to wait for `drain` (a pipe whose reader is slower). */
   write(text: string): boolean;
-  isTTY: boolean;
-  readonly columns: number | undefined;
-  readonly rows: number | undefined;
-  drain(): Promise<void>;
   /** Resolves once everything written so far has been handed to the system. */
   flushed(): Promise<void>;
 }

@@ -30,6 +30,16 @@ function loadInChild(file: string, buildHash: string, folder: string, command: s
   return JSON.parse(child.stdout) as ReturnType<typeof loadInChild>;
 }
 
+/** A module in a fresh folder, loaded once so that its cache is written: where each lies. */
+function cachedOnce(): { root: string; file: string; folder: string; cacheFile: string } {
+  const root = mkdtempSync(path.join(tmpdir(), "code-cache-"));
+  const file = moduleFile(root);
+  const folder = path.join(root, "code");
+  loadInChild(file, "abc123", folder, "check");
+  const [name] = caches(folder);
+  return { root, file, folder, cacheFile: path.join(folder, name!) };
+}
+
 describe("requireWithCodeCache", () => {
   it("runs the file as require would, writes the cache after the run and uses it the next time", () => {
     const root = mkdtempSync(path.join(tmpdir(), "code-cache-"));
@@ -48,23 +58,15 @@ describe("requireWithCodeCache", () => {
   });
 
   it("refuses a corrupt cache (V8 checks it), runs the file all the same and replaces the cache", () => {
-    const root = mkdtempSync(path.join(tmpdir(), "code-cache-"));
-    const file = moduleFile(root);
-    const folder = path.join(root, "code");
-    loadInChild(file, "abc123", folder, "check");
-    const [name] = caches(folder);
-    writeFileSync(path.join(folder, name!), Buffer.alloc(4096, 7), { mode: 0o600 });
+    const { file, folder, cacheFile } = cachedOnce();
+    writeFileSync(cacheFile, Buffer.alloc(4096, 7), { mode: 0o600 });
     expect(loadInChild(file, "abc123", folder, "check")).toMatchObject({ state: "rejected", saved: true, answer: 10 });
     expect(loadInChild(file, "abc123", folder, "check")).toMatchObject({ state: "used", answer: 10 });
   });
 
   it("never reads a cache that others could have written", () => {
-    const root = mkdtempSync(path.join(tmpdir(), "code-cache-"));
-    const file = moduleFile(root);
-    const folder = path.join(root, "code");
-    loadInChild(file, "abc123", folder, "check");
-    const [name] = caches(folder);
-    chmodSync(path.join(folder, name!), 0o666);
+    const { file, folder, cacheFile } = cachedOnce();
+    chmodSync(cacheFile, 0o666);
     expect(loadInChild(file, "abc123", folder, "check")).toMatchObject({ state: "untrusted", answer: 10 });
   });
 
