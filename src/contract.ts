@@ -4,7 +4,8 @@
  */
 export const SCHEMA_VERSIONS = {
   check: 1,
-  episodes: 1,
+  /** 2 (0.3.0): `forward` runs from the first flagged day (the peak's figures are `forwardFromPeak`); base rates leave out flagged days. */
+  episodes: 2,
   rrg: 1,
   valuation: 1,
   /** The journal record, and `history --json`, which lists such records. */

@@ -5,6 +5,7 @@ import {
   addDateRangeOptions,
   addExamples,
   addGapOption,
+  addLookbackOption,
   addMaxAgeOption,
   addOutputOptions,
   addRrgOptions,
@@ -252,6 +253,7 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
       .option("--family <family>", `sp (S&P 600/400/500 funds) or russell (Russell 2000/Midcap/1000 funds)${defaultText(DEFAULTS.gridFamily)}`)
       .option("--cells <cells>", "replace cells, e.g. small:value=VBR,mid:blend=VO")
       .option("--benchmark <ticker>", "relative returns against this fund (default: the family's large blend fund)");
+    addLookbackOption(grid);
     addAsOfOption(grid);
     addOutputOptions(grid);
     grid.action(async (flags) => {

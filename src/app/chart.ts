@@ -1,5 +1,6 @@
 import { chartData, type ChartData } from "../core/chart-data.js";
 import { addDays, type IsoDate } from "../core/dates.js";
+import type { Lookback } from "../core/lookback.js";
 import { DataError } from "../errors.js";
 import type { Runtime } from "../runtime.js";
 import type { LoadProgress } from "../sources/source.js";
@@ -13,6 +14,7 @@ export interface ChartRequest {
   asOf: IsoDate | undefined;
   window: number;
   threshold: number;
+  lookback: Lookback;
   gap: number;
   source: SourceChoice;
 }
@@ -27,6 +29,6 @@ export async function computeChart(request: ChartRequest, runtime: Runtime, onPr
   if (last === undefined) throw new DataError(`${request.symbol} and ${request.benchmark} have no trading date in common`);
   const since = request.since ?? addDays(last, -CHART_DEFAULT_DAYS);
   if (since > last) throw new DataError(`--since ${since} is after the last common date ${last}`);
-  const data = chartData(`${request.symbol}:${request.benchmark}`, aligned, { window: request.window, threshold: request.threshold, gap: request.gap, since });
+  const data = chartData(`${request.symbol}:${request.benchmark}`, aligned, { window: request.window, threshold: request.threshold, lookback: request.lookback, gap: request.gap, since });
   return { data, last, warnings: loaded.warnings };
 }

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { runCheck, type CheckResult } from "../core/check.js";
 import { openSessionDate } from "../core/market.js";
 import type { IsoDate } from "../core/dates.js";
+import type { Lookback } from "../core/lookback.js";
 import { universeSymbols, type Universe } from "../core/universe.js";
 import type { ValuationReport } from "../core/valuation.js";
 import { DataError, RotationError } from "../errors.js";
@@ -15,6 +16,7 @@ export interface CheckRequest {
   universe: Universe;
   window: number;
   threshold: number;
+  lookback: Lookback;
   asOf: IsoDate | undefined;
   source: SourceChoice;
   /** live: fetch P/E now (--valuation); store: use the valuation store if there is one. */
@@ -32,7 +34,7 @@ export async function computeCheck(request: CheckRequest, runtime: Runtime, onPr
   const loaded = await loadPrices(universeSymbols(request.universe).map((m) => m.symbol), request.source, runtime, request.asOf, onProgress);
   const universe = withoutSymbols(request.universe, failedSymbols(loaded));
   if (universe.pairs.length === 0) throw new DataError("nothing left to compare: every pair lost a ticker that failed to load");
-  const result = runCheck(loaded.prices, { universe, window: request.window, threshold: request.threshold, asOf: request.asOf, provisionalDate: openSessionDate(runtime.now()) });
+  const result = runCheck(loaded.prices, { universe, window: request.window, threshold: request.threshold, lookback: request.lookback, asOf: request.asOf, provisionalDate: openSessionDate(runtime.now()) });
   result.warnings.unshift(...loaded.warnings);
   return { result, loaded, valuation: await valuationFor(request, universe, result.asOf, runtime, result.warnings) };
 }

@@ -1,5 +1,6 @@
 import type { IsoDate } from "../core/dates.js";
-import { episodeReportOf } from "../core/episodes.js";
+import { episodeReportOf, INTERVAL_METHOD } from "../core/episodes.js";
+import { lookbackText, type Lookback } from "../core/lookback.js";
 import type { Universe } from "../core/universe.js";
 import type { EpisodesReport } from "../output/episodes.js";
 import type { Runtime } from "../runtime.js";
@@ -11,6 +12,7 @@ export interface EpisodesRequest {
   universe: Universe;
   window: number;
   threshold: number;
+  lookback: Lookback;
   gap: number;
   since: IsoDate | undefined;
   until: IsoDate | undefined;
@@ -26,7 +28,7 @@ export async function computeEpisodes(request: EpisodesRequest, runtime: Runtime
   return {
     asOf: loaded.prices.lastDate(universe.pairs.flatMap((p) => [p.symbol, p.benchmark])) ?? "",
     source: loaded.info,
-    parameters: { window: request.window, threshold: request.threshold, gap: request.gap, since: request.since ?? null, until: request.until ?? null },
+    parameters: { window: request.window, threshold: request.threshold, lookback: lookbackText(request.lookback), gap: request.gap, since: request.since ?? null, until: request.until ?? null, intervals: INTERVAL_METHOD },
     episodes,
     summary,
     warnings: loaded.warnings,

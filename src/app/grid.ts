@@ -1,4 +1,5 @@
 import type { IsoDate } from "../core/dates.js";
+import { lookbackText, type Lookback } from "../core/lookback.js";
 import { gridOf, type GridCell, type GridCellSpec } from "../core/grid.js";
 import { DataError } from "../errors.js";
 import type { Runtime } from "../runtime.js";
@@ -10,6 +11,7 @@ export interface GridRequest {
   cells: GridCellSpec[];
   benchmark: string;
   window: number;
+  lookback: Lookback;
   asOf: IsoDate | undefined;
   source: SourceChoice;
 }
@@ -18,6 +20,8 @@ export interface GridReport {
   asOf: IsoDate;
   benchmark: string;
   window: number;
+  /** What each surge was ranked against (--lookback, as written). */
+  lookback: string;
   source: SourceInfo;
   cells: GridCell[];
   warnings: string[];
@@ -32,5 +36,5 @@ export async function computeGrid(request: GridRequest, runtime: Runtime, onProg
   const cells = gridOf(loaded.prices, request);
   const asOf = loaded.prices.lastDate(symbols.filter((s) => !failed.has(s)));
   if (asOf === undefined) throw new DataError("no prices for any fund of the grid");
-  return { asOf, benchmark: request.benchmark, window: request.window, source: loaded.info, cells, warnings: loaded.warnings };
+  return { asOf, benchmark: request.benchmark, window: request.window, lookback: lookbackText(request.lookback), source: loaded.info, cells, warnings: loaded.warnings };
 }

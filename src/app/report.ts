@@ -46,19 +46,19 @@ export async function computeReport(request: ReportRequest, runtime: Runtime): P
   const warnings = [...check.result.warnings];
   const charts: ChartData[] = [];
   for (const pair of check.result.pairs) {
-    const chart = await computeChart({ symbol: pair.symbol, benchmark: pair.benchmark, since: undefined, asOf, window: request.window, threshold: request.threshold, gap: request.gap, source: request.source }, runtime);
+    const chart = await computeChart({ symbol: pair.symbol, benchmark: pair.benchmark, since: undefined, asOf, window: request.window, threshold: request.threshold, lookback: request.lookback, gap: request.gap, source: request.source }, runtime);
     charts.push(chart.data);
   }
   const benchmark = check.result.pairs[0]!.benchmark;
   const rrgSymbols = [...new Set(check.result.pairs.map((p) => p.symbol))].filter((s) => s !== benchmark);
   const rrg = rrgSymbols.length > 0 ? await computeRrg({ benchmark, symbols: rrgSymbols, options: DEFAULT_RRG, tail: 8, asOf, source: request.source }, runtime) : null;
   const universe = { ...request.universe, pairs: request.universe.pairs.filter((p) => check.result.pairs.some((r) => r.pair === `${p.symbol}:${p.benchmark}`)) };
-  const episodes = await computeEpisodes({ universe, window: request.window, threshold: request.threshold, gap: request.gap, since: addDays(asOf, -RECENT_DAYS), until: undefined, asOf, source: request.source }, runtime);
+  const episodes = await computeEpisodes({ universe, window: request.window, threshold: request.threshold, lookback: request.lookback, gap: request.gap, since: addDays(asOf, -RECENT_DAYS), until: undefined, asOf, source: request.source }, runtime);
   let grid: GridReport | null = null;
   try {
     const family = GRID_FAMILIES.sp;
     const cells = SIZES.flatMap((size) => STYLES.map((style) => ({ size, style, symbol: family.cells[size][style] })));
-    grid = await computeGrid({ cells, benchmark: family.benchmark, window: request.window, asOf, source: { ...pinned.source, partial: true } }, runtime);
+    grid = await computeGrid({ cells, benchmark: family.benchmark, window: request.window, lookback: request.lookback, asOf, source: { ...pinned.source, partial: true } }, runtime);
   } catch (error) {
     // The grid needs its own funds: a source without them gives a report without the grid.
     if (!(error instanceof RotationError)) throw error;

@@ -10,13 +10,14 @@ import { DEFAULTS } from "../settings/defaults.js";
 import { outputPath } from "../settings/paths.js";
 import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
 import { chooseSource, type SourceOptionFlags } from "../settings/source.js";
-import { parseDate, parseGap, parsePairs, parseThreshold, parseWindow, wholeNumber } from "../settings/validators.js";
+import { parseDate, parseGap, parseLookback, parsePairs, parseThreshold, parseWindow, wholeNumber } from "../settings/validators.js";
 
 export interface ChartFlags extends SourceOptionFlags, ColorFlags {
   since?: string;
   asOf?: string;
   window?: string;
   threshold?: string;
+  lookback?: string;
   gap?: string;
   width?: string;
   height?: string;
@@ -43,6 +44,7 @@ export function planChart(pairText: string, flags: ChartFlags, env: Runtime["env
     asOf: parseDate(flags.asOf, "--as-of"),
     window: parseWindow(flags.window),
     threshold: parseThreshold(flags.threshold),
+    lookback: parseLookback(flags.lookback),
     gap: parseGap(flags.gap),
     width: flags.width === undefined ? undefined : wholeNumber(flags.width, "--width", DEFAULTS.chart.width, 40, 1000),
     height: flags.height === undefined ? undefined : wholeNumber(flags.height, "--height", DEFAULTS.chart.height, 8, 200),

@@ -3,7 +3,7 @@ import type { Runtime } from "../runtime.js";
 import { valuationStorePath } from "../settings/paths.js";
 import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
 import { chooseSource, yahooBaseUrl, type SourceOptionFlags } from "../settings/source.js";
-import { parseDate, parseFormat, parseMaxAge, parseThreshold, parseTimeoutMs, parseUniverse, parseWindow, type OutputFormat, type UniverseOptions } from "../settings/validators.js";
+import { parseDate, parseFormat, parseLookback, parseMaxAge, parseThreshold, parseTimeoutMs, parseUniverse, parseWindow, type OutputFormat, type UniverseOptions } from "../settings/validators.js";
 
 /** The plan of `check`, which `log` extends: shared by the two commands, owned by neither. */
 
@@ -11,6 +11,7 @@ import { parseDate, parseFormat, parseMaxAge, parseThreshold, parseTimeoutMs, pa
 export interface CheckFlags extends UniverseOptions, SourceOptionFlags, ColorFlags {
   window?: string;
   threshold?: string;
+  lookback?: string;
   asOf?: string;
   json?: boolean;
   csv?: boolean;
@@ -33,6 +34,7 @@ export function planCheck(flags: CheckFlags, env: Runtime["env"], cwd: string): 
     universe: parseUniverse(flags),
     window: parseWindow(flags.window),
     threshold: parseThreshold(flags.threshold),
+    lookback: parseLookback(flags.lookback),
     asOf: parseDate(flags.asOf, "--as-of"),
     source: chooseSource(flags, env, cwd),
     format: parseFormat(flags),

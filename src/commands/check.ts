@@ -1,4 +1,5 @@
 import { computeCheck, recentRatios } from "../app/check.js";
+import { lookbackText } from "../core/lookback.js";
 import { ExitCode } from "../errors.js";
 import { checkToCsv, checkToJson, checkToNdjson } from "../output/check.js";
 import { headlinesOf } from "../output/headlines.js";
@@ -23,9 +24,9 @@ export async function check(plan: CheckPlan, runtime: Runtime): Promise<number> 
       const [{ renderCheckTable }, { styleFor }, { sparkline }] = await Promise.all([import("../output/check.js"), import("../output/style.js"), import("../output/sparkline.js")]);
       const onTerminal = runtime.stdout.isTTY === true;
       const sparklines = onTerminal ? new Map([...recentRatios(outcome, SPARKLINE_DAYS)].map(([pair, ratios]) => [pair, sparkline(ratios)])) : null;
-      return renderCheckTable(result, styleFor(plan.color, runtime.stdout, runtime.env), { valuation, sparklines, width: onTerminal ? runtime.stdout.columns : undefined, source: loaded.info, headlines });
+      return renderCheckTable(result, styleFor(plan.color, runtime.stdout, runtime.env), { valuation, sparklines, width: onTerminal ? runtime.stdout.columns : undefined, source: loaded.info, headlines, threshold: plan.threshold });
     },
-    json: () => checkToJson(result, { source: loaded.info, window: plan.window, threshold: plan.threshold, valuation, headlines }),
+    json: () => checkToJson(result, { source: loaded.info, window: plan.window, threshold: plan.threshold, lookback: lookbackText(plan.lookback), valuation, headlines }),
     ndjson: () => checkToNdjson(result),
     csv: () => checkToCsv(result),
   };

@@ -7,11 +7,12 @@ import { styleFor, terminalWidth } from "../output/style.js";
 import type { Runtime } from "../runtime.js";
 import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
 import { chooseSource, type SourceOptionFlags } from "../settings/source.js";
-import { parseDate, parseDateRange, parseFormat, parseGap, parseThreshold, parseUniverse, parseWindow, type OutputFormat, type UniverseOptions } from "../settings/validators.js";
+import { parseDate, parseDateRange, parseFormat, parseGap, parseLookback, parseThreshold, parseUniverse, parseWindow, type OutputFormat, type UniverseOptions } from "../settings/validators.js";
 
 export interface EpisodesFlags extends UniverseOptions, SourceOptionFlags, ColorFlags {
   window?: string;
   threshold?: string;
+  lookback?: string;
   gap?: string;
   since?: string;
   until?: string;
@@ -33,6 +34,7 @@ export function planEpisodes(flags: EpisodesFlags, env: Runtime["env"], cwd: str
     universe: parseUniverse(flags),
     window: parseWindow(flags.window),
     threshold: parseThreshold(flags.threshold),
+    lookback: parseLookback(flags.lookback),
     gap,
     since,
     until,

@@ -8,10 +8,11 @@ import type { Runtime } from "../runtime.js";
 import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
 import { chooseSource, type SourceOptionFlags } from "../settings/source.js";
 import { DEFAULTS } from "../settings/defaults.js";
-import { parseChoice, parseDate, parseFormat, parseTicker, parseWindow, printable, type OutputFormat } from "../settings/validators.js";
+import { parseChoice, parseDate, parseFormat, parseLookback, parseTicker, parseWindow, printable, type OutputFormat } from "../settings/validators.js";
 
 export interface GridFlags extends SourceOptionFlags, ColorFlags {
   window?: string;
+  lookback?: string;
   asOf?: string;
   family?: string;
   cells?: string;
@@ -54,6 +55,7 @@ export function planGrid(flags: GridFlags, env: Runtime["env"], cwd: string): Gr
     cells: flags.cells === undefined ? base : parseCells(flags.cells, base),
     benchmark: flags.benchmark === undefined ? defaults.benchmark : parseTicker(flags.benchmark, "--benchmark"),
     window,
+    lookback: parseLookback(flags.lookback),
     horizons: flags.window === undefined ? ["d5", "d21", "d63", "ytd"] : [`d${window}`],
     asOf: parseDate(flags.asOf, "--as-of"),
     source: chooseSource(flags, env, cwd),

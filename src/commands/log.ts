@@ -37,7 +37,7 @@ export async function log(plan: LogPlan, runtime: Runtime): Promise<number> {
   } catch (error) {
     // A failed run is news too: said once per day and configuration, then the error as ever.
     if (error instanceof RotationError && error.exitCode === ExitCode.failure) {
-      const key = configKey(plan.universe, plan.window, plan.threshold);
+      const key = configKey(plan.universe, plan.window, plan.threshold, plan.lookback);
       writeWarnings(runtime.stderr, await sendAlerts([failedAlert(error.message, runtime.now())], { journal: plan.journal, configKey: key, record: null }, plan.notify, runtime));
     }
     throw error;

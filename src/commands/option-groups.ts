@@ -33,11 +33,17 @@ export function addUniverseOptions(command: Command): Command {
     .option("--pairs <pairs>", `pairs SMALL:LARGE, comma separated${defaultText(defaultPairs({ small: [...small], mid: [...mid], large: [...large] }).map(pairName))}`);
 }
 
-/** The surge definition: window and threshold. */
+/** The surge definition: window, threshold and what each day is ranked against. */
 export function addSurgeOptions(command: Command, thresholdHelp = "flag surges at or above this percentile (and at or below 100 minus it)"): Command {
-  return command
+  command
     .option("--window <days>", `surge window in trading days${defaultText(DEFAULTS.window)}`)
     .option("--threshold <percentile>", `${thresholdHelp}${defaultText(DEFAULTS.threshold)}`);
+  return addLookbackOption(command);
+}
+
+/** --lookback: every command that ranks. */
+export function addLookbackOption(command: Command): Command {
+  return command.option("--lookback <span>", `rank each day against: all earlier days, the previous N sessions (at least 252) or the last Ny years, e.g. 2520 or 10y${defaultText(DEFAULTS.lookback)}`);
 }
 
 export function addGapOption(command: Command): Command {

@@ -2,7 +2,8 @@ import type { Signal } from "./check.js";
 import { findEpisodes } from "./episodes.js";
 import type { IsoDate } from "./dates.js";
 import type { AlignedPair } from "./series.js";
-import { MIN_RANK_OBSERVATIONS, surgeSeries } from "./surge.js";
+import { ALL_HISTORY, lookbackStarts, type Lookback } from "./lookback.js";
+import { MIN_RANK_OBSERVATIONS, surgeDate, surgeSeries } from "./surge.js";
 
 export const MOVING_AVERAGE_DAYS = 50;
 
@@ -16,10 +17,22 @@ export interface ChartData {
   /** 50-day moving average of the rebased ratio (computed on the whole history, so no warm-up gap). */
   movingAverage: (number | null)[];
   surge: (number | null)[];
-  /** Point-in-time thresholds: the surge value at `threshold` / `100 - threshold` of all earlier days. */
+  /** Point-in-time thresholds: the surge value at `threshold` / `100 - threshold` of the earlier days in the lookback. */
   upper: (number | null)[];
   lower: (number | null)[];
   episodes: { direction: Signal; start: IsoDate; end: IsoDate; peakDate: IsoDate; peakSurge: number }[];
+}
+
+/** The first place in a sorted array whose value is not below `value` (where it goes, or where it is). */
+function sortedPlace(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((sorted[mid] as number) < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /** The k-th smallest of a sorted array by linear interpolation at percentile p. */
@@ -34,7 +47,7 @@ function quantile(sorted: readonly number[], p: number): number {
  * Everything a chart of one pair shows, from the same functions as `check` and `episodes`:
  * each day's thresholds come from the surges before it, episodes from findEpisodes.
  */
-export function chartData(pairName: string, pair: AlignedPair, options: { window: number; threshold: number; gap: number; since?: IsoDate }): ChartData {
+export function chartData(pairName: string, pair: AlignedPair, options: { window: number; threshold: number; gap: number; since?: IsoDate; lookback?: Lookback }): ChartData {
   const n = pair.dates.length;
   let first = 0;
   if (options.since !== undefined) {
@@ -53,27 +66,24 @@ export function chartData(pairName: string, pair: AlignedPair, options: { window
   const surge: (number | null)[] = [];
   const upper: (number | null)[] = [];
   const lower: (number | null)[] = [];
+  const starts = lookbackStarts(options.lookback ?? ALL_HISTORY, surges.values.length, (s) => surgeDate(surges, s));
+  // The earlier surges of the lookback, kept sorted: surges [left, s) at day s.
   const sorted: number[] = [];
+  let left = 0;
   for (let i = 0; i < n; i++) {
     const s = i - options.window;
     const value = s >= 0 ? (surges.values[s] as number) : null;
+    if (starts !== null && s >= 0) {
+      for (; left < (starts[s] as number); left++) sorted.splice(sortedPlace(sorted, surges.values[left] as number), 1);
+    }
     if (i >= first) {
       surge.push(value);
       const enough = sorted.length >= MIN_RANK_OBSERVATIONS;
       upper.push(enough ? quantile(sorted, options.threshold) : null);
       lower.push(enough ? quantile(sorted, 100 - options.threshold) : null);
     }
-    if (value !== null) {
-      // Binary insertion keeps the earlier surges sorted for the next day's thresholds.
-      let low = 0;
-      let high = sorted.length;
-      while (low < high) {
-        const mid = (low + high) >>> 1;
-        if ((sorted[mid] as number) < value) low = mid + 1;
-        else high = mid;
-      }
-      sorted.splice(low, 0, value);
-    }
+    // Binary insertion keeps the earlier surges sorted for the next day's thresholds.
+    if (value !== null) sorted.splice(sortedPlace(sorted, value), 0, value);
   }
   const shownFrom = pair.dates[first];
   const episodes = shownFrom === undefined ? [] : findEpisodes(pairName, pair, options)

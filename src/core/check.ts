@@ -2,6 +2,7 @@ import { daysBetween, type IsoDate } from "./dates.js";
 import { relativeReturns, returnsAt, type Returns } from "./returns.js";
 import { asPointInTime, type PointInTime, type PriceSeries } from "./series.js";
 import { DEFAULT_RRG, latestRrgPoint, type RrgOptions, type RrgPoint } from "./rrg.js";
+import { ALL_HISTORY, lookbackStart, type Lookback } from "./lookback.js";
 import { MIN_RANK_OBSERVATIONS, rankAt, returnSeries, surgeDate, surgeSeries, type SurgeSeries } from "./surge.js";
 import { ratioExtremesOf, streakOf, type RatioExtremes, type Streak } from "./pair-stats.js";
 import { pairName, universeSymbols, type Group, type PairSpec, type Universe } from "./universe.js";
@@ -22,6 +23,8 @@ export interface CheckOptions {
   rrg?: RrgOptions;
   /** The date of a session still open (see openSessionDate): bars of that date are provisional. */
   provisionalDate?: IsoDate | null;
+  /** What each rank is ranked against (default: all history). */
+  lookback?: Lookback;
 }
 
 export interface TickerResult {
@@ -44,8 +47,14 @@ export interface SurgeResult {
   largestSince: IsoDate | null;
   /** The value on the largestSince date (null with it). */
   largestSinceValue: number | null;
+  /** Sessions from the largestSince date to the ranked day (null with it): a comparison made yesterday is no news. */
+  largestSinceSessions: number | null;
   historyStart: IsoDate | null;
+  /** How many earlier values the day was ranked against: those from rankedFrom to rankedTo. */
   observations: number;
+  /** The first and last earlier day the rank counts (the lookback's window); null when there is none. */
+  rankedFrom: IsoDate | null;
+  rankedTo: IsoDate | null;
 }
 
 export interface PairResult {
@@ -85,9 +94,10 @@ export interface CheckResult {
 
 const EMPTY_RETURNS: Returns = { d1: null, d5: null, d21: null, d63: null, d252: null, ytd: null };
 
-/** The last value of a series ranked against every earlier one: the same definitions for funds and pairs. */
-export function rankedSurge(surges: SurgeSeries): SurgeResult {
+/** The last value of a series ranked against the earlier ones in its lookback: the same definitions for funds and pairs. */
+export function rankedSurge(surges: SurgeSeries, lookback: Lookback = ALL_HISTORY): SurgeResult {
   const last = surges.values.length - 1;
+  const start = last < 0 ? 0 : lookbackStart(lookback, last, (i) => surgeDate(surges, i));
   const result: SurgeResult = {
     window: surges.window,
     value: last >= 0 ? (surges.values[last] as number) : null,
@@ -95,19 +105,25 @@ export function rankedSurge(surges: SurgeSeries): SurgeResult {
     percentile: null,
     largestSince: null,
     largestSinceValue: null,
+    largestSinceSessions: null,
     historyStart: last >= 0 ? surgeDate(surges, 0) : null,
-    observations: Math.max(0, last),
+    observations: Math.max(0, last - start),
+    rankedFrom: last > start ? surgeDate(surges, start) : null,
+    rankedTo: last > start ? surgeDate(surges, last - 1) : null,
   };
   if (last < 0) return result;
-  const rank = rankAt(surges.values, last);
+  const rank = rankAt(surges.values, last, MIN_RANK_OBSERVATIONS, start);
   result.zScore = rank.zScore;
   result.percentile = rank.percentile;
   if (rank.largestSinceIndex >= 0) {
     result.largestSince = surgeDate(surges, rank.largestSinceIndex);
     result.largestSinceValue = surges.values[rank.largestSinceIndex] as number;
+    result.largestSinceSessions = last - rank.largestSinceIndex;
   }
   return result;
 }
+
+const inLookback = (lookback: Lookback | undefined): string => (lookback === undefined || lookback.kind === "all" ? "" : " in the lookback");
 
 export function signalFor(percentile: number | null, threshold: number): Signal | null {
   if (percentile === null) return null;
@@ -143,9 +159,9 @@ export function runCheck(prices: ReadonlyMap<string, PriceSeries> | PointInTime,
     if (daysBetween(date, asOf) > staleAfter) {
       warnings.push(`${symbol}: last price is from ${date}, ${daysBetween(date, asOf)} days before ${asOf}`);
     }
-    const surge = rankedSurge(returnSeries(series.dates, series.closes, options.window));
+    const surge = rankedSurge(returnSeries(series.dates, series.closes, options.window), options.lookback);
     if (surge.value !== null && surge.percentile === null) {
-      warnings.push(`${symbol}: only ${surge.observations} earlier ${options.window}-day returns (need ${MIN_RANK_OBSERVATIONS}); its own move is not ranked`);
+      warnings.push(`${symbol}: only ${surge.observations} earlier ${options.window}-day returns${inLookback(options.lookback)} (need ${MIN_RANK_OBSERVATIONS}); its own move is not ranked`);
     }
     tickers.push({ symbol, group, date, close: series.closes[end] as number, returns: returnsAt(series.dates, series.closes, end), surge, provisional: date === options.provisionalDate });
   }
@@ -164,14 +180,14 @@ function analysePair(spec: PairSpec, known: PointInTime, options: CheckOptions, 
   const name = pairName(spec);
   const aligned = known.pair(spec.symbol, spec.benchmark);
   const end = aligned.dates.length - 1;
-  const surge = rankedSurge(surgeSeries(aligned, options.window));
+  const surge = rankedSurge(surgeSeries(aligned, options.window), options.lookback);
   if (end < 0) {
     warnings.push(`${name}: the two funds have no trading date in common`);
     return { pair: name, symbol: spec.symbol, benchmark: spec.benchmark, date: null, relative: { ...EMPTY_RETURNS }, surge, signal: null, rrg: null, provisional: false, streak: { leader: null, sessions: 0, longestSince: null }, ratio: null };
   }
   if (surge.value !== null) {
     if (surge.percentile === null) {
-      warnings.push(`${name}: only ${surge.observations} earlier ${options.window}-day surges (need ${MIN_RANK_OBSERVATIONS}); no rank given`);
+      warnings.push(`${name}: only ${surge.observations} earlier ${options.window}-day surges${inLookback(options.lookback)} (need ${MIN_RANK_OBSERVATIONS}); no rank given`);
     }
   } else {
     warnings.push(`${name}: fewer than ${options.window + 1} common trading days; no surge`);

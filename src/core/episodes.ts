@@ -1,9 +1,11 @@
 import { mean, median, quantile, quickselect } from "simple-statistics";
+import { blockBootstrapMeans, blockLength, clusterBounds, clusterDraws, CONFIDENCE, MIN_CLUSTERS, percentileInterval, randomStream, RESAMPLES, type Interval } from "./bootstrap.js";
 import type { Signal } from "./check.js";
 import type { IsoDate } from "./dates.js";
 import type { AlignedPair, PointInTime } from "./series.js";
 import { pairName, type PairSpec } from "./universe.js";
 import { workingFloats, workingInts } from "./working-arrays.js";
+import { ALL_HISTORY, lookbackStarts, type Lookback } from "./lookback.js";
 import { MIN_RANK_OBSERVATIONS, rankSeries, surgeDate, surgeSeries } from "./surge.js";
 
 export type ForwardKey = "d5" | "d21" | "d63";
@@ -15,6 +17,8 @@ export interface EpisodeOptions {
   /** Flagged days of one direction at most this many trading days apart are one episode. */
   gap: number;
   minObservations?: number;
+  /** What each day is ranked against (default: all history). */
+  lookback?: Lookback;
 }
 
 export interface Episode {
@@ -29,16 +33,44 @@ export interface Episode {
   flaggedDays: number;
   peakPercentile: number;
   peakZScore: number | null;
-  /** The pair's relative return over the 5, 21, 63 trading days after the peak; null until known. */
+  /** How many earlier surges the peak was ranked against: those from rankedFrom to rankedTo (the lookback's window). */
+  observations: number;
+  rankedFrom: IsoDate;
+  rankedTo: IsoDate;
+  /**
+   * The pair's relative return over the 5, 21, 63 trading days after the close of the first
+   * flagged day (`start`), the first close at which a reader could act; null until known.
+   */
   forward: ForwardReturns;
-  /** The next trading day after the data's end could still join it (it would be within `gap` days of the last flagged day). */
+  /** The same from the close of the peak: hindsight, as the peak is known only afterwards. */
+  forwardFromPeak: ForwardReturns;
+  /**
+   * The next trading day after the data's end could still join it (it would be within `gap`
+   * days of the last flagged day) and no episode of the other direction has started since.
+   */
   open: boolean;
 }
+
+export type Verdict = "continues" | "reverses" | "unclear" | "too few";
+
+/** Follow-through rate minus the base rate's same-sign rate, with its interval and what it says. */
+export interface Edge {
+  value: number;
+  /** Null with "too few". */
+  interval: Interval | null;
+  verdict: Verdict;
+}
+
+export type FollowThroughKey = "d21" | "d63";
 
 export interface EpisodeSummary {
   pair: string;
   direction: Signal;
   episodes: number;
+  /** Episodes whose forward return is known at each horizon. */
+  known: Record<ForwardKey, number>;
+  /** Independent clusters among them: episodes whose forward windows overlap count once. */
+  clusters: Record<ForwardKey, number>;
   median: ForwardReturns;
   mean: ForwardReturns;
   /** Share (0..1) of episodes whose forward relative return kept the surge's sign; null if none known. */
@@ -46,16 +78,22 @@ export interface EpisodeSummary {
   /** 10th and 90th percentiles of the episodes' forward returns. */
   p10: ForwardReturns;
   p90: ForwardReturns;
-  /** The same statistics over every ranked day of the pair: what any day would have shown. */
+  /** The same statistics over the pair's ranked days that are not flagged days of an episode: what an ordinary day showed. */
   baseline: Baseline | null;
+  /** 90% interval of the median (cluster bootstrap); null under MIN_CLUSTERS clusters. */
+  medianInterval: Record<ForwardKey, Interval | null>;
+  /** 90% interval of the follow-through rate (cluster bootstrap); null under MIN_CLUSTERS clusters. */
+  followThroughInterval: Record<FollowThroughKey, Interval | null>;
+  /** Follow-through minus the base rate; null where either is unknown. */
+  edge: Record<FollowThroughKey, Edge | null>;
 }
 
 /**
- * Forward relative returns from every day of a pair that has a rank (not only episode peaks):
- * the base rate an episode's figures must be read against.
+ * Forward relative returns from every ranked day of a pair that is not a flagged day of an
+ * episode: the base rate an episode's figures must be read against.
  */
 export interface Baseline {
-  /** Ranked days with a known 5-day forward return (fewer are known at 21 and 63 days). */
+  /** Such days with a known 5-day forward return (fewer are known at 21 and 63 days). */
   days: number;
   median: ForwardReturns;
   mean: ForwardReturns;
@@ -65,19 +103,28 @@ export interface Baseline {
 
 const HORIZONS = { d5: 5, d21: 21, d63: 63 } as const;
 
-/** Every ranked day's forward relative returns at each horizon, where known. */
-export function forwardReturnsOfRankedDays(pair: AlignedPair, window: number, minObservations = MIN_RANK_OBSERVATIONS, into?: Record<ForwardKey, Float64Array>): Record<ForwardKey, Float64Array> {
+/** What a surge index is to the base rate: not ranked, ranked (a base day), or flagged (an episode's day). */
+export const DAY_UNRANKED = 0;
+export const DAY_BASE = 1;
+export const DAY_FLAGGED = 2;
+
+/**
+ * The forward relative returns at each horizon, where known, of the days whose state is
+ * DAY_BASE (surge index t sits at aligned index t + window), in date order.
+ */
+export function forwardReturnsOfBaseDays(pair: AlignedPair, window: number, states: Uint8Array, into?: Record<ForwardKey, Float64Array>): Record<ForwardKey, Float64Array> {
   const out = {} as Record<ForwardKey, Float64Array>;
   for (const key of ["d5", "d21", "d63"] as const) {
-    // Surge index t (ranked once t >= minObservations) sits at aligned index t + window.
     const h = HORIZONS[key];
-    const count = Math.max(0, pair.dates.length - window - h - minObservations);
-    const values = into === undefined ? new Float64Array(count) : into[key].subarray(0, count);
-    for (let i = 0; i < count; i++) {
-      const from = minObservations + i + window;
-      values[i] = (pair.a[from + h] as number) / (pair.a[from] as number) - 1 - ((pair.b[from + h] as number) / (pair.b[from] as number) - 1);
+    const last = Math.min(states.length, pair.dates.length - window - h);
+    const values = into === undefined ? new Float64Array(Math.max(0, last)) : into[key];
+    let count = 0;
+    for (let t = 0; t < last; t++) {
+      if (states[t] !== DAY_BASE) continue;
+      const from = t + window;
+      values[count++] = (pair.a[from + h] as number) / (pair.a[from] as number) - 1 - ((pair.b[from + h] as number) / (pair.b[from] as number) - 1);
     }
-    out[key] = values;
+    out[key] = values.subarray(0, count);
   }
   return out;
 }
@@ -141,47 +188,57 @@ function relativeReturn(pair: AlignedPair, from: number, to: number): number | n
   return (pair.a[to] as number) / (pair.a[from] as number) - 1 - ((pair.b[to] as number) / (pair.b[from] as number) - 1);
 }
 
-/**
- * Every rotation episode of one pair. A day is flagged from its point-in-time percentile
- * (ranked only against earlier days), so an episode's existence never depends on what came
- * after it; forward returns are measured afterwards and decide nothing.
- */
-export function findEpisodes(pairName: string, pair: AlignedPair, options: EpisodeOptions): Episode[] {
+/** An episode with the session index (in the pair's aligned dates) of its signal day, for clustering. */
+interface ScannedEpisode {
+  episode: Episode;
+  signalIndex: number;
+}
+
+/** One pair's episodes, and each surge index's state for the base rate (DAY_*). */
+function scanEpisodes(pairName: string, pair: AlignedPair, options: EpisodeOptions): { scanned: ScannedEpisode[]; states: Uint8Array } {
   // Working arrays (working-arrays.ts): every figure is read out of them before the next pair.
   const days = pair.dates.length;
   const surges = surgeSeries(pair, options.window, workingFloats("episodes.surges", days));
+  const starts = lookbackStarts(options.lookback ?? ALL_HISTORY, surges.values.length, (i) => surgeDate(surges, i));
   const ranks = rankSeries(surges.values, options.minObservations ?? MIN_RANK_OBSERVATIONS, {
     percentile: workingFloats("episodes.percentile", days),
     zScore: workingFloats("episodes.zScore", days),
     largestSinceIndex: workingInts("episodes.largestSince", days),
-  });
+  }, starts);
   const lastIndex = surges.values.length - 1;
-  const episodes: Episode[] = [];
+  const states = new Uint8Array(Math.max(0, lastIndex + 1));
+  const scanned: ScannedEpisode[] = [];
   let current: { direction: Signal; start: number; end: number; peak: number; flagged: number } | null = null;
 
-  const close = (): void => {
+  const close = (reversed: boolean): void => {
     if (!current) return;
     const { direction, start, end, peak, flagged } = current;
     // Surge index i sits at aligned index i + window.
+    const startAligned = start + options.window;
     const peakAligned = peak + options.window;
-    episodes.push({
-      pair: pairName,
-      direction,
-      start: surgeDate(surges, start),
-      peakDate: surgeDate(surges, peak),
-      peakSurge: surges.values[peak] as number,
-      end: surgeDate(surges, end),
-      length: end - start + 1,
-      flaggedDays: flagged,
-      peakPercentile: ranks.percentile[peak] as number,
-      peakZScore: Number.isNaN(ranks.zScore[peak]) ? null : (ranks.zScore[peak] as number),
-      forward: {
-        d5: relativeReturn(pair, peakAligned, peakAligned + 5),
-        d21: relativeReturn(pair, peakAligned, peakAligned + 21),
-        d63: relativeReturn(pair, peakAligned, peakAligned + 63),
+    const rankedFrom = starts === null ? 0 : (starts[peak] as number);
+    scanned.push({
+      signalIndex: startAligned,
+      episode: {
+        pair: pairName,
+        direction,
+        start: surgeDate(surges, start),
+        peakDate: surgeDate(surges, peak),
+        peakSurge: surges.values[peak] as number,
+        end: surgeDate(surges, end),
+        length: end - start + 1,
+        flaggedDays: flagged,
+        peakPercentile: ranks.percentile[peak] as number,
+        peakZScore: Number.isNaN(ranks.zScore[peak]) ? null : (ranks.zScore[peak] as number),
+        observations: peak - rankedFrom,
+        rankedFrom: surgeDate(surges, rankedFrom),
+        rankedTo: surgeDate(surges, peak - 1),
+        forward: forwardFrom(pair, startAligned),
+        forwardFromPeak: forwardFrom(pair, peakAligned),
+        // The next trading day is lastIndex + 1; it joins when (lastIndex + 1) - end <= gap,
+        // unless an episode of the other direction has started since (then this one is over).
+        open: !reversed && lastIndex + 1 - end <= options.gap,
       },
-      // The next trading day is lastIndex + 1; it joins when (lastIndex + 1) - end <= gap.
-      open: lastIndex + 1 - end <= options.gap,
     });
     current = null;
   };
@@ -190,8 +247,10 @@ export function findEpisodes(pairName: string, pair: AlignedPair, options: Episo
     const percentile = ranks.percentile[t] as number;
     if (Number.isNaN(percentile)) continue;
     const direction: Signal | null = percentile >= options.threshold ? "small-surge" : percentile <= 100 - options.threshold ? "large-surge" : null;
+    states[t] = direction === null ? DAY_BASE : DAY_FLAGGED;
     if (direction === null) continue;
-    if (current && (current.direction !== direction || t - current.end > options.gap)) close();
+    if (current && current.direction !== direction) close(true);
+    else if (current && t - current.end > options.gap) close(false);
     if (!current) {
       current = { direction, start: t, end: t, peak: t, flagged: 1 };
       continue;
@@ -202,12 +261,60 @@ export function findEpisodes(pairName: string, pair: AlignedPair, options: Episo
     const peakValue = surges.values[current.peak] as number;
     if (direction === "small-surge" ? value > peakValue : value < peakValue) current.peak = t;
   }
-  close();
-  return episodes;
+  close(false);
+  return { scanned, states };
 }
 
-/** Summaries per pair and direction; `baselineByPair` holds each pair's baselineStats (none: no baseline). */
-export function summarizeEpisodes(episodes: readonly Episode[], baselineByPair: ReadonlyMap<string, BaselineStats> = new Map()): EpisodeSummary[] {
+function forwardFrom(pair: AlignedPair, from: number): ForwardReturns {
+  return { d5: relativeReturn(pair, from, from + 5), d21: relativeReturn(pair, from, from + 21), d63: relativeReturn(pair, from, from + 63) };
+}
+
+/**
+ * Every rotation episode of one pair. A day is flagged from its point-in-time percentile
+ * (ranked only against earlier days in the lookback), so an episode's existence never depends
+ * on what came after it; forward returns are measured afterwards and decide nothing.
+ */
+export function findEpisodes(pairName: string, pair: AlignedPair, options: EpisodeOptions): Episode[] {
+  return scanEpisodes(pairName, pair, options).scanned.map((s) => s.episode);
+}
+
+/**
+ * What a pair's summaries are read against: the base rate's statistics and, for the intervals,
+ * the base days' forward returns (date order) and each episode's signal session.
+ */
+export interface PairEvidence {
+  baseline: BaselineStats;
+  baseForward?: Record<ForwardKey, Float64Array>;
+  signalIndex?: ReadonlyMap<Episode, number>;
+  /** Block-bootstrap draws of the base days' shares above and below zero, made once per horizon for both directions. */
+  baseDraws?: Partial<Record<FollowThroughKey, { positive: Float64Array; negative: Float64Array }>>;
+}
+
+/**
+ * The base rate's draws at one horizon (moving blocks of `horizon` days; seeded by pair and
+ * horizon): the shares of base days whose forward return is above and below zero, both from
+ * the same blocks, as the two directions read the same days.
+ */
+function baseDrawsOf(evidence: PairEvidence, pair: string, key: FollowThroughKey): { positive: Float64Array; negative: Float64Array } | null {
+  const days = evidence.baseForward?.[key];
+  if (days === undefined || days.length < HORIZONS[key]) return null;
+  evidence.baseDraws ??= {};
+  const made = evidence.baseDraws[key];
+  if (made) return made;
+  const positive = new Uint8Array(days.length);
+  const negative = new Uint8Array(days.length);
+  for (let i = 0; i < days.length; i++) {
+    positive[i] = (days[i] as number) > 0 ? 1 : 0;
+    negative[i] = (days[i] as number) < 0 ? 1 : 0;
+  }
+  const [up, down] = blockBootstrapMeans(positive, negative, blockLength(HORIZONS[key]), randomStream(`${pair}|${key}|base`));
+  return (evidence.baseDraws[key] = { positive: up, negative: down });
+}
+
+const FOLLOW_THROUGH_KEYS = ["d21", "d63"] as const;
+
+/** Summaries per pair and direction; `evidenceByPair` holds each pair's base rate (none: no baseline, no edge). */
+export function summarizeEpisodes(episodes: readonly Episode[], evidenceByPair: ReadonlyMap<string, PairEvidence> = new Map()): EpisodeSummary[] {
   const groups = new Map<string, Episode[]>();
   for (const episode of episodes) {
     const key = `${episode.pair}\u0000${episode.direction}`;
@@ -218,7 +325,7 @@ export function summarizeEpisodes(episodes: readonly Episode[], baselineByPair: 
   const summaries: EpisodeSummary[] = [];
   for (const list of groups.values()) {
     const first = list[0] as Episode;
-    // Each horizon's known forward returns, gathered once for the five figures made of them.
+    // Each horizon's known forward returns, gathered once for the figures made of them.
     const knownByKey = {} as Record<ForwardKey, number[]>;
     for (const key of ["d5", "d21", "d63"] as const) {
       const values: number[] = [];
@@ -239,20 +346,78 @@ export function summarizeEpisodes(episodes: readonly Episode[], baselineByPair: 
       const values = known(key);
       return values.length > 0 ? values.filter((v) => v * sign > 0).length / values.length : null;
     };
+    const evidence = evidenceByPair.get(first.pair);
+    const baseline = evidence ? baselineFor(evidence.baseline, first.direction) : null;
+    const followThrough = { d21: kept("d21"), d63: kept("d63") };
     summaries.push({
       pair: first.pair,
       direction: first.direction,
       episodes: list.length,
+      known: { d5: known("d5").length, d21: known("d21").length, d63: known("d63").length },
       median: stat(median),
       mean: stat(mean),
-      followThrough: { d21: kept("d21"), d63: kept("d63") },
+      followThrough,
       p10: stat((values) => quantile(values, 0.1)),
       p90: stat((values) => quantile(values, 0.9)),
-      baseline: baselineByPair.has(first.pair) ? baselineFor(baselineByPair.get(first.pair)!, first.direction) : null,
+      baseline,
+      ...uncertaintyOf(list, first, followThrough, baseline, evidence),
     });
   }
   return summaries;
 }
+
+/**
+ * The intervals and verdicts of one pair and direction (README, "How sure can we be"): per
+ * horizon, the episodes with a known forward return are grouped into clusters (clusterBounds),
+ * resampled by cluster for the median and the follow-through rate; the base rate is resampled
+ * by blocks of `horizon` days, independently; the edge's draws are the differences of the two.
+ */
+function uncertaintyOf(list: readonly Episode[], first: Episode, followThrough: Record<FollowThroughKey, number | null>, baseline: Baseline | null, evidence: PairEvidence | undefined): Pick<EpisodeSummary, "clusters" | "medianInterval" | "followThroughInterval" | "edge"> {
+  const clusters = { d5: 0, d21: 0, d63: 0 };
+  const medianInterval: Record<ForwardKey, Interval | null> = { d5: null, d21: null, d63: null };
+  const followThroughInterval: Record<FollowThroughKey, Interval | null> = { d21: null, d63: null };
+  const edge: Record<FollowThroughKey, Edge | null> = { d21: null, d63: null };
+  const sign = first.direction === "small-surge" ? 1 : -1;
+  const seed = `${first.pair}|${first.direction}`;
+  for (const key of ["d5", "d21", "d63"] as const) {
+    const horizon = HORIZONS[key];
+    const known = list.filter((e) => e.forward[key] !== null);
+    const signalIndex = evidence?.signalIndex;
+    if (signalIndex === undefined) continue;
+    const starts = known.map((e) => signalIndex.get(e) as number);
+    const bounds = clusterBounds(starts, horizon);
+    clusters[key] = bounds.length - 1;
+    const enough = clusters[key] >= MIN_CLUSTERS;
+    const hasRate = key !== "d5";
+    let rateDraws: Float64Array | undefined;
+    if (enough) {
+      const draws = clusterDraws(known.map((e) => e.forward[key] as number), bounds, sign, randomStream(`${seed}|${key}|episodes`));
+      medianInterval[key] = percentileInterval(draws.medians);
+      rateDraws = draws.sameSign;
+      if (hasRate) followThroughInterval[key as FollowThroughKey] = percentileInterval(rateDraws);
+    }
+    if (!hasRate || evidence === undefined) continue;
+    const k = key as FollowThroughKey;
+    const rate = followThrough[k];
+    const base = baseline?.sameSign[k] ?? null;
+    if (rate === null || base === null) continue;
+    const baseDraws = rateDraws === undefined ? null : baseDrawsOf(evidence, first.pair, k);
+    if (rateDraws === undefined || baseDraws === null) {
+      edge[k] = { value: rate - base, interval: null, verdict: "too few" };
+      continue;
+    }
+    const sameSignDraws = sign > 0 ? baseDraws.positive : baseDraws.negative;
+    const edgeDraws = new Float64Array(RESAMPLES);
+    for (let b = 0; b < RESAMPLES; b++) edgeDraws[b] = (rateDraws[b] as number) - (sameSignDraws[b] as number);
+    const interval = percentileInterval(edgeDraws);
+    edge[k] = { value: rate - base, interval, verdict: interval.low > 0 ? "continues" : interval.high < 0 ? "reverses" : "unclear" };
+  }
+  return { clusters, medianInterval, followThroughInterval, edge };
+}
+
+
+/** How the intervals were made, for the report's parameters. */
+export const INTERVAL_METHOD = { confidence: CONFIDENCE, resamples: RESAMPLES, minClusters: MIN_CLUSTERS } as const;
 
 export interface EpisodeSelection extends EpisodeOptions {
   pairs: readonly PairSpec[];
@@ -262,35 +427,40 @@ export interface EpisodeSelection extends EpisodeOptions {
   until?: IsoDate;
 }
 
-/** Episodes of every pair on prices known at the as-of date, kept when they overlap [since, until]. */
-export function episodesOf(prices: PointInTime, selection: EpisodeSelection): Episode[] {
-  const episodes: Episode[] = [];
-  for (const spec of selection.pairs) {
-    for (const episode of findEpisodes(pairName(spec), prices.pair(spec.symbol, spec.benchmark), selection)) {
-      if (selection.since !== undefined && episode.end < selection.since) continue;
-      if (selection.until !== undefined && episode.start > selection.until) continue;
-      episodes.push(episode);
-    }
-  }
-  return episodes;
+/** One pair's episodes kept when they overlap [since, until], with their signal sessions and the day states. */
+function pairEpisodesOf(prices: PointInTime, spec: PairSpec, selection: EpisodeSelection): { pair: AlignedPair; kept: ScannedEpisode[]; states: Uint8Array } {
+  const pair = prices.pair(spec.symbol, spec.benchmark);
+  const { scanned, states } = scanEpisodes(pairName(spec), pair, selection);
+  const kept = scanned.filter(({ episode }) => !(selection.since !== undefined && episode.end < selection.since) && !(selection.until !== undefined && episode.start > selection.until));
+  return { pair, kept, states };
 }
 
-/** Episodes of every pair with their summary, base rates included. */
+/** Episodes of every pair on prices known at the as-of date, kept when they overlap [since, until]. */
+export function episodesOf(prices: PointInTime, selection: EpisodeSelection): Episode[] {
+  return selection.pairs.flatMap((spec) => pairEpisodesOf(prices, spec, selection).kept.map((s) => s.episode));
+}
+
+/** Episodes of every pair with their summary, base rates and intervals included. */
 export function episodeReportOf(prices: PointInTime, selection: EpisodeSelection): { episodes: Episode[]; summary: EpisodeSummary[] } {
-  const episodes = episodesOf(prices, selection);
-  const baselineByPair = new Map<string, BaselineStats>();
-  // Base rates are only worked out for pairs that had an episode to compare them with, and
-  // reduced to their few figures at once: every ranked day's forward returns of a thousand
-  // pairs would otherwise be held until the end.
-  const withEpisodes = new Set(episodes.map((e) => e.pair));
+  const episodes: Episode[] = [];
+  const summary: EpisodeSummary[] = [];
+  const done = new Set<string>();
   for (const spec of selection.pairs) {
     const name = pairName(spec);
-    if (withEpisodes.has(name) && !baselineByPair.has(name)) {
-      const pair = prices.pair(spec.symbol, spec.benchmark);
-      const days = pair.dates.length;
-      const forward = { d5: workingFloats("baseline.d5", days), d21: workingFloats("baseline.d21", days), d63: workingFloats("baseline.d63", days) };
-      baselineByPair.set(name, baselineStats(forwardReturnsOfRankedDays(pair, selection.window, selection.minObservations, forward)));
-    }
+    // A pair named twice is reported once.
+    if (done.has(name)) continue;
+    done.add(name);
+    const { pair, kept, states } = pairEpisodesOf(prices, spec, selection);
+    if (kept.length === 0) continue;
+    const pairEpisodes = kept.map((s) => s.episode);
+    episodes.push(...pairEpisodes);
+    // Base rates are worked out only for pairs that had an episode to compare them with, and
+    // summarised at once: every ranked day's forward returns of a thousand pairs would
+    // otherwise be held until the end.
+    const days = pair.dates.length;
+    const baseForward = forwardReturnsOfBaseDays(pair, selection.window, states, { d5: workingFloats("baseline.d5", days), d21: workingFloats("baseline.d21", days), d63: workingFloats("baseline.d63", days) });
+    const evidence: PairEvidence = { baseline: baselineStats(baseForward), baseForward, signalIndex: new Map(kept.map((s) => [s.episode, s.signalIndex])) };
+    summary.push(...summarizeEpisodes(pairEpisodes, new Map([[name, evidence]])));
   }
-  return { episodes, summary: summarizeEpisodes(episodes, baselineByPair) };
+  return { episodes, summary };
 }

@@ -1,4 +1,5 @@
 import type { IsoDate } from "./dates.js";
+import type { Lookback } from "./lookback.js";
 import { rankedSurge, type SurgeResult } from "./check.js";
 import { relativeReturns, returnsAt, type Returns } from "./returns.js";
 import type { PointInTime } from "./series.js";
@@ -69,7 +70,7 @@ function windowReturn(closes: ArrayLike<number>, window: number): number | null 
  * The size x style grid as of the prices' date: each fund's returns, its returns relative to
  * the benchmark (on their common dates) and its relative surge ranked against its own history.
  */
-export function gridOf(prices: PointInTime, request: { cells: readonly GridCellSpec[]; benchmark: string; window: number }): GridCell[] {
+export function gridOf(prices: PointInTime, request: { cells: readonly GridCellSpec[]; benchmark: string; window: number; lookback?: Lookback }): GridCell[] {
   const extraKey = [5, 21, 63].includes(request.window) ? null : `d${request.window}`;
   return request.cells.map(({ size, style, symbol }) => {
     if (symbol === null || !prices.has(symbol)) return { size, style, symbol, date: null, returns: {}, relative: null, surge: null };
@@ -84,6 +85,6 @@ export function gridOf(prices: PointInTime, request: { cells: readonly GridCellS
     if (last < 0) return { size, style, symbol, date: own.dates[end] as IsoDate, returns, relative: null, surge: null };
     const rel = relativeReturns(returnsAt(pair.dates, pair.a, last), returnsAt(pair.dates, pair.b, last));
     const relExtra = extraKey ? { key: extraKey, value: (() => { const a = windowReturn(pair.a, request.window); const b = windowReturn(pair.b, request.window); return a === null || b === null ? null : a - b; })() } : null;
-    return { size, style, symbol, date: own.dates[end] as IsoDate, returns, relative: pick(rel, relExtra), surge: rankedSurge(surgeSeries(pair, request.window)) };
+    return { size, style, symbol, date: own.dates[end] as IsoDate, returns, relative: pick(rel, relExtra), surge: rankedSurge(surgeSeries(pair, request.window), request.lookback) };
   });
 }

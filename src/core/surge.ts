@@ -63,15 +63,18 @@ export function returnSeries(dates: readonly IsoDate[], closes: ArrayLike<number
  * Ranks one day against every earlier day: O(n), for `check`, which needs only the as-of day.
  * rankSeries gives the same figures for every day at once.
  */
-export function rankAt(values: ArrayLike<number>, index: number, minObservations = MIN_RANK_OBSERVATIONS): SurgeRank {
-  const observations = index;
+export function rankAt(values: ArrayLike<number>, index: number, minObservations = MIN_RANK_OBSERVATIONS, start = 0): SurgeRank {
+  // Ranked against values[start, index): the lookback's window (see lookback.ts).
+  const observations = index - start;
   if (observations < minObservations) {
     return { percentile: null, zScore: null, largestSinceIndex: -1, observations };
   }
   const today = values[index] as number;
-  const figures = lastRankFigures(values, index, Math.max(0, index - Z_LOOKBACK));
+  const window = start === 0 ? values : values instanceof Float64Array ? values.subarray(start, index + 1) : Float64Array.from({ length: index + 1 - start }, (_, i) => values[start + i] as number);
+  const at = index - start;
+  const figures = lastRankFigures(window, at, Math.max(0, at - Z_LOOKBACK));
   const zScore = figures.deviation > 0 ? (today - figures.mean) / figures.deviation : null;
-  return { percentile: midRankPercentile(figures.below, figures.equal, observations), zScore, largestSinceIndex: figures.largestSinceIndex, observations };
+  return { percentile: midRankPercentile(figures.below, figures.equal, observations), zScore, largestSinceIndex: figures.largestSinceIndex < 0 ? -1 : figures.largestSinceIndex + start, observations };
 }
 
 /**
@@ -101,7 +104,7 @@ export interface SurgeRanks {
  * z-scores from running sums over the previous Z_LOOKBACK values. The loops run in WebAssembly
  * (kernels.wat, rankSeries), which hands back each day's counts; the percentiles are made here.
  */
-export function rankSeries(values: ArrayLike<number>, minObservations = MIN_RANK_OBSERVATIONS, into?: SurgeRanks): SurgeRanks {
+export function rankSeries(values: ArrayLike<number>, minObservations = MIN_RANK_OBSERVATIONS, into?: SurgeRanks, starts?: Int32Array | null): SurgeRanks {
   const n = values.length;
   // `into`: a caller's working arrays, long enough, which the answer then views.
   const ranks: SurgeRanks = {
@@ -109,6 +112,7 @@ export function rankSeries(values: ArrayLike<number>, minObservations = MIN_RANK
     zScore: into === undefined ? new Float64Array(n) : into.zScore.subarray(0, n),
     largestSinceIndex: into === undefined ? new Int32Array(n) : into.largestSinceIndex.subarray(0, n),
   };
+  if (starts) return rankSeriesWithin(values, starts, minObservations, ranks);
   const days = rankedDays(values, minObservations, Z_LOOKBACK);
   for (let t = 0; t < n; t++) {
     const below = days.below[t] as number;
@@ -116,5 +120,50 @@ export function rankSeries(values: ArrayLike<number>, minObservations = MIN_RANK
   }
   ranks.zScore.set(days.zScore);
   ranks.largestSinceIndex.set(days.largestSinceIndex);
+  return ranks;
+}
+
+/**
+ * rankSeries with a lookback: day t is ranked against values[starts[t], t) only (starts never
+ * decrease; see lookback.ts). Readable TypeScript: a Fenwick tree counts the window's values by
+ * their rank among all values, adding each day after it is ranked and removing the days the
+ * window leaves behind. The z-score and "largest since" come from the whole-history kernel:
+ * a ranked day has at least MIN_RANK_OBSERVATIONS = Z_LOOKBACK days in its window, so its
+ * z-score window lies inside it, and a "largest since" index before the window's start means
+ * the day is the largest of its window (-1).
+ */
+export function rankSeriesWithin(values: ArrayLike<number>, starts: Int32Array, minObservations: number, ranks: SurgeRanks): SurgeRanks {
+  const n = values.length;
+  const order = valueRanks(values);
+  const tree = new Int32Array(n + 1);
+  const add = (rank: number, delta: number): void => {
+    for (let i = rank + 1; i <= n; i += i & -i) tree[i] = (tree[i] as number) + delta;
+  };
+  /** How many values in the window have a rank below `rank`. */
+  const countBelow = (rank: number): number => {
+    let count = 0;
+    for (let i = rank; i > 0; i -= i & -i) count += tree[i] as number;
+    return count;
+  };
+  const days = rankedDays(values, minObservations, Z_LOOKBACK);
+  let from = 0;
+  for (let t = 0; t < n; t++) {
+    const start = starts[t] as number;
+    while (from < start) add(order[from++] as number, -1);
+    const observations = t - start;
+    const rank = order[t] as number;
+    if (observations >= minObservations) {
+      const below = countBelow(rank);
+      ranks.percentile[t] = midRankPercentile(below, countBelow(rank + 1) - below, observations);
+      ranks.zScore[t] = days.zScore[t] as number;
+      const since = days.largestSinceIndex[t] as number;
+      ranks.largestSinceIndex[t] = since < start ? -1 : since;
+    } else {
+      ranks.percentile[t] = Number.NaN;
+      ranks.zScore[t] = Number.NaN;
+      ranks.largestSinceIndex[t] = -1;
+    }
+    add(rank, 1);
+  }
   return ranks;
 }

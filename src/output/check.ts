@@ -1,11 +1,12 @@
 import type { ChalkInstance } from "chalk";
-import type { CheckResult, PairResult, TickerResult } from "../core/check.js";
+import type { CheckResult, PairResult, SurgeResult, TickerResult } from "../core/check.js";
 import type { Returns } from "../core/returns.js";
 import type { ValuationReport } from "../core/valuation.js";
 import { SCHEMA_VERSIONS } from "../contract.js";
 import type { SourceInfo } from "../sources/source.js";
 import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
-import { formatNumber, formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, sourceNote, terminalSafe } from "./format.js";
+import { formatNumber, formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, sourceNote, surgeBands, terminalSafe } from "./format.js";
+import { DEFAULTS } from "../settings/defaults.js";
 import { colourReturn, fitTable, quadrantLabel, signalLabel, type Column } from "./table.js";
 import { renderSpreadsTable } from "./valuation.js";
 
@@ -27,10 +28,28 @@ export interface CheckTableOptions {
   source?: SourceInfo;
   /** Sentences under the tables (see headlinesOf). */
   headlines?: readonly string[];
+  /** The signal threshold: no figure is shown on the other side of it. */
+  threshold?: number;
+}
+
+/**
+ * What the pairs' percentiles were ranked against, for the title: " (pairs ranked against
+ * 2014-07-16 … 2024-07-15, 2,516 sessions)"; when pairs differ (a younger fund), the widest
+ * span and "or fewer".
+ */
+export function rankedSpanNote(surges: readonly SurgeResult[]): string {
+  const ranked = surges.filter((s) => s.percentile !== null && s.rankedFrom !== null && s.rankedTo !== null);
+  if (ranked.length === 0) return "";
+  const from = ranked.map((s) => s.rankedFrom as string).reduce((a, b) => (a < b ? a : b));
+  const to = ranked.map((s) => s.rankedTo as string).reduce((a, b) => (a > b ? a : b));
+  const most = Math.max(...ranked.map((s) => s.observations));
+  const alike = ranked.every((s) => s.observations === most && s.rankedFrom === from);
+  return ` (pairs ranked against ${from} … ${to}, ${most.toLocaleString("en-US")} sessions${alike ? "" : " or fewer"})`;
 }
 
 export function renderCheckTable(result: CheckResult, style: ChalkInstance, options: CheckTableOptions = {}): string {
-  const { valuation = null, sparklines = null, width, source, headlines = [] } = options;
+  const { valuation = null, sparklines = null, width, source, headlines = [], threshold = DEFAULTS.threshold } = options;
+  const bands = surgeBands(threshold);
   const window = result.pairs[0]?.surge.window ?? 5;
   const returnColumns = <T>(get: (row: T) => Returns, prefix: string, duplicateOfSurge = false): Column<T>[] =>
     (["d1", "d5", "d21", "d63", "d252", "ytd"] as const).map((key, i) => ({
@@ -46,7 +65,7 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, opti
       { header: "Date", cell: (t) => t.date, keep: 7 },
       { header: "Close", cell: (t) => formatNumber(t.close), keep: 1 },
       ...returnColumns<TickerResult>((t) => t.returns, ""),
-      { header: `Pctile ${window}D`, cell: (t) => formatPercentile(t.surge.percentile), keep: 8 },
+      { header: `Pctile ${window}D`, cell: (t) => formatPercentile(t.surge.percentile, bands), keep: 8 },
     ],
     result.tickers,
     style,
@@ -60,7 +79,7 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, opti
       ...returnColumns<PairResult>((p) => p.relative, "Rel ", true),
       { header: `Surge ${window}D`, cell: (p) => (p.signal ? style.bold(formatPercent(p.surge.value)) : formatPercent(p.surge.value)), keep: 20 },
       { header: "z", cell: (p) => formatSigned(p.surge.zScore), keep: 8 },
-      { header: "Pctile", cell: (p) => formatPercentile(p.surge.percentile), keep: 19 },
+      { header: "Pctile", cell: (p) => formatPercentile(p.surge.percentile, bands), keep: 19 },
       { header: "Largest since", cell: (p) => largestSinceLabel(p), keep: 18 },
       { header: "Signal", cell: (p) => signalLabel(p.signal, style), keep: 20 },
       { header: "RRG", cell: (p) => (p.rrg ? quadrantLabel(p.rrg.quadrant, style) : NOT_AVAILABLE), keep: 7 },
@@ -75,7 +94,7 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, opti
   );
 
   const lines = [
-    style.bold(`Size rotation as of ${result.asOf}`) + sourceNote(source),
+    style.bold(`Size rotation as of ${result.asOf}`) + sourceNote(source) + rankedSpanNote(result.pairs.map((p) => p.surge)),
     tickers,
     pairs,
   ];
@@ -95,7 +114,7 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, opti
       lines.push(
         signalLabel(signal.signal, style) +
           ` ${terminalSafe(a ?? "")} ${what} ${terminalSafe(b ?? "")} by ${formatPercent(Math.abs(signal.value))} over ${window} days` +
-          ` (percentile ${formatPercentile(signal.percentile)}).`,
+          ` (percentile ${formatPercentile(signal.percentile, bands)}).`,
       );
     }
   }
@@ -107,6 +126,7 @@ export interface CheckJsonContext {
   source: SourceInfo;
   window: number;
   threshold: number;
+  lookback: string;
   valuation: ValuationReport | null;
   headlines: string[];
 }
@@ -116,7 +136,7 @@ export function checkToJson(result: CheckResult, context: CheckJsonContext): str
     schemaVersion: SCHEMA_VERSIONS.check,
     asOf: result.asOf,
     source: context.source,
-    parameters: { window: context.window, threshold: context.threshold },
+    parameters: { window: context.window, threshold: context.threshold, lookback: context.lookback },
     tickers: result.tickers,
     pairs: result.pairs,
     signals: result.signals,
@@ -167,6 +187,8 @@ export const CHECK_CSV_COLUMNS: readonly CsvColumn<PairRow>[] = [
   { name: "ratioTrough", value: (p) => p.ratio?.trough ?? null },
   { name: "ratioTroughDate", value: (p) => p.ratio?.troughDate ?? null },
   { name: "ratioFromTrough", value: (p) => p.ratio?.fromTrough ?? null },
+  { name: "rankedFrom", value: (p) => p.surge.rankedFrom },
+  { name: "rankedTo", value: (p) => p.surge.rankedTo },
 ];
 
 export function checkToCsv(result: CheckResult): string {

@@ -1,16 +1,17 @@
 import type { ChalkInstance } from "chalk";
-import type { Episode, EpisodeSummary } from "../core/episodes.js";
+import type { Interval } from "../core/bootstrap.js";
+import type { Edge, Episode, EpisodeSummary, INTERVAL_METHOD } from "../core/episodes.js";
 import type { SourceInfo } from "../sources/source.js";
 import { SCHEMA_VERSIONS } from "../contract.js";
 import { csvPieces, jsonDocumentPieces, ndjsonPieces, type CsvColumn, type TextPieces } from "./columns.js";
-import { formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, sourceNote, terminalSafe } from "./format.js";
-import { colourReturn, fitTitle, fittingTable, signalLabel } from "./table.js";
+import { formatBesideThresholds, formatNumber, formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, sourceNote, surgeBands, terminalSafe } from "./format.js";
+import { colourReturn, fitTitle, fittingTable, signalLabel, wrapLines } from "./table.js";
 
 
 export interface EpisodesReport {
   asOf: string;
   source: SourceInfo;
-  parameters: { window: number; threshold: number; gap: number; since: string | null; until: string | null };
+  parameters: { window: number; threshold: number; lookback: string; gap: number; since: string | null; until: string | null; intervals: typeof INTERVAL_METHOD };
   episodes: Episode[];
   summary: EpisodeSummary[];
   warnings: string[];
@@ -31,45 +32,77 @@ export function renderEpisodesTable(report: EpisodesReport, style: ChalkInstance
       e.end,
       String(e.length),
       formatPercent(e.peakSurge),
-      formatPercentile(e.peakPercentile),
+      formatPercentile(e.peakPercentile, surgeBands(report.parameters.threshold)),
       formatSigned(e.peakZScore),
       colourReturn(e.forward.d5, style),
       colourReturn(e.forward.d21, style),
       colourReturn(e.forward.d63, style),
     ]);
   }
-  // Each figure beside what every ranked day of the pair showed (the base rate).
-  const summary = fittingTable(["Pair", "Direction", "Episodes", "Median 5D vs all days", "Median 21D vs all days", "Median 63D vs all days", "Kept 21D vs all days", "Kept 63D vs all days"], [20, 20, 15, 3, 6, 8, 7, 9], style, 2, width);
-  for (const s of report.summary) {
-    const base = s.baseline;
-    summary.push([
-      terminalSafe(s.pair),
-      signalLabel(s.direction, style),
-      String(s.episodes),
-      `${formatPercent(s.median.d5)} vs ${formatPercent(base?.median.d5)}`,
-      `${formatPercent(s.median.d21)} vs ${formatPercent(base?.median.d21)}`,
-      `${formatPercent(s.median.d63)} vs ${formatPercent(base?.median.d63)}`,
-      `${share(s.followThrough.d21)} vs ${share(base?.sameSign.d21 ?? null)}`,
-      `${share(s.followThrough.d63)} vs ${share(base?.sameSign.d63 ?? null)}`,
-    ]);
-  }
-  const { window, threshold, gap } = report.parameters;
-  const lines = [fitTitle(style.bold(`Rotation episodes to ${report.asOf}`) + sourceNote(report.source), ` (${window}-day surge at percentile >= ${threshold} or <= ${100 - threshold}, gap ${gap} days)`, width)];
+  const summary = fittingTable(SUMMARY_HEADERS, SUMMARY_KEEP, style, 3, width);
+  for (const s of report.summary) for (const row of summaryRows(s)) summary.push([terminalSafe(row[0] as string), signalLabel(s.direction, style), ...row.slice(2)]);
+  const { window, threshold, gap, lookback } = report.parameters;
+  const lines = [fitTitle(style.bold(`Rotation episodes to ${report.asOf}`) + sourceNote(report.source), ` (${window}-day surge at percentile >= ${threshold} or <= ${100 - threshold} of ${lookback === "all" ? "all earlier days" : `the last ${lookbackWords(lookback)}`}, gap ${gap} days)`, width)];
   if (report.episodes.length === 0) lines.push("No episode in this range.");
   else {
     lines.push(
       table.toString(),
-      style.bold("What followed the peak (relative return; kept = share that kept the surge's sign), against every ranked day of the pair"),
+      style.bold("What followed the signal (relative return from the close of the first flagged day), against the pair's other ranked days (base)"),
       summary.toString(),
-      "Forward windows of neighbouring days overlap, so a few episodes are far fewer independent observations than they look: read small samples against the base rate.",
+      ...summaryFootnotes(report).flatMap((line) => wrapLines(line, width)),
     );
   }
   return `${lines.join("\n")}\n`;
 }
 
-function share(value: number | null): string {
-  return value === null ? NOT_AVAILABLE : `${Math.round(value * 100)}%`;
+/** "2520" -> "2,520 sessions", "10y" -> "10 years". */
+export function lookbackWords(lookback: string): string {
+  return lookback.endsWith("y") ? `${lookback.slice(0, -1)} years` : `${Number(lookback).toLocaleString("en-US")} sessions`;
 }
+
+/** The summary's columns, one owner for the terminal and the report: a row per pair, direction and horizon. */
+export const SUMMARY_HEADERS = ["Pair", "Direction", "After", "Known (clusters)", "Median [90%]", "Base median", "Kept [90%]", "Base kept", "Edge [90%]", "Verdict"];
+const SUMMARY_KEEP = [20, 20, 19, 8, 15, 6, 14, 7, 16, 18];
+
+const HORIZON_LABELS = { d5: "5D", d21: "21D", d63: "63D" } as const;
+
+/** A share as whole percent, and an edge as whole points on the same side of zero as it is. */
+const share = (value: number | null | undefined): string => (value === null || value === undefined ? NOT_AVAILABLE : `${Math.round(value * 100)}%`);
+const points = (value: number): string => {
+  const text = formatBesideThresholds(value * 100, 0, Math.sign);
+  return Number(text) > 0 ? `+${text}` : text === "-0" ? "0" : text;
+};
+const percentInterval = (interval: Interval | null): string => (interval ? ` [${formatPercent(interval.low)}, ${formatPercent(interval.high)}]` : "");
+
+export function summaryRows(s: EpisodeSummary): string[][] {
+  return (["d5", "d21", "d63"] as const).map((key) => {
+    const cells = [s.pair, s.direction, HORIZON_LABELS[key], `${s.known[key]} (${s.clusters[key]})`, `${formatPercent(s.median[key])}${percentInterval(s.medianInterval[key])}`, formatPercent(s.baseline?.median[key])];
+    if (key === "d5") return [...cells, "—", "—", "—", "—"];
+    const edge = s.edge[key];
+    const interval = s.followThroughInterval[key];
+    return [
+      ...cells,
+      `${share(s.followThrough[key])}${interval ? ` [${share(interval.low)}, ${share(interval.high)}]` : ""}`,
+      share(s.baseline?.sameSign[key]),
+      edge === null ? NOT_AVAILABLE : `${points(edge.value)} pts${edge.interval ? ` [${points(edge.interval.low)}, ${points(edge.interval.high)}]` : ""}`,
+      edge === null ? NOT_AVAILABLE : edge.verdict,
+    ];
+  });
+}
+
+/** What the summary's intervals are and what chance alone would show, under the table. */
+export function summaryFootnotes(report: EpisodesReport): string[] {
+  const { confidence, resamples, minClusters } = report.parameters.intervals;
+  const verdicts = report.summary.flatMap((s) => [s.edge.d21, s.edge.d63]).filter((e): e is Edge => e !== null && e.verdict !== "too few");
+  const calls = verdicts.filter((e) => e.verdict !== "unclear").length;
+  return [
+    `Kept: share of episodes whose relative return kept the surge's sign; edge: kept minus the base days' same-sign share, in points. ${Math.round(confidence * 100)}% intervals from ${resamples.toLocaleString("en-US")} resamples: episodes by cluster (those whose forward windows overlap count once), base days by moving blocks; "too few" under ${minClusters} clusters.`,
+    verdicts.length === 0
+      ? "No verdict: too few independent episodes."
+      : `${calls} of ${verdicts.length} verdicts say continues or reverses; where nothing but chance is at work, about ${formatNumber(verdicts.length * (1 - confidence), 1)} of ${verdicts.length} would.`,
+  ];
+}
+
 
 // Episodes grow with pairs and history (80,000 for a thousand pairs): these are written in pieces.
 export function episodesToJson(report: EpisodesReport): TextPieces {
@@ -91,6 +124,12 @@ export const EPISODE_CSV_COLUMNS: readonly CsvColumn<Episode>[] = [
   { name: "forward21", value: (e) => e.forward.d21 },
   { name: "forward63", value: (e) => e.forward.d63 },
   { name: "open", value: (e) => e.open },
+  { name: "forwardFromPeak5", value: (e) => e.forwardFromPeak.d5 },
+  { name: "forwardFromPeak21", value: (e) => e.forwardFromPeak.d21 },
+  { name: "forwardFromPeak63", value: (e) => e.forwardFromPeak.d63 },
+  { name: "observations", value: (e) => e.observations },
+  { name: "rankedFrom", value: (e) => e.rankedFrom },
+  { name: "rankedTo", value: (e) => e.rankedTo },
 ];
 
 export function episodesToCsv(report: EpisodesReport): TextPieces {

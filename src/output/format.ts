@@ -22,10 +22,40 @@ export function formatNumber(value: number | null | undefined, digits = 2): stri
   return value.toFixed(digits);
 }
 
-/** Percentiles near the top must not round up to a record they are not: floor to 2 decimals. */
-export function formatPercentile(value: number | null | undefined): string {
+/** Where a figure stands against its thresholds: any value, the same for a figure on the same side of every threshold. */
+export type Side = (value: number) => number;
+
+/**
+ * THE rule for a figure shown beside thresholds: the value rounded to `digits` (as JSON's value
+ * would be), except that it is never shown on the other side of a threshold than it is. When
+ * rounding would cross one, the figure is cut toward the value instead (98.996 at threshold 99
+ * shows 98.99; 1.004 at threshold 1, flagged at or below, shows 1.01).
+ */
+export function formatBesideThresholds(value: number, digits: number, side: Side): string {
+  const rounded = value.toFixed(digits);
+  const where = side(value);
+  if (side(Number(rounded)) === where) return rounded;
+  const scale = 10 ** digits;
+  const down = (Math.floor(value * scale) / scale).toFixed(digits);
+  if (side(Number(down)) === where) return down;
+  return (Math.ceil(value * scale) / scale).toFixed(digits);
+}
+
+/** Percentiles flagged at or above `high` and at or below `low`. */
+export interface PercentileBands {
+  high: number;
+  low: number;
+}
+
+/** The bands of a surge threshold: at or above it, or at or below 100 minus it. */
+export function surgeBands(threshold: number): PercentileBands {
+  return { high: threshold, low: 100 - threshold };
+}
+
+/** A percentile to 2 decimals, on the same side of its bands as its value (formatBesideThresholds). */
+export function formatPercentile(value: number | null | undefined, bands: PercentileBands): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return NOT_AVAILABLE;
-  return (Math.floor(value * 100) / 100).toFixed(2);
+  return formatBesideThresholds(value, 2, (v) => (v >= bands.high ? 1 : v <= bands.low ? -1 : 0));
 }
 
 export { terminalSafe } from "../core/text.js";

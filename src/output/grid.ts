@@ -3,7 +3,9 @@ import { SIZES, STYLES, type GridCell } from "../core/grid.js";
 import { SCHEMA_VERSIONS } from "../contract.js";
 import type { GridReport } from "../app/grid.js";
 import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
-import { formatPercent, formatPercentile, sourceNote, terminalSafe, visibleWidth } from "./format.js";
+import { formatPercent, formatPercentile, sourceNote, surgeBands, terminalSafe, visibleWidth } from "./format.js";
+import { DEFAULTS } from "../settings/defaults.js";
+import { lookbackWords } from "./episodes.js";
 import { drawTable, fitTitle, wrapLines } from "./table.js";
 
 /** `rotation grid`: a 3 x 3 table per horizon (table), or one record per cell (JSON, NDJSON, CSV). */
@@ -29,7 +31,7 @@ function cellText(cell: GridCell | undefined, key: string, benchmark: string, st
 
 export function renderGridTable(report: GridReport, style: ChalkInstance, horizons: readonly string[], width?: number): string {
   const at = (size: string, st: string) => report.cells.find((c) => c.size === size && c.style === st);
-  const lines = [fitTitle(style.bold(`Size x style as of ${report.asOf}`) + sourceNote(report.source), ` (against ${terminalSafe(report.benchmark)}; surge rank over ${report.window} days)`, width)];
+  const lines = [fitTitle(style.bold(`Size x style as of ${report.asOf}`) + sourceNote(report.source), ` (against ${terminalSafe(report.benchmark)}; surge rank over ${report.window} days${report.lookback === "all" ? "" : `, against the last ${lookbackWords(report.lookback)}`})`, width)];
   for (const key of horizons) {
     const render = (compact: boolean): string => {
       const head = [HORIZON_TITLES[key] ?? `${key.slice(1)}-day`, ...STYLES].map((title) => style.bold(title));
@@ -40,13 +42,13 @@ export function renderGridTable(report: GridReport, style: ChalkInstance, horizo
   }
   const ranked = report.cells.filter((c) => c.surge?.percentile !== null && c.surge?.percentile !== undefined);
   if (ranked.length > 0) {
-    lines.push(...wrapLines(`${report.window}-day surge rank against ${terminalSafe(report.benchmark)}: ${ranked.map((c) => `${terminalSafe(c.symbol!)} ${formatPercentile(c.surge!.percentile)}`).join(", ")}.`, width));
+    lines.push(...wrapLines(`${report.window}-day surge rank against ${terminalSafe(report.benchmark)}: ${ranked.map((c) => `${terminalSafe(c.symbol!)} ${formatPercentile(c.surge!.percentile, surgeBands(DEFAULTS.threshold))}`).join(", ")}.`, width));
   }
   return `${lines.join("\n")}\n`;
 }
 
 export function gridToJson(report: GridReport): string {
-  return jsonDocument({ schemaVersion: SCHEMA_VERSIONS.grid, asOf: report.asOf, benchmark: report.benchmark, window: report.window, source: report.source, cells: report.cells, warnings: report.warnings });
+  return jsonDocument({ schemaVersion: SCHEMA_VERSIONS.grid, asOf: report.asOf, benchmark: report.benchmark, window: report.window, lookback: report.lookback, source: report.source, cells: report.cells, warnings: report.warnings });
 }
 
 export function gridToNdjson(report: GridReport): string {

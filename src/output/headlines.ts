@@ -1,7 +1,7 @@
-import type { CheckResult, PairResult, TickerResult } from "../core/check.js";
+import type { CheckResult, PairResult, SurgeResult, TickerResult } from "../core/check.js";
 import { daysBetween } from "../core/dates.js";
 import type { ValuationReport } from "../core/valuation.js";
-import { formatNumber, formatPercent, formatPercentile } from "./format.js";
+import { formatNumber, formatPercent, formatPercentile, type PercentileBands } from "./format.js";
 
 /**
  * The sentences a newsletter would write, only where something is notable: a fund's or a
@@ -13,12 +13,17 @@ export interface HeadlineOptions {
   valuation?: ValuationReport | null;
 }
 
+/**
+ * A "largest since" compared with a day fewer sessions ago than this is no news (a move smaller
+ * than the day before's is "the largest since yesterday"): the headline is left out.
+ */
+export const NEWS_SESSIONS = 21;
 /** A streak this long, last matched over a year ago (or never), is news. */
 const NOTABLE_STREAK = 5;
 /** A year-to-date gap of this many points between a pair's funds is news. */
 const NOTABLE_YTD_GAP = 0.05;
 /** A valuation spread at or beyond these percentiles is news. */
-const NOTABLE_VALUATION = { low: 10, high: 90 };
+export const NOTABLE_VALUATION: PercentileBands = { low: 10, high: 90 };
 
 const unsigned = (value: number): string => formatPercent(Math.abs(value)).replace(/^\+/, "");
 const points = (value: number): string => `${formatNumber(Math.abs(value) * 100)} points`;
@@ -28,28 +33,38 @@ function notable(percentile: number | null, threshold: number): boolean {
   return percentile !== null && (percentile >= threshold || percentile <= 100 - threshold);
 }
 
+/** A comparison with a date at least NEWS_SESSIONS sessions back, or a record: news. */
+function isNews(surge: SurgeResult): boolean {
+  return surge.largestSinceSessions === null || surge.largestSinceSessions >= NEWS_SESSIONS;
+}
+
+/** Where a record's comparison starts: the history's first day, or the lookback's. */
+function recordSpan(surge: SurgeResult, record: string): string {
+  return surge.rankedFrom === null || surge.rankedFrom === surge.historyStart ? `${record} (since ${surge.historyStart})` : `${record} in the ranked span (since ${surge.rankedFrom})`;
+}
+
 function fundHeadline(t: TickerResult, threshold: number): string | null {
   const { surge } = t;
-  if (surge.value === null || !notable(surge.percentile, threshold)) return null;
+  if (surge.value === null || !notable(surge.percentile, threshold) || !isNews(surge)) return null;
   const up = surge.value >= 0;
   const move = `${t.symbol} ${up ? "rose" : "fell"} ${unsigned(surge.value)} in the ${surge.window} trading days to ${t.date}`;
   const kind = `${surge.window}-day ${up ? "gain" : "loss"}`;
   const since =
     surge.largestSince === null || surge.largestSinceValue === null
-      ? `its largest ${kind} on record (since ${surge.historyStart})`
+      ? `its largest ${kind} ${recordSpan(surge, "on record")}`
       : `its largest ${kind} since ${surge.largestSince} (${formatPercent(surge.largestSinceValue)})`;
   return `${move}, ${since}.`;
 }
 
 function pairHeadline(p: PairResult, threshold: number): string | null {
   const { surge } = p;
-  if (surge.value === null || !notable(surge.percentile, threshold)) return null;
+  if (surge.value === null || !notable(surge.percentile, threshold) || !isNews(surge)) return null;
   const ahead = surge.value >= 0;
   const move = `${p.symbol} ${ahead ? "outran" : "trailed"} ${p.benchmark} by ${points(surge.value)} over ${surge.window} days to ${p.date}`;
   const kind = ahead ? "margin" : "shortfall";
   const since =
     surge.largestSince === null || surge.largestSinceValue === null
-      ? `the largest ${kind} in the pair's history (since ${surge.historyStart})`
+      ? `the largest ${kind} ${recordSpan(surge, "in the pair's history")}`
       : `the largest ${kind} since ${surge.largestSince} (${signedPoints(surge.largestSinceValue)})`;
   return `${move}, ${since}.`;
 }
@@ -81,7 +96,7 @@ function valuationHeadlines(valuation: ValuationReport): string[] {
     const cheap = rank.percentile <= NOTABLE_VALUATION.low;
     lines.push(
       `${p.symbol}'s trailing P/E is ${formatNumber(Math.abs(p.trailing.spread))} ${p.trailing.spread < 0 ? "below" : "above"} ${p.benchmark}'s on ${p.date}, ` +
-        `at percentile ${formatPercentile(rank.percentile)} of the spread since ${rank.rankedFrom}: ${p.symbol} is ${cheap ? "unusually cheap" : "unusually dear"} against ${p.benchmark}.`,
+        `at percentile ${formatPercentile(rank.percentile, NOTABLE_VALUATION)} of the spread since ${rank.rankedFrom}: ${p.symbol} is ${cheap ? "unusually cheap" : "unusually dear"} against ${p.benchmark}.`,
     );
   }
   return lines;

@@ -2,7 +2,8 @@ import type { ChalkInstance } from "chalk";
 import { SCHEMA_VERSIONS } from "../contract.js";
 import type { JournalRecord } from "../store/record.js";
 import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
-import { formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, terminalSafe } from "./format.js";
+import { formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, surgeBands, terminalSafe } from "./format.js";
+import { DEFAULTS } from "../settings/defaults.js";
 import { fittingTable, signalLabel } from "./table.js";
 
 /** `rotation history`: the journal's records as a table, JSON, NDJSON or CSV. */
@@ -11,6 +12,12 @@ export interface HistoryReport {
   journal: string;
   records: JournalRecord[];
   warnings: string[];
+}
+
+/** The threshold a record was made with (a record edited by hand may lack it). */
+function thresholdOf(record: JournalRecord): number {
+  const threshold = (record.parameters as { threshold?: unknown } | undefined)?.threshold;
+  return typeof threshold === "number" && Number.isFinite(threshold) ? threshold : DEFAULTS.threshold;
 }
 
 export function renderHistoryTable(report: HistoryReport, style: ChalkInstance, width?: number): string {
@@ -22,7 +29,7 @@ export function renderHistoryTable(report: HistoryReport, style: ChalkInstance, 
         terminalSafe(String(record.asOf)),
         terminalSafe(String(pair.pair)),
         formatPercent(pair.surge),
-        formatPercentile(pair.percentile),
+        formatPercentile(pair.percentile, surgeBands(thresholdOf(record))),
         formatSigned(pair.zScore),
         pair.percentile === null ? NOT_AVAILABLE : terminalSafe(pair.largestSince ?? "record"),
         signalLabel(pair.signal, style),

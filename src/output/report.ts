@@ -2,8 +2,9 @@ import type { Report } from "../app/report.js";
 import type { PairResult, TickerResult } from "../core/check.js";
 import { SIZES, STYLES } from "../core/grid.js";
 import { VERSION } from "../version.js";
-import { formatNumber, formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE } from "./format.js";
-import { headlinesOf } from "./headlines.js";
+import { formatNumber, formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, surgeBands } from "./format.js";
+import { SUMMARY_HEADERS, summaryFootnotes, summaryRows } from "./episodes.js";
+import { headlinesOf, NOTABLE_VALUATION } from "./headlines.js";
 import { QUADRANT_CODE } from "./rrg.js";
 import { chartSvg, escapeXml, rrgSvg } from "./svg.js";
 
@@ -59,7 +60,7 @@ export function reportSections(report: Report): Section[] {
       {
         caption: `Returns to each fund's last date on or before ${check.asOf}, and its own ${window}-day move ranked against its history`,
         head: ["Ticker", "Group", "Date", "Close", "1D", "5D", "21D", "63D", "252D", "YTD", `Pctile ${window}D`, "Largest since"],
-        rows: check.tickers.map((t) => [t.symbol, t.group, `${t.date}${t.provisional ? " (provisional)" : ""}`, formatNumber(t.close), ...returnsCells(t.returns), formatPercentile(t.surge.percentile), t.surge.percentile === null ? NOT_AVAILABLE : (t.surge.largestSince ?? "record")]),
+        rows: check.tickers.map((t) => [t.symbol, t.group, `${t.date}${t.provisional ? " (provisional)" : ""}`, formatNumber(t.close), ...returnsCells(t.returns), formatPercentile(t.surge.percentile, surgeBands(report.parameters.threshold)), t.surge.percentile === null ? NOT_AVAILABLE : (t.surge.largestSince ?? "record")]),
       },
     ],
   });
@@ -78,7 +79,7 @@ export function reportSections(report: Report): Section[] {
           formatPercent(p.relative.ytd),
           formatPercent(p.surge.value),
           formatSigned(p.surge.zScore),
-          formatPercentile(p.surge.percentile),
+          formatPercentile(p.surge.percentile, surgeBands(report.parameters.threshold)),
           p.surge.percentile === null ? NOT_AVAILABLE : (p.surge.largestSince ?? "record"),
           signalText(p) || "—",
           p.streak.leader ? `${p.streak.leader} ${p.streak.sessions}` : "—",
@@ -92,7 +93,7 @@ export function reportSections(report: Report): Section[] {
             {
               caption: `Trailing P/E spreads (figures dated; stale ones marked and never used for a signal)`,
               head: ["Valuation", "P/E date", "Spread", "Ratio", "Yield gap", "Pctile"],
-              rows: report.valuation.pairs.map((p) => [p.pair, p.date ? `${p.date}${p.stale ? " (stale)" : ""}` : NOT_AVAILABLE, formatNumber(p.trailing.spread), formatNumber(p.trailing.ratio, 3), formatPercent(p.trailing.yieldGap), p.trailing.rank ? formatPercentile(p.trailing.rank.percentile) : NOT_AVAILABLE]),
+              rows: report.valuation.pairs.map((p) => [p.pair, p.date ? `${p.date}${p.stale ? " (stale)" : ""}` : NOT_AVAILABLE, formatNumber(p.trailing.spread), formatNumber(p.trailing.ratio, 3), formatPercent(p.trailing.yieldGap), p.trailing.rank ? formatPercentile(p.trailing.rank.percentile, NOTABLE_VALUATION) : NOT_AVAILABLE]),
             },
           ]
         : []),
@@ -128,12 +129,12 @@ export function reportSections(report: Report): Section[] {
     });
   }
   const ep = report.episodes;
-  const share = (v: number | null | undefined) => (v === null || v === undefined ? NOT_AVAILABLE : `${Math.round(v * 100)}%`);
   sections.push({
     id: "episodes",
     title: "Episodes and what followed",
     paragraphs: [
-      `Episodes that ended on or after ${ep.parameters.since}: days whose ${window}-day surge ranked at or beyond the threshold, at most ${parameters.gap} days apart. Each figure of the summary is shown beside its base rate over every ranked day of the pair; forward windows overlap, so few episodes are fewer independent observations than they look.`,
+      `Episodes that ended on or after ${ep.parameters.since}: days whose ${window}-day surge ranked at or beyond the threshold, at most ${parameters.gap} days apart. Forward returns run from the close of an episode's first flagged day, the first close at which a reader could act. Each figure of the summary is shown beside its base rate over the pair's other ranked days, with its 90% interval.`,
+      ...summaryFootnotes(ep),
     ],
     tables: [
       {
@@ -142,17 +143,9 @@ export function reportSections(report: Report): Section[] {
         rows: [...ep.episodes].sort((a, b) => (a.start < b.start ? 1 : -1)).map((x) => [x.pair, x.direction, x.start, x.peakDate, x.end, formatPercent(x.peakSurge), formatPercent(x.forward.d5), formatPercent(x.forward.d21), formatPercent(x.forward.d63), x.open ? "open" : ""]),
       },
       {
-        caption: "What followed the peaks, against every ranked day of the pair (the base rate)",
-        head: ["Pair", "Direction", "Episodes", "Median 21D vs all days", "Median 63D vs all days", "Kept 21D vs all days", "Kept 63D vs all days"],
-        rows: ep.summary.map((s) => [
-          s.pair,
-          s.direction,
-          String(s.episodes),
-          `${formatPercent(s.median.d21)} vs ${formatPercent(s.baseline?.median.d21)}`,
-          `${formatPercent(s.median.d63)} vs ${formatPercent(s.baseline?.median.d63)}`,
-          `${share(s.followThrough.d21)} vs ${share(s.baseline?.sameSign.d21)}`,
-          `${share(s.followThrough.d63)} vs ${share(s.baseline?.sameSign.d63)}`,
-        ]),
+        caption: "What followed the signal, against the pair's other ranked days (the base rate)",
+        head: SUMMARY_HEADERS,
+        rows: ep.summary.flatMap(summaryRows),
       },
     ],
   });

@@ -3,6 +3,7 @@ import type { PairValuation, SpreadFigures, ValuationReport } from "../core/valu
 import { SCHEMA_VERSIONS } from "../contract.js";
 import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
 import { formatNumber, formatPercent, formatPercentile, NOT_AVAILABLE, terminalSafe } from "./format.js";
+import { NOTABLE_VALUATION } from "./headlines.js";
 import { fittingTable } from "./table.js";
 
 /** The `rotation valuation` report (table, JSON, NDJSON, CSV) and the spreads table inside `check`. */
@@ -22,7 +23,7 @@ export function renderValuationTable(report: ValuationReport, style: ChalkInstan
         formatNumber(figures.spread),
         formatNumber(figures.ratio, 3),
         formatPercent(figures.yieldGap),
-        rank ? formatPercentile(rank.percentile) : NOT_AVAILABLE,
+        rank ? formatPercentile(rank.percentile, NOTABLE_VALUATION) : NOT_AVAILABLE,
         rank ? `${rank.rankedFrom}..${rank.rankedTo} (${rank.observations})` : NOT_AVAILABLE,
       ]);
       if (figures.note) notes.push(`${p.pair} ${figures.basis}: ${figures.note}`);
@@ -59,7 +60,7 @@ export function renderSpreadsTable(valuation: ValuationReport, style: ChalkInsta
       formatNumber(p.trailing.spread),
       formatNumber(p.trailing.ratio, 3),
       formatPercent(p.trailing.yieldGap),
-      p.trailing.rank ? formatPercentile(p.trailing.rank.percentile) : NOT_AVAILABLE,
+      p.trailing.rank ? formatPercentile(p.trailing.rank.percentile, NOTABLE_VALUATION) : NOT_AVAILABLE,
       formatNumber(p.forward.spread),
     ]);
   }

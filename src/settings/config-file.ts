@@ -3,6 +3,7 @@ import path from "node:path";
 import { UsageError, errorMessage } from "../errors.js";
 import type { Runtime } from "../runtime.js";
 import { userConfigDir } from "./paths.js";
+import { parseLookback } from "./validators.js";
 
 /** Every setting a config file may hold; anything else is refused. */
 export interface ConfigValues {
@@ -12,6 +13,7 @@ export interface ConfigValues {
   pairs?: string[];
   window?: number;
   threshold?: number;
+  lookback?: string;
   gap?: number;
   data?: string;
   cacheDir?: string;
@@ -81,6 +83,16 @@ const numberIn = (min: number, max: number, whole: boolean, above = false): Rule
           ? `must be ${above ? "above" : "at least"} ${min} and at most ${max}`
           : null,
 });
+/** The rule of --lookback itself (parseLookback), its message without the option's name. */
+function lookbackProblem(value: string): string | null {
+  try {
+    parseLookback(value, "");
+    return null;
+  } catch (error) {
+    return errorMessage(error).trim();
+  }
+}
+
 const text: Rule = { check: (v) => (typeof v !== "string" || v === "" ? expected("non-empty string", v) : null) };
 const flag: Rule = { check: (v) => (typeof v !== "boolean" ? expected("boolean", v) : null) };
 const list: Rule = {
@@ -96,6 +108,7 @@ const RULES: Record<keyof ConfigValues, Rule> = {
   pairs: list,
   window: numberIn(1, 252, true),
   threshold: numberIn(50, 100, false, true),
+  lookback: { check: (v) => (typeof v === "number" || typeof v === "string" ? lookbackProblem(String(v)) : expected("all, a number of sessions or years such as 10y", v)), read: (v) => String(v) },
   gap: numberIn(0, 252, true),
   data: text,
   cacheDir: text,

@@ -8,6 +8,8 @@ export const DEFAULTS = {
   window: 5,
   /** Percentile at or above which a surge is flagged (and at or below 100 minus it). */
   threshold: 99,
+  /** What each day's surge is ranked against: all earlier days, N sessions or Ny years. */
+  lookback: "all",
   /** Flagged days at most this many trading days apart are one episode. */
   gap: 5,
   /** Per-request network timeout, in seconds. */

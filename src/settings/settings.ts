@@ -61,7 +61,7 @@ export function withConfig<T extends Record<string, unknown>>(flags: T, config: 
     merged[key] = value;
   };
   for (const key of ["small", "mid", "large", "pairs"] as const) fill(key, values[key]?.join(","));
-  for (const key of ["window", "threshold", "gap", "timeout"] as const) fill(key, values[key] === undefined ? undefined : String(values[key]));
+  for (const key of ["window", "threshold", "lookback", "gap", "timeout"] as const) fill(key, values[key] === undefined ? undefined : String(values[key]));
   fill("data", values.data);
   fill("cacheDir", values.cacheDir);
   fill("journal", values.journal);
@@ -99,6 +99,7 @@ export function describeSettings(config: ConfigFile | null, env: Env, cwd: strin
     fromConfig("pairs", defaultPairs({ small, mid, large }).map(pairName), "default (derived from the groups)"),
     fromConfig("window", DEFAULTS.window),
     fromConfig("threshold", DEFAULTS.threshold),
+    fromConfig("lookback", DEFAULTS.lookback),
     fromConfig("gap", DEFAULTS.gap),
     fromEnv("data", null, (value) => path.resolve(cwd, value)),
     fromEnv("cacheDir", userCacheDir(env), (value) => value),

@@ -1,4 +1,6 @@
 import { isIsoDate, type IsoDate } from "../core/dates.js";
+import { ALL_HISTORY, type Lookback } from "../core/lookback.js";
+import { MIN_RANK_OBSERVATIONS } from "../core/surge.js";
 import { printable, terminalSafe, TICKER_PATTERN } from "../core/text.js";
 import { defaultPairs, groupsFromPairs, universeSymbols, type PairSpec, type Universe } from "../core/universe.js";
 import { UsageError } from "../errors.js";
@@ -75,6 +77,27 @@ export function parseThreshold(raw: string | undefined, option = "--threshold", 
     throw new UsageError(`${option} must be a percentile above 50 and at most 100, got "${printable(raw)}"`);
   }
   return value;
+}
+
+/** Years a `--lookback Ny` may span: a year holds about 252 sessions, sometimes fewer, not enough for a rank (MIN_RANK_OBSERVATIONS) on every day. */
+export const LOOKBACK_YEARS = { min: 2, max: 100 } as const;
+
+/**
+ * --lookback: "all", a number of sessions (at least MIN_RANK_OBSERVATIONS, as a day needs that
+ * many earlier surges to be ranked), or "Ny" years.
+ */
+export function parseLookback(raw: string | undefined, option = "--lookback"): Lookback {
+  if (raw === undefined) return ALL_HISTORY;
+  const text = raw.trim().toLowerCase();
+  if (text === "all") return ALL_HISTORY;
+  const years = /^(\d{1,3})y$/.exec(text);
+  if (years) {
+    const count = Number(years[1]);
+    if (count >= LOOKBACK_YEARS.min && count <= LOOKBACK_YEARS.max) return { kind: "years", years: count };
+  } else if (/^\d{1,6}$/.test(text) && Number(text) >= MIN_RANK_OBSERVATIONS) {
+    return { kind: "sessions", sessions: Number(text) };
+  }
+  throw new UsageError(`${option} must be all, a number of sessions of at least ${MIN_RANK_OBSERVATIONS}, or years from ${LOOKBACK_YEARS.min}y to ${LOOKBACK_YEARS.max}y, got "${printable(raw)}"`);
 }
 
 export function parseDate(raw: string | undefined, option: string): IsoDate | undefined {

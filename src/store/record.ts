@@ -1,4 +1,5 @@
 import type { CheckResult, Signal, SignalResult } from "../core/check.js";
+import { ALL_HISTORY, lookbackText, type Lookback } from "../core/lookback.js";
 import type { Quadrant } from "../core/rrg.js";
 import { pairName, type Universe } from "../core/universe.js";
 import type { ValuationReport } from "../core/valuation.js";
@@ -15,7 +16,8 @@ export interface JournalRecord {
   version: string;
   /** Identifies the configuration; one record per (asOf, configKey). */
   configKey: string;
-  parameters: { window: number; threshold: number };
+  /** `lookback` only when it is not all history (records before 0.3 have none: all history). */
+  parameters: { window: number; threshold: number; lookback?: string };
   source: string;
   pairs: {
     pair: string;
@@ -34,21 +36,23 @@ export interface JournalRecord {
   valuation?: { pair: string; date: string | null; stale: boolean; trailingSpread: number | null; trailingPercentile: number | null; forwardSpread: number | null }[];
 }
 
-export function configKey(universe: Universe, window: number, threshold: number): string {
-  return `window=${window};threshold=${threshold};pairs=${universe.pairs.map(pairName).join(",")}`;
+/** A lookback other than all history is part of the configuration (and keys of the default stay as they were). */
+export function configKey(universe: Universe, window: number, threshold: number, lookback: Lookback = ALL_HISTORY): string {
+  const span = lookback.kind === "all" ? "" : `;lookback=${lookbackText(lookback)}`;
+  return `window=${window};threshold=${threshold}${span};pairs=${universe.pairs.map(pairName).join(",")}`;
 }
 
 export function toJournalRecord(
   result: CheckResult,
-  context: { universe: Universe; window: number; threshold: number; source: string; version: string; writtenAt: Date; valuation?: ValuationReport | null },
+  context: { universe: Universe; window: number; threshold: number; lookback?: Lookback; source: string; version: string; writtenAt: Date; valuation?: ValuationReport | null },
 ): JournalRecord {
   const record: JournalRecord = {
     schemaVersion: JOURNAL_SCHEMA_VERSION,
     asOf: result.asOf,
     writtenAt: context.writtenAt.toISOString(),
     version: context.version,
-    configKey: configKey(context.universe, context.window, context.threshold),
-    parameters: { window: context.window, threshold: context.threshold },
+    configKey: configKey(context.universe, context.window, context.threshold, context.lookback),
+    parameters: { window: context.window, threshold: context.threshold, ...(context.lookback && context.lookback.kind !== "all" ? { lookback: lookbackText(context.lookback) } : {}) },
     source: context.source,
     pairs: result.pairs.map((p) => ({
       pair: p.pair,

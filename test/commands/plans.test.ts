@@ -34,6 +34,7 @@ describe("planCheck turns flags into a plan", () => {
       },
       window: 5,
       threshold: 99,
+      lookback: { kind: "all" },
       asOf: undefined,
       source: { kind: "yahoo", cacheDir: "/tmp/c", offline: false, refresh: false, timeoutMs: 20_000, fallback: true, yahooUrl: null, partial: false },
       format: "table",
@@ -115,10 +116,17 @@ describe("every other plan is a plain value", () => {
 
   it("planEpisodes", () => {
     expect(planEpisodes({}, ENV, "/w")).toEqual({
-      universe: DEFAULT_UNIVERSE, window: 5, threshold: 99, gap: 5, since: undefined, until: undefined, asOf: undefined, source: YAHOO, format: "table", color: "auto",
+      universe: DEFAULT_UNIVERSE, window: 5, threshold: 99, lookback: { kind: "all" }, gap: 5, since: undefined, until: undefined, asOf: undefined, source: YAHOO, format: "table", color: "auto",
     });
     expect(planEpisodes({ gap: "0", window: "21", format: "ndjson", asOf: "2020-03-20" }, { ...ENV, FORCE_COLOR: "1" }, "/w")).toMatchObject({ gap: 0, window: 21, format: "ndjson", asOf: "2020-03-20", color: "always" });
     expect(() => planEpisodes({ gap: "x" }, ENV, "/w")).toThrow(/--gap must be a whole number of trading days from 0 to 252, got "x"/);
+    expect(planEpisodes({ lookback: "2520" }, ENV, "/w").lookback).toEqual({ kind: "sessions", sessions: 2520 });
+    expect(planEpisodes({ lookback: "10Y" }, ENV, "/w").lookback).toEqual({ kind: "years", years: 10 });
+    expect(planEpisodes({ lookback: "all" }, ENV, "/w").lookback).toEqual({ kind: "all" });
+    // A day needs 252 earlier surges to be ranked; a year holds about 252 sessions, sometimes fewer.
+    for (const bad of ["251", "1y", "0", "-300", "3m", "y", "101y", "2.5y", ""]) {
+      expect(() => planEpisodes({ lookback: bad }, ENV, "/w")).toThrow(/^--lookback must be all, a number of sessions of at least 252, or years from 2y to 100y, got/);
+    }
   });
 
   it("planRrg", () => {
@@ -137,7 +145,7 @@ describe("every other plan is a plain value", () => {
 
   it("planChart", () => {
     expect(planChart("iwm:spy", {}, ENV, "/w")).toEqual({
-      symbol: "IWM", benchmark: "SPY", since: undefined, asOf: undefined, window: 5, threshold: 99, gap: 5, width: undefined, height: undefined,
+      symbol: "IWM", benchmark: "SPY", since: undefined, asOf: undefined, window: 5, threshold: 99, lookback: { kind: "all" }, gap: 5, width: undefined, height: undefined,
       svg: undefined, html: undefined, source: YAHOO, color: "auto",
     });
     expect(planChart("IJR:SPY", { width: "90", height: "16", html: "c.html", gap: "3" }, ENV, "/w")).toMatchObject({ width: 90, height: 16, html: "/w/c.html", gap: 3 });

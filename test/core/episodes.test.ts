@@ -23,10 +23,14 @@ describe("findEpisodes", () => {
     const [up, down] = episodes as [Episode, Episode];
     expect(up).toMatchObject({ pair: "A:B", direction: "small-surge", start: surgeDate(5), peakDate: surgeDate(7), end: surgeDate(7), length: 3, flaggedDays: 2, peakPercentile: 100, open: false });
     expect(up.peakSurge).toBeCloseTo(0.06, 12);
-    // After the peak: four flat days, then -8%.
-    expect(up.forward.d5).toBeCloseTo(-0.08, 12);
+    // From the close of the first flagged day (s5): flat, +6%, three flat days.
+    expect(up.forward.d5).toBeCloseTo(0.06, 12);
+    // From the peak (s7), hindsight: four flat days, then -8%.
+    expect(up.forwardFromPeak.d5).toBeCloseTo(-0.08, 12);
     expect(up.forward.d21).toBeNull();
     expect(up.forward.d63).toBeNull();
+    // The peak (s7) was ranked against s0..s6: seven earlier surges.
+    expect(up).toMatchObject({ observations: 7, rankedFrom: surgeDate(0), rankedTo: surgeDate(6) });
     expect(down).toMatchObject({ direction: "large-surge", start: surgeDate(12), peakDate: surgeDate(12), end: surgeDate(12), length: 1, peakPercentile: 0, open: false });
     // Only three days follow the last peak: the future is not known yet.
     expect(down.forward).toEqual({ d5: null, d21: null, d63: null });
@@ -74,11 +78,14 @@ describe("findEpisodes", () => {
           expect(later.end >= episode.end).toBe(true);
           continue;
         }
-        const { forward, open, ...identity } = episode;
-        const { forward: laterForward, open: laterOpen, ...laterIdentity } = later;
+        const { forward, forwardFromPeak, open, ...identity } = episode;
+        const { forward: laterForward, forwardFromPeak: laterFromPeak, open: laterOpen, ...laterIdentity } = later;
         expect(laterIdentity).toEqual(identity);
         expect(laterOpen).toBe(false);
-        for (const key of ["d5", "d21", "d63"] as const) if (forward[key] !== null) expect(laterForward[key]).toBe(forward[key]);
+        for (const key of ["d5", "d21", "d63"] as const) {
+          if (forward[key] !== null) expect(laterForward[key]).toBe(forward[key]);
+          if (forwardFromPeak[key] !== null) expect(laterFromPeak[key]).toBe(forwardFromPeak[key]);
+        }
         void open;
       }
     }
@@ -103,7 +110,7 @@ describe("findEpisodes, pair after pair", () => {
 });
 
 describe("summarizeEpisodes", () => {
-  const base = { pair: "A:B", start: "x", peakDate: "x", end: "x", length: 1, flaggedDays: 1, peakSurge: 0.05, peakPercentile: 100, peakZScore: 3, open: false };
+  const base = { pair: "A:B", start: "x", peakDate: "x", end: "x", length: 1, flaggedDays: 1, peakSurge: 0.05, peakPercentile: 100, peakZScore: 3, observations: 300, rankedFrom: "w", rankedTo: "x", forwardFromPeak: { d5: null, d21: null, d63: null }, open: false };
   it("gives median, mean and follow-through per pair and direction", () => {
     const list: Episode[] = [
       { ...base, direction: "small-surge", forward: { d5: 0.01, d21: 0.02, d63: -0.03 } },
@@ -128,16 +135,19 @@ describe("summarizeEpisodes", () => {
 });
 
 describe("base rates", () => {
-  it("forward returns of every ranked day, at each horizon where known", async () => {
-    const { forwardReturnsOfRankedDays } = await import("../../src/core/episodes.js");
+  it("forward returns of every base day (ranked, not flagged), at each horizon where known", async () => {
+    const { forwardReturnsOfBaseDays, DAY_BASE, DAY_FLAGGED } = await import("../../src/core/episodes.js");
     const walk = { dates: weekdays("2020-01-06", 100), a: randomWalk(3, 100), b: randomWalk(4, 100) };
-    const forward = forwardReturnsOfRankedDays(walk, 1, 5);
+    // Surges 0..4 unranked, the rest base days, except surge 7, flagged.
+    const states = Uint8Array.from({ length: 99 }, (_, t) => (t < 5 ? 0 : t === 7 ? DAY_FLAGGED : DAY_BASE));
+    const forward = forwardReturnsOfBaseDays(walk, 1, states);
     // Surge t (from 5) sits at aligned t + 1; the 5-day forward needs t + 1 + 5 <= 99.
-    expect(forward.d5.length).toBe(99 - 1 - 5 - 5 + 1);
-    const t = 5;
-    const expected = walk.a[t + 6]! / walk.a[t + 1]! - 1 - (walk.b[t + 6]! / walk.b[t + 1]! - 1);
-    expect(forward.d5[0]).toBeCloseTo(expected, 12);
-    expect(forward.d63.length).toBe(99 - 1 - 63 - 5 + 1);
+    const at = (t: number) => walk.a[t + 6]! / walk.a[t + 1]! - 1 - (walk.b[t + 6]! / walk.b[t + 1]! - 1);
+    expect(forward.d5.length).toBe(99 - 1 - 5 - 5 + 1 - 1);
+    expect(forward.d5[0]).toBeCloseTo(at(5), 12);
+    // Surge 7 is skipped: the third value is surge 8's.
+    expect(forward.d5[2]).toBeCloseTo(at(8), 12);
+    expect(forward.d63.length).toBe(99 - 1 - 63 - 5 + 1 - 1);
   });
 
   it("base-rate medians are the middle of the sorted values (the mean of the two middle ones for an even count), ties included", async () => {
@@ -160,10 +170,10 @@ describe("base rates", () => {
   it("the summary gives each figure beside its baseline, and the episodes' 10th and 90th percentiles", async () => {
     const { baselineStats, summarizeEpisodes } = await import("../../src/core/episodes.js");
     const episode = (d21: number): Episode => ({
-      pair: "A:B", direction: "small-surge", start: "s", peakDate: "p", peakSurge: 0.1, end: "e", length: 1, flaggedDays: 1, peakPercentile: 100, peakZScore: 3, forward: { d5: d21, d21, d63: null }, open: false,
+      pair: "A:B", direction: "small-surge", start: "s", peakDate: "p", peakSurge: 0.1, end: "e", length: 1, flaggedDays: 1, peakPercentile: 100, peakZScore: 3, observations: 300, rankedFrom: "r", rankedTo: "s", forward: { d5: d21, d21, d63: null }, forwardFromPeak: { d5: null, d21: null, d63: null }, open: false,
     });
     const forward = { d5: Float64Array.from([0.01, -0.02, 0.03, 0.04]), d21: Float64Array.from([0.01, -0.02, 0.03]), d63: Float64Array.from([]) };
-    const [summary] = summarizeEpisodes([episode(-0.1), episode(0.2), episode(0.05)], new Map([["A:B", baselineStats(forward)]]));
+    const [summary] = summarizeEpisodes([episode(-0.1), episode(0.2), episode(0.05)], new Map([["A:B", { baseline: baselineStats(forward) }]]));
     expect(summary!.baseline).toEqual({
       days: 4,
       median: { d5: expect.closeTo(0.02, 12), d21: 0.01, d63: null },

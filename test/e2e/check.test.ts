@@ -72,8 +72,12 @@ describe(`check on the real history`, () => {
     const pair = doc.pairs[0];
     expect(Object.keys(pair)).toEqual(["pair", "symbol", "benchmark", "date", "relative", "surge", "signal", "rrg", "provisional", "streak", "ratio"]);
     expect(Object.keys(pair.rrg)).toEqual(["date", "ratio", "momentum", "quadrant"]);
-    expect(Object.keys(pair.surge)).toEqual(["window", "value", "zScore", "percentile", "largestSince", "largestSinceValue", "historyStart", "observations"]);
-    expect(pair).toMatchObject({ pair: "IWM:SPY", symbol: "IWM", benchmark: "SPY", signal: "small-surge", surge: { window: 5, percentile: 100, largestSince: null } });
+    expect(Object.keys(pair.surge)).toEqual(["window", "value", "zScore", "percentile", "largestSince", "largestSinceValue", "largestSinceSessions", "historyStart", "observations", "rankedFrom", "rankedTo"]);
+    expect(pair).toMatchObject({ pair: "IWM:SPY", symbol: "IWM", benchmark: "SPY", signal: "small-surge", surge: { window: 5, percentile: 100, largestSince: null, largestSinceSessions: null } });
+    expect(doc.parameters).toEqual({ window: 5, threshold: 99, lookback: "all" });
+    // Ranked against every earlier surge: from the first one to the day before.
+    expect(pair.surge.rankedFrom).toBe(pair.surge.historyStart);
+    expect(pair.surge.rankedTo).toBe("2024-07-15");
     expect(doc.signals).toHaveLength(4);
     expect(doc.warnings).toEqual([]);
     expectCleanOutput(result);

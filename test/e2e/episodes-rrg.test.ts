@@ -25,7 +25,13 @@ function referenceEpisodeAround(day: string) {
   while (last < flagged.length - 1 && flagged[last + 1]! - flagged[last]! <= 5) last++;
   const members = flagged.slice(first, last + 1).map((t) => surges[t]!);
   const peak = members.reduce((best, s) => (s.value > best.value ? s : best));
-  return { start: members[0]!.date, end: members.at(-1)!.date, peakDate: peak.date, peakSurge: peak.value };
+  // Relative return over h common days from the close of `date`.
+  const forward = (date: string, h: number) => {
+    const i = dates.indexOf(date);
+    const to = dates[i + h]!;
+    return A.get(to)! / A.get(date)! - 1 - (B.get(to)! / B.get(date)! - 1);
+  };
+  return { start: members[0]!.date, end: members.at(-1)!.date, peakDate: peak.date, peakSurge: peak.value, forward5: forward(members[0]!.date, 5), forward63: forward(members[0]!.date, 63), fromPeak5: forward(peak.date, 5) };
 }
 
 describe(`rotation episodes on the real history`, () => {
@@ -33,13 +39,18 @@ describe(`rotation episodes on the real history`, () => {
     const result = runCli(["episodes", "--data", FIXTURE_PRICES, "--pairs", "IWM:SPY", "--json"]);
     expect(result.status).toBe(0);
     const doc = JSON.parse(result.stdout);
-    expect(doc.schemaVersion).toBe(1);
-    expect(doc.parameters).toEqual({ window: 5, threshold: 99, gap: 5, since: null, until: null });
+    expect(doc.schemaVersion).toBe(2);
+    expect(doc.parameters).toEqual({ window: 5, threshold: 99, lookback: "all", gap: 5, since: null, until: null, intervals: { confidence: 0.9, resamples: 1000, minClusters: 8 } });
     const july = doc.episodes.find((e: { start: string; end: string }) => e.start <= "2024-07-16" && e.end >= "2024-07-16");
     const expected = referenceEpisodeAround("2024-07-16");
     expect(july).toMatchObject({ pair: "IWM:SPY", direction: "small-surge", start: expected.start, end: expected.end, peakDate: expected.peakDate, open: false });
     expect(july.peakSurge).toBeCloseTo(expected.peakSurge, 12);
     expect(july.peakPercentile).toBe(100);
+    // What followed runs from the close of the first flagged day; the peak's figures are hindsight.
+    expect(july.forward.d5).toBeCloseTo(expected.forward5, 12);
+    expect(july.forward.d63).toBeCloseTo(expected.forward63, 12);
+    expect(july.forwardFromPeak.d5).toBeCloseTo(expected.fromPeak5, 12);
+    expect(july.forward.d5).not.toBeCloseTo(july.forwardFromPeak.d5, 4);
     const summary = doc.summary.find((s: { direction: string }) => s.direction === "small-surge");
     expect(summary.episodes).toBe(doc.episodes.filter((e: { direction: string }) => e.direction === "small-surge").length);
     expectCleanOutput(result);
@@ -59,7 +70,10 @@ describe(`rotation episodes on the real history`, () => {
     const result = runCli(["episodes", "--data", FIXTURE_PRICES, "--pairs", "IWM:SPY,IJR:SPY", "--csv", "--as-of", "2024-07-16"]);
     expect(result.status).toBe(0);
     const rows = parse(result.stdout, { columns: true }) as Record<string, string>[];
-    expect(Object.keys(rows[0]!)).toEqual(["pair", "direction", "start", "peakDate", "end", "length", "flaggedDays", "peakSurge", "peakPercentile", "peakZScore", "forward5", "forward21", "forward63", "open"]);
+    expect(Object.keys(rows[0]!)).toEqual([
+      "pair", "direction", "start", "peakDate", "end", "length", "flaggedDays", "peakSurge", "peakPercentile", "peakZScore", "forward5", "forward21", "forward63", "open",
+      "forwardFromPeak5", "forwardFromPeak21", "forwardFromPeak63", "observations", "rankedFrom", "rankedTo",
+    ]);
     expect(rows.every((r) => r.end! <= "2024-07-16")).toBe(true);
     const current = rows.find((r) => r.pair === "IWM:SPY" && r.end === "2024-07-16")!;
     expect(current.open).toBe("true");
@@ -70,7 +84,7 @@ describe(`rotation episodes on the real history`, () => {
     const result = runCli(["episodes", "--data", FIXTURE_PRICES, "--pairs", "IWM:SPY", "--format", "ndjson", "--until", "2001-12-31"]);
     const lines = result.stdout.trim().split("\n");
     expect(lines.length).toBeGreaterThan(0);
-    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ schemaVersion: 1, pair: "IWM:SPY" });
+    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ schemaVersion: 2, pair: "IWM:SPY" });
   });
 });
 
@@ -80,6 +94,16 @@ describe("an episode is open only while the next trading day could join it", () 
       (JSON.parse(runCli(["episodes", "--data", FIXTURE_PRICES, "--pairs", "IWM:SPY", "--since", "2024-07-01", "--as-of", asOf, "--json"]).stdout).episodes as { start: string; end: string; open: boolean }[]).find((e) => e.start === "2024-07-12")!;
     expect(at("2024-07-24")).toMatchObject({ end: "2024-07-18", open: true });
     expect(at("2024-07-25")).toMatchObject({ end: "2024-07-18", open: false });
+  });
+});
+
+describe("an episode of the other direction ends an episode", () => {
+  it("IJH:SPY as of 2020-05-21: the large-surge of 2020-05-15 is over once the small-surge of 2020-05-20 has started", () => {
+    const doc = JSON.parse(runCli(["episodes", "--data", FIXTURE_PRICES, "--pairs", "IJH:SPY", "--since", "2020-05-01", "--as-of", "2020-05-21", "--json"]).stdout);
+    const byStart = new Map((doc.episodes as { start: string; direction: string; open: boolean }[]).map((e) => [e.start, e]));
+    expect(byStart.get("2020-05-15")).toMatchObject({ direction: "large-surge", open: false });
+    expect(byStart.get("2020-05-20")).toMatchObject({ direction: "small-surge", open: true });
+    expect(doc.episodes.filter((e: { open: boolean }) => e.open)).toHaveLength(1);
   });
 });
 
@@ -122,9 +146,29 @@ describe("base rates on the real history", () => {
     const A = readCloses("IWM");
     const B = readCloses("SPY");
     const dates = [...A.keys()].filter((d) => B.has(d) && d <= "2024-07-16").sort();
-    // Surge k (from common day 5 on) is ranked from k = 252; its forward window starts on day k + 5.
+    // Surge k (from common day 5 on) is ranked from k = 252 against every earlier surge; a day at
+    // or beyond the threshold is an episode's day, not a base day.
+    const surges = dates.slice(5).map((d, i) => A.get(d)! / A.get(dates[i]!)! - 1 - (B.get(d)! / B.get(dates[i]!)! - 1));
+    const sortedEarlier: number[] = surges.slice(0, 252).sort((x, y) => x - y);
+    const flagged = new Set<number>();
+    for (let k = 252; k < surges.length; k++) {
+      const v = surges[k]!;
+      let below = 0;
+      let equal = 0;
+      for (const e of sortedEarlier) {
+        if (e < v) below++;
+        else if (e === v) equal++;
+        else break;
+      }
+      const percentile = (100 * (below + equal / 2)) / k;
+      if (percentile >= 99 || percentile <= 1) flagged.add(k);
+      sortedEarlier.splice(below, 0, v);
+    }
+    expect(flagged.size).toBeGreaterThan(50);
+    // Its forward window starts on day k + 5.
     const forward: number[] = [];
     for (let k = 252; k + 5 + 63 < dates.length; k++) {
+      if (flagged.has(k)) continue;
       const from = dates[k + 5]!;
       const to = dates[k + 5 + 63]!;
       forward.push(A.get(to)! / A.get(from)! - (B.get(to)! / B.get(from)!));
