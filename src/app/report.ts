@@ -2,6 +2,7 @@ import type { CheckResult } from "../core/check.js";
 import type { ChartData } from "../core/chart-data.js";
 import type { IsoDate } from "../core/dates.js";
 import { addDays } from "../core/dates.js";
+import { lookbackText } from "../core/lookback.js";
 import { GRID_FAMILIES, SIZES, STYLES } from "../core/grid.js";
 import { DEFAULT_RRG } from "../core/rrg.js";
 import type { ValuationReport } from "../core/valuation.js";
@@ -31,7 +32,7 @@ export interface Report {
   /** Episodes that ended within the year before the as-of date, with the summary of all. */
   episodes: EpisodesReport;
   grid: GridReport | null;
-  parameters: { window: number; threshold: number; gap: number };
+  parameters: { window: number; threshold: number; lookback: string; gap: number };
   warnings: string[];
 }
 
@@ -74,7 +75,7 @@ export async function computeReport(request: ReportRequest, runtime: Runtime): P
     rrg,
     episodes,
     grid,
-    parameters: { window: request.window, threshold: request.threshold, gap: request.gap },
+    parameters: { window: request.window, threshold: request.threshold, lookback: lookbackText(request.lookback), gap: request.gap },
     warnings,
   };
 }

@@ -38,9 +38,9 @@ function isNews(surge: SurgeResult): boolean {
   return surge.largestSinceSessions === null || surge.largestSinceSessions >= NEWS_SESSIONS;
 }
 
-/** Where a record's comparison starts: the history's first day, or the lookback's. */
+/** Where a record's comparison starts: the history's first day ("on record"), or the lookback's ("in the ranked span"). */
 function recordSpan(surge: SurgeResult, record: string): string {
-  return surge.rankedFrom === null || surge.rankedFrom === surge.historyStart ? `${record} (since ${surge.historyStart})` : `${record} in the ranked span (since ${surge.rankedFrom})`;
+  return surge.rankedFrom === null || surge.rankedFrom === surge.historyStart ? `${record} (since ${surge.historyStart})` : `in the ranked span (since ${surge.rankedFrom})`;
 }
 
 function fundHeadline(t: TickerResult, threshold: number): string | null {

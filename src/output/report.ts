@@ -3,7 +3,8 @@ import type { PairResult, TickerResult } from "../core/check.js";
 import { SIZES, STYLES } from "../core/grid.js";
 import { VERSION } from "../version.js";
 import { formatNumber, formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, surgeBands } from "./format.js";
-import { SUMMARY_HEADERS, summaryFootnotes, summaryRows } from "./episodes.js";
+import { rankedSpanNote } from "./check.js";
+import { lookbackWords, SUMMARY_HEADERS, summaryFootnotes, summaryRows } from "./episodes.js";
 import { headlinesOf, NOTABLE_VALUATION } from "./headlines.js";
 import { QUADRANT_CODE } from "./rrg.js";
 import { chartSvg, escapeXml, rrgSvg } from "./svg.js";
@@ -170,7 +171,7 @@ export function reportSections(report: Report): Section[] {
   const provenance = [
     `Source: ${source.kind === "csv" ? `CSV files in ${String(source.dir)}` : source.kind === "sample" ? `the bundled sample of daily closes to ${String(source.lastDate)} (not live data)` : `Yahoo Finance${Array.isArray(source.stale) && source.stale.length > 0 ? `; from the cache after failed downloads: ${(source.stale as { symbol: string; lastDate: string }[]).map((s) => `${s.symbol} (to ${s.lastDate})`).join(", ")}` : ""}`}.`,
     `Last dates: ${check.tickers.map((t) => `${t.symbol} ${t.date}${t.provisional ? " (provisional: the session had not closed)" : ""}`).join(", ")}.`,
-    `Parameters: ${window}-day surge, threshold ${parameters.threshold}, episode gap ${parameters.gap} days; every figure uses data up to ${report.asOf} only.`,
+    `Parameters: ${window}-day surge, threshold ${parameters.threshold}, each day ranked against ${parameters.lookback === "all" ? "all earlier days" : `the last ${lookbackWords(parameters.lookback)}`}${rankedSpanNote(check.pairs.map((p) => p.surge))}, episode gap ${parameters.gap} days; every figure uses data up to ${report.asOf} only.`,
     `rotation ${VERSION}.`,
   ];
   sections.push({ id: "provenance", title: "Data and method", paragraphs: provenance, list: report.warnings.length > 0 ? report.warnings.map((w) => `Warning: ${w}`) : undefined });

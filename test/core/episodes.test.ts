@@ -59,6 +59,16 @@ describe("findEpisodes", () => {
     expect(findEpisodes("A:B", pairFromReturns(returns.slice(0, 15)), options).at(-1)!.open).toBe(false);
   });
 
+  it("is over once an episode of the other direction has started, even within the gap", () => {
+    // s5 +5% (flagged small), s6 -8% (flagged large) the next day: the data ends there.
+    const reversal = pairFromReturns([0.01, -0.01, 0.01, -0.01, 0.01, 0.05, -0.08]);
+    const episodes = findEpisodes("A:B", reversal, options);
+    expect(episodes.map((e) => [e.direction, e.open])).toEqual([
+      ["small-surge", false],
+      ["large-surge", true],
+    ]);
+  });
+
   it("opens no episode before the pair has enough history", () => {
     expect(findEpisodes("A:B", pair, { ...options, minObservations: 13 })).toEqual([]);
   });
