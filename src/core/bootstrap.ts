@@ -1,7 +1,7 @@
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
 import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
-import { quickselect } from "simple-statistics";
+import { clusterDrawsKernel, orderPair, signBlockMeansKernel } from "./kernels.js";
 
 /**
  * Resampling for the event study of `episodes` (README, "How sure can we be"): episodes are
@@ -10,8 +10,7 @@ import { quickselect } from "simple-statistics";
  * JavaScript library does cluster or block resampling (compute-bootstrap, the one package that
  * bootstraps at all, draws single values and was last published in 2015), so the resampling is
  * written here; the random numbers come from pure-rand (xoroshiro128+, unbiased integer draws)
- * and the percentiles are simple-statistics' quantileSorted definition (linear interpolation, R type 7),
- * found by its quickselect.
+ * and the percentiles are simple-statistics' quantileSorted definition (linear interpolation, R type 7).
  */
 
 /** Two-sided confidence of every interval. */
@@ -60,11 +59,15 @@ function mix32(value: number): number {
  * seeded directly (pure-rand's xoroshiro128plus(seed)), texts whose hashes differ in a few
  * bits start with nearly the same draws.
  */
-export function randomStream(seedText: string): RandomGenerator {
+export function streamState(seedText: string): number[] {
   const seed = seedOf(seedText);
   const words: number[] = [1, 2, 3, 4].map((k) => mix32(seed + Math.imul(k, 0x9e3779b9)));
-  if (words.every((w) => w === 0)) return xoroshiro128plusFromState([1, 0, 0, 0]);
-  return xoroshiro128plusFromState(words);
+  // An all-zero state would give zeros for ever.
+  return words.every((w) => w === 0) ? [1, 0, 0, 0] : words;
+}
+
+export function randomStream(seedText: string): RandomGenerator {
+  return xoroshiro128plusFromState(streamState(seedText));
 }
 
 /**
@@ -114,14 +117,7 @@ export interface ClusterDraws {
 export function clusterDraws(values: readonly number[], bounds: readonly number[], sign: number, random: RandomGenerator, resamples = RESAMPLES): ClusterDraws {
   const clusters = bounds.length - 1;
   const n = values.length;
-  const order = values.map((_, index) => index).sort((x, y) => (values[x] as number) - (values[y] as number));
-  const sorted = Float64Array.from(order, (index) => values[index] as number);
-  const place = new Int32Array(n);
-  order.forEach((index, k) => (place[index] = k));
-  const sameInCluster = new Int32Array(clusters);
-  for (let c = 0; c < clusters; c++) {
-    for (let i = bounds[c] as number; i < (bounds[c + 1] as number); i++) if ((values[i] as number) * sign > 0) sameInCluster[c]!++;
-  }
+  const { sorted, place, sameInCluster } = clusterInputs(values, bounds, sign);
   const counts = new Int32Array(n);
   const threshold = rejectionThreshold(clusters);
   const medians = new Float64Array(resamples);
@@ -151,6 +147,28 @@ export function clusterDraws(values: readonly number[], bounds: readonly number[
   return { medians, sameSign };
 }
 
+/** What a cluster draw reads: the values sorted, each value's place among them, each cluster's count of values of the sign. */
+function clusterInputs(values: readonly number[], bounds: readonly number[], sign: number): { sorted: Float64Array; place: Int32Array; sameInCluster: Int32Array } {
+  const clusters = bounds.length - 1;
+  const order = values.map((_, index) => index).sort((x, y) => (values[x] as number) - (values[y] as number));
+  const sorted = Float64Array.from(order, (index) => values[index] as number);
+  const place = new Int32Array(values.length);
+  order.forEach((index, k) => (place[index] = k));
+  const sameInCluster = new Int32Array(clusters);
+  for (let c = 0; c < clusters; c++) {
+    for (let i = bounds[c] as number; i < (bounds[c + 1] as number); i++) if ((values[i] as number) * sign > 0) sameInCluster[c]!++;
+  }
+  return { sorted, place, sameInCluster };
+}
+
+/**
+ * clusterDraws from the stream of `seedText`, in WebAssembly (kernels.ts): the same draws as
+ * clusterDraws(values, bounds, sign, randomStream(seedText)), to the last bit (tested).
+ */
+export function clusterDrawsFast(values: readonly number[], bounds: readonly number[], sign: number, seedText: string, resamples = RESAMPLES): ClusterDraws {
+  return clusterDrawsKernel(values, bounds, sign, streamState(seedText), resamples);
+}
+
 /**
  * Moving-block bootstrap of the means of two series of the same days: each draw lays blocks of
  * `block` consecutive days, each starting at a uniformly drawn index of [0, n - block], end to
@@ -167,12 +185,8 @@ export function blockBootstrapMeans(first: ArrayLike<number>, second: ArrayLike<
     return out;
   }
   const length = Math.min(block, n);
-  const sumsA = new Float64Array(n + 1);
-  const sumsB = new Float64Array(n + 1);
-  for (let i = 0; i < n; i++) {
-    sumsA[i + 1] = (sumsA[i] as number) + (first[i] as number);
-    sumsB[i + 1] = (sumsB[i] as number) + (second[i] as number);
-  }
+  const sumsA = runningSums(first);
+  const sumsB = runningSums(second);
   const starts = n - length + 1;
   const threshold = rejectionThreshold(starts);
   for (let b = 0; b < resamples; b++) {
@@ -190,27 +204,42 @@ export function blockBootstrapMeans(first: ArrayLike<number>, second: ArrayLike<
   return out;
 }
 
+function runningSums(values: ArrayLike<number>): Float64Array {
+  const sums = new Float64Array(values.length + 1);
+  for (let i = 0; i < values.length; i++) sums[i + 1] = (sums[i] as number) + (values[i] as number);
+  return sums;
+}
+
+/**
+ * The block bootstrap of the shares of `values` above and below zero, from the stream of
+ * `seedText`, in WebAssembly (kernels.ts): the same draws as blockBootstrapMeans(v > 0 ? 1 : 0,
+ * v < 0 ? 1 : 0, block, randomStream(seedText)), to the last bit (tested).
+ */
+export function signShareDraws(values: Float64Array, block: number, seedText: string, resamples = RESAMPLES): { positive: Float64Array; negative: Float64Array } {
+  if (values.length === 0) {
+    const [positive, negative] = blockBootstrapMeans(values, values, block, randomStream(seedText), resamples);
+    return { positive, negative };
+  }
+  const [positive, negative] = signBlockMeansKernel(values, Math.min(block, values.length), streamState(seedText), resamples);
+  return { positive, negative };
+}
+
 /**
  * The value at fraction p of the draws by linear interpolation between order statistics (R
- * type 7, as simple-statistics' quantileSorted): by selection (Floyd-Rivest) on `work`, a copy
- * the selection reorders, rather than by sorting every draw.
+ * type 7, simple-statistics' quantileSorted): the two order statistics are found in
+ * WebAssembly (kernels.ts orderPair) rather than by sorting every draw.
  */
-function quantileOfDraws(work: Float64Array, p: number): number {
-  const position = (work.length - 1) * p;
+function quantileOfDraws(draws: Float64Array, p: number): number {
+  const position = (draws.length - 1) * p;
   const below = Math.floor(position);
-  quickselect(work as unknown as number[], below, 0, work.length - 1);
-  const low = work[below] as number;
+  const [low, next] = orderPair(draws, below);
   if (below === position) return low;
-  // After the selection everything past `below` is at least as large: its least is the next order statistic.
-  let next = Infinity;
-  for (let i = below + 1; i < work.length; i++) if ((work[i] as number) < next) next = work[i] as number;
   return low + (position - below) * (next - low);
 }
 
 /** The percentile interval of draws: their (1 - confidence) / 2 and (1 + confidence) / 2 quantiles (R type 7). */
 export function percentileInterval(draws: Float64Array, confidence = CONFIDENCE): Interval {
-  const work = Float64Array.from(draws);
   // In percent first, so that 90% gives exactly 0.05 and 0.95 (0.9's binary value does not).
   const tail = (100 - confidence * 100) / 200;
-  return { low: quantileOfDraws(work, tail), high: quantileOfDraws(work, 1 - tail) };
+  return { low: quantileOfDraws(draws, tail), high: quantileOfDraws(draws, 1 - tail) };
 }

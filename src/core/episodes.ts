@@ -1,5 +1,5 @@
 import { mean, median, quantile, quickselect } from "simple-statistics";
-import { blockBootstrapMeans, blockLength, clusterBounds, clusterDraws, CONFIDENCE, MIN_CLUSTERS, percentileInterval, randomStream, RESAMPLES, type Interval } from "./bootstrap.js";
+import { blockLength, signShareDraws, clusterBounds, clusterDrawsFast, CONFIDENCE, MIN_CLUSTERS, percentileInterval, RESAMPLES, type Interval } from "./bootstrap.js";
 import type { Signal } from "./check.js";
 import type { IsoDate } from "./dates.js";
 import type { AlignedPair, PointInTime } from "./series.js";
@@ -299,16 +299,7 @@ function baseDrawsOf(evidence: PairEvidence, pair: string, key: FollowThroughKey
   const days = evidence.baseForward?.[key];
   if (days === undefined || days.length < HORIZONS[key]) return null;
   evidence.baseDraws ??= {};
-  const made = evidence.baseDraws[key];
-  if (made) return made;
-  const positive = new Uint8Array(days.length);
-  const negative = new Uint8Array(days.length);
-  for (let i = 0; i < days.length; i++) {
-    positive[i] = (days[i] as number) > 0 ? 1 : 0;
-    negative[i] = (days[i] as number) < 0 ? 1 : 0;
-  }
-  const [up, down] = blockBootstrapMeans(positive, negative, blockLength(HORIZONS[key]), randomStream(`${pair}|${key}|base`));
-  return (evidence.baseDraws[key] = { positive: up, negative: down });
+  return (evidence.baseDraws[key] ??= signShareDraws(days, blockLength(HORIZONS[key]), `${pair}|${key}|base`));
 }
 
 const FOLLOW_THROUGH_KEYS = ["d21", "d63"] as const;
@@ -391,7 +382,7 @@ function uncertaintyOf(list: readonly Episode[], first: Episode, followThrough: 
     const hasRate = key !== "d5";
     let rateDraws: Float64Array | undefined;
     if (enough) {
-      const draws = clusterDraws(known.map((e) => e.forward[key] as number), bounds, sign, randomStream(`${seed}|${key}|episodes`));
+      const draws = clusterDrawsFast(known.map((e) => e.forward[key] as number), bounds, sign, `${seed}|${key}|episodes`);
       medianInterval[key] = percentileInterval(draws.medians);
       rateDraws = draws.sameSign;
       if (hasRate) followThroughInterval[key as FollowThroughKey] = percentileInterval(rateDraws);

@@ -21,6 +21,9 @@ interface KernelExports {
   ratioExtremes(a: number, b: number, n: number): [peak: number, trough: number, peakIndex: number, troughIndex: number];
   valueRanks(values: number, n: number, keys: number, order: number, spare: number, counts: number, ranks: number): void;
   rankSeries(values: number, n: number, minObservations: number, lookback: number, ranks: number, equal: number, tree: number, highs: number, lows: number, belowOut: number, equalOut: number, zScore: number, largestSince: number): void;
+  clusterDraws(values: number, bounds: number, sign: number, sorted: number, order: number, place: number, same: number, counts: number, n: number, clusters: number, resamples: number, state: number, medians: number, shares: number): void;
+  orderPair(values: number, n: number, k: number, sign: number, buffer: number): [kth: number, next: number];
+  signBlockMeans(values: number, sumsA: number, sumsB: number, n: number, length: number, resamples: number, state: number, outA: number, outB: number): void;
 }
 
 /** The little of WebAssembly's JavaScript API used here (Node has it; @types/node does not declare it). */
@@ -183,4 +186,67 @@ export function rankedDays(values: ArrayLike<number>, minObservations: number, l
     zScore: doubles.subarray(at.zScore / 8, at.zScore / 8 + n),
     largestSinceIndex: ints.subarray(at.largestSince / 4, at.largestSince / 4 + n),
   };
+}
+
+/**
+ * bootstrap.ts's clusterDraws (its definition) with xoroshiro128+ from the four state words
+ * `state` (pure-rand's order), in WebAssembly: the same draws, medians and shares to the last
+ * bit. `values` are in the order of their clusters (`bounds`); `sign` the direction's sign.
+ */
+export function clusterDrawsKernel(values: readonly number[], bounds: readonly number[], sign: number, state: readonly number[], resamples: number): { medians: Float64Array; sameSign: Float64Array } {
+  const n = values.length;
+  const clusters = bounds.length - 1;
+  // Doubles first (values, sorted, medians, shares), then ints (bounds, order, place, same, counts, state).
+  const medians = 2 * n;
+  const shares = medians + resamples;
+  const ints = (shares + resamples) * 2;
+  const boundsAt = ints;
+  const order = boundsAt + clusters + 1;
+  const place = order + n;
+  const same = place + n;
+  const counts = same + clusters;
+  const stateAt = counts + n;
+  const memory = kernelsFor(Math.ceil((stateAt + 4) / 2));
+  for (let i = 0; i < n; i++) memory.doubles[i] = values[i] as number;
+  memory.ints.set(bounds, boundsAt);
+  memory.ints.set(state, stateAt);
+  memory.kernels.clusterDraws(0, boundsAt * 4, sign, n * BYTES, order * 4, place * 4, same * 4, counts * 4, n, clusters, resamples, stateAt * 4, medians * BYTES, shares * BYTES);
+  return { medians: memory.doubles.slice(medians, medians + resamples), sameSign: memory.doubles.slice(shares, shares + resamples) };
+}
+
+/**
+ * bootstrap.ts's blockBootstrapMeans (its definition) of the shares of `values` above and below
+ * zero (the series v > 0 and v < 0 as 0 and 1), with xoroshiro128+ from the four state words,
+ * in WebAssembly: the same draws to the last bit. Blocks of `length`, at most values.length.
+ */
+export function signBlockMeansKernel(values: Float64Array, length: number, state: readonly number[], resamples: number): [Float64Array, Float64Array] {
+  const n = values.length;
+  const sumsA = n;
+  const sumsB = sumsA + n + 1;
+  const outA = sumsB + n + 1;
+  const outB = outA + resamples;
+  const stateAt = (outB + resamples) * BYTES;
+  const { kernels, doubles, ints } = kernelsFor(outB + resamples + 2);
+  doubles.set(values, 0);
+  ints.set(state, stateAt / 4);
+  kernels.signBlockMeans(0, sumsA * BYTES, sumsB * BYTES, n, length, resamples, stateAt, outA * BYTES, outB * BYTES);
+  return [doubles.slice(outA, outA + resamples), doubles.slice(outB, outB + resamples)];
+}
+
+/**
+ * The k-th and (k + 1)-th smallest of values (0-based; the k-th twice when k is the last), in
+ * WebAssembly: what sorting the values and reading places k and k + 1 gives, for percentile
+ * intervals. The upper tail is read as the lower tail of the negated values.
+ */
+export function orderPair(values: Float64Array, k: number): [number, number] {
+  const n = values.length;
+  const upper = k >= n / 2;
+  // From the top: the k-th smallest is the (n - 1 - k)-th largest, the next one the (n - 2 - k)-th.
+  const kept = upper ? Math.max(0, n - 2 - k) : k;
+  const { kernels, doubles } = kernelsFor(n + kept + 2);
+  doubles.set(values, 0);
+  const [first, second] = kernels.orderPair(0, n, kept, upper ? -1 : 1, n * BYTES);
+  if (!upper) return [first, second];
+  // Negated, the kept pair is (x[k + 1], x[k]); at the very top (k = n - 1) both are x[k].
+  return k === n - 1 ? [first, first] : [second, first];
 }

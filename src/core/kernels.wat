@@ -343,4 +343,240 @@
             (local.set $sumOfSquares (f64.sub (local.get $sumOfSquares) (f64.mul (local.get $leaving) (local.get $leaving))))))
         (local.set $t (i32.add (local.get $t) (i32.const 1)))
         (br $day))))
+;; ---- Resampling for the event study (bootstrap.ts holds the readable definitions). ----
+  ;; Random numbers are xoroshiro128+ as pure-rand computes it, its state (s01, s00, s11, s10,
+  ;; pure-rand's order) read from the caller's four words at the start and written back at the end.
+
+  ;; (2^32 - range) mod range: drawIndex's rejection threshold.
+  (func $threshold (param $range i32) (result i64)
+    (i64.rem_u (i64.sub (i64.const 4294967296) (i64.extend_i32_u (local.get $range))) (i64.extend_i32_u (local.get $range))))
+
+  ;; bootstrap.ts clusterDraws: values (f64[n], in cluster order), bounds (i32[clusters + 1]),
+  ;; sign (+1 or -1); working space sorted (f64[n]), order, place and counts (i32[n]) and same
+  ;; (i32[clusters]); medians and shares (f64[resamples]) the draws.
+  (func (export "clusterDraws") (param $values i32) (param $bounds i32) (param $sign f64) (param $sorted i32) (param $order i32) (param $place i32) (param $same i32) (param $counts i32)
+      (param $n i32) (param $clusters i32) (param $resamples i32) (param $state i32) (param $medians i32) (param $shares i32)
+    (local $b i32) (local $k i32) (local $c i32) (local $i i32) (local $from i32) (local $to i32) (local $total i32) (local $sameCount i32)
+    (local $lowPlace i32) (local $seen i32) (local $low f64) (local $range i64) (local $limit i64) (local $slot i32) (local $value f64) (local $moving i32)
+    (local $s01 i32) (local $s00 i32) (local $s11 i32) (local $s10 i32) (local $out i32) (local $a0 i32) (local $a1 i32) (local $x00 i32) (local $product i64)
+    (local.set $s01 (i32.load (local.get $state)))
+    (local.set $s00 (i32.load offset=4 (local.get $state)))
+    (local.set $s11 (i32.load offset=8 (local.get $state)))
+    (local.set $s10 (i32.load offset=12 (local.get $state)))
+    ;; The values' order by an insertion sort of their indices (any order of equal values gives
+    ;; the same medians), each value's place in it, and each cluster's count of values of the sign.
+    (block $ordered (loop $insert
+      (br_if $ordered (i32.ge_s (local.get $i) (local.get $n)))
+      (local.set $value (f64.load (i32.add (local.get $values) (i32.shl (local.get $i) (i32.const 3)))))
+      (local.set $k (local.get $i))
+      (block $placed (loop $shift
+        (br_if $placed (i32.le_s (local.get $k) (i32.const 0)))
+        (local.set $moving (i32.load (i32.add (local.get $order) (i32.shl (i32.sub (local.get $k) (i32.const 1)) (i32.const 2)))))
+        (br_if $placed (f64.le (f64.load (i32.add (local.get $values) (i32.shl (local.get $moving) (i32.const 3)))) (local.get $value)))
+        (i32.store (i32.add (local.get $order) (i32.shl (local.get $k) (i32.const 2))) (local.get $moving))
+        (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+        (br $shift)))
+      (i32.store (i32.add (local.get $order) (i32.shl (local.get $k) (i32.const 2))) (local.get $i))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $insert)))
+    (local.set $k (i32.const 0))
+    (block $sortedAll (loop $toSorted
+      (br_if $sortedAll (i32.ge_s (local.get $k) (local.get $n)))
+      (local.set $i (i32.load (i32.add (local.get $order) (i32.shl (local.get $k) (i32.const 2)))))
+      (f64.store (i32.add (local.get $sorted) (i32.shl (local.get $k) (i32.const 3))) (f64.load (i32.add (local.get $values) (i32.shl (local.get $i) (i32.const 3)))))
+      (i32.store (i32.add (local.get $place) (i32.shl (local.get $i) (i32.const 2))) (local.get $k))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br $toSorted)))
+    (local.set $c (i32.const 0))
+    (block $countedAll (loop $eachCluster
+      (br_if $countedAll (i32.ge_s (local.get $c) (local.get $clusters)))
+      (local.set $sameCount (i32.const 0))
+      (local.set $i (i32.load (i32.add (local.get $bounds) (i32.shl (local.get $c) (i32.const 2)))))
+      (local.set $to (i32.load offset=4 (i32.add (local.get $bounds) (i32.shl (local.get $c) (i32.const 2)))))
+      (block $counted (loop $eachValue
+        (br_if $counted (i32.ge_s (local.get $i) (local.get $to)))
+        (if (f64.gt (f64.mul (f64.load (i32.add (local.get $values) (i32.shl (local.get $i) (i32.const 3)))) (local.get $sign)) (f64.const 0))
+          (then (local.set $sameCount (i32.add (local.get $sameCount) (i32.const 1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $eachValue)))
+      (i32.store (i32.add (local.get $same) (i32.shl (local.get $c) (i32.const 2))) (local.get $sameCount))
+      (local.set $c (i32.add (local.get $c) (i32.const 1)))
+      (br $eachCluster)))
+    (local.set $range (i64.extend_i32_u (local.get $clusters)))
+    (local.set $limit (call $threshold (local.get $clusters)))
+    (block $drawn
+      (loop $draw
+        (br_if $drawn (i32.ge_s (local.get $b) (local.get $resamples)))
+        (local.set $i (i32.const 0))
+        (block $cleared (loop $clear
+          (br_if $cleared (i32.ge_s (local.get $i) (local.get $n)))
+          (i32.store (i32.add (local.get $counts) (i32.shl (local.get $i) (i32.const 2))) (i32.const 0))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $clear)))
+        (local.set $total (i32.const 0))
+        (local.set $sameCount (i32.const 0))
+        (local.set $k (i32.const 0))
+        (block $picked (loop $pick
+          (br_if $picked (i32.ge_s (local.get $k) (local.get $clusters)))
+        ;; c = an index in [0, $range): pure-rand's XoroShiro128Plus.next() and bootstrap.ts's
+        ;; drawIndex (Lemire's multiply-and-reject), written out here (a call per draw cost more
+        ;; than the draw).
+        (loop $again_c
+          (local.set $out (i32.add (local.get $s00) (local.get $s10)))
+          (local.set $a0 (i32.xor (local.get $s10) (local.get $s00)))
+          (local.set $a1 (i32.xor (local.get $s11) (local.get $s01)))
+          (local.set $x00 (local.get $s00))
+          (local.set $s00 (i32.xor (i32.xor (i32.xor (i32.shl (local.get $x00) (i32.const 24)) (i32.shr_u (local.get $s01) (i32.const 8))) (local.get $a0)) (i32.shl (local.get $a0) (i32.const 16))))
+          (local.set $s01 (i32.xor (i32.xor (i32.xor (i32.shl (local.get $s01) (i32.const 24)) (i32.shr_u (local.get $x00) (i32.const 8))) (local.get $a1))
+            (i32.or (i32.shl (local.get $a1) (i32.const 16)) (i32.shr_u (local.get $a0) (i32.const 16)))))
+          (local.set $s10 (i32.xor (i32.shl (local.get $a1) (i32.const 5)) (i32.shr_u (local.get $a0) (i32.const 27))))
+          (local.set $s11 (i32.xor (i32.shl (local.get $a0) (i32.const 5)) (i32.shr_u (local.get $a1) (i32.const 27))))
+          ;; In integers: the double product is exact (below 2^53), so its high and low 32 bits are
+          ;; what drawIndex's floor(product / 2^32) and product - index * 2^32 compute.
+          (local.set $product (i64.mul (i64.extend_i32_u (local.get $out)) (local.get $range)))
+          (br_if $again_c (i64.lt_u (i64.and (local.get $product) (i64.const 0xffffffff)) (local.get $limit))))
+        (local.set $c (i32.wrap_i64 (i64.shr_u (local.get $product) (i64.const 32))))
+          (local.set $from (i32.load (i32.add (local.get $bounds) (i32.shl (local.get $c) (i32.const 2)))))
+          (local.set $to (i32.load offset=4 (i32.add (local.get $bounds) (i32.shl (local.get $c) (i32.const 2)))))
+          (local.set $i (local.get $from))
+          (block $added (loop $add
+            (br_if $added (i32.ge_s (local.get $i) (local.get $to)))
+            (local.set $slot (i32.add (local.get $counts) (i32.shl (i32.load (i32.add (local.get $place) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 2))))
+            (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (i32.const 1)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $add)))
+          (local.set $total (i32.add (local.get $total) (i32.sub (local.get $to) (local.get $from))))
+          (local.set $sameCount (i32.add (local.get $sameCount) (i32.load (i32.add (local.get $same) (i32.shl (local.get $c) (i32.const 2))))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $pick)))
+        ;; The values at the pool's places (total - 1) >> 1 and total >> 1 in sorted order.
+        (local.set $lowPlace (i32.shr_s (i32.sub (local.get $total) (i32.const 1)) (i32.const 1)))
+        (local.set $k (i32.const 0))
+        (local.set $seen (i32.load (local.get $counts)))
+        (block $lowFound (loop $toLow
+          (br_if $lowFound (i32.gt_s (local.get $seen) (local.get $lowPlace)))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (local.set $seen (i32.add (local.get $seen) (i32.load (i32.add (local.get $counts) (i32.shl (local.get $k) (i32.const 2))))))
+          (br $toLow)))
+        (local.set $low (f64.load (i32.add (local.get $sorted) (i32.shl (local.get $k) (i32.const 3)))))
+        (block $highFound (loop $toHigh
+          (br_if $highFound (i32.gt_s (local.get $seen) (i32.shr_s (local.get $total) (i32.const 1))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (local.set $seen (i32.add (local.get $seen) (i32.load (i32.add (local.get $counts) (i32.shl (local.get $k) (i32.const 2))))))
+          (br $toHigh)))
+        (f64.store (i32.add (local.get $medians) (i32.shl (local.get $b) (i32.const 3)))
+          (f64.div (f64.add (local.get $low) (f64.load (i32.add (local.get $sorted) (i32.shl (local.get $k) (i32.const 3))))) (f64.const 2)))
+        (f64.store (i32.add (local.get $shares) (i32.shl (local.get $b) (i32.const 3)))
+          (f64.div (f64.convert_i32_s (local.get $sameCount)) (f64.convert_i32_s (local.get $total))))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $draw)))
+    (i32.store (local.get $state) (local.get $s01))
+    (i32.store offset=4 (local.get $state) (local.get $s00))
+    (i32.store offset=8 (local.get $state) (local.get $s11))
+    (i32.store offset=12 (local.get $state) (local.get $s10)))
+
+  ;; bootstrap.ts blockBootstrapMeans of the shares of values (f64[n]) above and below zero:
+  ;; sumsA and sumsB (f64[n + 1]) working space for their running counts, blocks of `length`
+  ;; (at most n); outA and outB (f64[resamples]) each draw's two shares.
+  (func (export "signBlockMeans") (param $values i32) (param $sumsA i32) (param $sumsB i32) (param $n i32) (param $length i32) (param $resamples i32)
+      (param $state i32) (param $outA i32) (param $outB i32)
+    (local $b i32) (local $laid i32) (local $start i32) (local $end i32) (local $take i32) (local $starts i32) (local $value f64)
+    (local $totalA f64) (local $totalB f64) (local $range i64) (local $limit i64)
+    (local $s01 i32) (local $s00 i32) (local $s11 i32) (local $s10 i32) (local $out i32) (local $a0 i32) (local $a1 i32) (local $x00 i32) (local $product i64)
+    (local.set $s01 (i32.load (local.get $state)))
+    (local.set $s00 (i32.load offset=4 (local.get $state)))
+    (local.set $s11 (i32.load offset=8 (local.get $state)))
+    (local.set $s10 (i32.load offset=12 (local.get $state)))
+    ;; Running counts of the values above and below zero (bootstrap.ts runningSums of the 0/1 series).
+    (f64.store (local.get $sumsA) (f64.const 0))
+    (f64.store (local.get $sumsB) (f64.const 0))
+    (block $summed (loop $sum
+      (br_if $summed (i32.ge_s (local.get $start) (local.get $n)))
+      (local.set $value (f64.load (i32.add (local.get $values) (i32.shl (local.get $start) (i32.const 3)))))
+      (local.set $end (i32.shl (local.get $start) (i32.const 3)))
+      (f64.store offset=8 (i32.add (local.get $sumsA) (local.get $end))
+        (f64.add (f64.load (i32.add (local.get $sumsA) (local.get $end))) (select (f64.const 1) (f64.const 0) (f64.gt (local.get $value) (f64.const 0)))))
+      (f64.store offset=8 (i32.add (local.get $sumsB) (local.get $end))
+        (f64.add (f64.load (i32.add (local.get $sumsB) (local.get $end))) (select (f64.const 1) (f64.const 0) (f64.lt (local.get $value) (f64.const 0)))))
+      (local.set $start (i32.add (local.get $start) (i32.const 1)))
+      (br $sum)))
+    (local.set $starts (i32.add (i32.sub (local.get $n) (local.get $length)) (i32.const 1)))
+    (local.set $range (i64.extend_i32_u (local.get $starts)))
+    (local.set $limit (call $threshold (local.get $starts)))
+    (block $drawn
+      (loop $draw
+        (br_if $drawn (i32.ge_s (local.get $b) (local.get $resamples)))
+        (local.set $totalA (f64.const 0))
+        (local.set $totalB (f64.const 0))
+        (local.set $laid (i32.const 0))
+        (block $laidAll (loop $lay
+          (br_if $laidAll (i32.ge_s (local.get $laid) (local.get $n)))
+        ;; start = an index in [0, $range): pure-rand's XoroShiro128Plus.next() and bootstrap.ts's
+        ;; drawIndex (Lemire's multiply-and-reject), written out here (a call per draw cost more
+        ;; than the draw).
+        (loop $again_start
+          (local.set $out (i32.add (local.get $s00) (local.get $s10)))
+          (local.set $a0 (i32.xor (local.get $s10) (local.get $s00)))
+          (local.set $a1 (i32.xor (local.get $s11) (local.get $s01)))
+          (local.set $x00 (local.get $s00))
+          (local.set $s00 (i32.xor (i32.xor (i32.xor (i32.shl (local.get $x00) (i32.const 24)) (i32.shr_u (local.get $s01) (i32.const 8))) (local.get $a0)) (i32.shl (local.get $a0) (i32.const 16))))
+          (local.set $s01 (i32.xor (i32.xor (i32.xor (i32.shl (local.get $s01) (i32.const 24)) (i32.shr_u (local.get $x00) (i32.const 8))) (local.get $a1))
+            (i32.or (i32.shl (local.get $a1) (i32.const 16)) (i32.shr_u (local.get $a0) (i32.const 16)))))
+          (local.set $s10 (i32.xor (i32.shl (local.get $a1) (i32.const 5)) (i32.shr_u (local.get $a0) (i32.const 27))))
+          (local.set $s11 (i32.xor (i32.shl (local.get $a0) (i32.const 5)) (i32.shr_u (local.get $a1) (i32.const 27))))
+          ;; In integers: the double product is exact (below 2^53), so its high and low 32 bits are
+          ;; what drawIndex's floor(product / 2^32) and product - index * 2^32 compute.
+          (local.set $product (i64.mul (i64.extend_i32_u (local.get $out)) (local.get $range)))
+          (br_if $again_start (i64.lt_u (i64.and (local.get $product) (i64.const 0xffffffff)) (local.get $limit))))
+        (local.set $start (i32.wrap_i64 (i64.shr_u (local.get $product) (i64.const 32))))
+          (local.set $take (i32.sub (local.get $n) (local.get $laid)))
+          (local.set $take (select (local.get $length) (local.get $take) (i32.lt_s (local.get $length) (local.get $take))))
+          (local.set $end (i32.add (local.get $start) (local.get $take)))
+          (local.set $totalA (f64.add (local.get $totalA) (f64.sub
+            (f64.load (i32.add (local.get $sumsA) (i32.shl (local.get $end) (i32.const 3))))
+            (f64.load (i32.add (local.get $sumsA) (i32.shl (local.get $start) (i32.const 3)))))))
+          (local.set $totalB (f64.add (local.get $totalB) (f64.sub
+            (f64.load (i32.add (local.get $sumsB) (i32.shl (local.get $end) (i32.const 3))))
+            (f64.load (i32.add (local.get $sumsB) (i32.shl (local.get $start) (i32.const 3)))))))
+          (local.set $laid (i32.add (local.get $laid) (local.get $length)))
+          (br $lay)))
+        (f64.store (i32.add (local.get $outA) (i32.shl (local.get $b) (i32.const 3))) (f64.div (local.get $totalA) (f64.convert_i32_s (local.get $n))))
+        (f64.store (i32.add (local.get $outB) (i32.shl (local.get $b) (i32.const 3))) (f64.div (local.get $totalB) (f64.convert_i32_s (local.get $n))))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $draw)))
+    (i32.store (local.get $state) (local.get $s01))
+    (i32.store offset=4 (local.get $state) (local.get $s00))
+    (i32.store offset=8 (local.get $state) (local.get $s11))
+    (i32.store offset=12 (local.get $state) (local.get $s10)))
+
+  ;; The k-th and (k + 1)-th smallest of values (f64[n]) (the k-th twice when k + 1 = n), for
+  ;; bootstrap.ts's percentile intervals: the k + 2 smallest are kept sorted in `buffer` as the
+  ;; values pass (most are larger than all kept and cost one comparison). With $sign -1 every
+  ;; value is negated on reading, and so are the answers, which serves the upper tail from the
+  ;; same few kept values (negation is exact).
+  (func (export "orderPair") (param $values i32) (param $n i32) (param $k i32) (param $sign f64) (param $buffer i32) (result f64 f64)
+    (local $keep i32) (local $count i32) (local $i i32) (local $j i32) (local $value f64) (local $slot i32)
+    (local.set $keep (select (i32.add (local.get $k) (i32.const 2)) (local.get $n) (i32.lt_s (i32.add (local.get $k) (i32.const 2)) (local.get $n))))
+    (block $done (loop $each
+      (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+      (local.set $value (f64.mul (local.get $sign) (f64.load (i32.add (local.get $values) (i32.shl (local.get $i) (i32.const 3))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      ;; Full, and not below the largest kept: passed over.
+      (br_if $each (i32.and (i32.ge_s (local.get $count) (local.get $keep))
+        (f64.ge (local.get $value) (f64.load (i32.add (local.get $buffer) (i32.shl (i32.sub (local.get $keep) (i32.const 1)) (i32.const 3)))))))
+      ;; Insert: shift the larger kept values up one place (the largest falls off when full).
+      (local.set $j (select (i32.sub (local.get $keep) (i32.const 1)) (local.get $count) (i32.ge_s (local.get $count) (local.get $keep))))
+      (block $placed (loop $shift
+        (br_if $placed (i32.le_s (local.get $j) (i32.const 0)))
+        (local.set $slot (i32.add (local.get $buffer) (i32.shl (i32.sub (local.get $j) (i32.const 1)) (i32.const 3))))
+        (br_if $placed (f64.le (f64.load (local.get $slot)) (local.get $value)))
+        (f64.store offset=8 (local.get $slot) (f64.load (local.get $slot)))
+        (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+        (br $shift)))
+      (f64.store (i32.add (local.get $buffer) (i32.shl (local.get $j) (i32.const 3))) (local.get $value))
+      (if (i32.lt_s (local.get $count) (local.get $keep)) (then (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+      (br $each)))
+    (f64.mul (local.get $sign) (f64.load (i32.add (local.get $buffer) (i32.shl (local.get $k) (i32.const 3)))))
+    (f64.mul (local.get $sign) (f64.load (i32.add (local.get $buffer) (i32.shl
+      (select (i32.add (local.get $k) (i32.const 1)) (local.get $k) (i32.lt_s (i32.add (local.get $k) (i32.const 1)) (local.get $n))) (i32.const 3))))))
 )

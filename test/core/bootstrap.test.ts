@@ -1,6 +1,6 @@
 import { quantileSorted } from "simple-statistics";
 import { describe, expect, it } from "vitest";
-import { blockBootstrapMeans, clusterBounds, clusterDraws, percentileInterval, randomStream, seedOf } from "../../src/core/bootstrap.js";
+import { blockBootstrapMeans, clusterBounds, clusterDraws, clusterDrawsFast, percentileInterval, randomStream, seedOf, signShareDraws } from "../../src/core/bootstrap.js";
 import { episodeReportOf, type EpisodeSummary } from "../../src/core/episodes.js";
 import { pointInTime, type PriceSeries } from "../../src/core/series.js";
 import { seededRandom, weekdays } from "../helpers/series.js";
@@ -63,6 +63,32 @@ describe("resampling primitives", () => {
     for (let b = 0; b < draws.length; b++) expect(draws[b]! + other[b]!).toBeCloseTo(1, 12);
     // The last block is cut short, so a draw holds exactly n days: means are multiples of 1/500.
     for (const d of draws) expect(Math.abs(d * 500 - Math.round(d * 500))).toBeLessThan(1e-9);
+  });
+
+  it("the WebAssembly kernels draw exactly what the readable definitions draw", () => {
+    const random = seededRandom(77);
+    for (const [n, horizon] of [[1, 5], [9, 5], [40, 21], [120, 63], [333, 5]] as const) {
+      // Ties and both signs; starts spaced so that some clusters chain and some stand alone.
+      const values = Array.from({ length: n }, () => Math.round((random() - 0.45) * 40) / 1000);
+      const starts: number[] = [];
+      for (let i = 0, at = 0; i < n; i++) starts.push((at += 1 + Math.floor(random() * 40)));
+      const bounds = clusterBounds(starts, horizon);
+      for (const sign of [1, -1]) {
+        const seed = `kernel ${n} ${horizon} ${sign}`;
+        const fast = clusterDrawsFast(values, bounds, sign, seed, 300);
+        const readable = clusterDraws(values, bounds, sign, randomStream(seed), 300);
+        expect(Array.from(fast.medians)).toEqual(Array.from(readable.medians));
+        expect(Array.from(fast.sameSign)).toEqual(Array.from(readable.sameSign));
+      }
+    }
+    for (const [n, block] of [[1, 63], [62, 63], [63, 63], [64, 63], [1000, 21], [6000, 63]] as const) {
+      // Forward returns with some exact zeros, which count as neither above nor below.
+      const values = Float64Array.from({ length: n }, () => (random() < 0.03 ? 0 : random() - 0.5));
+      const { positive, negative } = signShareDraws(values, block, `blocks ${n}`, 200);
+      const [up, down] = blockBootstrapMeans(Array.from(values, (v) => (v > 0 ? 1 : 0)), Array.from(values, (v) => (v < 0 ? 1 : 0)), block, randomStream(`blocks ${n}`), 200);
+      expect(Array.from(positive)).toEqual(Array.from(up));
+      expect(Array.from(negative)).toEqual(Array.from(down));
+    }
   });
 
   it("percentile intervals are simple-statistics' R-7 quantiles of the draws", () => {
