@@ -35,6 +35,8 @@ const benchCache = path.join(work, "cache-home");
 /** Runs `args` under node `times` times (after one warm-up run) and records wall time and RSS. */
 function time(name, args, { times = runs, expectStatus = [0, 3], env: extraEnv = {}, wrap = 0, table = false } = {}) {
   const env = { ...process.env, ROTATION_BENCH_RSS_FILE: rssFile, NO_COLOR: "1", ROTATION_CACHE_DIR: benchCache, ...extraEnv };
+  // Node 20 reads this bundle at every start (~35 ms here): set, it flatters every ratio to `node -e 0`.
+  delete env.NODE_EXTRA_CA_CERTS;
   // A terminal row shows what a person sees there, colour included.
   if (wrap) delete env.NO_COLOR;
   const once = () => {
@@ -112,7 +114,7 @@ function slope(points) {
 
 // The Node that runs the timed processes (BENCH_NODE), not necessarily the one running this script.
 const timedNode = spawnSync(node, ["-p", "process.version"], { encoding: "utf8" }).stdout.trim();
-process.stderr.write(`rotation bench: ${runs} runs each, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${timedNode}\n`);
+process.stderr.write(`rotation bench: ${runs} runs each, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${timedNode}, NODE_EXTRA_CA_CERTS unset for every timed process\n`);
 /**
  * Two measurements compared by their difference or ratio, taken in three alternating rounds so
  * that a drift of the machine's speed shows in both; each keeps the median of its rounds' medians.
@@ -128,6 +130,27 @@ function alternating([nameA, argsA, optionsA = {}], [nameB, argsB, optionsB = {}
   const kept = [pick(a), pick(b)];
   for (const row of [...a, ...b]) if (!kept.includes(row)) results.splice(results.indexOf(row), 1);
   return kept;
+}
+
+/**
+ * The bin of an earlier commit, built in a git worktree in the bench's folder (node_modules
+ * linked from here), for a same-run comparison; null (and a line saying why) when it cannot be.
+ */
+function buildBefore(commit) {
+  const dir = path.join(work, `before-${commit}`);
+  const added = spawnSync("git", ["-C", root, "worktree", "add", "--detach", dir, commit], { encoding: "utf8" });
+  if (added.status !== 0) {
+    process.stderr.write(`  comparison with ${commit} skipped: ${(added.stderr || "no git").trim().split("\n")[0]}\n`);
+    return null;
+  }
+  process.on("exit", () => spawnSync("git", ["-C", root, "worktree", "remove", "--force", dir]));
+  spawnSync("ln", ["-s", path.join(root, "node_modules"), path.join(dir, "node_modules")]);
+  const built = spawnSync("npm", ["run", "build"], { cwd: dir, encoding: "utf8" });
+  if (built.status !== 0) {
+    process.stderr.write(`  comparison with ${commit} skipped: its build failed\n`);
+    return null;
+  }
+  return path.join(dir, "bin", "rotation.js");
 }
 
 // Start-up is short and noisy: the two are measured in alternation, more times.
@@ -154,6 +177,17 @@ if (existsSync(path.join(shared, "SPY.csv"))) {
   const check52at250 = time("check, 52 pairs, table on a 250-column terminal", [bin, "check", "--data", shared, "--pairs", all, "--no-pager"], { wrap: 250, table: true });
   time("episodes, default pairs, full history", [bin, "episodes", "--data", shared, "--json"]);
   const episodes52 = time("episodes, 52 pairs against SPY, full history", [bin, "episodes", "--data", shared, "--pairs", all, "--json"]);
+  // Intervals (issue 25) against the same command before them: 0.2.2's last commit, built in a
+  // worktree beside this one, timed in alternation with this build.
+  const before = buildBefore("e9cbb79");
+  if (before !== null) {
+    const [withIntervals, withoutIntervals] = alternating(
+      ["episodes, 52 pairs, with intervals (this build)", [bin, "episodes", "--data", shared, "--pairs", all, "--json"]],
+      ["  same, 0.2.2 without intervals", [before, "episodes", "--data", shared, "--pairs", all, "--json"]],
+      Math.max(runs, 9),
+    );
+    target("episodes, 52 pairs, with intervals / 0.2.2 without", twoDecimals(withIntervals.medianMs / withoutIntervals.medianMs), 1.5);
+  }
   Object.assign(ratios, {
     checkOverNode: twoDecimals(check.medianMs / baseline.medianMs),
     checkJsonOverNode: twoDecimals(checkJson.medianMs / baseline.medianMs),

@@ -1,7 +1,7 @@
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
 import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
-import { clusterDrawsKernel, orderPair, signBlockMeansKernel } from "./kernels.js";
+import { clusterDrawsKernel, orderPairs, signBlockMeansKernel } from "./kernels.js";
 
 /**
  * Resampling for the event study of `episodes` (README, "How sure can we be"): episodes are
@@ -225,21 +225,20 @@ export function signShareDraws(values: Float64Array, block: number, seedText: st
 }
 
 /**
- * The value at fraction p of the draws by linear interpolation between order statistics (R
- * type 7, simple-statistics' quantileSorted): the two order statistics are found in
- * WebAssembly (kernels.ts orderPair) rather than by sorting every draw.
+ * The percentile interval of draws: their (1 - confidence) / 2 and (1 + confidence) / 2
+ * quantiles by linear interpolation between order statistics (R type 7, simple-statistics'
+ * quantileSorted). The order statistics are found in WebAssembly (kernels.ts orderPairs)
+ * rather than by sorting every draw.
  */
-function quantileOfDraws(draws: Float64Array, p: number): number {
-  const position = (draws.length - 1) * p;
-  const below = Math.floor(position);
-  const [low, next] = orderPair(draws, below);
-  if (below === position) return low;
-  return low + (position - below) * (next - low);
-}
-
-/** The percentile interval of draws: their (1 - confidence) / 2 and (1 + confidence) / 2 quantiles (R type 7). */
 export function percentileInterval(draws: Float64Array, confidence = CONFIDENCE): Interval {
   // In percent first, so that 90% gives exactly 0.05 and 0.95 (0.9's binary value does not).
   const tail = (100 - confidence * 100) / 200;
-  return { low: quantileOfDraws(draws, tail), high: quantileOfDraws(draws, 1 - tail) };
+  const positions = [(draws.length - 1) * tail, (draws.length - 1) * (1 - tail)];
+  const pairs = orderPairs(draws, positions.map(Math.floor));
+  const [low, high] = positions.map((position, i) => {
+    const [below, next] = pairs[i] as [number, number];
+    const fraction = position - Math.floor(position);
+    return fraction === 0 ? below : below + fraction * (next - below);
+  }) as [number, number];
+  return { low, high };
 }

@@ -2,7 +2,7 @@ import type { Signal } from "./check.js";
 import { findEpisodes } from "./episodes.js";
 import type { IsoDate } from "./dates.js";
 import type { AlignedPair } from "./series.js";
-import { ALL_HISTORY, lookbackStarts, type Lookback } from "./lookback.js";
+import { ALL_HISTORY, lookbackStarts, lookbackText, type Lookback } from "./lookback.js";
 import { MIN_RANK_OBSERVATIONS, surgeDate, surgeSeries } from "./surge.js";
 
 export const MOVING_AVERAGE_DAYS = 50;
@@ -11,6 +11,8 @@ export interface ChartData {
   pair: string;
   window: number;
   threshold: number;
+  /** What each day's thresholds and flags rank against, as --lookback is written ("all", "2520", "10y"). */
+  lookback: string;
   dates: IsoDate[];
   /** A/B rebased to 100 on the first date shown. */
   ratio: number[];
@@ -93,6 +95,7 @@ export function chartData(pairName: string, pair: AlignedPair, options: { window
     pair: pairName,
     window: options.window,
     threshold: options.threshold,
+    lookback: lookbackText(options.lookback ?? ALL_HISTORY),
     dates: pair.dates.slice(first),
     ratio: rawRatio.slice(first).map((r) => (r * 100) / base),
     movingAverage,

@@ -234,19 +234,22 @@ export function signBlockMeansKernel(values: Float64Array, length: number, state
 }
 
 /**
- * The k-th and (k + 1)-th smallest of values (0-based; the k-th twice when k is the last), in
- * WebAssembly: what sorting the values and reading places k and k + 1 gives, for percentile
- * intervals. The upper tail is read as the lower tail of the negated values.
+ * For each k of `ks`: the k-th and (k + 1)-th smallest of values (0-based; the k-th twice when k
+ * is the last), in WebAssembly: what sorting the values and reading places k and k + 1 gives,
+ * for percentile intervals. The values are copied in once; an upper k is read as the lower
+ * tail of the negated values.
  */
-export function orderPair(values: Float64Array, k: number): [number, number] {
+export function orderPairs(values: Float64Array, ks: readonly number[]): [number, number][] {
   const n = values.length;
-  const upper = k >= n / 2;
-  // From the top: the k-th smallest is the (n - 1 - k)-th largest, the next one the (n - 2 - k)-th.
-  const kept = upper ? Math.max(0, n - 2 - k) : k;
-  const { kernels, doubles } = kernelsFor(n + kept + 2);
+  const { kernels, doubles } = kernelsFor(2 * n + 2);
   doubles.set(values, 0);
-  const [first, second] = kernels.orderPair(0, n, kept, upper ? -1 : 1, n * BYTES);
-  if (!upper) return [first, second];
-  // Negated, the kept pair is (x[k + 1], x[k]); at the very top (k = n - 1) both are x[k].
-  return k === n - 1 ? [first, first] : [second, first];
+  return ks.map((k) => {
+    const upper = k >= n / 2;
+    // From the top: the k-th smallest is the (n - 1 - k)-th largest, the next one the (n - 2 - k)-th.
+    const kept = upper ? Math.max(0, n - 2 - k) : k;
+    const [first, second] = kernels.orderPair(0, n, kept, upper ? -1 : 1, n * BYTES);
+    if (!upper) return [first, second];
+    // Negated, the kept pair is (x[k + 1], x[k]); at the very top (k = n - 1) both are x[k].
+    return k === n - 1 ? [first, first] : [second, first];
+  });
 }

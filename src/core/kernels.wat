@@ -358,11 +358,10 @@
       (param $n i32) (param $clusters i32) (param $resamples i32) (param $state i32) (param $medians i32) (param $shares i32)
     (local $b i32) (local $k i32) (local $c i32) (local $i i32) (local $from i32) (local $to i32) (local $total i32) (local $sameCount i32)
     (local $lowPlace i32) (local $seen i32) (local $low f64) (local $range i64) (local $limit i64) (local $slot i32) (local $value f64) (local $moving i32)
-    (local $s01 i32) (local $s00 i32) (local $s11 i32) (local $s10 i32) (local $out i32) (local $a0 i32) (local $a1 i32) (local $x00 i32) (local $product i64)
-    (local.set $s01 (i32.load (local.get $state)))
-    (local.set $s00 (i32.load offset=4 (local.get $state)))
-    (local.set $s11 (i32.load offset=8 (local.get $state)))
-    (local.set $s10 (i32.load offset=12 (local.get $state)))
+    (local $s0 i64) (local $s1 i64) (local $a i64) (local $out i32) (local $product i64)
+    ;; State words s01, s00, s11, s10 (pure-rand's order): s0 = s01:s00, s1 = s11:s10.
+    (local.set $s0 (i64.or (i64.shl (i64.extend_i32_u (i32.load (local.get $state))) (i64.const 32)) (i64.extend_i32_u (i32.load offset=4 (local.get $state)))))
+    (local.set $s1 (i64.or (i64.shl (i64.extend_i32_u (i32.load offset=8 (local.get $state))) (i64.const 32)) (i64.extend_i32_u (i32.load offset=12 (local.get $state)))))
     ;; The values' order by an insertion sort of their indices (any order of equal values gives
     ;; the same medians), each value's place in it, and each cluster's count of values of the sign.
     (block $ordered (loop $insert
@@ -422,15 +421,12 @@
         ;; drawIndex (Lemire's multiply-and-reject), written out here (a call per draw cost more
         ;; than the draw).
         (loop $again_c
-          (local.set $out (i32.add (local.get $s00) (local.get $s10)))
-          (local.set $a0 (i32.xor (local.get $s10) (local.get $s00)))
-          (local.set $a1 (i32.xor (local.get $s11) (local.get $s01)))
-          (local.set $x00 (local.get $s00))
-          (local.set $s00 (i32.xor (i32.xor (i32.xor (i32.shl (local.get $x00) (i32.const 24)) (i32.shr_u (local.get $s01) (i32.const 8))) (local.get $a0)) (i32.shl (local.get $a0) (i32.const 16))))
-          (local.set $s01 (i32.xor (i32.xor (i32.xor (i32.shl (local.get $s01) (i32.const 24)) (i32.shr_u (local.get $x00) (i32.const 8))) (local.get $a1))
-            (i32.or (i32.shl (local.get $a1) (i32.const 16)) (i32.shr_u (local.get $a0) (i32.const 16)))))
-          (local.set $s10 (i32.xor (i32.shl (local.get $a1) (i32.const 5)) (i32.shr_u (local.get $a0) (i32.const 27))))
-          (local.set $s11 (i32.xor (i32.shl (local.get $a0) (i32.const 5)) (i32.shr_u (local.get $a1) (i32.const 27))))
+          ;; xoroshiro128+ on 64-bit words (pure-rand computes the same on 32-bit halves): the
+          ;; output is the low half of s0 + s1.
+          (local.set $out (i32.wrap_i64 (i64.add (local.get $s0) (local.get $s1))))
+          (local.set $a (i64.xor (local.get $s0) (local.get $s1)))
+          (local.set $s0 (i64.xor (i64.xor (i64.rotl (local.get $s0) (i64.const 24)) (local.get $a)) (i64.shl (local.get $a) (i64.const 16))))
+          (local.set $s1 (i64.rotl (local.get $a) (i64.const 37)))
           ;; In integers: the double product is exact (below 2^53), so its high and low 32 bits are
           ;; what drawIndex's floor(product / 2^32) and product - index * 2^32 compute.
           (local.set $product (i64.mul (i64.extend_i32_u (local.get $out)) (local.get $range)))
@@ -470,34 +466,34 @@
           (f64.div (f64.convert_i32_s (local.get $sameCount)) (f64.convert_i32_s (local.get $total))))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $draw)))
-    (i32.store (local.get $state) (local.get $s01))
-    (i32.store offset=4 (local.get $state) (local.get $s00))
-    (i32.store offset=8 (local.get $state) (local.get $s11))
-    (i32.store offset=12 (local.get $state) (local.get $s10)))
+    (i32.store (local.get $state) (i32.wrap_i64 (i64.shr_u (local.get $s0) (i64.const 32))))
+    (i32.store offset=4 (local.get $state) (i32.wrap_i64 (local.get $s0)))
+    (i32.store offset=8 (local.get $state) (i32.wrap_i64 (i64.shr_u (local.get $s1) (i64.const 32))))
+    (i32.store offset=12 (local.get $state) (i32.wrap_i64 (local.get $s1))))
 
   ;; bootstrap.ts blockBootstrapMeans of the shares of values (f64[n]) above and below zero:
-  ;; sumsA and sumsB (f64[n + 1]) working space for their running counts, blocks of `length`
-  ;; (at most n); outA and outB (f64[resamples]) each draw's two shares.
+  ;; sumsA and sumsB (i32[n + 1]) working space for their running counts, blocks of `length`
+  ;; (at most n); outA and outB (f64[resamples]) each draw's two shares. The counts are whole
+  ;; numbers, which the definition's doubles hold exactly: counted in integers, the same.
   (func (export "signBlockMeans") (param $values i32) (param $sumsA i32) (param $sumsB i32) (param $n i32) (param $length i32) (param $resamples i32)
       (param $state i32) (param $outA i32) (param $outB i32)
     (local $b i32) (local $laid i32) (local $start i32) (local $end i32) (local $take i32) (local $starts i32) (local $value f64)
-    (local $totalA f64) (local $totalB f64) (local $range i64) (local $limit i64)
-    (local $s01 i32) (local $s00 i32) (local $s11 i32) (local $s10 i32) (local $out i32) (local $a0 i32) (local $a1 i32) (local $x00 i32) (local $product i64)
-    (local.set $s01 (i32.load (local.get $state)))
-    (local.set $s00 (i32.load offset=4 (local.get $state)))
-    (local.set $s11 (i32.load offset=8 (local.get $state)))
-    (local.set $s10 (i32.load offset=12 (local.get $state)))
+    (local $totalA i32) (local $totalB i32) (local $range i64) (local $limit i64)
+    (local $s0 i64) (local $s1 i64) (local $a i64) (local $out i32) (local $product i64)
+    ;; State words s01, s00, s11, s10 (pure-rand's order): s0 = s01:s00, s1 = s11:s10.
+    (local.set $s0 (i64.or (i64.shl (i64.extend_i32_u (i32.load (local.get $state))) (i64.const 32)) (i64.extend_i32_u (i32.load offset=4 (local.get $state)))))
+    (local.set $s1 (i64.or (i64.shl (i64.extend_i32_u (i32.load offset=8 (local.get $state))) (i64.const 32)) (i64.extend_i32_u (i32.load offset=12 (local.get $state)))))
     ;; Running counts of the values above and below zero (bootstrap.ts runningSums of the 0/1 series).
-    (f64.store (local.get $sumsA) (f64.const 0))
-    (f64.store (local.get $sumsB) (f64.const 0))
+    (i32.store (local.get $sumsA) (i32.const 0))
+    (i32.store (local.get $sumsB) (i32.const 0))
     (block $summed (loop $sum
       (br_if $summed (i32.ge_s (local.get $start) (local.get $n)))
       (local.set $value (f64.load (i32.add (local.get $values) (i32.shl (local.get $start) (i32.const 3)))))
-      (local.set $end (i32.shl (local.get $start) (i32.const 3)))
-      (f64.store offset=8 (i32.add (local.get $sumsA) (local.get $end))
-        (f64.add (f64.load (i32.add (local.get $sumsA) (local.get $end))) (select (f64.const 1) (f64.const 0) (f64.gt (local.get $value) (f64.const 0)))))
-      (f64.store offset=8 (i32.add (local.get $sumsB) (local.get $end))
-        (f64.add (f64.load (i32.add (local.get $sumsB) (local.get $end))) (select (f64.const 1) (f64.const 0) (f64.lt (local.get $value) (f64.const 0)))))
+      (local.set $end (i32.shl (local.get $start) (i32.const 2)))
+      (i32.store offset=4 (i32.add (local.get $sumsA) (local.get $end))
+        (i32.add (i32.load (i32.add (local.get $sumsA) (local.get $end))) (f64.gt (local.get $value) (f64.const 0))))
+      (i32.store offset=4 (i32.add (local.get $sumsB) (local.get $end))
+        (i32.add (i32.load (i32.add (local.get $sumsB) (local.get $end))) (f64.lt (local.get $value) (f64.const 0))))
       (local.set $start (i32.add (local.get $start) (i32.const 1)))
       (br $sum)))
     (local.set $starts (i32.add (i32.sub (local.get $n) (local.get $length)) (i32.const 1)))
@@ -506,8 +502,8 @@
     (block $drawn
       (loop $draw
         (br_if $drawn (i32.ge_s (local.get $b) (local.get $resamples)))
-        (local.set $totalA (f64.const 0))
-        (local.set $totalB (f64.const 0))
+        (local.set $totalA (i32.const 0))
+        (local.set $totalB (i32.const 0))
         (local.set $laid (i32.const 0))
         (block $laidAll (loop $lay
           (br_if $laidAll (i32.ge_s (local.get $laid) (local.get $n)))
@@ -515,15 +511,12 @@
         ;; drawIndex (Lemire's multiply-and-reject), written out here (a call per draw cost more
         ;; than the draw).
         (loop $again_start
-          (local.set $out (i32.add (local.get $s00) (local.get $s10)))
-          (local.set $a0 (i32.xor (local.get $s10) (local.get $s00)))
-          (local.set $a1 (i32.xor (local.get $s11) (local.get $s01)))
-          (local.set $x00 (local.get $s00))
-          (local.set $s00 (i32.xor (i32.xor (i32.xor (i32.shl (local.get $x00) (i32.const 24)) (i32.shr_u (local.get $s01) (i32.const 8))) (local.get $a0)) (i32.shl (local.get $a0) (i32.const 16))))
-          (local.set $s01 (i32.xor (i32.xor (i32.xor (i32.shl (local.get $s01) (i32.const 24)) (i32.shr_u (local.get $x00) (i32.const 8))) (local.get $a1))
-            (i32.or (i32.shl (local.get $a1) (i32.const 16)) (i32.shr_u (local.get $a0) (i32.const 16)))))
-          (local.set $s10 (i32.xor (i32.shl (local.get $a1) (i32.const 5)) (i32.shr_u (local.get $a0) (i32.const 27))))
-          (local.set $s11 (i32.xor (i32.shl (local.get $a0) (i32.const 5)) (i32.shr_u (local.get $a1) (i32.const 27))))
+          ;; xoroshiro128+ on 64-bit words (pure-rand computes the same on 32-bit halves): the
+          ;; output is the low half of s0 + s1.
+          (local.set $out (i32.wrap_i64 (i64.add (local.get $s0) (local.get $s1))))
+          (local.set $a (i64.xor (local.get $s0) (local.get $s1)))
+          (local.set $s0 (i64.xor (i64.xor (i64.rotl (local.get $s0) (i64.const 24)) (local.get $a)) (i64.shl (local.get $a) (i64.const 16))))
+          (local.set $s1 (i64.rotl (local.get $a) (i64.const 37)))
           ;; In integers: the double product is exact (below 2^53), so its high and low 32 bits are
           ;; what drawIndex's floor(product / 2^32) and product - index * 2^32 compute.
           (local.set $product (i64.mul (i64.extend_i32_u (local.get $out)) (local.get $range)))
@@ -532,22 +525,22 @@
           (local.set $take (i32.sub (local.get $n) (local.get $laid)))
           (local.set $take (select (local.get $length) (local.get $take) (i32.lt_s (local.get $length) (local.get $take))))
           (local.set $end (i32.add (local.get $start) (local.get $take)))
-          (local.set $totalA (f64.add (local.get $totalA) (f64.sub
-            (f64.load (i32.add (local.get $sumsA) (i32.shl (local.get $end) (i32.const 3))))
-            (f64.load (i32.add (local.get $sumsA) (i32.shl (local.get $start) (i32.const 3)))))))
-          (local.set $totalB (f64.add (local.get $totalB) (f64.sub
-            (f64.load (i32.add (local.get $sumsB) (i32.shl (local.get $end) (i32.const 3))))
-            (f64.load (i32.add (local.get $sumsB) (i32.shl (local.get $start) (i32.const 3)))))))
+          (local.set $totalA (i32.add (local.get $totalA) (i32.sub
+            (i32.load (i32.add (local.get $sumsA) (i32.shl (local.get $end) (i32.const 2))))
+            (i32.load (i32.add (local.get $sumsA) (i32.shl (local.get $start) (i32.const 2)))))))
+          (local.set $totalB (i32.add (local.get $totalB) (i32.sub
+            (i32.load (i32.add (local.get $sumsB) (i32.shl (local.get $end) (i32.const 2))))
+            (i32.load (i32.add (local.get $sumsB) (i32.shl (local.get $start) (i32.const 2)))))))
           (local.set $laid (i32.add (local.get $laid) (local.get $length)))
           (br $lay)))
-        (f64.store (i32.add (local.get $outA) (i32.shl (local.get $b) (i32.const 3))) (f64.div (local.get $totalA) (f64.convert_i32_s (local.get $n))))
-        (f64.store (i32.add (local.get $outB) (i32.shl (local.get $b) (i32.const 3))) (f64.div (local.get $totalB) (f64.convert_i32_s (local.get $n))))
+        (f64.store (i32.add (local.get $outA) (i32.shl (local.get $b) (i32.const 3))) (f64.div (f64.convert_i32_s (local.get $totalA)) (f64.convert_i32_s (local.get $n))))
+        (f64.store (i32.add (local.get $outB) (i32.shl (local.get $b) (i32.const 3))) (f64.div (f64.convert_i32_s (local.get $totalB)) (f64.convert_i32_s (local.get $n))))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $draw)))
-    (i32.store (local.get $state) (local.get $s01))
-    (i32.store offset=4 (local.get $state) (local.get $s00))
-    (i32.store offset=8 (local.get $state) (local.get $s11))
-    (i32.store offset=12 (local.get $state) (local.get $s10)))
+    (i32.store (local.get $state) (i32.wrap_i64 (i64.shr_u (local.get $s0) (i64.const 32))))
+    (i32.store offset=4 (local.get $state) (i32.wrap_i64 (local.get $s0)))
+    (i32.store offset=8 (local.get $state) (i32.wrap_i64 (i64.shr_u (local.get $s1) (i64.const 32))))
+    (i32.store offset=12 (local.get $state) (i32.wrap_i64 (local.get $s1))))
 
   ;; The k-th and (k + 1)-th smallest of values (f64[n]) (the k-th twice when k + 1 = n), for
   ;; bootstrap.ts's percentile intervals: the k + 2 smallest are kept sorted in `buffer` as the

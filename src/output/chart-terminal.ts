@@ -2,7 +2,7 @@ import asciichart from "asciichart";
 import type { ChalkInstance } from "chalk";
 import { wrapLines } from "./table.js";
 import type { ChartData } from "../core/chart-data.js";
-import { formatPercent, terminalSafe } from "./format.js";
+import { formatPercent, lookbackWords, terminalSafe } from "./format.js";
 
 export interface TerminalChartSize {
   width: number;
@@ -77,9 +77,11 @@ export function renderTerminalChart(data: ChartData, size: TerminalChartSize, st
   const ratioLegend = coloured
     ? ` (blue) and its 50-day average (grey); last ${data.ratio.at(-1)?.toFixed(2) ?? "n/a"} on ${lastDate}`
     : `: the upper line, last ${data.ratio.at(-1)?.toFixed(2) ?? "n/a"} on ${lastDate}; the smoother line is its 50-day average, last ${lastAverage?.toFixed(2) ?? "n/a"}`;
+  // What the thresholds rank against, said only when it is not every earlier day.
+  const span = data.lookback === "all" ? "" : ` of the last ${lookbackWords(data.lookback)}`;
   const surgeLegend = coloured
-    ? ` (magenta) with its point-in-time thresholds at percentiles ${data.threshold} and ${100 - data.threshold} (red); last ${formatPercent(lastSurge)}`
-    : `: the jagged line, last ${formatPercent(lastSurge)}; the two steadier lines are its point-in-time thresholds at percentiles ${data.threshold} and ${100 - data.threshold}`;
+    ? ` (magenta) with its point-in-time thresholds at percentiles ${data.threshold} and ${100 - data.threshold}${span} (red); last ${formatPercent(lastSurge)}`
+    : `: the jagged line, last ${formatPercent(lastSurge)}; the two steadier lines are its point-in-time thresholds at percentiles ${data.threshold} and ${100 - data.threshold}${span}`;
   return [
     ...wrapLines(style.bold(`${terminalSafe(a ?? "")}/${terminalSafe(b ?? "")} rebased to 100`) + ratioLegend, coloured ? undefined : size.width),
     top,

@@ -4,7 +4,7 @@ import type { Edge, Episode, EpisodeSummary, INTERVAL_METHOD } from "../core/epi
 import type { SourceInfo } from "../sources/source.js";
 import { SCHEMA_VERSIONS } from "../contract.js";
 import { csvPieces, jsonDocumentPieces, ndjsonPieces, type CsvColumn, type TextPieces } from "./columns.js";
-import { formatBesideThresholds, formatNumber, formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, sourceNote, surgeBands, terminalSafe } from "./format.js";
+import { formatBesideThresholds, formatNumber, formatPercent, formatPercentile, formatSigned, lookbackWords, NOT_AVAILABLE, sourceNote, surgeBands, terminalSafe } from "./format.js";
 import { colourReturn, fitTitle, fittingTable, signalLabel, wrapLines } from "./table.js";
 
 
@@ -53,11 +53,6 @@ export function renderEpisodesTable(report: EpisodesReport, style: ChalkInstance
     );
   }
   return `${lines.join("\n")}\n`;
-}
-
-/** "2520" -> "2,520 sessions", "10y" -> "10 years". */
-export function lookbackWords(lookback: string): string {
-  return lookback.endsWith("y") ? `${lookback.slice(0, -1)} years` : `${Number(lookback).toLocaleString("en-US")} sessions`;
 }
 
 /** The summary's columns, one owner for the terminal and the report: a row per pair, direction and horizon. */

@@ -60,6 +60,11 @@ export function formatPercentile(value: number | null | undefined, bands: Percen
 
 export { terminalSafe } from "../core/text.js";
 
+/** A --lookback as words, after "the last": "2520" -> "2,520 sessions", "10y" -> "10 years". */
+export function lookbackWords(lookback: string): string {
+  return lookback.endsWith("y") ? `${lookback.slice(0, -1)} years` : `${Number(lookback).toLocaleString("en-US")} sessions`;
+}
+
 /** What a report's title adds when its prices are not live: the bundled sample says so. */
 export function sourceNote(source: { kind: string; lastDate?: unknown } | undefined): string {
   if (source?.kind !== "sample") return "";

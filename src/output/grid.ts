@@ -3,9 +3,8 @@ import { SIZES, STYLES, type GridCell } from "../core/grid.js";
 import { SCHEMA_VERSIONS } from "../contract.js";
 import type { GridReport } from "../app/grid.js";
 import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
-import { formatPercent, formatPercentile, sourceNote, surgeBands, terminalSafe, visibleWidth } from "./format.js";
+import { formatPercent, formatPercentile, lookbackWords, sourceNote, surgeBands, terminalSafe, visibleWidth } from "./format.js";
 import { DEFAULTS } from "../settings/defaults.js";
-import { lookbackWords } from "./episodes.js";
 import { drawTable, fitTitle, wrapLines } from "./table.js";
 
 /** `rotation grid`: a 3 x 3 table per horizon (table), or one record per cell (JSON, NDJSON, CSV). */

@@ -1,6 +1,7 @@
 import type { ChartData } from "../core/chart-data.js";
 import type { Quadrant } from "../core/rrg.js";
 import type { RrgSymbolResult } from "../core/rrg.js";
+import { lookbackWords } from "./format.js";
 
 /** Every label passes through here: data never becomes markup. */
 export function escapeXml(text: string): string {
@@ -133,7 +134,7 @@ export function chartSvg(data: ChartData, options: SvgOptions = { namespace: tru
     ["#1565c0", "", `${a ?? ""}/${b ?? ""} rebased to 100`],
     ["#757575", "5,3", "50-day average"],
     ["#6a1b9a", "", `${data.window}-day surge`],
-    ["#c62828", "4,3", "point-in-time thresholds"],
+    ["#c62828", "4,3", data.lookback === "all" ? "point-in-time thresholds" : `point-in-time thresholds (last ${lookbackWords(data.lookback)})`],
   ];
   // One row between the panels, so that no label of the data sits under it.
   const legendY = (top.y1 + bottom.y0) / 2 + 4;
