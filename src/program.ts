@@ -175,6 +175,8 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
     addAsOfOption(valuation, "use the store as of this date (implies --offline)");
     valuation.option("--timeout <seconds>", `per-request network timeout in seconds${defaultText(DEFAULTS.timeoutSeconds)}`);
     addMaxAgeOption(valuation);
+    valuation.option("--history <source>", `the valuation history beside the spreads: french (Fama/French size x book-to-market portfolios, downloaded when missing or a month old) or none${defaultText(DEFAULTS.valuationHistory)}`);
+    addLookbackOption(valuation, `rank the history against all earlier months, N sessions (as N/21 months) or the last Ny years${defaultText(DEFAULTS.valuationHistoryLookback)}`);
     addOutputOptions(valuation);
     valuation.action(async (flags) => {
       const command = await import("./commands/valuation.js");

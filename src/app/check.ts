@@ -3,6 +3,7 @@ import { runCheck, type CheckResult } from "../core/check.js";
 import { openSessionDate } from "../core/market.js";
 import type { IsoDate } from "../core/dates.js";
 import type { Lookback } from "../core/lookback.js";
+import type { SizeValuationPoint, ValuationHistory } from "../core/size-valuation.js";
 import { universeSymbols, type Universe } from "../core/universe.js";
 import type { ValuationReport } from "../core/valuation.js";
 import { DataError, RotationError } from "../errors.js";
@@ -19,6 +20,8 @@ export interface CheckRequest {
   lookback: Lookback;
   asOf: IsoDate | undefined;
   source: SourceChoice;
+  /** The Fama/French valuation history, read from its cache only (`rotation valuation` downloads it). */
+  history?: { cacheDir: string; lookback: Lookback | undefined };
   /** live: fetch P/E now (--valuation); store: use the valuation store if there is one. */
   valuation: { mode: "live" | "store"; store: string; timeoutMs: number; yahooUrl: string | null; maxAgeDays: number };
 }
@@ -27,6 +30,10 @@ export interface CheckOutcome {
   result: CheckResult;
   loaded: LoadedPrices;
   valuation: ValuationReport | null;
+  /** Null when not cached (or not asked for): check never downloads it. */
+  history: ValuationHistory | null;
+  /** The history's headline split, month by month (for report's chart). */
+  historyPoints: SizeValuationPoint[];
 }
 
 /** Loads the universe's prices, cut to the as-of date, and runs the pure core on them. */
@@ -36,7 +43,17 @@ export async function computeCheck(request: CheckRequest, runtime: Runtime, onPr
   if (universe.pairs.length === 0) throw new DataError("nothing left to compare: every pair lost a ticker that failed to load");
   const result = runCheck(loaded.prices, { universe, window: request.window, threshold: request.threshold, lookback: request.lookback, asOf: request.asOf, provisionalDate: openSessionDate(runtime.now()) });
   result.warnings.unshift(...loaded.warnings);
-  return { result, loaded, valuation: await valuationFor(request, universe, result.asOf, runtime, result.warnings) };
+  const french = await historyFor(request, result.asOf, runtime, result.warnings);
+  return { result, loaded, valuation: await valuationFor(request, universe, result.asOf, runtime, result.warnings), history: french.history, historyPoints: french.points };
+}
+
+/** The valuation history from its cache, if there is one (a run never waits for the library). */
+async function historyFor(request: CheckRequest, asOf: IsoDate, runtime: Runtime, warnings: string[]): Promise<{ history: ValuationHistory | null; points: SizeValuationPoint[] }> {
+  if (request.history === undefined) return { history: null, points: [] };
+  const { computeValuationHistory } = await import("./valuation-history.js");
+  const french = await computeValuationHistory({ asOf, lookback: request.history.lookback, cacheDir: request.history.cacheDir, offline: true, quiet: true, timeoutMs: request.valuation.timeoutMs }, runtime);
+  warnings.push(...french.warnings);
+  return french;
 }
 
 /**

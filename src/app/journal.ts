@@ -49,6 +49,7 @@ export async function logCheck(request: LogRequest, runtime: Runtime, onCheck?: 
     version: VERSION,
     writtenAt: runtime.now(),
     valuation: check.valuation,
+    history: check.history,
   });
   const { outcome, warnings } = await new Journal(request.journal).append(record, { replace: request.replace, onWait: (line) => runtime.stderr.write(`rotation: ${line}\n`) });
   return { check, record, outcome, journalWarnings: warnings };

@@ -5,6 +5,7 @@ import { addDays } from "../core/dates.js";
 import { lookbackText } from "../core/lookback.js";
 import { GRID_FAMILIES, SIZES, STYLES } from "../core/grid.js";
 import { DEFAULT_RRG } from "../core/rrg.js";
+import type { SizeValuationPoint, ValuationHistory } from "../core/size-valuation.js";
 import type { ValuationReport } from "../core/valuation.js";
 import type { EpisodesReport } from "../output/episodes.js";
 import type { RrgReport } from "../output/rrg.js";
@@ -27,6 +28,9 @@ export interface Report {
   check: CheckResult;
   source: SourceInfo;
   valuation: ValuationReport | null;
+  /** The Fama/French valuation history from its cache, and its headline split's months. */
+  history: ValuationHistory | null;
+  historyPoints: SizeValuationPoint[];
   charts: ChartData[];
   rrg: RrgReport | null;
   /** Episodes that ended within the year before the as-of date, with the summary of all. */
@@ -71,6 +75,8 @@ export async function computeReport(request: ReportRequest, runtime: Runtime): P
     check: check.result,
     source: check.loaded.info,
     valuation: check.valuation,
+    history: check.history,
+    historyPoints: check.historyPoints,
     charts,
     rrg,
     episodes,

@@ -1,4 +1,5 @@
 import type { IsoDate } from "../core/dates.js";
+import type { Lookback } from "../core/lookback.js";
 import { exchangeDate, MARKET_TIMEZONE } from "../core/market.js";
 import type { PairSpec } from "../core/universe.js";
 import { valuationReport, type ValuationRecord, type ValuationReport } from "../core/valuation.js";
@@ -18,6 +19,12 @@ export interface ValuationRequest {
   yahooUrl: string | null;
   /** Days beyond which a pair's figures are stale (see PairValuation.stale). */
   maxAgeDays: number;
+  /** The history beside the spreads (Fama/French), or none. */
+  history?: "french" | "none";
+  historyLookback?: Lookback | undefined;
+  cacheDir?: string;
+  /** --offline: the history's cache only. */
+  offline?: boolean;
 }
 
 /** Reads the store, adds today's live figures (recording them), and builds the report. */
@@ -44,5 +51,12 @@ export async function computeValuation(request: ValuationRequest, runtime: Runti
   }
   const asOf = request.asOf ?? exchangeDate(runtime.now(), MARKET_TIMEZONE);
   const report = valuationReport(history, request.pairs, asOf, request.minHistory, notes, request.maxAgeDays);
-  return { asOf, store: request.store, live: request.live, funds: report.funds, pairs: report.pairs, warnings: [...warnings, ...report.warnings] };
+  const result: ValuationReport = { asOf, store: request.store, live: request.live, funds: report.funds, pairs: report.pairs, warnings: [...warnings, ...report.warnings] };
+  if (request.history === "french" && request.cacheDir !== undefined) {
+    const { computeValuationHistory } = await import("./valuation-history.js");
+    const french = await computeValuationHistory({ asOf, lookback: request.historyLookback, cacheDir: request.cacheDir, offline: request.offline ?? false, timeoutMs: request.timeoutMs }, runtime);
+    result.history = french.history;
+    result.warnings.push(...french.warnings);
+  }
+  return result;
 }

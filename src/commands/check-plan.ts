@@ -1,6 +1,6 @@
 import type { CheckRequest } from "../app/check.js";
 import type { Runtime } from "../runtime.js";
-import { valuationStorePath } from "../settings/paths.js";
+import { resolvedCacheDir, valuationStorePath } from "../settings/paths.js";
 import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
 import { chooseSource, yahooBaseUrl, type SourceOptionFlags } from "../settings/source.js";
 import { parseDate, parseFormat, parseLookback, parseMaxAge, parseThreshold, parseTimeoutMs, parseUniverse, parseWindow, type OutputFormat, type UniverseOptions } from "../settings/validators.js";
@@ -35,6 +35,8 @@ export function planCheck(flags: CheckFlags, env: Runtime["env"], cwd: string): 
     window: parseWindow(flags.window),
     threshold: parseThreshold(flags.threshold),
     lookback: parseLookback(flags.lookback),
+    // The valuation history ranks against its own default span (20 years) unless --lookback is given.
+    history: { cacheDir: resolvedCacheDir(flags.cacheDir, env, cwd), lookback: flags.lookback === undefined ? undefined : parseLookback(flags.lookback) },
     asOf: parseDate(flags.asOf, "--as-of"),
     source: chooseSource(flags, env, cwd),
     format: parseFormat(flags),

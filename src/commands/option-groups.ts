@@ -42,8 +42,8 @@ export function addSurgeOptions(command: Command, thresholdHelp = "flag surges a
 }
 
 /** --lookback: every command that ranks. */
-export function addLookbackOption(command: Command): Command {
-  return command.option("--lookback <span>", `rank each day against: all earlier days, the previous N sessions (at least 252) or the last Ny years, e.g. 2520 or 10y${defaultText(DEFAULTS.lookback)}`);
+export function addLookbackOption(command: Command, help = `rank each day against: all earlier days, the previous N sessions (at least 252) or the last Ny years, e.g. 2520 or 10y${defaultText(DEFAULTS.lookback)}`): Command {
+  return command.option("--lookback <span>", help);
 }
 
 export function addGapOption(command: Command): Command {

@@ -6,13 +6,13 @@ import { DataError, ExitCode } from "../errors.js";
 import { fileError } from "../fs-errors.js";
 import { writeWarnings } from "../output/stderr.js";
 import { styleFor, terminalWidth } from "../output/style.js";
-import { renderValuationTable, valuationToCsv, valuationToJson, valuationToNdjson } from "../output/valuation.js";
+import { historyLines, renderValuationTable, valuationToCsv, valuationToJson, valuationToNdjson } from "../output/valuation.js";
 import type { Runtime } from "../runtime.js";
 import { DEFAULTS } from "../settings/defaults.js";
-import { checkedPath, valuationStorePath } from "../settings/paths.js";
+import { checkedPath, resolvedCacheDir, valuationStorePath } from "../settings/paths.js";
 import { yahooBaseUrl } from "../settings/source.js";
 import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
-import { parseDate, parseFormat, parseMaxAge, parsePairs, parseTimeoutMs, wholeNumber, type OutputFormat } from "../settings/validators.js";
+import { parseChoice, parseDate, parseFormat, parseLookback, parseMaxAge, parsePairs, parseTimeoutMs, wholeNumber, type OutputFormat } from "../settings/validators.js";
 import { parseValuationCsv, ValuationStore } from "../store/valuation-store.js";
 
 export interface ValuationFlags extends ColorFlags {
@@ -23,6 +23,9 @@ export interface ValuationFlags extends ColorFlags {
   asOf?: string;
   timeout?: string;
   maxAge?: string;
+  history?: string;
+  lookback?: string;
+  cacheDir?: string;
   json?: boolean;
   csv?: boolean;
   format?: string;
@@ -45,6 +48,12 @@ export function planValuation(flags: ValuationFlags, env: Runtime["env"], cwd: s
     timeoutMs: parseTimeoutMs(flags.timeout),
     yahooUrl: yahooBaseUrl(env),
     maxAgeDays: parseMaxAge(flags.maxAge),
+    history: parseChoice(flags.history, "--history", ["french", "none"] as const, DEFAULTS.valuationHistory),
+    // The history's own default span (20 years) unless --lookback is given.
+    historyLookback: flags.lookback === undefined ? undefined : parseLookback(flags.lookback),
+    cacheDir: resolvedCacheDir(flags.cacheDir, env, cwd),
+    // As for the spreads, --as-of reads what is stored: the history's cache, never the library.
+    offline: (flags.offline ?? false) || asOf !== undefined,
     format: parseFormat(flags),
     color: colorSetting(flags, env).value,
   };
@@ -59,6 +68,7 @@ export async function valuation(plan: ValuationPlan, runtime: Runtime): Promise<
         ? [
             `No valuation recorded yet${plan.store ? ` in ${terminalSafe(plan.store)}` : ""} for ${report.funds.map((f) => f.symbol).join(", ")}.`,
             "Import a history with `rotation valuation import FILE.csv` (Date,Symbol,TrailingPE,ForwardPE), or record today's with `rotation valuation` (live) or `rotation check --valuation`.",
+            ...historyLines(report.history ?? null, terminalWidth(runtime.stdout)),
             "",
           ].join("\n")
         : renderValuationTable(report, styleFor(plan.color, runtime.stdout, runtime.env), terminalWidth(runtime.stdout)),

@@ -1,3 +1,4 @@
+import type { ValuationHistory } from "./size-valuation.js";
 import { daysBetween, type IsoDate } from "./dates.js";
 import { midRankPercentile } from "./surge.js";
 import { pairName, type PairSpec } from "./universe.js";
@@ -140,6 +141,8 @@ export interface ValuationReport {
   live: boolean;
   funds: FundValuation[];
   pairs: PairValuation[];
+  /** The Fama/French history (README, "Valuation history"): absent when not asked for, null when it could not be had. */
+  history?: ValuationHistory | null;
   warnings: string[];
 }
 

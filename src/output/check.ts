@@ -1,6 +1,7 @@
 import type { ChalkInstance } from "chalk";
 import type { CheckResult, PairResult, SurgeResult, TickerResult } from "../core/check.js";
 import type { Returns } from "../core/returns.js";
+import type { ValuationHistory } from "../core/size-valuation.js";
 import type { ValuationReport } from "../core/valuation.js";
 import { SCHEMA_VERSIONS } from "../contract.js";
 import type { SourceInfo } from "../sources/source.js";
@@ -8,7 +9,7 @@ import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./col
 import { formatNumber, formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, sourceNote, surgeBands, terminalSafe } from "./format.js";
 import { DEFAULTS } from "../settings/defaults.js";
 import { colourReturn, fitTable, quadrantLabel, signalLabel, type Column } from "./table.js";
-import { renderSpreadsTable } from "./valuation.js";
+import { historyLines, renderSpreadsTable } from "./valuation.js";
 
 /** The `rotation check` report: table, JSON, NDJSON and CSV. */
 
@@ -30,6 +31,8 @@ export interface CheckTableOptions {
   headlines?: readonly string[];
   /** The signal threshold: no figure is shown on the other side of it. */
   threshold?: number;
+  /** The Fama/French valuation history (null: not cached; undefined: not asked for). */
+  history?: ValuationHistory | null;
 }
 
 /**
@@ -48,7 +51,7 @@ export function rankedSpanNote(surges: readonly SurgeResult[]): string {
 }
 
 export function renderCheckTable(result: CheckResult, style: ChalkInstance, options: CheckTableOptions = {}): string {
-  const { valuation = null, sparklines = null, width, source, headlines = [], threshold = DEFAULTS.threshold } = options;
+  const { valuation = null, sparklines = null, width, source, headlines = [], threshold = DEFAULTS.threshold, history } = options;
   const bands = surgeBands(threshold);
   const window = result.pairs[0]?.surge.window ?? 5;
   const returnColumns = <T>(get: (row: T) => Returns, prefix: string, duplicateOfSurge = false): Column<T>[] =>
@@ -119,6 +122,8 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, opti
     }
   }
   for (const headline of headlines) lines.push(terminalSafe(headline));
+  if (history) lines.push(...historyLines(history, width));
+  else if (history === null) lines.push("Valuation history: not downloaded yet (`rotation valuation` fetches the Fama/French data once a month; check reads it from the cache).");
   return `${lines.join("\n")}\n`;
 }
 
@@ -128,6 +133,7 @@ export interface CheckJsonContext {
   threshold: number;
   lookback: string;
   valuation: ValuationReport | null;
+  history: ValuationHistory | null;
   headlines: string[];
 }
 
@@ -140,7 +146,11 @@ export function checkToJson(result: CheckResult, context: CheckJsonContext): str
     tickers: result.tickers,
     pairs: result.pairs,
     signals: result.signals,
-    valuation: context.valuation ? { asOf: context.valuation.asOf, live: context.valuation.live, funds: context.valuation.funds, pairs: context.valuation.pairs } : null,
+    // With no store, a history alone still makes a valuation object (its funds and pairs empty).
+    valuation:
+      context.valuation || context.history
+        ? { asOf: context.valuation?.asOf ?? result.asOf, live: context.valuation?.live ?? false, funds: context.valuation?.funds ?? [], pairs: context.valuation?.pairs ?? [], history: context.history }
+        : null,
     headlines: context.headlines,
     warnings: result.warnings,
   };

@@ -7,7 +7,8 @@ import { rankedSpanNote } from "./check.js";
 import { SUMMARY_HEADERS, summaryFootnotes, summaryRows } from "./episodes.js";
 import { headlinesOf, NOTABLE_VALUATION } from "./headlines.js";
 import { QUADRANT_CODE } from "./rrg.js";
-import { chartSvg, escapeXml, rrgSvg } from "./svg.js";
+import { chartSvg, escapeXml, rrgSvg, valuationHistorySvg } from "./svg.js";
+import { historyReading } from "./valuation.js";
 
 /**
  * `rotation report`: the whole picture as of a date, as one self-contained HTML page (no
@@ -100,6 +101,14 @@ export function reportSections(report: Report): Section[] {
         : []),
     ],
   });
+  if (report.history) {
+    sections.push({
+      id: "valuation-history",
+      title: "Valuation history",
+      paragraphs: [historyReading(report.history), "Book-to-market of the small size group over the large one's: higher means small caps are cheaper against large. A month's figures are known from the end of the month after it, so the latest can be months before the report's date; each July the portfolios are formed anew and the series jumps."],
+      figures: [{ svg: titled(valuationHistorySvg(report.historyPoints, report.history, { namespace: false }), "Small vs large book-to-market, Fama/French"), caption: `Small vs large book-to-market to ${report.history.splits[0]?.month ?? ""} (Fama/French ${report.history.dataset}, CRSP vintage ${report.history.vintage ?? "unknown"})`, file: "valuation-history.svg" }],
+    });
+  }
   sections.push({
     id: "charts",
     title: "Ratio and surge",

@@ -1,6 +1,7 @@
 import type { ChartData } from "../core/chart-data.js";
 import type { Quadrant } from "../core/rrg.js";
 import type { RrgSymbolResult } from "../core/rrg.js";
+import type { ValuationHistory } from "../core/size-valuation.js";
 import { lookbackWords } from "./format.js";
 
 /** Every label passes through here: data never becomes markup. */
@@ -251,4 +252,41 @@ export function rrgSvg(benchmark: string, asOf: string, symbols: readonly RrgSym
 /** A single offline HTML file: the SVG inline, no script, no external asset. */
 export function htmlPage(title: string, svg: string): string {
   return `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${escapeXml(title)}</title>\n<style>body{margin:24px;font-family:sans-serif;background:#fafafa}svg{max-width:100%;height:auto;background:#fff}</style>\n</head>\n<body>\n${svg}</body>\n</html>\n`;
+}
+
+/**
+ * The valuation history: small's book-to-market over large's, month by month to the latest month
+ * known at the as-of date, over the span it is ranked against, with that span's 10th to 90th
+ * percentile shaded, its median dashed, and the latest month marked with its percentile.
+ */
+export function valuationHistorySvg(points: readonly { month: string; ratio: number }[], history: ValuationHistory, options: SvgOptions = { namespace: true }): string {
+  const split = history.splits.find((s) => s.split === history.split);
+  const from = split?.rankedFrom ?? points[0]?.month ?? "";
+  const shown = points.filter((p) => p.month >= from && (split === undefined || p.month <= split.month));
+  const parts: string[] = [`<svg ${options.namespace ? 'xmlns="http://www.w3.org/2000/svg" ' : ""}viewBox="0 0 ${WIDTH} 420" width="${WIDTH}" height="420" font-family="sans-serif" font-size="12">`];
+  parts.push(`<rect width="${WIDTH}" height="420" fill="#ffffff"/>`);
+  parts.push(`<text x="70" y="30" font-size="18" font-weight="bold">${escapeXml(`Small vs large book-to-market (${split?.label ?? ""}), Fama/French ${history.dataset}`)}</text>`);
+  parts.push(`<text x="70" y="50" fill="#555">${escapeXml(`${from} to ${split?.month ?? ""}; shaded: 10th to 90th percentile of the span; a proxy (price-to-book), not the indexes' P/E`)}</text>`);
+  if (shown.length < 2) return `${parts.join("")}</svg>`;
+  const left = 70;
+  const right = WIDTH - 30;
+  const top = 70;
+  const bottom = 370;
+  const values = shown.map((p) => p.ratio);
+  const x = linear([0, shown.length - 1], [left, right]);
+  const y = linear(extent(values), [bottom, top]);
+  const earlier = [...values.slice(0, -1)].sort((a, b) => a - b);
+  const at = (q: number) => earlier[Math.min(earlier.length - 1, Math.max(0, Math.round(q * (earlier.length - 1))))] as number;
+  if (earlier.length > 0) {
+    parts.push(`<rect class="band" x="${left}" y="${n2(y(at(0.9)))}" width="${right - left}" height="${n2(y(at(0.1)) - y(at(0.9)))}" fill="#1565c0" fill-opacity="0.10"/>`);
+    parts.push(`<line x1="${left}" x2="${right}" y1="${n2(y(at(0.5)))}" y2="${n2(y(at(0.5)))}" stroke="#757575" stroke-dasharray="5,3"/>`);
+  }
+  for (const value of ticks(...extent(values), 5)) parts.push(`<text x="${left - 8}" y="${n2(y(value) + 4)}" text-anchor="end">${escapeXml(value.toFixed(1))}</text>`);
+  for (const i of [0, Math.floor((shown.length - 1) / 2), shown.length - 1]) parts.push(`<text x="${n2(x(i))}" y="${bottom + 20}" text-anchor="${i === 0 ? "start" : i === shown.length - 1 ? "end" : "middle"}">${escapeXml(shown[i]?.month ?? "")}</text>`);
+  parts.push(polyline(values, x, y, 'stroke="#1565c0" stroke-width="2"'));
+  const last = shown.length - 1;
+  parts.push(`<circle cx="${n2(x(last))}" cy="${n2(y(values[last] as number))}" r="4" fill="#c62828"/>`);
+  parts.push(`<text x="${n2(x(last) - 8)}" y="${n2(y(values[last] as number) - 10)}" text-anchor="end" font-weight="bold">${escapeXml(`${(values[last] as number).toFixed(2)}x in ${split?.month ?? ""}${split?.percentile == null ? "" : `, percentile ${split.percentile.toFixed(0)}`}`)}</text>`);
+  parts.push("</svg>");
+  return parts.join("");
 }

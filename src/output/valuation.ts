@@ -1,10 +1,11 @@
 import type { ChalkInstance } from "chalk";
+import { MIN_VALUATION_MONTHS, type ValuationHistory, type ValuationHistorySplit } from "../core/size-valuation.js";
 import type { PairValuation, SpreadFigures, ValuationReport } from "../core/valuation.js";
 import { SCHEMA_VERSIONS } from "../contract.js";
 import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
-import { formatNumber, formatPercent, formatPercentile, NOT_AVAILABLE, terminalSafe } from "./format.js";
+import { formatBesideThresholds, formatNumber, formatPercent, formatPercentile, lookbackWords, NOT_AVAILABLE, terminalSafe } from "./format.js";
 import { NOTABLE_VALUATION } from "./headlines.js";
-import { fittingTable } from "./table.js";
+import { fittingTable, wrapLines } from "./table.js";
 
 /** The `rotation valuation` report (table, JSON, NDJSON, CSV) and the spreads table inside `check`. */
 
@@ -31,6 +32,7 @@ export function renderValuationTable(report: ValuationReport, style: ChalkInstan
   }
   const lines = [style.bold(valuationTitle(report)) + (report.live ? " (live from Yahoo Finance)" : " (from the store)"), funds.toString(), pairs.toString()];
   for (const note of notes) lines.push(`n/a: ${terminalSafe(note)}`);
+  lines.push(...historyLines(report.history ?? null, width));
   return `${lines.join("\n")}\n`;
 }
 
@@ -98,4 +100,31 @@ export function valuationToCsv(report: ValuationReport): string {
     VALUATION_CSV_COLUMNS,
     report.pairs.flatMap((pair) => [pair.trailing, pair.forward].map((figures) => ({ asOf: report.asOf, pair, figures }))),
   );
+}
+
+/** A share of months as whole percent, never across the 10/90 bands it is judged by. */
+const months = (percentile: number): string => `${formatBesideThresholds(percentile, 0, (v) => (v >= NOTABLE_VALUATION.high ? 1 : v <= NOTABLE_VALUATION.low ? -1 : 0))}%`;
+
+/**
+ * The history in one sentence: "Small caps are cheaper against large caps than in 92% of the
+ * last 20 years' months (…), on price-to-book, …, data to 2024-05 (…): a proxy, …". Every
+ * figure dated; the proxy named; a percentile above 50 read as cheaper, below as dearer.
+ */
+export function historyReading(history: ValuationHistory): string {
+  const split = history.splits.find((s) => s.split === history.split) ?? (history.splits[0] as ValuationHistorySplit);
+  const span = history.lookback === "all" ? "all earlier months" : `the last ${lookbackWords(history.lookback)}`;
+  const ranked = split.rankedFrom === null ? "" : ` (${split.rankedFrom} … ${split.rankedTo}, ${split.observations} months)`;
+  const where =
+    split.percentile === null
+      ? `too few earlier months in ${span} to rank (${split.observations}, ${MIN_VALUATION_MONTHS} needed)`
+      : split.percentile >= 50
+        ? `small caps are cheaper against large caps than in ${months(split.percentile)} of ${span}${ranked}`
+        : `small caps are dearer against large caps than in ${months(100 - split.percentile)} of ${span}${ranked}`;
+  const figures = `book-to-market ${formatNumber(split.smallBookToMarket, 3)} vs ${formatNumber(split.largeBookToMarket, 3)}, ${formatNumber(split.ratio, 2)}x`;
+  return `Valuation history: ${where}, on price-to-book (${figures}; Fama/French ${split.label}), data to ${split.month} (market caps of ${split.marketEquityAt}; CRSP vintage ${history.vintage ?? "unknown"}): a proxy, not the indexes' P/E.`;
+}
+
+/** The reading as lines for a terminal (none without a history). */
+export function historyLines(history: ValuationHistory | null, width: number | undefined): string[] {
+  return history === null ? [] : wrapLines(terminalSafe(historyReading(history)), width);
 }

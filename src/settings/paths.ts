@@ -26,6 +26,11 @@ export function userCacheDir(env: Env, configured?: string): string {
   return envPaths("rotation", { suffix: "" }).cache;
 }
 
+/** The cache folder as a run uses it: absolute, from the environment, a config file or the user folders. */
+export function resolvedCacheDir(configured: string | undefined, env: Env, cwd: string): string {
+  return path.resolve(cwd, checkedPath(userCacheDir(env, configured), "the cache folder"));
+}
+
 export function userDataDir(env: Env): string {
   if (env.ROTATION_DATA_HOME) return env.ROTATION_DATA_HOME;
   if (env.XDG_DATA_HOME) return path.join(env.XDG_DATA_HOME, "rotation");

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { UsageError } from "../errors.js";
-import { checkedPath, userCacheDir } from "./paths.js";
+import { checkedPath, resolvedCacheDir } from "./paths.js";
 import { parseTimeoutMs, printable } from "./validators.js";
 
 /**
@@ -67,7 +67,7 @@ export function chooseSource(flags: SourceOptionFlags, env: Env, cwd: string): S
     return { kind: "sample", partial };
   }
   const data = flags.data ?? env.ROTATION_DATA;
-  const cacheDir = () => path.resolve(cwd, checkedPath(userCacheDir(env, flags.cacheDir), "the cache folder"));
+  const cacheDir = () => resolvedCacheDir(flags.cacheDir, env, cwd);
   if (data !== undefined && data !== "") {
     return {
       kind: "csv",

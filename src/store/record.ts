@@ -2,6 +2,7 @@ import type { CheckResult, Signal, SignalResult } from "../core/check.js";
 import { ALL_HISTORY, lookbackText, type Lookback } from "../core/lookback.js";
 import type { Quadrant } from "../core/rrg.js";
 import { pairName, type Universe } from "../core/universe.js";
+import type { ValuationHistory } from "../core/size-valuation.js";
 import type { ValuationReport } from "../core/valuation.js";
 
 import { SCHEMA_VERSIONS } from "../contract.js";
@@ -34,6 +35,8 @@ export interface JournalRecord {
   signals: SignalResult[];
   /** Trailing P/E spreads of the pairs, when valuation data was available. */
   valuation?: { pair: string; date: string | null; stale: boolean; trailingSpread: number | null; trailingPercentile: number | null; forwardSpread: number | null }[];
+  /** The Fama/French valuation history's headline split, when it was cached (a proxy; its month may be months old). */
+  valuationHistory?: { dataset: string; vintage: string | null; split: string; month: string; ratio: number; percentile: number | null; lookback: string };
 }
 
 /** A lookback other than all history is part of the configuration (and keys of the default stay as they were). */
@@ -44,7 +47,7 @@ export function configKey(universe: Universe, window: number, threshold: number,
 
 export function toJournalRecord(
   result: CheckResult,
-  context: { universe: Universe; window: number; threshold: number; lookback?: Lookback; source: string; version: string; writtenAt: Date; valuation?: ValuationReport | null },
+  context: { universe: Universe; window: number; threshold: number; lookback?: Lookback; source: string; version: string; writtenAt: Date; valuation?: ValuationReport | null; history?: ValuationHistory | null },
 ): JournalRecord {
   const record: JournalRecord = {
     schemaVersion: JOURNAL_SCHEMA_VERSION,
@@ -76,6 +79,10 @@ export function toJournalRecord(
       trailingPercentile: p.trailing.rank?.percentile ?? null,
       forwardSpread: p.forward.spread,
     }));
+  }
+  const split = context.history?.splits.find((s) => s.split === context.history?.split);
+  if (context.history && split) {
+    record.valuationHistory = { dataset: context.history.dataset, vintage: context.history.vintage, split: split.split, month: split.month, ratio: split.ratio, percentile: split.percentile, lookback: context.history.lookback };
   }
   return record;
 }

@@ -13,6 +13,8 @@ export interface CliResult {
 /** User folders of their own, so no test sees a cache, journal, store or config of the machine's user. */
 const home = mkdtempSync(path.join(tmpdir(), "rotation-home-"));
 const isolated = {
+  // No run of the tests reaches the real French data library: a port nothing listens on.
+  ROTATION_FRENCH_URL: "http://127.0.0.1:9/",
   HOME: home,
   XDG_CACHE_HOME: path.join(home, "cache"),
   XDG_DATA_HOME: path.join(home, "data"),
