@@ -29,6 +29,13 @@ export interface ValuationRequest {
 
 /** Reads the store, adds today's live figures (recording them), and builds the report. */
 export async function computeValuation(request: ValuationRequest, runtime: Runtime): Promise<ValuationReport> {
+  // The history first: a Yahoo that refuses this client (and fails the command) must not keep
+  // the Fama/French data from reaching the cache, where check and log read it.
+  const asOfDate = request.asOf ?? exchangeDate(runtime.now(), MARKET_TIMEZONE);
+  const french =
+    request.history === "french" && request.cacheDir !== undefined
+      ? await (await import("./valuation-history.js")).computeValuationHistory({ asOf: asOfDate, lookback: request.historyLookback, cacheDir: request.cacheDir, offline: request.offline ?? false, timeoutMs: request.timeoutMs }, runtime)
+      : null;
   const store = new ValuationStore(request.store);
   const { records, warnings } = await store.read();
   let history = records;
@@ -49,12 +56,10 @@ export async function computeValuation(request: ValuationRequest, runtime: Runti
     const replaced = new Set(usable.map(key));
     history = [...records.filter((r) => !replaced.has(key(r))), ...usable];
   }
-  const asOf = request.asOf ?? exchangeDate(runtime.now(), MARKET_TIMEZONE);
+  const asOf = asOfDate;
   const report = valuationReport(history, request.pairs, asOf, request.minHistory, notes, request.maxAgeDays);
   const result: ValuationReport = { asOf, store: request.store, live: request.live, funds: report.funds, pairs: report.pairs, warnings: [...warnings, ...report.warnings] };
-  if (request.history === "french" && request.cacheDir !== undefined) {
-    const { computeValuationHistory } = await import("./valuation-history.js");
-    const french = await computeValuationHistory({ asOf, lookback: request.historyLookback, cacheDir: request.cacheDir, offline: request.offline ?? false, timeoutMs: request.timeoutMs }, runtime);
+  if (french !== null) {
     result.history = french.history;
     result.warnings.push(...french.warnings);
   }

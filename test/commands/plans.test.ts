@@ -35,6 +35,7 @@ describe("planCheck turns flags into a plan", () => {
       window: 5,
       threshold: 99,
       lookback: { kind: "all" },
+      history: { cacheDir: "/tmp/c", lookback: undefined },
       asOf: undefined,
       source: { kind: "yahoo", cacheDir: "/tmp/c", offline: false, refresh: false, timeoutMs: 20_000, fallback: true, yahooUrl: null, partial: false },
       format: "table",
@@ -157,7 +158,10 @@ describe("every other plan is a plain value", () => {
   it("planValuation", () => {
     expect(planValuation({}, ENV, "/w")).toEqual({
       pairs: DEFAULT_PAIRS.slice(0, 3), store: "/tmp/d/valuation.jsonl", minHistory: 60, live: true, asOf: undefined, timeoutMs: 20_000, yahooUrl: null, maxAgeDays: 7, format: "table", color: "auto",
+      history: "french", historyLookback: undefined, cacheDir: "/tmp/c", offline: false,
     });
+    // --as-of reads what is stored: the history's cache too; --lookback ranks the history.
+    expect(planValuation({ asOf: "2024-07-16", lookback: "10y", history: "none" }, ENV, "/w")).toMatchObject({ offline: true, historyLookback: { kind: "years", years: 10 }, history: "none" });
     expect(planValuation({ asOf: "2024-07-16", minHistory: "5", store: "v.jsonl", timeout: "2" }, ENV, "/w")).toMatchObject({ live: false, minHistory: 5, store: "/w/v.jsonl", timeoutMs: 2000 });
     expect(() => planValuation({ minHistory: "0" }, ENV, "/w")).toThrow(/--min-history must be a whole number of at least 1, got "0"/);
   });
