@@ -126,3 +126,26 @@ describe("the series jumps when the portfolios are re-formed each July", () => {
     expect(sizeValuationSeries(data, { id: "halves", label: "", small: [0], large: [1] }).map((p) => p.month)).toEqual(["2023-07"]);
   });
 });
+
+describe("the 2 x 3 file's halves (real extract of 6_Portfolios_2x3, vintage 202002)", () => {
+  it("splits at the NYSE median and computes the halves' ratio as by hand", () => {
+    const text = readFileSync(path.join(FRENCH_FIXTURES, "6_Portfolios_2x3.CSV"), "latin1");
+    const data = sizeBookToMarketOf(parseFrenchCsv(text, "6_Portfolios_2x3"), "6_Portfolios_2x3");
+    const splits = splitsOf(data.columns);
+    expect(splits).toMatchObject([{ id: "halves", small: [0, 1, 2], large: [3, 4, 5] }]);
+    const firms = rawSection(text, "Number of Firms in Portfolios");
+    const caps = rawSection(text, "Average Market Cap");
+    const book = rawSection(text, "BE_FYt-1/ME_June t");
+    const group = (month: string, members: number[]) => {
+      let be = 0;
+      let me = 0;
+      for (const p of members) {
+        be += book.get("201907")![p]! * firms.get("201907")![p]! * caps.get("201907")![p]!;
+        me += firms.get(month)![p]! * caps.get(month)![p]!;
+      }
+      return be / me;
+    };
+    const point = sizeValuationSeries(data, splits[0]!).find((p) => p.month === "2020-02")!;
+    expect(point.ratio).toBeCloseTo(group("202002", [0, 1, 2]) / group("202002", [3, 4, 5]), 12);
+  });
+});
