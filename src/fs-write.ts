@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants, openSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import { accessSync, closeSync, constants, fstatSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { DataError } from "./errors.js";
 import { fileError } from "./fs-errors.js";
 
@@ -54,25 +54,21 @@ export async function writeWholeFile(file: string, text: string, options: { what
 }
 
 /**
- * A cache file (a price snapshot, compiled code) written whole: under a temporary name of this
- * process, created exclusively ("wx": never through a link or over a file someone else put
- * there), then renamed over `target`, so that a reader sees the old file or the new one, never
- * half of one. A cache only ever saves time: any failure leaves what was there and says false.
+ * A file of ours written whole: under a temporary name of this process, created exclusively
+ * ("wx": never through a link or over a file someone else put there) with `mode` (0600 unless
+ * said: a umask never widens it), fsynced when asked, then renamed over `target`, so that a
+ * reader sees the old file or the new one, never half of one; a link at `target` is replaced
+ * by the file, never followed. Throws the file system's error; leaves no temporary file.
  */
-export function replaceCacheFile(target: string, bytes: Uint8Array): boolean {
+export function replaceFile(target: string, bytes: Uint8Array, options: { mode?: number; fsync?: boolean } = {}): void {
   const temporary = `${target}.${process.pid}.tmp`;
-  let fd: number;
-  try {
-    fd = openSync(temporary, "wx", 0o600);
-  } catch {
-    return false;
-  }
+  const fd = openSync(temporary, "wx", options.mode ?? 0o600);
   try {
     for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
+    if (options.fsync) fsyncSync(fd);
     closeSync(fd);
     renameSync(temporary, target);
-    return true;
-  } catch {
+  } catch (error) {
     try {
       closeSync(fd);
     } catch {
@@ -83,6 +79,33 @@ export function replaceCacheFile(target: string, bytes: Uint8Array): boolean {
     } catch {
       // nothing to remove
     }
+    throw error;
+  }
+}
+
+/**
+ * A cache file (a price snapshot, compiled code) written whole by replaceFile. A cache only
+ * ever saves time: any failure leaves what was there and says false.
+ */
+export function replaceCacheFile(target: string, bytes: Uint8Array): boolean {
+  try {
+    replaceFile(target, bytes);
+    return true;
+  } catch {
     return false;
+  }
+}
+
+/**
+ * Appends a line to a file of ours, creating it 0600: never through a link (O_NOFOLLOW: a link
+ * there is an error), never to a FIFO or a device. Throws the file system's error.
+ */
+export function appendToOwnFile(file: string, text: string): void {
+  const fd = openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600);
+  try {
+    if (!fstatSync(fd).isFile()) throw Object.assign(new Error(`${file} is not a regular file`), { code: "EINVAL" });
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
   }
 }

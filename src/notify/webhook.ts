@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { appendFileSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { appendToOwnFile } from "../fs-write.js";
 import type { Alert } from "../core/alerts.js";
 import { SCHEMA_VERSIONS } from "../contract.js";
 import { errorMessage } from "../errors.js";
@@ -54,7 +55,7 @@ export class DeliveryLog {
 
   record(key: string): void {
     this.sent.add(key);
-    appendFileSync(this.file, `${key}\n`, { mode: 0o600 });
+    appendToOwnFile(this.file, `${key}\n`);
   }
 }
 

@@ -1,9 +1,12 @@
-import { mkdir, readFile } from "node:fs/promises";
+import { lstat, mkdir, readFile, stat as stat_ } from "node:fs/promises";
+import { replaceFile } from "../fs-write.js";
 import path from "node:path";
 import { isIsoDate, type IsoDate } from "../core/dates.js";
 import { DataError, errorMessage } from "../errors.js";
 
 export const CACHE_FORMAT = 1;
+/** A fund's 8,000 days are ~600 KB of JSON: a cache file far larger is not one of ours. */
+const MAX_CACHE_FILE_BYTES = 64 * 1024 * 1024;
 
 /**
  * One ticker's history as Yahoo gave it. The raw close is kept beside the adjusted one so that
@@ -43,6 +46,17 @@ export class PriceCache {
     const file = this.fileFor(symbol);
     let text: string;
     try {
+      // Only a regular file of ours is read back: a link, a FIFO (which would block the read)
+      // or a device, a file or folder others may write, or a file too large to be a history is
+      // not trusted, said in a warning, and fetched again (the write replaces it).
+      const stat = await lstat(file);
+      const folder = await stat_(this.dir);
+      if (stat.isSymbolicLink()) return { entry: null, problem: `cache file ${file} is a link, not a file rotation wrote (not trusted)` };
+      if (!stat.isFile()) return { entry: null, problem: `cache file ${file} is not a regular file (not trusted)` };
+      if ((stat.mode & 0o022) !== 0) return { entry: null, problem: `cache file ${file} is writable by other users (not trusted: chmod 600 it, or remove it)` };
+      if (process.getuid !== undefined && stat.uid !== process.getuid()) return { entry: null, problem: `cache file ${file} belongs to another user (not trusted)` };
+      if ((folder.mode & 0o022) !== 0 && (folder.mode & 0o1000) === 0) return { entry: null, problem: `cache folder ${this.dir} is writable by other users, so its files are not trusted (chmod 700 ${this.dir})` };
+      if (stat.size > MAX_CACHE_FILE_BYTES) return { entry: null, problem: `cache file ${file} is larger than any history (${stat.size} bytes; not trusted)` };
       text = await readFile(file, "utf8");
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -64,9 +78,9 @@ export class PriceCache {
   async write(entry: CacheEntry): Promise<void> {
     try {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
-      const { default: writeFileAtomic } = await import("write-file-atomic");
-      // write-file-atomic writes a temp file, fsyncs it and renames it over the old one.
-      await writeFileAtomic(this.fileFor(entry.symbol), JSON.stringify(entry), { mode: 0o600 });
+      // A temporary file created exclusively, fsynced and renamed over the old one: a link
+      // planted where the cache file goes is replaced, never written through.
+      replaceFile(this.fileFor(entry.symbol), new TextEncoder().encode(JSON.stringify(entry)), { fsync: true });
     } catch (error) {
       throw new DataError(`cannot write cache file ${this.fileFor(entry.symbol)} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`);
     }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, statSync } from "node:fs";
+import { replaceFile } from "../fs-write.js";
 import { hostname } from "node:os";
 import lockfile from "proper-lockfile";
 import { DataError } from "../errors.js";
@@ -71,7 +72,8 @@ export async function acquireLock(file: string, what: string, onWait?: (line: st
         },
       });
       try {
-        writeFileSync(ownerFile(lockDir), JSON.stringify({ pid: process.pid, host: hostname(), token } satisfies Owner));
+        // 0600 whatever the umask, and never through a link planted at its name.
+        replaceFile(ownerFile(lockDir), new TextEncoder().encode(JSON.stringify({ pid: process.pid, host: hostname(), token } satisfies Owner)));
       } catch {
         // Without the owner file the lock still excludes; only recovery by PID is lost.
       }
