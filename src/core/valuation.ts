@@ -35,9 +35,12 @@ export interface SpreadFigures {
   note: string | null;
 }
 
-/** A multiple is usable when positive and finite; a loss-making index has no meaningful P/E. */
+/** The P/E a figure may have: a loss-making index has none, and 1e-320 or 1e308 is a slip, not a valuation. */
+export const PE_RANGE = { min: 0.5, max: 10_000 } as const;
+
+/** A multiple is usable when within PE_RANGE; any other is shown as n/a, never ranked. */
 export function usablePE(value: number | null | undefined): number | null {
-  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : null;
+  return typeof value === "number" && value >= PE_RANGE.min && value <= PE_RANGE.max ? value : null;
 }
 
 export function spreadOf(a: number | null, b: number | null): Pick<SpreadFigures, "spread" | "ratio" | "yieldGap"> {

@@ -131,7 +131,8 @@ export async function parseConfig(text: string, file: string): Promise<ConfigVal
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw new UsageError(`config ${file}: "(top level)" expected object, received ${describeType(data)}`);
   const result = { data: {} as Record<string, unknown> };
   for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
-    const rule = RULES[key as keyof ConfigValues];
+    // Own keys only: "__proto__" or "constructor" are unknown keys, not Object.prototype's members.
+    const rule = Object.hasOwn(RULES, key) ? RULES[key as keyof ConfigValues] : undefined;
     if (!rule) throw new UsageError(`config ${file}: unknown key "${key}" (known: ${Object.keys(RULES).join(", ")})`);
     const problem = rule.check(value);
     if (problem) throw new UsageError(`config ${file}: "${key}" ${problem}`);

@@ -3,7 +3,7 @@ import path from "node:path";
 import { acquireLock } from "./lock.js";
 import { writeWholeFile } from "../fs-write.js";
 import { isIsoDate } from "../core/dates.js";
-import type { ValuationRecord } from "../core/valuation.js";
+import { PE_RANGE, type ValuationRecord } from "../core/valuation.js";
 import { DECIMAL_PATTERN, printable, TICKER_PATTERN } from "../core/text.js";
 import { readCsvRecords } from "../sources/csv-records.js";
 import { DataError, errorMessage } from "../errors.js";
@@ -94,6 +94,9 @@ export function parseValuationCsv(text: string, file: string): ValuationRecord[]
       if (value === "") return null;
       const n = Number(value);
       if (!DECIMAL_PATTERN.test(value) || !Number.isFinite(n)) throw new DataError(`${file}:${line}: ${name} "${printable(value, 20)}" is not a number`);
+      // A P/E is a positive multiple of earnings; zero, negative, denormal or astronomical ones
+      // (a loss, a unit slip) would be ranked as if they were valuations.
+      if (!(n >= PE_RANGE.min && n <= PE_RANGE.max)) throw new DataError(`${file}:${line}: ${name} ${printable(value, 20)} is not a usable P/E (from ${PE_RANGE.min} to ${PE_RANGE.max}; leave the cell empty when there is none)`);
       return n;
     };
     const trailingPE = pe(trailing, "TrailingPE");

@@ -19,6 +19,8 @@ describe("spread figures", () => {
   });
   it("treats zero, negative and missing multiples as missing, never as 0", () => {
     expect([usablePE(0), usablePE(-5), usablePE(undefined), usablePE(Number.NaN), usablePE(12.5)]).toEqual([null, null, null, null, 12.5]);
+    // Denormal, tiny or astronomical multiples are slips, not valuations: never ranked.
+    expect([usablePE(1e-320), usablePE(1e-7), usablePE(0.49), usablePE(1e308), usablePE(Infinity), usablePE(0.5), usablePE(10_000)]).toEqual([null, null, null, null, null, 0.5, 10_000]);
   });
 });
 

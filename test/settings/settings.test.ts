@@ -54,3 +54,15 @@ describe("settings precedence: flag > environment > config file > default", () =
     expect(colorSetting(withConfig({}, { path: "/c", values: { color: true } }, {}), {}).value).toBe("always");
   });
 });
+
+describe("config files that try Object.prototype", () => {
+  it("__proto__, constructor and toString are unknown keys: one usage line, never an internal error", async () => {
+    const { parseConfig } = await import("../../src/settings/config-file.js");
+    for (const key of ["__proto__", "constructor", "toString", "hasOwnProperty"]) {
+      await expect(parseConfig(`{"${key}": {"window": 3}}`, "/c.json")).rejects.toThrow(new RegExp(`^config /c\\.json: unknown key "${key}" \\(known: small, mid, large, pairs, window, threshold, lookback,`));
+    }
+    // A lookback in a config file obeys --lookback's rule, named by its key.
+    await expect(parseConfig(`{"lookback": "1y"}`, "/c.json")).rejects.toThrow('config /c.json: "lookback" must be all, a number of sessions of at least 252, or years from 2y to 100y, got "1y"');
+    expect(await parseConfig(`{"lookback": 2520}`, "/c.json")).toEqual({ lookback: "2520" });
+  });
+});
