@@ -1,8 +1,8 @@
 import { acquireLock } from "./lock.js";
-import { assertWritable, writeWholeFile } from "../fs-write.js";
+import { appendToOwnFile, assertWritable, writeWholeFile } from "../fs-write.js";
 import { statSync } from "node:fs";
 import { closeSync, constants, fsyncSync, openSync, writeSync, ftruncateSync, fstatSync } from "node:fs";
-import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { DataError, errorMessage } from "../errors.js";
 
@@ -21,8 +21,10 @@ export interface JournalRead<T> {
   records: JournalLine<T>[];
   /** Lines that are not a JSON object, by line number (history reports and skips them). */
   malformed: { line: number; reason: string }[];
-  /** Text after the last newline: a write that power loss cut short. */
+  /** Text after the last newline that is not a whole record: a write that power loss cut short. */
   torn: string | null;
+  /** The last line is a whole record without its final newline (read as a record; the next append adds the newline). */
+  unterminated: boolean;
 }
 
 export type AppendOutcome = "appended" | "replaced" | "exists";
@@ -55,7 +57,19 @@ export function parseJournal<T>(text: string): JournalRead<T> {
       malformed.push({ line, reason: "not valid JSON" });
     }
   });
-  return { records, malformed, torn: tail === "" ? null : tail };
+  if (tail !== "") {
+    // A whole record that lost only its newline is a record, never set aside as torn.
+    try {
+      const value: unknown = JSON.parse(tail);
+      if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+        records.push({ line: lines.length + 1, record: value as T });
+        return { records, malformed, torn: null, unterminated: true };
+      }
+    } catch {
+      // cut short: torn
+    }
+  }
+  return { records, malformed, torn: tail === "" ? null : tail, unterminated: false };
 }
 
 /**
@@ -76,7 +90,7 @@ export class Journal {
     try {
       text = await readFile(this.file, "utf8");
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { records: [], malformed: [], torn: null };
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { records: [], malformed: [], torn: null, unterminated: false };
       throw new DataError(`cannot read journal ${this.file} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`);
     }
     return parseJournal<T>(text);
@@ -100,6 +114,10 @@ export class Journal {
       if (current.torn !== null) {
         await this.setAsideTornTail(current.torn);
         warnings.push(`journal ${this.file} ended in an incomplete line (${current.torn.length} bytes); moved it to ${this.corruptFile}`);
+      }
+      if (current.unterminated) {
+        this.appendLine("\n");
+        warnings.push(`journal ${this.file} ended in a whole record without its newline; added the newline`);
       }
       const findExisting = (records: JournalRead<JournalKeyed>["records"]) => records.find((r) => r.record.asOf === record.asOf && r.record.configKey === record.configKey);
       let existing = findExisting(current.records);
@@ -162,7 +180,7 @@ export class Journal {
   private async setAsideTornTail(torn: string): Promise<void> {
     try {
       assertWritable(this.file, statSync(this.file).mode, "journal");
-      await appendFile(this.corruptFile, `${torn}\n`, { mode: 0o600 });
+      appendToOwnFile(this.corruptFile, `${torn}\n`);
       const fd = openSync(this.file, constants.O_RDWR);
       try {
         const stat = fstatSync(fd);

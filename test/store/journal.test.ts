@@ -65,6 +65,23 @@ describe("Journal.append", () => {
     expect(lines.map((l) => l.asOf)).toEqual(["2024-07-15", "2024-07-16"]);
   });
 
+  it("a whole last record that lost only its newline is kept (truncate -s -1): read as a record, the newline added", async () => {
+    const file = path.join(dir, "j.jsonl");
+    writeFileSync(file, `${JSON.stringify(record("2024-07-15"))}\n${JSON.stringify(record("2024-07-16"))}`);
+    const journal = new Journal(file);
+    const read = await journal.read();
+    expect(read.records.map((r) => (r.record as { asOf: string }).asOf)).toEqual(["2024-07-15", "2024-07-16"]);
+    expect(read.torn).toBeNull();
+    // Logging that day again finds it; another day is appended after the restored newline.
+    const again = await journal.append(record("2024-07-16"), { replace: false });
+    expect(again.outcome).toBe("exists");
+    expect(again.warnings[0]).toMatch(/ended in a whole record without its newline; added the newline/);
+    const next = await journal.append(record("2024-07-17"), { replace: false });
+    expect(next).toEqual({ outcome: "appended", warnings: [] });
+    expect(readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l).asOf)).toEqual(["2024-07-15", "2024-07-16", "2024-07-17"]);
+    expect(() => readFileSync(`${file}.corrupt`)).toThrow(/ENOENT/);
+  });
+
   it("fails with one line and leaves nothing behind when the folder is not writable", async () => {
     if (process.getuid?.() === 0) {
       // root ignores permissions; an impossible path (a file used as a folder) fails the same way.
