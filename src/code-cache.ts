@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import vm from "node:vm";
 import { replaceCacheFile } from "./fs-write.js";
+import { isSystemFolder } from "./settings/paths.js";
 
 /**
  * A CommonJS file compiled with V8's code cache: the bytecode of every function a run compiled,
@@ -90,6 +91,9 @@ function readTrusted(cacheFile: string): { data?: Buffer; state: CodeCacheState 
  * command are then removed (they can never match again).
  */
 function writeCache(folder: string, cacheFile: string, data: Buffer): boolean {
+  // A cache folder under /proc, /sys or /dev is refused by the command itself (exit 2); this is
+  // the start-up's own guard, as a recursive mkdir there never returns.
+  if (isSystemFolder(path.resolve(folder))) return false;
   try {
     mkdirSync(folder, { recursive: true, mode: 0o700 });
   } catch {

@@ -26,9 +26,14 @@ export function userCacheDir(env: Env, configured?: string): string {
   return envPaths("rotation", { suffix: "" }).cache;
 }
 
-/** The cache folder as a run uses it: absolute, from the environment, a config file or the user folders. */
+/** The cache folder as a run uses it: absolute, from the environment, a config file or the user folders; never a system folder. */
 export function resolvedCacheDir(configured: string | undefined, env: Env, cwd: string): string {
-  return path.resolve(cwd, checkedPath(userCacheDir(env, configured), "the cache folder"));
+  return usableFolder(path.resolve(cwd, checkedPath(userCacheDir(env, configured), "the cache folder")), "the cache folder (ROTATION_CACHE_DIR)");
+}
+
+/** /proc, /sys and /dev: folders where creating a folder can never succeed and may never end (Node's recursive mkdir loops there). */
+export function isSystemFolder(folder: string): boolean {
+  return /^\/(proc|sys|dev)(\/|$)/.test(folder);
 }
 
 export function userDataDir(env: Env): string {
@@ -63,7 +68,7 @@ export function outputPath(file: string | undefined, option: string, cwd: string
  * Called where the folder is used (opening a source), so that plans stay free of I/O.
  */
 export function usableFolder(folder: string, what: string): string {
-  if (/^\/(proc|sys|dev)(\/|$)/.test(folder)) throw new UsageError(`${what}: ${printable(folder, 60)} is a system folder, not usable for files`);
+  if (isSystemFolder(folder)) throw new UsageError(`${what}: ${printable(folder, 60)} is a system folder, not usable for files`);
   let info;
   try {
     info = statSync(folder, { throwIfNoEntry: false });

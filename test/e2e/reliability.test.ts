@@ -112,6 +112,15 @@ describe("nothing stale, nothing raw", () => {
     const cache = runCli(["check", "--pairs", "IWM:SPY"], { ROTATION_CACHE_DIR: "/proc/self" });
     expect(cache.status).toBe(2);
     expect(cache.stderr).toBe("rotation: the cache folder (ROTATION_CACHE_DIR): /proc/self is a system folder, not usable for files\n");
+    // Every command: one that needs the cache says so (log before writing anything); one that
+    // does not finishes, and the start-up's code cache never tries to make a folder there.
+    for (const args of [["check", "--sample"], ["log", "--data", FIXTURE_PRICES, "--journal", path.join(work, "proc.jsonl")], ["valuation", "--offline"]]) {
+      const run = runCli(args, { ROTATION_CACHE_DIR: "/proc/self" });
+      expect(run.status, args[0]).toBe(2);
+      expect(run.stderr).toMatch(/is a system folder, not usable for files\n$/);
+    }
+    expect(() => readFileSync(path.join(work, "proc.jsonl"))).toThrow(/ENOENT/);
+    for (const args of [["episodes", "--sample", "--pairs", "IWM:SPY"], ["rrg", "--sample"], ["grid", "--sample"]]) expect(runCli(args, { ROTATION_CACHE_DIR: "/proc/self" }).status, args[0]).toBe(0);
   });
 
   it("a link loop as a price file, and a folder given to valuation import, are one line each", () => {
