@@ -56,6 +56,9 @@ export function yahooBaseUrl(env: Env): string | null {
     throw new UsageError(`ROTATION_YAHOO_URL: "${printable(raw)}" is not a URL (e.g. http://127.0.0.1:8765)`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`ROTATION_YAHOO_URL must be an http: or https: URL, got "${printable(raw)}"`);
+  // A user and password would not be sent (the HTTP client refuses them, quoting the URL): said
+  // at once, never printed.
+  if (url.username !== "" || url.password !== "") throw new UsageError(`ROTATION_YAHOO_URL: a user or password in the URL is not supported (${url.protocol}//${url.host}); authenticate through a proxy (HTTPS_PROXY) instead`);
   return url.href;
 }
 

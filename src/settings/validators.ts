@@ -187,14 +187,19 @@ export function parseFormat(flags: { format?: string; json?: boolean; csv?: bool
  * without its credentials, path or query.
  */
 export function parseNotifyUrls(flag: readonly string[] | undefined, env: Readonly<Record<string, string | undefined>>, option = "--notify"): string[] {
-  const raw = flag && flag.length > 0 ? [...flag] : (env.ROTATION_NOTIFY ?? "").split(/[\s,]+/).filter((u) => u !== "");
+  // Split at white space, and at a comma only where the next URL begins: a comma inside a
+  // URL's query stays in it (and is never printed as a "URL" of its own).
+  const raw = flag && flag.length > 0 ? [...flag] : (env.ROTATION_NOTIFY ?? "").split(/\s+|,(?=\s*[a-z][a-z0-9+.-]*:\/\/)/i).map((u) => u.trim().replace(/,$/, "")).filter((u) => u !== "");
   const source = flag && flag.length > 0 ? option : "ROTATION_NOTIFY";
   return raw.map((url) => {
     let parsed: URL;
     try {
       parsed = new URL(url);
     } catch {
-      throw new UsageError(`${source}: not a URL (${printable(url.replace(/\/\/[^@/]*@/, "//").replace(/[?#].*$/, ""), 40)})`);
+      // Scheme and host at most: a webhook's secret is in its user, path or query.
+      const bare = url.replace(/\/\/[^@/]*@/, "//");
+      const shown = /^[a-z][a-z0-9+.-]*:\/\//i.test(bare) ? bare.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#]*).*$/i, "$1") : bare.replace(/[/?#].*$/, "");
+      throw new UsageError(`${source}: not a URL (${printable(shown, 40)})`);
     }
     if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new UsageError(`${source}: only http: and https: webhooks are supported, got ${parsed.protocol}`);
     return parsed.href;

@@ -35,3 +35,21 @@ describe("one of a fixed list of words", () => {
     expect(() => parseChoice("\u001b[31mred", "--period", periods, "weekly")).toThrow(new UsageError('--period must be daily or weekly, got "?[31mred"'));
   });
 });
+
+describe("secrets in URLs are never printed", () => {
+  it("--notify: a refused URL is named by scheme and host only", async () => {
+    const { parseNotifyUrls } = await import("../../src/settings/validators.js");
+    expect(() => parseNotifyUrls(["https://u:s3cr3t@h:99999/SECRETPATH"], {})).toThrow(/^--notify: not a URL \(https:\/\/h:99999\)$/);
+    expect(() => parseNotifyUrls(["nonsense/SECRETPATH?token=x"], {})).toThrow(/^--notify: not a URL \(nonsense\)$/);
+  });
+
+  it("ROTATION_NOTIFY: split at spaces, and at commas only where a URL begins (a comma in a query stays in it)", async () => {
+    const { parseNotifyUrls } = await import("../../src/settings/validators.js");
+    expect(parseNotifyUrls(undefined, { ROTATION_NOTIFY: "https://a.example/x?ids=1,2&token=SECRET, https://b.example/y,http://c.example" })).toEqual(["https://a.example/x?ids=1,2&token=SECRET", "https://b.example/y", "http://c.example/"]);
+  });
+
+  it("ROTATION_YAHOO_URL with a user or password: refused (it would not be sent), without printing them", async () => {
+    const { yahooBaseUrl } = await import("../../src/settings/source.js");
+    expect(() => yahooBaseUrl({ ROTATION_YAHOO_URL: "http://user:pw@127.0.0.1:8765/" })).toThrow(/^ROTATION_YAHOO_URL: a user or password in the URL is not supported \(http:\/\/127\.0\.0\.1:8765\); authenticate through a proxy \(HTTPS_PROXY\) instead$/);
+  });
+});
