@@ -232,6 +232,7 @@ export function reportHtml(report: Report): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(`Size rotation as of ${report.asOf}`)}</title>
 <style>${STYLE}</style>
@@ -247,8 +248,24 @@ ${body}
 }
 
 /** Markdown cells: pipes and line ends would break the table. */
+/**
+ * Text as Markdown text, never markup: the characters GitHub-flavoured Markdown (and the HTML
+ * it lets through) would read as syntax inside a line are escaped, so a warning quoting a CSV
+ * cell or a folder name cannot open a tag, a link, emphasis or a table cell (every line starts
+ * with rotation's own text). Line breaks fold to spaces.
+ */
 function md(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
+  return text
+    .replace(/[\r\n]+/g, " ")
+    .replace(/[\\`*_[\]|~]/g, "\\$&")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;");
+}
+
+/** A link target as Markdown needs it: in angle brackets, with spaces and brackets escaped. */
+function mdTarget(target: string): string {
+  return `<${encodeURI(target).replace(/[<>()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}>`;
 }
 
 /** The same sections as GitHub-flavoured Markdown; pictures are returned as files to write beside it. */
@@ -261,7 +278,7 @@ export function reportMarkdown(report: Report, imageFolder: string): { text: str
     if (s.list) lines.push(...s.list.map((item) => `- ${md(item)}`), "");
     for (const f of s.figures ?? []) {
       images.push({ file: f.file, svg: f.svg.replace(/^<svg /, '<svg xmlns="http://www.w3.org/2000/svg" ') });
-      lines.push(`![${md(f.caption)}](${imageFolder}/${f.file})`, "");
+      lines.push(`![${md(f.caption)}](${mdTarget(`${imageFolder}/${f.file}`)})`, "");
     }
     for (const t of s.tables ?? []) {
       lines.push(`*${md(t.caption)}*`, "", `| ${t.head.map(md).join(" | ")} |`, `| ${t.head.map((_, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -103,9 +103,26 @@ describe("rotation report as Markdown and on stdout", () => {
     const text = readFileSync(file, "utf8");
     expect(text).toContain("IWM rose 11.52% in the 5 trading days to 2024-07-16");
     expect(text).toMatch(/^\| IWM:SPY \| 2024-07-16 \|/m);
-    expect(text).toContain("![IWM:SPY to 2024-07-16](weekly-files/chart-IWM-SPY.svg)");
+    expect(text).toContain("![IWM:SPY to 2024-07-16](<weekly-files/chart-IWM-SPY.svg>)");
     expect(readdirSync(path.join(work, "weekly-files")).sort()).toEqual(["chart-IJH-SPY.svg", "chart-IJR-SPY.svg", "chart-IWM-QQQ.svg", "chart-IWM-SPY.svg", "rrg.svg"]);
     expect(readFileSync(path.join(work, "weekly-files", "rrg.svg"), "utf8")).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  });
+
+  it("Markdown from data is text, never markup; image links survive spaces and brackets; the HTML forbids every request by its CSP", () => {
+    // A folder name with markup, spaces and brackets: quoted in the warnings and the provenance.
+    const dir = path.join(work, "<script src=x> [a] (b) </td>");
+    mkdirSync(dir, { recursive: true });
+    for (const file of readdirSync(FIXTURE_PRICES)) copyFileSync(path.join(FIXTURE_PRICES, file), path.join(dir, file));
+    const file = path.join(work, "my report [1].md");
+    const result = runCli(["report", "--data", dir, "--as-of", "2024-07-16", "--markdown", file]);
+    expect(result.status).toBe(0);
+    const text = readFileSync(file, "utf8");
+    expect(text).not.toContain("<script");
+    expect(text).not.toContain("</td>");
+    expect(text).toContain("&lt;script src=x&gt; \\[a\\] (b) &lt;/td&gt;");
+    expect(text).toContain("](<my%20report%20%5B1%5D-files/chart-IWM-SPY.svg>)");
+    const html = runCli(["report", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16", "-"]).stdout;
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">`);
   });
 
   it("- writes the HTML to stdout; no target is a usage error", () => {
