@@ -10,6 +10,11 @@ export interface PriceSeries {
   closes: Closes;
 }
 
+/** A close a fund can have: positive, neither denormal nor astronomical (1e308, 5e-324 are slips, not prices). */
+export function plausiblePrice(value: number): boolean {
+  return value >= 1e-6 && value <= 1e9;
+}
+
 /** Two series restricted to the dates both have, so every pair figure compares like with like. */
 export interface AlignedPair {
   dates: IsoDate[];

@@ -1,5 +1,6 @@
 import { lstat, mkdir, readFile, stat as stat_ } from "node:fs/promises";
 import { replaceFile } from "../fs-write.js";
+import { plausiblePrice } from "../core/series.js";
 import path from "node:path";
 import { isIsoDate, type IsoDate } from "../core/dates.js";
 import { DataError, errorMessage } from "../errors.js";
@@ -102,7 +103,7 @@ function validateEntry(data: unknown, symbol: string): string | null {
     if (typeof date !== "string" || !isIsoDate(date) || (i > 0 && date <= (dates[i - 1] as string))) return `is corrupt (dates at row ${i})`;
     const raw = close[i];
     const adjusted = adjclose[i];
-    if (typeof raw !== "number" || !(raw > 0) || typeof adjusted !== "number" || !(adjusted > 0)) return `is corrupt (prices at row ${i})`;
+    if (typeof raw !== "number" || !plausiblePrice(raw) || typeof adjusted !== "number" || !plausiblePrice(adjusted)) return `is corrupt (prices at row ${i})`;
   }
   if (!events.every((event) => typeof event === "string")) return "is corrupt (events)";
   if (entry.fullAt !== undefined && (typeof entry.fullAt !== "string" || Number.isNaN(Date.parse(entry.fullAt)))) return "is corrupt (fullAt)";

@@ -1,7 +1,7 @@
 import pLimit from "p-limit";
 import { addDays, type IsoDate } from "../core/dates.js";
 import { exchangeDate, isFresh } from "../core/market.js";
-import type { PriceSeries } from "../core/series.js";
+import { plausiblePrice, type PriceSeries } from "../core/series.js";
 import { DataError, NetworkError, NotCachedError, RotationError, errorMessage } from "../errors.js";
 import { CACHE_FORMAT, type CacheEntry, type PriceCache } from "./cache.js";
 import { OVERLAP_BARS, mergeIncremental, type FetchedHistory } from "./history-merge.js";
@@ -177,8 +177,17 @@ export class YahooSource implements PriceSource {
     } catch (error) {
       throw describeYahooFailure(symbol, error);
     }
-    const { history, skipped } = toFetchedHistory(readChart(symbol, answer));
-    if (skipped > 0) warnings.push(`${symbol}: ${skipped} bar${skipped === 1 ? "" : "s"} without a close skipped`);
+    const { history, skipped, conflicts } = toFetchedHistory(readChart(symbol, answer));
+    if (skipped > 0) warnings.push(`${symbol}: ${skipped} bar${skipped === 1 ? "" : "s"} without a usable close skipped`);
+    for (const conflict of conflicts) warnings.push(`${symbol}: ${conflict}`);
+    // A bar dated after today's session is no price yet, whatever the feed says.
+    const today = exchangeDate(now, history.timezone);
+    const future = history.dates.filter((date) => date > today);
+    if (future.length > 0) {
+      warnings.push(`${symbol}: ${future.length} bar${future.length === 1 ? "" : "s"} dated after today (${future[0]}) left out`);
+      const keep = history.dates.length - future.length;
+      return { ...history, dates: history.dates.slice(0, keep), close: history.close.slice(0, keep), adjclose: history.adjclose.slice(0, keep) };
+    }
     return history;
   }
 }
@@ -194,11 +203,13 @@ export interface ChartAnswer {
   splits: { date: number; numerator: number; denominator: number }[];
 }
 
+/** Seconds since 1970 of a bar, from 1970 to 2200 only: anything else is not a session's time. */
 function seconds(value: unknown): number | null {
-  if (typeof value === "number" && Number.isFinite(value)) return value;
-  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.getTime() / 1000;
-  return null;
+  const s = typeof value === "number" ? value : value instanceof Date ? value.getTime() / 1000 : Number.NaN;
+  return Number.isFinite(s) && s >= 0 && s < MAX_BAR_SECONDS ? s : null;
 }
+
+const MAX_BAR_SECONDS = Date.UTC(2200, 0, 1) / 1000;
 
 function numbersOrNull(value: unknown): value is (number | null)[] {
   return Array.isArray(value) && value.every((v) => v === null || typeof v === "number");
@@ -249,19 +260,32 @@ export function readChart(symbol: string, answer: unknown): ChartAnswer {
 }
 
 /** Bars on exchange dates; bars without a usable close are counted, not invented. */
-export function toFetchedHistory(answer: ChartAnswer): { history: FetchedHistory; skipped: number } {
+export function toFetchedHistory(answer: ChartAnswer): { history: FetchedHistory; skipped: number; conflicts: string[] } {
   const { timezone } = answer;
   const byDate = new Map<IsoDate, { close: number; adjclose: number }>();
+  const conflicting = new Map<IsoDate, number[]>();
   let skipped = 0;
   for (let i = 0; i < answer.timestamps.length; i++) {
     const close = answer.close[i];
     const adjclose = answer.adjclose[i] ?? close;
-    if (typeof close !== "number" || typeof adjclose !== "number" || !(close > 0) || !(adjclose > 0)) {
+    if (typeof close !== "number" || typeof adjclose !== "number" || !plausiblePrice(close) || !plausiblePrice(adjclose)) {
       skipped++;
       continue;
     }
-    // Later bars for the same session (Yahoo sometimes repeats the live one) replace earlier.
-    byDate.set(exchangeDate(new Date((answer.timestamps[i] as number) * 1000), timezone), { close, adjclose });
+    const date = exchangeDate(new Date((answer.timestamps[i] as number) * 1000), timezone);
+    const earlier = byDate.get(date);
+    if (earlier !== undefined && earlier.adjclose !== adjclose) conflicting.set(date, [...(conflicting.get(date) ?? [earlier.adjclose]), adjclose]);
+    // Later bars for the same session (Yahoo repeats the live one) replace earlier.
+    byDate.set(date, { close, adjclose });
+  }
+  // Two closes for a past session is bad data: neither is chosen in silence. The last session
+  // may be repeated with the live price (the later one is the price so far).
+  const last = [...byDate.keys()].sort().at(-1);
+  const conflicts: string[] = [];
+  for (const [date, values] of conflicting) {
+    if (date === last) continue;
+    byDate.delete(date);
+    conflicts.push(`two different closes for ${date} (${values.join(" and ")}); that session left out`);
   }
   const dates = [...byDate.keys()].sort();
   const events: string[] = [];
@@ -281,8 +305,10 @@ export function toFetchedHistory(answer: ChartAnswer): { history: FetchedHistory
       events,
     },
     skipped,
+    conflicts,
   };
 }
+
 
 function firstLine(text: string): string {
   const line = text.split("\n")[0] ?? "";

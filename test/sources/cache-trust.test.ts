@@ -95,3 +95,59 @@ describe("files beside the journal", () => {
     expect(readFileSync(victim, "utf8")).toBe("precious");
   });
 });
+
+describe("hostile bars in a normal answer", () => {
+  const answer = (transform: (body: { chart: { result: { timestamp: number[]; indicators: { quote: { close: number[] }[]; adjclose: { adjclose: number[] }[] } }[] } }) => void) => {
+    return async (url: string) => {
+      const symbol = /chart\/([^?]+)/.exec(url)![1]!;
+      const { chartBody } = await import("../helpers/fake-yahoo.js");
+      const body = chartBody(symbol, bars()) as Parameters<typeof transform>[0];
+      transform(body);
+      return new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
+    };
+  };
+  const loadWith = (fetch: YahooSourceOptions["fetch"]) => setup().load({ fetch });
+
+  it("a bar dated after today is left out, said so; a timestamp of 1e15 is an unreadable answer, one line", async () => {
+    const withClose = await loadWith(
+      answer((b) => {
+        const r = b.chart.result[0]!;
+        r.timestamp.push(Date.parse("2031-01-02T14:30:00Z") / 1000);
+        r.indicators.quote[0]!.close.push(500);
+        r.indicators.adjclose[0]!.adjclose.push(500);
+      }) as never,
+    );
+    expect(withClose.series.get("IWM")!.dates.at(-1)).toBe(dates.at(-1));
+    expect(withClose.warnings).toContain("IWM: 1 bar dated after today (2031-01-02) left out");
+    const huge = await loadWith(answer((b) => (b.chart.result[0]!.timestamp[3] = 1e15)) as never);
+    expect(huge.series.get("IWM")).toBeUndefined();
+    expect(huge.failures[0]?.error.message ?? "").toMatch(/^IWM: .*timestamps/);
+    expect(huge.failures[0]?.error.message ?? "").not.toMatch(/Invalid time value/);
+  });
+
+  it("two different closes for a past session: that session is left out with a warning, never the later one in silence", async () => {
+    const result = await loadWith(
+      answer((b) => {
+        const r = b.chart.result[0]!;
+        r.timestamp.splice(4, 0, r.timestamp[3]! + 60);
+        r.indicators.quote[0]!.close.splice(4, 0, 999);
+        r.indicators.adjclose[0]!.adjclose.splice(4, 0, 999);
+      }) as never,
+    );
+    expect(result.series.get("IWM")!.dates).toEqual(dates.filter((d) => d !== dates[3]));
+    expect(result.warnings).toContain(`IWM: two different closes for ${dates[3]} (${103 * 0.99} and 999); that session left out`);
+  });
+
+  it("closes of 1e308 or 5e-324 are not prices: skipped from the feed, refused from the cache", async () => {
+    const result = await loadWith(answer((b) => ((b.chart.result[0]!.indicators.adjclose[0]!.adjclose[2] = 1e308), (b.chart.result[0]!.indicators.adjclose[0]!.adjclose[5] = 5e-324))) as never);
+    expect(result.series.get("IWM")!.dates).toHaveLength(8);
+    expect(result.warnings).toContain("IWM: 2 bars without a usable close skipped");
+    const { cacheFile, load } = setup();
+    await load();
+    const entry = JSON.parse(readFileSync(cacheFile, "utf8"));
+    entry.adjclose[4] = 1e308;
+    writeFileSync(cacheFile, JSON.stringify(entry), { mode: 0o600 });
+    const offline = await load({ offline: true });
+    expect(offline.warnings.join("\n")).toMatch(/IWM\.json is corrupt \(prices at row 4\)/);
+  });
+});

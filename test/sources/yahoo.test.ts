@@ -137,7 +137,7 @@ describe("Yahoo faults", () => {
     const { yahoo } = source(server.fetch, now);
     const result = await yahoo.load(["IWM"]);
     expect(result.series.get("IWM")!.dates).toEqual(["2024-07-16"]);
-    expect(result.warnings).toEqual(["IWM: 1 bar without a close skipped"]);
+    expect(result.warnings).toEqual(["IWM: 1 bar without a usable close skipped"]);
   });
 });
 
