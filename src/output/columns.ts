@@ -15,12 +15,21 @@ export function csvFromColumns<T>(columns: readonly CsvColumn<T>[], rows: readon
   );
 }
 
-/** A JSON document or one NDJSON line per row, each with the report's schema version. */
-export function jsonDocument(document: object): string {
-  return `${JSON.stringify(document, null, 2)}\n`;
+/**
+ * JSON.stringify, with the C1 control characters (U+0080 to U+009F: U+009B starts a terminal
+ * escape sequence, like ESC [) and the line separators U+2028 and U+2029 written as \u escapes:
+ * text from a feed (an error message, a name) can reach stdout only as data, whatever reads it.
+ */
+export function jsonText(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(/[\u0080-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
-const ndjsonLine = (row: object): string => `${JSON.stringify(row)}\n`;
+/** A JSON document or one NDJSON line per row, each with the report's schema version. */
+export function jsonDocument(document: object): string {
+  return `${jsonText(document, 2)}\n`;
+}
+
+const ndjsonLine = (row: object): string => `${jsonText(row)}\n`;
 
 export function ndjsonLines(rows: readonly object[]): string {
   return rows.map(ndjsonLine).join("");
@@ -70,19 +79,19 @@ export function jsonDocumentPieces(document: Record<string, unknown>): TextPiece
       yield "{\n";
       for (const [k, key] of keys.entries()) {
         const value = document[key];
-        const name = `  ${JSON.stringify(key)}: `;
+        const name = `  ${jsonText(key)}: `;
         if (Array.isArray(value) && value.length > 0) {
           yield `${name}[\n`;
           // A slice of rows stringified as the array of a one-key object is indented exactly as
           // in the whole document: cut off the object's first two and last two lines.
           for (let from = 0; from < value.length; from += ROWS_PER_SLICE) {
-            const json = JSON.stringify({ k: value.slice(from, from + ROWS_PER_SLICE) }, null, 2);
+            const json = jsonText({ k: value.slice(from, from + ROWS_PER_SLICE) }, 2);
             yield json.slice(SLICE_OPENING.length, json.length - SLICE_CLOSING.length);
             yield from + ROWS_PER_SLICE < value.length ? ",\n" : "\n";
           }
           yield "  ]";
         } else {
-          yield `${name}${indented(JSON.stringify(value, null, 2), "  ")}`;
+          yield `${name}${indented(jsonText(value, 2), "  ")}`;
         }
         yield k < keys.length - 1 ? ",\n" : "\n";
       }

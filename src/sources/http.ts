@@ -88,6 +88,38 @@ function isWebPage(response: Response, body: Uint8Array): boolean {
   return head.startsWith("<!doctype html") || head.startsWith("<html");
 }
 
+/**
+ * The most a body may hold once decoded (fetch inflates gzip and brotli as it reads): a Yahoo
+ * chart of 8,000 bars is ~1 MB, a Data Library zip ~1 MB. A compressed bomb is cut off here,
+ * before it fills the memory.
+ */
+export const MAX_BODY_BYTES = 64 * 2 ** 20;
+
+/** The body, read piece by piece; null (the rest cancelled) once it passes `limit` bytes. */
+async function readCapped(response: Response, limit: number): Promise<Uint8Array | null> {
+  if (response.body === null) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const pieces: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.length;
+    if (length > limit) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    pieces.push(value);
+  }
+  const body = new Uint8Array(length);
+  let at = 0;
+  for (const piece of pieces) {
+    body.set(piece, at);
+    at += piece.length;
+  }
+  return body;
+}
+
 /** Rotation waits this long at most for a Retry-After; a longer wait fails at once, saying so. */
 export const MAX_RETRY_AFTER_MS = 60_000;
 
@@ -116,7 +148,8 @@ export function retryingFetch(base: FetchFunction, policy: RetryPolicy = default
         const response = await base(input, { ...init, signal });
         connected = true;
         if (!isRetryableStatus(response.status)) {
-          const body = new Uint8Array(await response.arrayBuffer());
+          const body = await readCapped(response, MAX_BODY_BYTES);
+          if (body === null) throw fail(`the answer is larger than ${MAX_BODY_BYTES / 2 ** 20} MiB once decoded (a compressed bomb?); refused`);
           if (response.ok && expectsData(url) && isWebPage(response, body)) {
             throw fail("got a web page instead of data (a proxy, captive portal or consent page?)");
           }

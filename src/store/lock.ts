@@ -71,15 +71,19 @@ export async function acquireLock(file: string, what: string, onWait?: (line: st
           compromised = true;
         },
       });
+      // 0600 whatever the umask, and never through a link planted at its name.
+      let ownerWritten = true;
       try {
-        // 0600 whatever the umask, and never through a link planted at its name.
         replaceFile(ownerFile(lockDir), new TextEncoder().encode(JSON.stringify({ pid: process.pid, host: hostname(), token } satisfies Owner)));
       } catch {
-        // Without the owner file the lock still excludes; only recovery by PID is lost.
+        // Without the owner file (a full disk) the lock still excludes; only recovery by PID is
+        // lost, and ownership is then judged by the lock alone, so the write that follows says
+        // what is really wrong (ENOSPC), not "lost the lock".
+        ownerWritten = false;
       }
       return {
         assertOwned() {
-          if (compromised || readOwner(lockDir)?.token !== token) {
+          if (compromised || (ownerWritten && readOwner(lockDir)?.token !== token)) {
             throw new DataError(`lost the lock ${lockDir} (this run was paused past ${STALE_MS / 1000} s and another run took it over); nothing written, run again`);
           }
         },

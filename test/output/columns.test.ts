@@ -74,3 +74,15 @@ describe("reports in pieces", () => {
     expect(events).toEqual(["write a", "drain", "write b", "write c"]);
   });
 });
+
+describe("JSON on stdout carries no raw control character", () => {
+  it("C1 controls and line separators from a feed are \\u escapes; the text parses back the same", async () => {
+    const { jsonDocument, jsonText } = await import("../../src/output/columns.js");
+    const hostile = "IWM: Yahoo said \u009b31mred\u009b0m and \u2028 a break";
+    const text = jsonDocument({ warnings: [hostile] });
+    expect(text).not.toMatch(/[\u0080-\u009f\u2028\u2029]/);
+    expect(text).toContain("\\u009b31mred");
+    expect(JSON.parse(text).warnings[0]).toBe(hostile);
+    expect(jsonText({ a: "é, ü, 日本" })).toBe('{"a":"é, ü, 日本"}');
+  });
+});

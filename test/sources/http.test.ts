@@ -139,3 +139,24 @@ describe("errors that say what happened", () => {
     expect((down as NetworkError).unreachable).toEqual({ code: "ECONNREFUSED", host: "h" });
   });
 });
+
+describe("a compressed bomb", () => {
+  it("is cut off once its decoded body passes 64 MiB: one line, no memory blown", async () => {
+    const { createServer } = await import("node:http");
+    const { gzipSync } = await import("node:zlib");
+    const bomb = gzipSync(Buffer.alloc(70 * 2 ** 20));
+    expect(bomb.length).toBeLessThan(200_000);
+    const server = createServer((_, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+      res.end(bomb);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const fetcher = retryingFetch(globalThis.fetch, { tries: 1, baseDelayMs: 1, maxDelayMs: 1, timeoutMs: 10_000, sleep: async () => undefined, random: () => 0.5 });
+      await expect(fetcher(`http://127.0.0.1:${port}/v8/finance/chart/IWM`)).rejects.toThrow(`127.0.0.1:${port}: the answer is larger than 64 MiB once decoded (a compressed bomb?); refused`);
+    } finally {
+      server.close();
+    }
+  });
+});

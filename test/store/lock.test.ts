@@ -33,3 +33,16 @@ describe("acquireLock", () => {
     await next.release();
   });
 });
+
+describe("a lock whose owner file cannot be written (a full disk)", () => {
+  it("still excludes, and does not claim to be lost: the write that follows names the real fault", async () => {
+    const { mkdirSync, existsSync } = await import("node:fs");
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "rotation-lock-")), "j.jsonl");
+    // The owner file's temporary name taken: its write fails, as on a full disk.
+    mkdirSync(`${file}.lock.owner.${process.pid}.tmp`);
+    const held = await acquireLock(file, "journal");
+    expect(() => held.assertOwned()).not.toThrow();
+    expect(existsSync(`${file}.lock.owner`)).toBe(false);
+    await held.release();
+  });
+});
