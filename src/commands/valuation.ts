@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { computeValuation, type ValuationRequest } from "../app/valuation.js";
+import { exchangeDate, MARKET_TIMEZONE } from "../core/market.js";
 import { terminalSafe } from "../core/text.js";
 import { DataError, ExitCode } from "../errors.js";
 import { fileError } from "../fs-errors.js";
@@ -93,7 +94,8 @@ export async function importValuation(file: string, flags: { store?: string }, r
     if (error instanceof DataError) throw error;
     throw fileError("cannot read", resolved, error);
   }
-  const records = parseValuationCsv(text, resolved);
+  // A record dated after today's date in New York is a typo or a clock, not a valuation.
+  const records = parseValuationCsv(text, resolved, exchangeDate(runtime.now(), MARKET_TIMEZONE));
   const store = valuationStorePath(flags.store, runtime.env, runtime.cwd);
   const count = await new ValuationStore(store).upsert(records);
   runtime.stderr.write(`rotation: imported ${count} valuation record${count === 1 ? "" : "s"} from ${resolved} into ${store}\n`);

@@ -70,7 +70,7 @@ export class ValuationStore {
  * the first bad line refuses the whole file. Within the file, a later line for the same
  * (date, symbol) wins; rows may be in any order.
  */
-export function parseValuationCsv(text: string, file: string): ValuationRecord[] {
+export function parseValuationCsv(text: string, file: string, today?: string): ValuationRecord[] {
   const rows = readCsvRecords(text, file);
   const header = (rows[0]?.record ?? []).map((c) => c.toLowerCase());
   const expected = ["date", "symbol", "trailingpe", "forwardpe"];
@@ -88,6 +88,7 @@ export function parseValuationCsv(text: string, file: string): ValuationRecord[]
     if (cells.length !== 4) throw new DataError(`${file}:${line}: expected 4 fields, found ${cells.length}`);
     const [date, symbolRaw, trailing, forward] = cells as [string, string, string, string];
     if (!isIsoDate(date)) throw new DataError(`${file}:${line}: date "${printable(date, 20)}" is not YYYY-MM-DD`);
+    if (today !== undefined && date > today) throw new DataError(`${file}:${line}: date ${date} is after today (${today})`);
     const symbol = symbolRaw.toUpperCase();
     if (!TICKER_PATTERN.test(symbol)) throw new DataError(`${file}:${line}: "${printable(symbolRaw, 20)}" is not a ticker`);
     const pe = (value: string, name: string): number | null => {
