@@ -2,7 +2,8 @@ import type { IsoDate } from "../core/dates.js";
 import { lookbackText, type Lookback } from "../core/lookback.js";
 import { DEFAULT_VALUATION_LOOKBACK, valuationHistoryOf, type SizeValuationPoint, type ValuationHistory } from "../core/size-valuation.js";
 import type { Runtime } from "../runtime.js";
-import { DEFAULT_FRENCH_DATASET, frenchBaseUrl, loadFrenchDataset } from "../sources/french/provider.js";
+import { frenchBaseUrl } from "../settings/source.js";
+import { DEFAULT_FRENCH_DATASET, loadFrenchDataset } from "../sources/french/provider.js";
 
 export interface ValuationHistoryRequest {
   asOf: IsoDate;

@@ -3,6 +3,9 @@ import { UsageError } from "../errors.js";
 import { checkedPath, resolvedCacheDir } from "./paths.js";
 import { parseTimeoutMs, printable } from "./validators.js";
 
+/** Kenneth French's Data Library, where `<NAME>_CSV.zip` files are served (sources/french). */
+export const FRENCH_LIBRARY_URL = "https://mba.tuck.dartmouth.edu/pages/faculty/ken.french/ftp/";
+
 /**
  * Where prices come from, as decided from flags and environment (plain data, easy to test).
  * A new provider adds its variant here, its file in src/sources and a line in registry.ts.
@@ -45,17 +48,31 @@ export interface SourceOptionFlags {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** ROTATION_YAHOO_URL, checked: an http(s) origin (a path prefix is allowed). */
-export function yahooBaseUrl(env: Env): string | null {
-  const raw = env.ROTATION_YAHOO_URL;
+/** An environment variable naming a server (a mirror, a test server): an http(s) URL, or null when unset. */
+function httpUrlFromEnv(env: Env, name: string, example: string): URL | null {
+  const raw = env[name];
   if (raw === undefined || raw === "") return null;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`ROTATION_YAHOO_URL: "${printable(raw)}" is not a URL (e.g. http://127.0.0.1:8765)`);
+    throw new UsageError(`${name}: "${printable(raw)}" is not a URL (e.g. ${example})`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`ROTATION_YAHOO_URL must be an http: or https: URL, got "${printable(raw)}"`);
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`${name} must be an http: or https: URL, got "${printable(raw)}"`);
+  return url;
+}
+
+/** ROTATION_FRENCH_URL (a mirror or a test server): a base URL with its trailing slash; the library's own by default. */
+export function frenchBaseUrl(env: Env): string {
+  const url = httpUrlFromEnv(env, "ROTATION_FRENCH_URL", "http://127.0.0.1:8766/ftp/");
+  if (url === null) return FRENCH_LIBRARY_URL;
+  return url.href.endsWith("/") ? url.href : `${url.href}/`;
+}
+
+/** ROTATION_YAHOO_URL, checked: an http(s) origin (a path prefix is allowed). */
+export function yahooBaseUrl(env: Env): string | null {
+  const url = httpUrlFromEnv(env, "ROTATION_YAHOO_URL", "http://127.0.0.1:8765");
+  if (url === null) return null;
   // A user and password would not be sent (the HTTP client refuses them, quoting the URL): said
   // at once, never printed.
   if (url.username !== "" || url.password !== "") throw new UsageError(`ROTATION_YAHOO_URL: a user or password in the URL is not supported (${url.protocol}//${url.host}); authenticate through a proxy (HTTPS_PROXY) instead`);

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseFrenchCsv, sectionTitled } from "../../src/sources/french/format.js";
-import { frenchBaseUrl, loadFrenchDataset, sizeBookToMarketOf, type FrenchRequest } from "../../src/sources/french/provider.js";
+import { frenchBaseUrl } from "../../src/settings/source.js";
+import { loadFrenchDataset, sizeBookToMarketOf, type FrenchRequest } from "../../src/sources/french/provider.js";
 import { fixtureZip, FRENCH_FIXTURES, FrenchServer, zipOf } from "../helpers/french-server.js";
 
 const crlf = readFileSync(path.join(FRENCH_FIXTURES, "25_Portfolios_5x5.CSV"), "latin1");
@@ -54,7 +55,7 @@ describe("the Data Library's CSV layout", () => {
   it("ROTATION_FRENCH_URL: a base URL, its trailing slash added; anything else a usage error", () => {
     expect(frenchBaseUrl({})).toBe("https://mba.tuck.dartmouth.edu/pages/faculty/ken.french/ftp/");
     expect(frenchBaseUrl({ ROTATION_FRENCH_URL: "http://127.0.0.1:8000/ftp" })).toBe("http://127.0.0.1:8000/ftp/");
-    expect(() => frenchBaseUrl({ ROTATION_FRENCH_URL: "ftp://x/" })).toThrow(/not an http\(s\) URL/);
+    expect(() => frenchBaseUrl({ ROTATION_FRENCH_URL: "ftp://x/" })).toThrow(/^ROTATION_FRENCH_URL must be an http: or https: URL, got "ftp:\/\/x\/"$/);
     expect(() => frenchBaseUrl({ ROTATION_FRENCH_URL: "not a url" })).toThrow(/is not a URL/);
   });
 });

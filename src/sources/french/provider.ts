@@ -3,9 +3,8 @@ import { lstatSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { unzipSync } from "fflate";
 import { SERIES_DERIVATION, splitSeriesOf, type SizeBookToMarket, type SplitSeries } from "../../core/size-valuation.js";
-import { DataError, errorMessage, NetworkError, UsageError } from "../../errors.js";
+import { DataError, errorMessage, NetworkError } from "../../errors.js";
 import { replaceCacheFile } from "../../fs-write.js";
-import { printable } from "../../core/text.js";
 import { defaultRetryPolicy, retryingFetch, type FetchFunction, type RetryPolicy } from "../http.js";
 import { parseFrenchCsv, sectionTitled, type FrenchFile } from "./format.js";
 
@@ -16,7 +15,6 @@ import { parseFrenchCsv, sectionTitled, type FrenchFile } from "./format.js";
  * (the library updates monthly), never when offline, and a download that fails leaves the cache
  * in use, said in a warning.
  */
-export const FRENCH_LIBRARY_URL = "https://mba.tuck.dartmouth.edu/pages/faculty/ken.french/ftp/";
 export const DEFAULT_FRENCH_DATASET = "25_Portfolios_5x5";
 /** A cached file younger than this is used without asking the library. */
 export const FRENCH_REFRESH_DAYS = 30;
@@ -55,20 +53,6 @@ export interface FrenchLoad {
   warnings: string[];
 }
 
-/** ROTATION_FRENCH_URL (a mirror or a test server): a base URL, with its trailing slash. */
-export function frenchBaseUrl(env: Readonly<Record<string, string | undefined>>): string {
-  const raw = env.ROTATION_FRENCH_URL;
-  if (raw === undefined || raw === "") return FRENCH_LIBRARY_URL;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError(`ROTATION_FRENCH_URL: "${printable(raw)}" is not a URL (e.g. http://127.0.0.1:8766/ftp/)`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`ROTATION_FRENCH_URL: "${printable(raw)}" is not an http(s) URL`);
-  return url.href.endsWith("/") ? url.href : `${url.href}/`;
-}
-
 /** The URL as it may be printed: no user, password, query or fragment. */
 function shown(url: string): string {
   const u = new URL(url);
@@ -103,16 +87,7 @@ export function sizeBookToMarketOf(file: FrenchFile, name: string): SizeBookToMa
  * the monthly series derived from it, which is all a run reads (a few milliseconds, where
  * reading the CSV takes ~100).
  */
-interface CacheRecord {
-  format: 1;
-  derivation: number;
-  name: string;
-  vintage: string | null;
-  sha256: string;
-  fetchedAt: string;
-  url: string;
-  series: SplitSeries[];
-}
+type CacheRecord = FrenchDataset & { format: 1; derivation: number };
 
 function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
