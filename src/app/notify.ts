@@ -6,6 +6,9 @@ import { alertBody, DeliveryLog, deliver, redactUrl, type NotifyFormat } from ".
 import { Journal } from "../store/journal.js";
 import type { JournalRecord } from "../store/record.js";
 
+/** Every delivery of one run, retries included, within this. */
+export const NOTIFY_BUDGET_MS = 60_000;
+
 export interface NotifyRequest {
   urls: string[];
   format: NotifyFormat;
@@ -29,12 +32,19 @@ export async function sendAlerts(alerts: readonly Alert[], context: { journal: s
   const warnings: string[] = [];
   if (request.urls.length === 0 || alerts.length === 0) return warnings;
   const delivered = new DeliveryLog(`${context.journal}.notified`);
+  // A run's deliveries together wait this long at most: a hanging receiver cannot hold a cron job.
+  const deadline = Date.now() + NOTIFY_BUDGET_MS;
   for (const url of request.urls) {
     for (const alert of alerts) {
       const key = DeliveryLog.key(alert, context.configKey, url);
       if (delivered.has(key)) continue;
+      if (Date.now() >= deadline) {
+        warnings.push(`did not notify ${redactUrl(url)} of ${alert.event}${alert.pair ? ` ${alert.pair}` : ""}: the run's ${NOTIFY_BUDGET_MS / 1000} s for notifications were spent`);
+        continue;
+      }
+      const idempotencyKey = DeliveryLog.idempotencyKey(key);
       try {
-        await deliver(url, alertBody(alert, context.record, request.format), { fetch: runtime.fetch, retry: runtime.retry });
+        await deliver(url, alertBody(alert, context.record, request.format, idempotencyKey), { fetch: runtime.fetch, retry: { ...runtime.retry, timeoutMs: Math.min(runtime.retry?.timeoutMs ?? 10_000, Math.max(1, deadline - Date.now())) }, idempotencyKey });
       } catch (error) {
         warnings.push(`could not notify ${redactUrl(url)} of ${alert.event}${alert.pair ? ` ${alert.pair}` : ""}: ${errorMessage(error)}`);
         continue;

@@ -18,6 +18,12 @@ export interface RetryPolicy {
    * later requests to it fail at once instead of waiting through their own retries.
    */
   breaker?: CircuitBreaker;
+  /**
+   * false: an answer is final once its status and headers arrive (a webhook's POST has been
+   * received then); its body is neither read nor waited for, so a receiver that stalls after
+   * answering is never posted to again.
+   */
+  readBody?: boolean;
 }
 
 export interface CircuitBreaker {
@@ -32,6 +38,8 @@ export const defaultRetryPolicy: RetryPolicy = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   random: Math.random,
 };
+
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 
 function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
@@ -147,13 +155,18 @@ export function retryingFetch(base: FetchFunction, policy: RetryPolicy = default
         const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
         const response = await base(input, { ...init, signal });
         connected = true;
+        if (!isRetryableStatus(response.status) && policy.readBody === false) {
+          void response.body?.cancel().catch(() => undefined);
+          return new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
+        }
         if (!isRetryableStatus(response.status)) {
           const body = await readCapped(response, MAX_BODY_BYTES);
           if (body === null) throw fail(`the answer is larger than ${MAX_BODY_BYTES / 2 ** 20} MiB once decoded (a compressed bomb?); refused`);
           if (response.ok && expectsData(url) && isWebPage(response, body)) {
             throw fail("got a web page instead of data (a proxy, captive portal or consent page?)");
           }
-          return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+          // A status that carries no body (204, 205, 304) cannot be given one, even empty.
+          return new Response(NULL_BODY_STATUSES.has(response.status) ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
         }
         lastProblem = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
         waitMs = retryAfterMs(response.headers.get("retry-after"), Date.now());

@@ -20,6 +20,8 @@ afterAll(() => receiver.stop());
 beforeEach(() => {
   receiver.posts.length = 0;
   receiver.failFirst = 0;
+  receiver.redirect = null;
+  receiver.stallAfterAnswer = false;
   journal = path.join(mkdtempSync(path.join(tmpdir(), "rotation-notify-")), "journal.jsonl");
 });
 
@@ -54,6 +56,42 @@ describe("rotation log --notify", () => {
     expect(receiver.posts).toHaveLength(1);
     expect(receiver.posts[0]!.contentType).toMatch(/^text\/plain/);
     expect(receiver.posts[0]!.body).toMatch(/^IWM:SPY: SMALL-SURGE started on 2024-07-12/);
+  });
+
+  it("a redirect that would drop the POST's body (301, 302, 303) is a failure, not a delivery: the next run tries again", async () => {
+    await log("2024-07-11");
+    receiver.redirect = { from: "/hook", status: 302, to: "/elsewhere" };
+    const refused = await log("2024-07-12", ["--notify", hook]);
+    expect(refused.status).toBe(0);
+    expect(refused.stderr).toMatch(/warning: could not notify http:\/\/127\.0\.0\.1:\d+\/… of signal-started IWM:SPY: HTTP 302: the webhook redirects in a way that turns the POST into a GET without its body; not delivered \(give --notify the final URL\)/);
+    expect(receiver.posts.map((p) => [p.method, p.path])).toEqual([["POST", "/hook"]]);
+    // Not recorded as delivered: a later run with the same record sends it.
+    receiver.redirect = null;
+    await log("2024-07-12", ["--notify", hook, "--replace"]);
+    expect(events().filter((e) => e.event === "signal-started")).toHaveLength(2);
+  });
+
+  it("a 307 or 308 is followed with the method and body kept; the idempotency key is the same in header and body, on every send", async () => {
+    await log("2024-07-11");
+    receiver.redirect = { from: "/hook", status: 307, to: "/moved" };
+    expect((await log("2024-07-12", ["--notify", hook])).status).toBe(0);
+    expect(receiver.posts.map((p) => [p.method, p.path])).toEqual([["POST", "/hook"], ["POST", "/moved"]]);
+    const [first, second] = receiver.posts;
+    expect(second!.body).toBe(first!.body);
+    const body = JSON.parse(second!.body) as { idempotencyKey: string };
+    expect(body.idempotencyKey).toMatch(/^[0-9a-f]{32}$/);
+    expect(second!.idempotencyKey).toBe(body.idempotencyKey);
+    expect(first!.idempotencyKey).toBe(body.idempotencyKey);
+  });
+
+  it("a receiver that answers 200 and then stalls is posted to once, and the delivery counts", async () => {
+    await log("2024-07-11");
+    receiver.stallAfterAnswer = true;
+    const run = await log("2024-07-12", ["--notify", hook]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).not.toMatch(/could not notify/);
+    expect(receiver.posts).toHaveLength(1);
+    expect(readFileSync(`${journal}.notified`, "utf8").trim().split("\n")).toHaveLength(1);
   });
 
   it("retries a 500, delivering once", async () => {
