@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { lstatSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { unzipSync } from "fflate";
 import { SERIES_DERIVATION, splitSeriesOf, type SizeBookToMarket, type SplitSeries } from "../../core/size-valuation.js";
 import { DataError, errorMessage, NetworkError } from "../../errors.js";
 import { replaceCacheFile } from "../../fs-write.js";
@@ -173,6 +172,8 @@ async function download(request: FrenchRequest): Promise<{ dataset: FrenchDatase
     throw new DataError(`French data library: ${shown(url)} sent ${head.startsWith("<") ? "a web page" : "something"} instead of a zip`);
   }
   let files: Record<string, Uint8Array>;
+  // fflate only when a zip is at hand: a run that reads the cache never loads it.
+  const { unzipSync } = await import("fflate");
   try {
     files = unzipSync(bytes, { filter: (file) => /\.csv$/i.test(file.name) && file.originalSize <= MAX_CSV_BYTES });
   } catch (error) {
