@@ -44,7 +44,9 @@ export async function log(plan: LogPlan, runtime: Runtime): Promise<number> {
   }
   const { record, outcome, check } = logged;
   writeWarnings(runtime.stderr, logged.journalWarnings);
-  if (outcome !== "exists" && plan.notify.urls.length > 0) {
+  // Also when the day is already logged: an event a failed delivery left unsent goes out now
+  // (what was delivered is in JOURNAL.notified, so nothing is sent twice).
+  if (plan.notify.urls.length > 0) {
     writeWarnings(runtime.stderr, await sendAlerts(await alertsFor(plan.journal, record), { journal: plan.journal, configKey: record.configKey, record }, plan.notify, runtime));
   }
   const signals = check.result.signals.length === 0 ? "no signal" : check.result.signals.map((s) => `${s.pair} ${s.signal}`).join(", ");

@@ -94,6 +94,18 @@ describe("rotation log --notify", () => {
     expect(readFileSync(`${journal}.notified`, "utf8").trim().split("\n")).toHaveLength(1);
   });
 
+  it("an event a failed delivery left unsent goes out with the next run of the same day, though the day is already logged; never twice", async () => {
+    await log("2024-07-11");
+    const port = await closedPort();
+    const down = await log("2024-07-12", ["--notify", `http://127.0.0.1:${port}/hook`]);
+    expect(down.stderr).toMatch(/warning: could not notify/);
+    const again = await log("2024-07-12", ["--notify", hook]);
+    expect(again.stderr).toMatch(/2024-07-12 is already logged/);
+    expect(events().map((e) => [e.event, e.asOf])).toEqual([["signal-started", "2024-07-12"]]);
+    await log("2024-07-12", ["--notify", hook]);
+    expect(events()).toHaveLength(1);
+  });
+
   it("retries a 500, delivering once", async () => {
     await log("2024-07-11");
     receiver.failFirst = 1;
