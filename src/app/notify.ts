@@ -4,6 +4,7 @@ import { errorMessage } from "../errors.js";
 import type { Runtime } from "../runtime.js";
 import { alertBody, DeliveryLog, deliver, redactUrl, type NotifyFormat } from "../notify/webhook.js";
 import { Journal } from "../store/journal.js";
+import { acquireLock } from "../store/lock.js";
 import type { JournalRecord } from "../store/record.js";
 
 /** Every delivery of one run, retries included, within this. */
@@ -31,6 +32,22 @@ export async function previousRecord(journal: string, record: JournalRecord): Pr
 export async function sendAlerts(alerts: readonly Alert[], context: { journal: string; configKey: string; record: JournalRecord | null }, request: NotifyRequest, runtime: Runtime): Promise<string[]> {
   const warnings: string[] = [];
   if (request.urls.length === 0 || alerts.length === 0) return warnings;
+  // One run delivers at a time, reading what the others delivered once it holds the lock: runs
+  // started together (twenty failing at once, twenty --replace) send each event once.
+  let lock: Awaited<ReturnType<typeof acquireLock>>;
+  try {
+    lock = await acquireLock(`${context.journal}.notified`, "delivery log", (line) => runtime.stderr.write(`rotation: ${line}\n`));
+  } catch (error) {
+    return [`could not notify: ${errorMessage(error)}`];
+  }
+  try {
+    return await deliverAll(alerts, context, request, runtime, warnings);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function deliverAll(alerts: readonly Alert[], context: { journal: string; configKey: string; record: JournalRecord | null }, request: NotifyRequest, runtime: Runtime, warnings: string[]): Promise<string[]> {
   const delivered = new DeliveryLog(`${context.journal}.notified`);
   // A run's deliveries together wait this long at most: a hanging receiver cannot hold a cron job.
   const deadline = Date.now() + NOTIFY_BUDGET_MS;

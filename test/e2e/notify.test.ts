@@ -106,6 +106,17 @@ describe("rotation log --notify", () => {
     expect(events()).toHaveLength(1);
   });
 
+  it("runs started together send each event once: eight --replace runs, eight failing runs", async () => {
+    await log("2024-07-11");
+    await log("2024-07-12");
+    const replaced = await Promise.all(Array.from({ length: 8 }, () => log("2024-07-12", ["--notify", hook, "--replace"])));
+    for (const run of replaced) expect(run.status).toBe(0);
+    expect(events().filter((e) => e.event === "signal-started")).toHaveLength(1);
+    const failing = await Promise.all(Array.from({ length: 8 }, () => runCliAsync(["log", "--data", path.join(journal, "..", "no-such-folder"), "--pairs", "IWM:SPY", "--journal", journal, "--notify", hook])));
+    for (const run of failing) expect(run.status).toBe(1);
+    expect(events().filter((e) => e.event === "failed")).toHaveLength(1);
+  });
+
   it("retries a 500, delivering once", async () => {
     await log("2024-07-11");
     receiver.failFirst = 1;
