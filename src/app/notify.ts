@@ -5,6 +5,9 @@ import type { Runtime } from "../runtime.js";
 import { alertBody, DeliveryLog, deliver, redactUrl, type NotifyFormat } from "../notify/webhook.js";
 import { Journal } from "../store/journal.js";
 import { acquireLock } from "../store/lock.js";
+import { appendToOwnFile } from "../fs-write.js";
+import { jsonText } from "../output/columns.js";
+import { readFileSync } from "node:fs";
 import type { JournalRecord } from "../store/record.js";
 
 /** Every delivery of one run, retries included, within this. */
@@ -31,7 +34,8 @@ export async function previousRecord(journal: string, record: JournalRecord): Pr
  */
 export async function sendAlerts(alerts: readonly Alert[], context: { journal: string; configKey: string; record: JournalRecord | null }, request: NotifyRequest, runtime: Runtime): Promise<string[]> {
   const warnings: string[] = [];
-  if (request.urls.length === 0 || alerts.length === 0) return warnings;
+  // Even with no new event: the outbox may hold one a failed delivery left.
+  if (request.urls.length === 0) return warnings;
   // One run delivers at a time, reading what the others delivered once it holds the lock: runs
   // started together (twenty failing at once, twenty --replace) send each event once.
   let lock: Awaited<ReturnType<typeof acquireLock>>;
@@ -47,23 +51,79 @@ export async function sendAlerts(alerts: readonly Alert[], context: { journal: s
   }
 }
 
+/** One event waiting to be delivered to one URL (the URL itself is never stored: its key names it by hash). */
+interface Pending {
+  key: string;
+  /** When a run first queued it (ISO 8601): an event queued over OUTBOX_DAYS ago is not sent. */
+  queuedAt: string;
+  alert: Alert;
+  record: JournalRecord | null;
+}
+
+/**
+ * The outbox beside the journal (JOURNAL.outbox, JSON Lines, 0600): every event of every run,
+ * kept until delivered, so that an event a failed delivery left unsent goes out with the next
+ * run that has the URL, the next day's included. Written under the delivery lock.
+ */
+function readOutbox(file: string): Pending[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return [];
+  }
+  const pending: Pending[] = [];
+  for (const line of text.split("\n")) {
+    try {
+      const entry = JSON.parse(line) as Pending;
+      if (typeof entry?.key === "string" && typeof entry.queuedAt === "string" && typeof entry.alert?.event === "string" && typeof entry.alert.asOf === "string") pending.push(entry);
+    } catch {
+      // a torn or foreign line: skipped
+    }
+  }
+  return pending;
+}
+
+/** Pending events queued longer ago than this are no news any more: not sent. */
+const OUTBOX_DAYS = 7;
+
 async function deliverAll(alerts: readonly Alert[], context: { journal: string; configKey: string; record: JournalRecord | null }, request: NotifyRequest, runtime: Runtime, warnings: string[]): Promise<string[]> {
   const delivered = new DeliveryLog(`${context.journal}.notified`);
-  // A run's deliveries together wait this long at most: a hanging receiver cannot hold a cron job.
-  const deadline = Date.now() + NOTIFY_BUDGET_MS;
+  const outboxFile = `${context.journal}.outbox`;
+  const outbox = readOutbox(outboxFile);
+  const queued = new Set(outbox.map((p) => p.key));
+  // This run's events join the outbox first, so that a run killed while posting leaves them there.
   for (const url of request.urls) {
     for (const alert of alerts) {
       const key = DeliveryLog.key(alert, context.configKey, url);
+      if (delivered.has(key) || queued.has(key)) continue;
+      const entry: Pending = { key, queuedAt: runtime.now().toISOString(), alert, record: context.record };
+      try {
+        appendToOwnFile(outboxFile, `${jsonText(entry)}\n`);
+      } catch (error) {
+        warnings.push(`could not keep ${alert.event} in ${outboxFile} (${errorMessage(error)}); it is sent now but not retried later`);
+      }
+      outbox.push(entry);
+      queued.add(key);
+    }
+  }
+  // A run's deliveries together wait this long at most: a hanging receiver cannot hold a cron job.
+  const deadline = Date.now() + NOTIFY_BUDGET_MS;
+  const oldest = new Date(runtime.now().getTime() - OUTBOX_DAYS * 86_400_000).toISOString();
+  for (const url of request.urls) {
+    // The events for this URL, of this configuration, not delivered and not too old, oldest first.
+    const mine = outbox.filter((p) => p.key === DeliveryLog.key(p.alert, context.configKey, url) && !delivered.has(p.key) && p.queuedAt >= oldest);
+    for (const { key, alert, record } of mine) {
       if (delivered.has(key)) continue;
       if (Date.now() >= deadline) {
-        warnings.push(`did not notify ${redactUrl(url)} of ${alert.event}${alert.pair ? ` ${alert.pair}` : ""}: the run's ${NOTIFY_BUDGET_MS / 1000} s for notifications were spent`);
+        warnings.push(`did not notify ${redactUrl(url)} of ${alert.event}${alert.pair ? ` ${alert.pair}` : ""}: the run's ${NOTIFY_BUDGET_MS / 1000} s for notifications were spent (the next run tries again)`);
         continue;
       }
       const idempotencyKey = DeliveryLog.idempotencyKey(key);
       try {
-        await deliver(url, alertBody(alert, context.record, request.format, idempotencyKey), { fetch: runtime.fetch, retry: { ...runtime.retry, timeoutMs: Math.min(runtime.retry?.timeoutMs ?? 10_000, Math.max(1, deadline - Date.now())) }, idempotencyKey });
+        await deliver(url, alertBody(alert, record, request.format, idempotencyKey), { fetch: runtime.fetch, retry: { ...runtime.retry, timeoutMs: Math.min(runtime.retry?.timeoutMs ?? 10_000, Math.max(1, deadline - Date.now())) }, idempotencyKey });
       } catch (error) {
-        warnings.push(`could not notify ${redactUrl(url)} of ${alert.event}${alert.pair ? ` ${alert.pair}` : ""}: ${errorMessage(error)}`);
+        warnings.push(`could not notify ${redactUrl(url)} of ${alert.event}${alert.pair ? ` ${alert.pair}` : ""}: ${errorMessage(error)} (the next run tries again)`);
         continue;
       }
       try {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -106,6 +106,23 @@ describe("rotation log --notify", () => {
     expect(events()).toHaveLength(1);
   });
 
+  it("an event a failed delivery left unsent goes out with the next day's run (the outbox), and never twice", async () => {
+    await log("2024-07-11");
+    // The receiver refuses the next three requests: the first run's three tries.
+    receiver.failFirst = receiver.requests + 3;
+    const failed = await log("2024-07-12", ["--notify", hook]);
+    expect(failed.stderr).toMatch(/could not notify .* of signal-started IWM:SPY: HTTP 500 Internal Server Error after 3 tries \(the next run tries again\)/);
+    expect(events()).toEqual([]);
+    // The next day the signal goes on (no new event of its own): the pending one is delivered.
+    expect((await log("2024-07-15", ["--notify", hook])).status).toBe(0);
+    expect(events().map((e) => [e.event, e.asOf])).toEqual([["signal-started", "2024-07-12"]]);
+    await log("2024-07-16", ["--notify", hook]);
+    expect(events().filter((e) => e.event === "signal-started" && e.asOf === "2024-07-12")).toHaveLength(1);
+    const outbox = readFileSync(`${journal}.outbox`, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(outbox.filter((e: { alert: { event: string; asOf: string } }) => e.alert.event === "signal-started" && e.alert.asOf === "2024-07-12")).toHaveLength(1);
+    expect(statSync(`${journal}.outbox`).mode & 0o777).toBe(0o600);
+  });
+
   it("runs started together send each event once: eight --replace runs, eight failing runs", async () => {
     await log("2024-07-11");
     await log("2024-07-12");
@@ -130,7 +147,7 @@ describe("rotation log --notify", () => {
     const down = `http://127.0.0.1:${await closedPort()}/hook`;
     const result = await log("2024-07-12", ["--notify", down]);
     expect(result.status).toBe(0);
-    expect(result.stderr).toMatch(/^warning: could not notify http:\/\/127\.0\.0\.1:\d+\/… of signal-started IWM:SPY: ECONNREFUSED after 3 tries$/m);
+    expect(result.stderr).toMatch(/^warning: could not notify http:\/\/127\.0\.0\.1:\d+\/… of signal-started IWM:SPY: ECONNREFUSED after 3 tries \(the next run tries again\)$/m);
     const records = readFileSync(journal, "utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(records.map((r) => r.asOf)).toEqual(["2024-07-11", "2024-07-12"]);
     // Undelivered, so a later run (the receiver back) sends it.
