@@ -30,13 +30,14 @@ export interface CheckPlan extends CheckRequest {
 
 /** Flags and environment to a plan: pure, so every rule about options is tested without I/O. */
 export function planCheck(flags: CheckFlags, env: Runtime["env"], cwd: string): CheckPlan {
+  const lookback = parseLookback(flags.lookback);
   return {
     universe: parseUniverse(flags),
     window: parseWindow(flags.window),
     threshold: parseThreshold(flags.threshold),
-    lookback: parseLookback(flags.lookback),
+    lookback,
     // The valuation history ranks against its own default span (20 years) unless --lookback is given.
-    history: { cacheDir: resolvedCacheDir(flags.cacheDir, env, cwd), lookback: flags.lookback === undefined ? undefined : parseLookback(flags.lookback) },
+    history: { cacheDir: resolvedCacheDir(flags.cacheDir, env, cwd), lookback: flags.lookback === undefined ? undefined : lookback },
     asOf: parseDate(flags.asOf, "--as-of"),
     source: chooseSource(flags, env, cwd),
     format: parseFormat(flags),
