@@ -303,8 +303,8 @@ const growth = {
 
 // The Yahoo path, in one process with a local fetch serving Yahoo-shaped answers.
 const yahoo = await (async () => {
-  const { YahooSource } = await import(path.join(root, "dist/sources/yahoo.js"));
-  const { PriceCache } = await import(path.join(root, "dist/sources/cache.js"));
+  const { YahooSource } = await import(path.join(root, "dist/sources/yahoo/prices.js"));
+  const { PriceCache } = await import(path.join(root, "dist/sources/price-cache.js"));
   const days = [];
   for (let t = Date.UTC(2000, 0, 3); days.length < 6600; t += 86_400_000) {
     const d = new Date(t).getUTCDay();

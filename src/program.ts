@@ -15,6 +15,7 @@ import {
 } from "./commands/option-groups.js";
 import type { Runtime } from "./runtime.js";
 import { DEFAULTS, defaultText } from "./settings/defaults.js";
+import { DEFAULT_VALUATION_HISTORY } from "./sources/providers.js";
 import { VERSION } from "./version.js";
 
 /** Options that may also come before the subcommand (rotation --data DIR check). */
@@ -175,7 +176,7 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
     addAsOfOption(valuation, "use the store as of this date (implies --offline)");
     valuation.option("--timeout <seconds>", `per-request network timeout in seconds${defaultText(DEFAULTS.timeoutSeconds)}`);
     addMaxAgeOption(valuation);
-    valuation.option("--history <source>", `the valuation history beside the spreads: french (Fama/French size x book-to-market portfolios, downloaded when missing or a month old) or none${defaultText(DEFAULTS.valuationHistory)}`);
+    valuation.option("--history <source>", `the valuation history beside the spreads: french (Fama/French size x book-to-market portfolios, downloaded when missing or a month old) or none${defaultText(DEFAULT_VALUATION_HISTORY)}`);
     addLookbackOption(valuation, `rank the history against all earlier months, N sessions (as N/21 months) or the last Ny years${defaultText(DEFAULTS.valuationHistoryLookback)}`);
     addOutputOptions(valuation);
     valuation.action(async (flags) => {

@@ -27,7 +27,7 @@ export async function logCheck(request: LogRequest, runtime: Runtime, onCheck?: 
   const check = await computeCheck(request, runtime);
   // A journal is a record of what the market did: the sample is a demo, never logged.
   if (check.loaded.info.kind === "sample") {
-    const why = typeof check.loaded.info.reason === "string" && check.loaded.info.reason.startsWith("Yahoo") ? `${check.loaded.info.reason}; ` : "";
+    const why = typeof check.loaded.info.reason === "string" && check.loaded.info.reason.includes(" unreachable (") ? `${check.loaded.info.reason}; ` : "";
     throw new DataError(`${why}rotation log never records the bundled sample; nothing written to ${request.journal}`);
   }
   const vouched = vouchedDate(check, openSessionDate(runtime.now()));

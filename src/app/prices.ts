@@ -1,9 +1,9 @@
 import type { IsoDate } from "../core/dates.js";
 import { pointInTime, type PointInTime } from "../core/series.js";
 import type { Universe } from "../core/universe.js";
-import { DataError, NetworkError, NotCachedError, type RotationError, type Unreachable } from "../errors.js";
+import { DataError, NetworkError, NotCachedError, UsageError, type RotationError, type Unreachable } from "../errors.js";
 import type { Runtime } from "../runtime.js";
-import { openSource } from "../sources/registry.js";
+import { priceProvider } from "../sources/providers.js";
 import type { LoadProgress, LoadResult } from "../sources/source.js";
 import type { SourceChoice } from "../settings/source.js";
 
@@ -12,7 +12,7 @@ export interface LoadedPrices extends LoadResult {
   prices: PointInTime;
 }
 
-/** What a user can do when Yahoo Finance cannot be reached at all. */
+/** What a user can do when a live feed cannot be reached at all. */
 export const UNREACHABLE_ADVICE = "check the network or HTTPS_PROXY, use cached prices with --offline, or read CSV files with --data DIR";
 
 /** The one reason every failure shares when no server answered any of them, else null. */
@@ -28,11 +28,11 @@ export function sharedUnreachable(failures: LoadResult["failures"]): Unreachable
  * One line for every ticker that failed: distinct reasons joined, network-only stays a network
  * error. When every ticker failed for the same unreachable host, the reason is said once.
  */
-export function combineFailures(failures: LoadResult["failures"]): RotationError {
+export function combineFailures(failures: LoadResult["failures"], title = "the price feed"): RotationError {
   const unreachable = sharedUnreachable(failures);
   if (unreachable !== null && failures.length > 1) {
     return new NetworkError(
-      `cannot reach Yahoo Finance (${unreachable.code} ${unreachable.host}) for ${failures.map((f) => f.symbol).join(", ")} — ${UNREACHABLE_ADVICE}`,
+      `cannot reach ${title} (${unreachable.code} ${unreachable.host}) for ${failures.map((f) => f.symbol).join(", ")} — ${UNREACHABLE_ADVICE}`,
       unreachable,
     );
   }
@@ -44,6 +44,8 @@ export function combineFailures(failures: LoadResult["failures"]): RotationError
   }
   const messages = [...new Set(failures.map((f) => f.error.message))];
   const text = messages.join("; ");
+  // A usage fault (a token missing or refused) keeps its exit code: the command must change.
+  if (failures.some((f) => f.error instanceof UsageError)) return new UsageError(text);
   return failures.every((f) => f.error instanceof NetworkError) ? new NetworkError(text) : new DataError(text);
 }
 
@@ -69,12 +71,16 @@ export async function loadPrices(
   asOf: IsoDate | undefined,
   onProgress?: (progress: LoadProgress) => void,
 ): Promise<LoadedPrices> {
-  const source = await openSource(choice, runtime);
+  const provider = priceProvider(choice.kind);
+  const source = await provider.open(choice, runtime);
   let loaded = await source.load([...new Set(symbols)], onProgress);
-  const unreachable = choice.kind === "yahoo" && choice.fallback && loaded.series.size === 0 ? sharedUnreachable(loaded.failures) : null;
-  if (unreachable !== null) loaded = await loadSample([...new Set(symbols)], unreachable);
+  // The fallback chain, the same for every live feed: the cache (inside the source), then the
+  // bundled sample when the feed could not be reached at all and nothing was cached.
+  const fallback = provider.live && "fallback" in choice && choice.fallback === true;
+  const unreachable = fallback && loaded.series.size === 0 ? sharedUnreachable(loaded.failures) : null;
+  if (unreachable !== null) loaded = await loadSample([...new Set(symbols)], unreachable, provider.title);
   if (loaded.failures.length > 0) {
-    if (!choice.partial || loaded.series.size === 0) throw combineFailures(loaded.failures);
+    if (!choice.partial || loaded.series.size === 0) throw combineFailures(loaded.failures, provider.title);
     for (const message of new Set(loaded.failures.map((f) => f.error.message))) loaded.warnings.push(`${message} (left out: --partial)`);
   }
   if (asOf !== undefined) {
@@ -95,12 +101,12 @@ export function failedSymbols(loaded: LoadResult): Set<string> {
 }
 
 /**
- * Yahoo Finance could not be reached for any ticker and nothing was cached: show the bundled
+ * A live feed could not be reached for any ticker and nothing was cached: show the bundled
  * sample rather than nothing, and say so loudly (stderr, the table's title, the JSON).
  */
-async function loadSample(symbols: string[], unreachable: Unreachable): Promise<LoadResult> {
-  const { SampleSource, sampleManifest } = await import("../sources/sample.js");
-  const reason = `Yahoo Finance unreachable (${unreachable.code} ${unreachable.host})`;
+async function loadSample(symbols: string[], unreachable: Unreachable, title: string): Promise<LoadResult> {
+  const { SampleSource, sampleManifest } = await import("../sources/sample/source.js");
+  const reason = `${title} unreachable (${unreachable.code} ${unreachable.host})`;
   const loaded = await new SampleSource(reason).load(symbols);
   loaded.warnings.unshift(
     `${reason}; showing the bundled sample, daily closes to ${sampleManifest().lastDate}. Connect, set HTTPS_PROXY, or read your own files with --data DIR.`,

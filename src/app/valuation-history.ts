@@ -2,7 +2,8 @@ import type { IsoDate } from "../core/dates.js";
 import { lookbackText, type Lookback } from "../core/lookback.js";
 import { DEFAULT_VALUATION_LOOKBACK, valuationHistoryOf, type SizeValuationPoint, type ValuationHistory } from "../core/size-valuation.js";
 import type { Runtime } from "../runtime.js";
-import { frenchBaseUrl } from "../settings/source.js";
+import { frenchBaseUrl } from "../sources/french/index.js";
+import { DEFAULT_VALUATION_HISTORY } from "../sources/providers.js";
 import { DEFAULT_FRENCH_DATASET, loadFrenchDataset } from "../sources/french/provider.js";
 
 export interface ValuationHistoryRequest {
@@ -33,7 +34,7 @@ export async function computeValuationHistory(request: ValuationHistoryRequest, 
   if (load.dataset === null) return { history: null, warnings: load.warnings, points: [] };
   const { series, name, ...source } = load.dataset;
   const lookback = request.lookback ?? DEFAULT_VALUATION_LOOKBACK;
-  const history = valuationHistoryOf({ dataset: name, ...source }, series, request.asOf, lookback, lookbackText(lookback));
+  const history = valuationHistoryOf({ source: DEFAULT_VALUATION_HISTORY, dataset: name, ...source }, series, request.asOf, lookback, lookbackText(lookback));
   if (history === null) load.warnings.push(`French data ${name}: no month published by ${request.asOf}; no valuation history`);
   // The headline split's months, for a chart (report).
   const points = series.find((s) => s.id === history?.split)?.points ?? [];

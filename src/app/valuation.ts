@@ -4,7 +4,8 @@ import { exchangeDate, MARKET_TIMEZONE } from "../core/market.js";
 import type { PairSpec } from "../core/universe.js";
 import { valuationReport, type ValuationRecord, type ValuationReport } from "../core/valuation.js";
 import type { Runtime } from "../runtime.js";
-import { fetchValuations } from "../sources/valuation-yahoo.js";
+import type { ValuationHistoryKind } from "../sources/providers.js";
+import { fetchValuations } from "../sources/yahoo/valuation.js";
 import { ValuationStore } from "../store/valuation-store.js";
 
 export interface ValuationRequest {
@@ -20,7 +21,7 @@ export interface ValuationRequest {
   /** Days beyond which a pair's figures are stale (see PairValuation.stale). */
   maxAgeDays: number;
   /** The history beside the spreads (Fama/French), or none. */
-  history?: "french" | "none";
+  history?: ValuationHistoryKind | "none";
   historyLookback?: Lookback | undefined;
   cacheDir?: string;
   /** --offline: the history's cache only. */
@@ -33,7 +34,7 @@ export async function computeValuation(request: ValuationRequest, runtime: Runti
   // the Fama/French data from reaching the cache, where check and log read it.
   const asOfDate = request.asOf ?? exchangeDate(runtime.now(), MARKET_TIMEZONE);
   const french =
-    request.history === "french" && request.cacheDir !== undefined
+    request.history !== undefined && request.history !== "none" && request.cacheDir !== undefined
       ? await (await import("./valuation-history.js")).computeValuationHistory({ asOf: asOfDate, lookback: request.historyLookback, cacheDir: request.cacheDir, offline: request.offline ?? false, timeoutMs: request.timeoutMs }, runtime)
       : null;
   const store = new ValuationStore(request.store);

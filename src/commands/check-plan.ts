@@ -2,7 +2,8 @@ import type { CheckRequest } from "../app/check.js";
 import type { Runtime } from "../runtime.js";
 import { resolvedCacheDir, valuationStorePath } from "../settings/paths.js";
 import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
-import { chooseSource, yahooBaseUrl, type SourceOptionFlags } from "../settings/source.js";
+import { chooseSource, type SourceOptionFlags } from "../settings/source.js";
+import { yahooBaseUrl } from "../sources/yahoo/index.js";
 import { parseDate, parseFormat, parseLookback, parseMaxAge, parseThreshold, parseTimeoutMs, parseUniverse, parseWindow, type OutputFormat, type UniverseOptions } from "../settings/validators.js";
 
 /** The plan of `check`, which `log` extends: shared by the two commands, owned by neither. */

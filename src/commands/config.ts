@@ -8,6 +8,7 @@ import { CONFIG_FILE_NAME, configCandidates, findConfig } from "../settings/conf
 import { userConfigDir } from "../settings/paths.js";
 import { describeSettings, withConfig } from "../settings/settings.js";
 import { chooseSource, describeSource } from "../settings/source.js";
+import { priceProvider } from "../sources/providers.js";
 import path from "node:path";
 
 export async function showConfig(flags: { json?: boolean }, runtime: Runtime): Promise<number> {
@@ -22,7 +23,8 @@ export async function showConfig(flags: { json?: boolean }, runtime: Runtime): P
       searched: configCandidates(runtime),
       settings: Object.fromEntries(settings.map((s) => [s.key, { value: s.value, origin: s.origin }])),
       rrgDefaults: DEFAULT_RRG,
-      prices: { kind: source.kind, yahooUrl: source.kind === "yahoo" ? source.yahooUrl : null, description: prices },
+      // yahooUrl is kept for scripts written against 0.2 (null unless the source is Yahoo's).
+      prices: { kind: source.kind, yahooUrl: null, ...priceProvider(source.kind).settings?.(source), description: prices },
     };
     runtime.stdout.write(jsonDocument(document));
     return ExitCode.ok;
@@ -30,7 +32,7 @@ export async function showConfig(flags: { json?: boolean }, runtime: Runtime): P
   const lines = [config ? `config file: ${terminalSafe(config.path)}` : `config file: none (looked for ./${CONFIG_FILE_NAME} and ${terminalSafe(path.join(userConfigDir(runtime.env), "config.json"))})`];
   const width = Math.max(...settings.map((s) => s.key.length));
   for (const s of settings) {
-    const value = Array.isArray(s.value) ? s.value.join(",") : s.value === null ? "(none: Yahoo Finance)" : String(s.value);
+    const value = Array.isArray(s.value) ? s.value.join(",") : s.value === null ? "(none)" : String(s.value);
     lines.push(`${s.key.padEnd(width)}  ${terminalSafe(value)}  [${terminalSafe(s.origin)}]`);
   }
   lines.push(`Prices: ${terminalSafe(prices)}.`);

@@ -3,6 +3,7 @@ import { DEFAULT_RRG } from "../core/rrg.js";
 import { defaultPairs, pairName } from "../core/universe.js";
 import { DEFAULTS, defaultText } from "../settings/defaults.js";
 import { OUTPUT_FORMATS } from "../settings/validators.js";
+import { DEFAULT_PRICE_SOURCE, PRICE_SOURCE_KINDS } from "../sources/providers.js";
 
 /**
  * Option groups, each declared once and shared by every command that takes it (as gh's
@@ -12,7 +13,8 @@ import { OUTPUT_FORMATS } from "../settings/validators.js";
 /** Where prices come from: every command that loads prices. */
 export function addSourceOptions(command: Command): Command {
   return command
-    .option("--data <dir>", "read DIR/TICKER.csv instead of Yahoo Finance (env ROTATION_DATA)")
+    .option("--source <kind>", `where prices come from: ${PRICE_SOURCE_KINDS.join(", ")} (env ROTATION_SOURCE)${defaultText(DEFAULT_PRICE_SOURCE)}`)
+    .option("--data <dir>", "read DIR/TICKER.csv instead of the live feed (--source csv; env ROTATION_DATA)")
     .option("--sample", "use the bundled sample of real closes (to 2026-08-03) instead of live data")
     .option("--offline", "use the cache only, never the network")
     .option("--refresh", "download every history again, ignoring the cache")

@@ -11,7 +11,8 @@ import { historyLines, renderValuationTable, valuationToCsv, valuationToJson, va
 import type { Runtime } from "../runtime.js";
 import { DEFAULTS } from "../settings/defaults.js";
 import { checkedPath, resolvedCacheDir, valuationStorePath } from "../settings/paths.js";
-import { yahooBaseUrl } from "../settings/source.js";
+import { DEFAULT_VALUATION_HISTORY, VALUATION_HISTORY_KINDS } from "../sources/providers.js";
+import { yahooBaseUrl } from "../sources/yahoo/index.js";
 import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
 import { parseChoice, parseDate, parseFormat, parseLookback, parseMaxAge, parsePairs, parseTimeoutMs, wholeNumber, type OutputFormat } from "../settings/validators.js";
 import { parseValuationCsv, ValuationStore } from "../store/valuation-store.js";
@@ -49,7 +50,7 @@ export function planValuation(flags: ValuationFlags, env: Runtime["env"], cwd: s
     timeoutMs: parseTimeoutMs(flags.timeout),
     yahooUrl: yahooBaseUrl(env),
     maxAgeDays: parseMaxAge(flags.maxAge),
-    history: parseChoice(flags.history, "--history", ["french", "none"] as const, DEFAULTS.valuationHistory),
+    history: parseChoice(flags.history, "--history", [...VALUATION_HISTORY_KINDS, "none"] as const, DEFAULT_VALUATION_HISTORY),
     // The history's own default span (20 years) unless --lookback is given.
     historyLookback: flags.lookback === undefined ? undefined : parseLookback(flags.lookback),
     cacheDir: resolvedCacheDir(flags.cacheDir, env, cwd),

@@ -171,6 +171,8 @@ export function rankSizeValuation(points: readonly SizeValuationPoint[], asOf: I
 
 /** Where the history came from (the provider's record of the file). */
 export interface ValuationHistorySource {
+  /** The provider's kind (src/sources/providers.ts). */
+  source: string;
   dataset: string;
   vintage: string | null;
   sha256: string;
@@ -194,7 +196,6 @@ export interface ValuationHistorySplit extends SizeValuationRank {
  * price-to-book of NYSE-breakpoint size groups, not the Russell indexes' P/E.
  */
 export interface ValuationHistory extends ValuationHistorySource {
-  source: "french";
   measure: string;
   /** The span the ranks use, as --lookback is written ("20y" unless given). */
   lookback: string;
@@ -229,5 +230,5 @@ export function valuationHistoryOf(source: ValuationHistorySource, series: reado
   }
   const first = splits[0];
   if (first === undefined) return null;
-  return { source: "french", ...source, measure: VALUATION_HISTORY_MEASURE, lookback: lookbackText, split: first.split, splits };
+  return { ...source, measure: VALUATION_HISTORY_MEASURE, lookback: lookbackText, split: first.split, splits };
 }

@@ -2,6 +2,7 @@ import type { Report } from "../app/report.js";
 import type { PairResult, TickerResult } from "../core/check.js";
 import { SIZES, STYLES } from "../core/grid.js";
 import { VERSION } from "../version.js";
+import { priceProvider } from "../sources/providers.js";
 import { formatNumber, formatPercent, formatPercentile, formatSigned, lookbackWords, NOT_AVAILABLE, surgeBands } from "./format.js";
 import { rankedSpanNote } from "./check.js";
 import { SUMMARY_HEADERS, summaryFootnotes, summaryRows } from "./episodes.js";
@@ -178,7 +179,7 @@ export function reportSections(report: Report): Section[] {
   }
   const source = report.source;
   const provenance = [
-    `Source: ${source.kind === "csv" ? `CSV files in ${String(source.dir)}` : source.kind === "sample" ? `the bundled sample of daily closes to ${String(source.lastDate)} (not live data)` : `Yahoo Finance${Array.isArray(source.stale) && source.stale.length > 0 ? `; from the cache after failed downloads: ${(source.stale as { symbol: string; lastDate: string }[]).map((s) => `${s.symbol} (to ${s.lastDate})`).join(", ")}` : ""}`}.`,
+    `Source: ${priceProvider(source.kind).provenance(source)}.`,
     `Last dates: ${check.tickers.map((t) => `${t.symbol} ${t.date}${t.provisional ? " (provisional: the session had not closed)" : ""}`).join(", ")}.`,
     `Parameters: ${window}-day surge, threshold ${parameters.threshold}, each day ranked against ${parameters.lookback === "all" ? "all earlier days" : `the last ${lookbackWords(parameters.lookback)}`}${rankedSpanNote(check.pairs.map((p) => p.surge))}, episode gap ${parameters.gap} days; every figure uses data up to ${report.asOf} only.`,
     `rotation ${VERSION}.`,

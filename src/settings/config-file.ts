@@ -4,6 +4,7 @@ import { UsageError, errorMessage } from "../errors.js";
 import type { Runtime } from "../runtime.js";
 import { userConfigDir } from "./paths.js";
 import { parseLookback } from "./validators.js";
+import { PRICE_SOURCE_KINDS } from "../sources/providers.js";
 
 /** Every setting a config file may hold; anything else is refused. */
 export interface ConfigValues {
@@ -15,6 +16,8 @@ export interface ConfigValues {
   threshold?: number;
   lookback?: string;
   gap?: number;
+  /** The price provider's kind (src/sources/providers.ts). */
+  source?: string;
   data?: string;
   cacheDir?: string;
   journal?: string;
@@ -110,6 +113,7 @@ const RULES: Record<keyof ConfigValues, Rule> = {
   threshold: numberIn(50, 100, false, true),
   lookback: { check: (v) => (typeof v === "number" || typeof v === "string" ? lookbackProblem(String(v)) : expected("all, a number of sessions or years such as 10y", v)), read: (v) => String(v) },
   gap: numberIn(0, 252, true),
+  source: { check: (v) => (typeof v === "string" && (PRICE_SOURCE_KINDS as readonly string[]).includes(v) ? null : `expected one of ${PRICE_SOURCE_KINDS.join(", ")}, received ${typeof v === "string" ? JSON.stringify(v.slice(0, 20)) : describeType(v)}`) },
   data: text,
   cacheDir: text,
   journal: text,
@@ -139,6 +143,7 @@ export async function parseConfig(text: string, file: string): Promise<ConfigVal
     result.data[key] = rule.read ? rule.read(value) : value;
   }
   const values = result.data as ConfigValues;
+  if (values.source !== undefined && values.data !== undefined && values.source !== "csv") throw new UsageError(`config ${file}: "source" ${values.source} and "data" contradict each other ("data" reads CSV files: "source" csv)`);
   // Paths in a config file are relative to the file, not to wherever cron starts.
   for (const key of ["data", "cacheDir", "journal"] as const) {
     const value = values[key];

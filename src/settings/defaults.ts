@@ -17,8 +17,6 @@ export const DEFAULTS = {
   /** Observations a valuation spread needs before it is ranked. */
   minHistory: 60,
   valuationPairs: "IWM:SPY,IJR:SPY,IJH:SPY",
-  /** `rotation valuation`'s history beside the spreads: french or none. */
-  valuationHistory: "french",
   /** What the valuation history is ranked against unless --lookback says otherwise. */
   valuationHistoryLookback: "20y",
   /** A spread whose two P/E dates are further apart than this, or older than this, is stale. */

@@ -3,6 +3,7 @@ import path from "node:path";
 import { defaultPairs, pairName } from "../core/universe.js";
 import type { ConfigFile, ConfigValues } from "./config-file.js";
 import { DEFAULTS } from "./defaults.js";
+import { DEFAULT_PRICE_SOURCE } from "../sources/providers.js";
 import { journalPath, userCacheDir } from "./paths.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -15,6 +16,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** The environment variable that gives a setting, where there is one (it beats the config file). */
 export const ENV_FOR_SETTING: Partial<Record<keyof ConfigValues, string>> = {
+  source: "ROTATION_SOURCE",
   data: "ROTATION_DATA",
   cacheDir: "ROTATION_CACHE_DIR",
   journal: "ROTATION_JOURNAL",
@@ -62,7 +64,13 @@ export function withConfig<T extends Record<string, unknown>>(flags: T, config: 
   };
   for (const key of ["small", "mid", "large", "pairs"] as const) fill(key, values[key]?.join(","));
   for (const key of ["window", "threshold", "lookback", "gap", "timeout"] as const) fill(key, values[key] === undefined ? undefined : String(values[key]));
-  fill("data", values.data);
+  // Where prices come from is one decision: a flag or variable that names a source (--sample,
+  // --data, --source, ROTATION_SOURCE, ROTATION_DATA) leaves the file's "source" and "data" unread.
+  const sourceGiven = merged.sample === true || merged.data !== undefined || merged.source !== undefined || envSet(env, "ROTATION_SOURCE") || envSet(env, "ROTATION_DATA");
+  if (!sourceGiven) {
+    fill("source", values.source);
+    fill("data", values.data);
+  }
   fill("cacheDir", values.cacheDir);
   fill("journal", values.journal);
   fill("offlineFallback", values.offlineFallback);
@@ -101,6 +109,7 @@ export function describeSettings(config: ConfigFile | null, env: Env, cwd: strin
     fromConfig("threshold", DEFAULTS.threshold),
     fromConfig("lookback", DEFAULTS.lookback),
     fromConfig("gap", DEFAULTS.gap),
+    fromEnv("source", envSet(env, "ROTATION_DATA") ? "csv" : DEFAULT_PRICE_SOURCE, (value) => value, envSet(env, "ROTATION_DATA") ? "env ROTATION_DATA" : "default"),
     fromEnv("data", null, (value) => path.resolve(cwd, value)),
     fromEnv("cacheDir", userCacheDir(env), (value) => value),
     fromEnv("journal", journalPath(undefined, env, cwd), (value) => path.resolve(cwd, value), env.ROTATION_DATA_HOME ? "env ROTATION_DATA_HOME" : "default"),

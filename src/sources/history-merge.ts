@@ -1,5 +1,5 @@
 import type { IsoDate } from "../core/dates.js";
-import type { CacheEntry } from "./cache.js";
+import type { CacheEntry } from "./price-cache.js";
 
 /** One download from the provider: bars on exchange dates, and the corporate actions in it. */
 export interface FetchedHistory {

@@ -24,6 +24,11 @@ export interface RetryPolicy {
    * answering is never posted to again.
    */
   readBody?: boolean;
+  /**
+   * Whether an answer from this URL must be data (JSON): an HTML page there is a proxy's block
+   * page or a consent wall, refused. Each provider says which of its endpoints are data.
+   */
+  expectsData?: (url: string) => boolean;
 }
 
 export interface CircuitBreaker {
@@ -84,10 +89,6 @@ function isCertificateFailure(error: unknown): boolean {
   return typeof code === "string" && /CERT|SELF_SIGNED|TLS|SSL|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
 }
 
-/** Answers expected to be data (JSON): the chart, quote and quoteSummary endpoints. */
-function expectsData(url: string): boolean {
-  return /\/v\d+\/finance\//.test(url);
-}
 
 /** An HTML page where JSON was expected: a proxy's block page, a captive portal, a consent wall. */
 function isWebPage(response: Response, body: Uint8Array): boolean {
@@ -162,7 +163,7 @@ export function retryingFetch(base: FetchFunction, policy: RetryPolicy = default
         if (!isRetryableStatus(response.status)) {
           const body = await readCapped(response, MAX_BODY_BYTES);
           if (body === null) throw fail(`the answer is larger than ${MAX_BODY_BYTES / 2 ** 20} MiB once decoded (a compressed bomb?); refused`);
-          if (response.ok && expectsData(url) && isWebPage(response, body)) {
+          if (response.ok && policy.expectsData?.(url) === true && isWebPage(response, body)) {
             throw fail("got a web page instead of data (a proxy, captive portal or consent page?)");
           }
           // A status that carries no body (204, 205, 304) cannot be given one, even empty.
@@ -173,7 +174,7 @@ export function retryingFetch(base: FetchFunction, policy: RetryPolicy = default
         // The body of a refused answer is not needed; release the connection without waiting.
         void response.body?.cancel().catch(() => undefined);
         if (waitMs !== null && waitMs > MAX_RETRY_AFTER_MS) {
-          throw fail(`${lastProblem}; Yahoo asks to wait ${Math.round(waitMs / 1000)} s, longer than the ${MAX_RETRY_AFTER_MS / 1000} s rotation waits; try again later`);
+          throw fail(`${lastProblem}; the server asks to wait ${Math.round(waitMs / 1000)} s, longer than the ${MAX_RETRY_AFTER_MS / 1000} s rotation waits; try again later`);
         }
       } catch (error) {
         if (error instanceof NetworkError) throw error;

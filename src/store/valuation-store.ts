@@ -5,7 +5,7 @@ import { writeWholeFile } from "../fs-write.js";
 import { isIsoDate } from "../core/dates.js";
 import { PE_RANGE, type ValuationRecord } from "../core/valuation.js";
 import { DECIMAL_PATTERN, printable, TICKER_PATTERN } from "../core/text.js";
-import { readCsvRecords } from "../sources/csv-records.js";
+import { readCsvRecords } from "../sources/csv/records.js";
 import { DataError, errorMessage } from "../errors.js";
 
 /**

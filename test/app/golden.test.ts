@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runCheck } from "../../src/core/check.js";
-import { CsvFolderSource } from "../../src/sources/csv.js";
+import { CsvFolderSource } from "../../src/sources/csv/folder.js";
 import { parseUniverse } from "../../src/settings/validators.js";
 import { FIXTURE_PRICES, readFixtureCloses } from "../helpers/paths.js";
 

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runCheck } from "../../src/core/check.js";
 import { rankSeries, surgeSeries } from "../../src/core/surge.js";
-import { parsePriceCsv } from "../../src/sources/csv-format.js";
+import { parsePriceCsv } from "../../src/sources/csv/format.js";
 import { DataError } from "../../src/errors.js";
 import { weekdays } from "../helpers/series.js";
 

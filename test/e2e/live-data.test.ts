@@ -121,7 +121,7 @@ describe("Yahoo Finance as it behaves today, through the built CLI", () => {
     const started = Date.now();
     const result = await run(["check", ...IWM_SPY], EVENING);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/Yahoo asks to wait 3600 s, longer than the 60 s rotation waits; try again later/);
+    expect(result.stderr).toMatch(/the server asks to wait 3600 s, longer than the 60 s rotation waits; try again later/);
     expect(yahoo.count()).toBe(2);
     expect(Date.now() - started).toBeLessThan(10_000);
   });

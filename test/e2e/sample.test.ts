@@ -115,9 +115,9 @@ describe("the bundled sample when Yahoo Finance cannot be reached", () => {
 
   it("rotation config says where prices come from", () => {
     const text = runCli(["config"], offline).stdout;
-    expect(text).toMatch(/^Prices: Yahoo Finance through http:\/\/127\.0\.0\.1:\d+\/, cached in .*; the cache when a download fails, the bundled sample when Yahoo is unreachable and nothing is cached\.$/m);
+    expect(text).toMatch(/^Prices: Yahoo Finance through http:\/\/127\.0\.0\.1:\d+\/, cached in .*; the cache when a download fails, the bundled sample when Yahoo Finance is unreachable and nothing is cached\.$/m);
     const json = JSON.parse(runCli(["config", "--json"], { ...offline, ROTATION_DATA: "/prices" }).stdout);
-    expect(json.prices).toEqual({ kind: "csv", yahooUrl: null, description: "CSV files in /prices" });
+    expect(json.prices).toEqual({ kind: "csv", yahooUrl: null, dir: "/prices", description: "CSV files in /prices" });
     expect(runCli(["config"], { ROTATION_YAHOO_URL: "ftp://x" }).status).toBe(2);
   });
 });

@@ -49,7 +49,7 @@ describe("secrets in URLs are never printed", () => {
   });
 
   it("ROTATION_YAHOO_URL with a user or password: refused (it would not be sent), without printing them", async () => {
-    const { yahooBaseUrl } = await import("../../src/settings/source.js");
+    const { yahooBaseUrl } = await import("../../src/sources/yahoo/index.js");
     expect(() => yahooBaseUrl({ ROTATION_YAHOO_URL: "http://user:pw@127.0.0.1:8765/" })).toThrow(/^ROTATION_YAHOO_URL: a user or password in the URL is not supported \(http:\/\/127\.0\.0\.1:8765\); authenticate through a proxy \(HTTPS_PROXY\) instead$/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parsePriceCsv } from "../../src/sources/csv-format.js";
+import { parsePriceCsv } from "../../src/sources/csv/format.js";
 import { DataError } from "../../src/errors.js";
 
 const strict = { lenient: false };

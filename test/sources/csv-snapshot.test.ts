@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CsvFolderSource } from "../../src/sources/csv.js";
-import { pathHash } from "../../src/sources/csv-snapshot.js";
+import { CsvFolderSource } from "../../src/sources/csv/folder.js";
+import { pathHash } from "../../src/sources/csv/snapshot.js";
 import { weekdays } from "../helpers/series.js";
 
 function setup() {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseFrenchCsv, sectionTitled } from "../../src/sources/french/format.js";
-import { frenchBaseUrl } from "../../src/settings/source.js";
+import { frenchBaseUrl } from "../../src/sources/french/index.js";
 import { loadFrenchDataset, sizeBookToMarketOf, type FrenchRequest } from "../../src/sources/french/provider.js";
 import { fixtureZip, FRENCH_FIXTURES, FrenchServer, zipOf } from "../helpers/french-server.js";
 

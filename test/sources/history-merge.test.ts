@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CacheEntry } from "../../src/sources/cache.js";
+import type { CacheEntry } from "../../src/sources/price-cache.js";
 import { mergeIncremental } from "../../src/sources/history-merge.js";
 
 const cached: CacheEntry = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fetchValuations } from "../../src/sources/valuation-yahoo.js";
+import { fetchValuations } from "../../src/sources/yahoo/valuation.js";
 import { json, loadRecording, replay } from "../helpers/fake-yahoo.js";
 import {} from "../helpers/paths.js";
 

@@ -1,152 +1,33 @@
-import pLimit from "p-limit";
-import { addDays, type IsoDate } from "../core/dates.js";
-import { exchangeDate, isFresh } from "../core/market.js";
-import { plausiblePrice, type PriceSeries } from "../core/series.js";
-import { DataError, NetworkError, NotCachedError, RotationError, errorMessage } from "../errors.js";
-import { CACHE_FORMAT, type CacheEntry, type PriceCache } from "./cache.js";
-import { OVERLAP_BARS, mergeIncremental, type FetchedHistory } from "./history-merge.js";
-import { defaultRetryPolicy, type CircuitBreaker, type FetchFunction, type RetryPolicy } from "./http.js";
-import { createYahooClient } from "./yahoo-client.js";
-import type { LoadProgress, LoadResult, PriceSource } from "./source.js";
+import type { IsoDate } from "../../core/dates.js";
+import { exchangeDate } from "../../core/market.js";
+import { plausiblePrice } from "../../core/series.js";
+import { DataError, NetworkError, RotationError, errorMessage } from "../../errors.js";
+import { CachedFeedSource, withoutFutureBars, type CachedFeedOptions } from "../cached-feed.js";
+import type { FetchedHistory } from "../history-merge.js";
+import { defaultRetryPolicy, type RetryPolicy } from "../http.js";
+import { createYahooClient } from "./client.js";
 
-export interface YahooSourceOptions {
-  cache: PriceCache | null;
-  /** Use the cache only; a ticker not in it is an error. */
-  offline: boolean;
-  /** Ignore the cache and download every history in full. */
-  refresh: boolean;
-  /** The transport; the real one is globalThis.fetch, tests pass their own. */
-  fetch: FetchFunction;
-  retry: Partial<RetryPolicy>;
-  now: () => Date;
-  concurrency: number;
+export { FULL_REFRESH_MS, type StaleTicker } from "../cached-feed.js";
+
+export interface YahooSourceOptions extends CachedFeedOptions {
   /** Where the library's own notices go (never stdout). */
   log: (line: string) => void;
-  /**
-   * When a download fails (network, 429, 5xx, 404, an unusable answer), use the cached prices
-   * however old, with a warning naming the ticker, its last date and the download's age.
-   */
-  fallback: boolean;
   /** ROTATION_YAHOO_URL: another origin for every request (null: Yahoo's own hosts). */
   yahooUrl?: string | null;
 }
-
-/** A ticker shown from the cache because its download failed (part of the JSON contract). */
-export interface StaleTicker {
-  symbol: string;
-  lastDate: IsoDate;
-  fetchedAt: string;
-  reason: string;
-}
-
-/** Each ticker's whole history is downloaded again when its last full download is older than this. */
-export const FULL_REFRESH_MS = 7 * 86_400_000;
-
-/** Yahoo's daily history starts in 1962; asking from 1970 returns each fund's whole life. */
-const HISTORY_START = new Date("1970-01-02T00:00:00Z");
 
 type YahooClient = {
   chart: (symbol: string, options: Record<string, unknown>, moduleOptions: Record<string, unknown>) => Promise<unknown>;
 };
 
-export class YahooSource implements PriceSource {
+/** Yahoo Finance's chart endpoint, through the yahoo-finance2 client (loaded on the first download). */
+export class YahooSource extends CachedFeedSource {
+  protected readonly kind = "yahoo";
+  protected readonly title = "Yahoo Finance";
   private client: Promise<YahooClient> | null = null;
-  private requests = 0;
-  private readonly stale: StaleTicker[] = [];
-  private readonly breaker: CircuitBreaker = { tripped: null };
 
-  constructor(private readonly options: YahooSourceOptions) {}
-
-  async load(symbols: readonly string[], onProgress?: (progress: LoadProgress) => void): Promise<LoadResult> {
-    const limit = pLimit(this.options.concurrency);
-    const warnings: string[] = [];
-    let done = 0;
-    const failures: LoadResult["failures"] = [];
-    const loaded = await Promise.all(
-      symbols.map((symbol) =>
-        limit(async () => {
-          try {
-            const series = await this.loadOne(symbol, warnings);
-            return series;
-          } catch (error) {
-            failures.push({ symbol, error: error instanceof RotationError ? error : new DataError(`${symbol}: ${errorMessage(error)}`) });
-            return null;
-          } finally {
-            done++;
-            onProgress?.({ done, total: symbols.length, symbol });
-          }
-        }),
-      ),
-    );
-    const series = new Map<string, PriceSeries>();
-    for (const item of loaded) if (item) series.set(item.symbol, item);
-    // Downloads finish in any order; failures are reported in the order the tickers were asked.
-    failures.sort((x, y) => symbols.indexOf(x.symbol) - symbols.indexOf(y.symbol));
-    return {
-      series,
-      warnings,
-      info: {
-        kind: "yahoo",
-        cacheDir: this.options.cache?.dir ?? null,
-        offline: this.options.offline,
-        requests: this.requests,
-        stale: [...this.stale].sort((x, y) => symbols.indexOf(x.symbol) - symbols.indexOf(y.symbol)),
-      },
-      failures,
-    };
-  }
-
-  private async loadOne(symbol: string, warnings: string[]): Promise<PriceSeries> {
-    const { cache, offline, refresh } = this.options;
-    const now = this.options.now();
-    let cached: CacheEntry | null = null;
-    if (cache && !refresh) {
-      const read = await cache.read(symbol);
-      if (read.problem) warnings.push(`${read.problem}; ${offline ? "cannot use it offline" : "fetching again"}`);
-      cached = read.entry;
-    }
-    if (offline) {
-      if (!cached) throw new NotCachedError(symbol, cache?.dir ?? null);
-      return toSeries(cached);
-    }
-    if (cached && isFresh(new Date(cached.fetchedAt), now)) return toSeries(cached);
-
-    let entry: CacheEntry;
-    try {
-      entry = await this.download(symbol, cached, now, warnings);
-    } catch (error) {
-      if (!(error instanceof RotationError) || !this.options.fallback || !cached) throw error;
-      const hours = Math.round((now.getTime() - Date.parse(cached.fetchedAt)) / 3_600_000);
-      const age = hours < 48 ? `${hours} hour${hours === 1 ? "" : "s"}` : `${Math.round(hours / 24)} days`;
-      const lastDate = cached.dates.at(-1) as IsoDate;
-      warnings.push(`${error.message}; using the cached prices fetched ${age} ago (last date ${lastDate})`);
-      this.stale.push({ symbol, lastDate, fetchedAt: cached.fetchedAt, reason: error.message });
-      return toSeries(cached);
-    }
-    if (cache) {
-      try {
-        await cache.write(entry);
-      } catch (error) {
-        // The prices are good; only the next run loses its head start.
-        warnings.push(`${errorMessage(error)}; continuing without caching ${symbol}`);
-      }
-    }
-    return toSeries(entry);
-  }
-
-  /** An incremental download merged into the cache when possible, else the whole history. */
-  private async download(symbol: string, cached: CacheEntry | null, now: Date, warnings: string[]): Promise<CacheEntry> {
-    const fullIsDue = cached !== null && (cached.fullAt === undefined || now.getTime() - Date.parse(cached.fullAt) > FULL_REFRESH_MS);
-    if (cached && !fullIsDue) {
-      const from = cached.dates[Math.max(0, cached.dates.length - OVERLAP_BARS)] as IsoDate;
-      // A day earlier than the first overlap bar, so no time zone can make Yahoo skip it.
-      const fetched = await this.fetchHistory(symbol, new Date(`${addDays(from, -1)}T00:00:00Z`), now, warnings);
-      const outcome = mergeIncremental(cached, fetched, now.toISOString());
-      if (outcome.kind === "merged") return outcome.entry;
-    }
-    const fetched = await this.fetchHistory(symbol, HISTORY_START, now, warnings);
-    if (fetched.dates.length === 0) throw new DataError(`${symbol}: Yahoo Finance returned no daily bars`);
-    return { format: CACHE_FORMAT, symbol, fetchedAt: now.toISOString(), ...fetched, fullAt: now.toISOString() };
+  constructor(protected override readonly options: YahooSourceOptions) {
+    super(options);
   }
 
   private yahoo(): Promise<YahooClient> {
@@ -166,7 +47,7 @@ export class YahooSource implements PriceSource {
     return (await createYahooClient(this.options.fetch, policy, this.options.log, this.options.yahooUrl ?? null)) as YahooClient;
   }
 
-  private async fetchHistory(symbol: string, from: Date, now: Date, warnings: string[]): Promise<FetchedHistory> {
+  protected async fetchHistory(symbol: string, from: Date, now: Date, warnings: string[]): Promise<FetchedHistory> {
     const client = await this.yahoo();
     let answer: unknown;
     try {
@@ -180,15 +61,7 @@ export class YahooSource implements PriceSource {
     const { history, skipped, conflicts } = toFetchedHistory(readChart(symbol, answer));
     if (skipped > 0) warnings.push(`${symbol}: ${skipped} bar${skipped === 1 ? "" : "s"} without a usable close skipped`);
     for (const conflict of conflicts) warnings.push(`${symbol}: ${conflict}`);
-    // A bar dated after today's session is no price yet, whatever the feed says.
-    const today = exchangeDate(now, history.timezone);
-    const future = history.dates.filter((date) => date > today);
-    if (future.length > 0) {
-      warnings.push(`${symbol}: ${future.length} bar${future.length === 1 ? "" : "s"} dated after today (${future[0]}) left out`);
-      const keep = history.dates.length - future.length;
-      return { ...history, dates: history.dates.slice(0, keep), close: history.close.slice(0, keep), adjclose: history.adjclose.slice(0, keep) };
-    }
-    return history;
+    return withoutFutureBars(symbol, history, now, warnings);
   }
 }
 
@@ -337,8 +210,4 @@ export function describeYahooFailure(symbol: string, error: unknown): RotationEr
   }
   if (typeof status === "number") return new NetworkError(`${symbol}: Yahoo Finance answered HTTP ${status}`);
   return new DataError(`${symbol}: Yahoo Finance request failed (${firstLine(message)})`);
-}
-
-function toSeries(entry: CacheEntry): PriceSeries {
-  return { symbol: entry.symbol, dates: entry.dates, closes: entry.adjclose };
 }

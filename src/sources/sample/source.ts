@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { DataError } from "../errors.js";
-import { PACKAGE_ROOT } from "../package-root.js";
-import { CsvFolderSource } from "./csv.js";
-import type { LoadResult, PriceSource } from "./source.js";
+import { DataError } from "../../errors.js";
+import { PACKAGE_ROOT } from "../../package-root.js";
+import { CsvFolderSource } from "../csv/folder.js";
+import type { LoadResult, PriceSource } from "../source.js";
 
 /** The bundled sample ships in the package beside dist/ (and is what the tests read too). */
 export const SAMPLE_DIR = fileURLToPath(new URL("fixtures/sample/", PACKAGE_ROOT));

@@ -1,8 +1,8 @@
-import { isIsoDate, type IsoDate } from "../core/dates.js";
-import type { PriceSeries } from "../core/series.js";
-import { DataError } from "../errors.js";
-import { DECIMAL_PATTERN, printable } from "../core/text.js";
-import { eachCsvRecord, type CsvRecord } from "./csv-records.js";
+import { isIsoDate, type IsoDate } from "../../core/dates.js";
+import type { PriceSeries } from "../../core/series.js";
+import { DataError } from "../../errors.js";
+import { DECIMAL_PATTERN, printable } from "../../core/text.js";
+import { eachCsvRecord, type CsvRecord } from "./records.js";
 
 export interface CsvParseOptions {
   /** Skip bad rows with a warning instead of refusing the file. */

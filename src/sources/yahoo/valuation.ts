@@ -1,9 +1,9 @@
-import type { IsoDate } from "../core/dates.js";
-import { exchangeDate, MARKET_TIMEZONE } from "../core/market.js";
-import { usablePE, type ValuationRecord } from "../core/valuation.js";
-import { NetworkError, RotationError, DataError, errorMessage } from "../errors.js";
-import { defaultRetryPolicy, type FetchFunction, type RetryPolicy } from "./http.js";
-import { createYahooClient } from "./yahoo-client.js";
+import type { IsoDate } from "../../core/dates.js";
+import { exchangeDate, MARKET_TIMEZONE } from "../../core/market.js";
+import { usablePE, type ValuationRecord } from "../../core/valuation.js";
+import { NetworkError, RotationError, DataError, errorMessage } from "../../errors.js";
+import { defaultRetryPolicy, type FetchFunction, type RetryPolicy } from "../http.js";
+import { createYahooClient } from "./client.js";
 
 interface QuoteClient {
   quote(symbols: string[], options?: Record<string, unknown>): Promise<{ symbol: string; trailingPE?: number; forwardPE?: number; regularMarketTime?: Date }[]>;

@@ -1,8 +1,8 @@
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, type BigIntStats } from "node:fs";
 import path from "node:path";
-import type { IsoDate } from "../core/dates.js";
-import type { PriceSeries } from "../core/series.js";
-import { replaceCacheFile } from "../fs-write.js";
+import type { IsoDate } from "../../core/dates.js";
+import type { PriceSeries } from "../../core/series.js";
+import { replaceCacheFile } from "../../fs-write.js";
 
 /**
  * Parsed price files kept in binary beside the cache, so that a second run over the same

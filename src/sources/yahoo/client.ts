@@ -1,6 +1,11 @@
-import { importYahooCookieJar, importYahooFinance } from "../external.js";
-import { withYahooBase } from "./yahoo-url.js";
-import { retryingFetch, type FetchFunction, type RetryPolicy } from "./http.js";
+import { importYahooCookieJar, importYahooFinance } from "../../external.js";
+import { withYahooBase } from "./url.js";
+import { retryingFetch, type FetchFunction, type RetryPolicy } from "../http.js";
+
+/** Answers expected to be data (JSON): the chart, quote and quoteSummary endpoints. */
+function isYahooData(url: string): boolean {
+  return /\/v\d+\/finance\//.test(url);
+}
 
 /**
  * yahoo-finance2, loaded on first use (importing it costs ~100 ms that CSV runs never need),
@@ -16,7 +21,7 @@ export async function createYahooClient(fetch: FetchFunction, policy: RetryPolic
   };
   return new YahooFinance({
     // The base URL is applied first, so that retries and messages name the host really asked.
-    fetch: withYahooBase(retryingFetch(fetch, policy), yahooUrl) as typeof globalThis.fetch,
+    fetch: withYahooBase(retryingFetch(fetch, { ...policy, expectsData: isYahooData }), yahooUrl) as typeof globalThis.fetch,
     logger: { info: () => undefined, debug: () => undefined, dir: () => undefined, warn: quiet, error: quiet },
     versionCheck: false,
     // A jar of its own: the library keys its crumb by jar, so a new client is a truly fresh

@@ -1,12 +1,12 @@
 import { accessSync, constants, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
-import { DataError } from "../errors.js";
-import { requireOnUse } from "../require-on-use.js";
-import { fileError } from "../fs-errors.js";
-import type { PriceSeries } from "../core/series.js";
-import { parsePriceCsv, type ParsedCsv } from "./csv-format.js";
-import { readSnapshot, writeSnapshot } from "./csv-snapshot.js";
-import type { LoadResult, PriceSource } from "./source.js";
+import { DataError } from "../../errors.js";
+import { requireOnUse } from "../../require-on-use.js";
+import { fileError } from "../../fs-errors.js";
+import type { PriceSeries } from "../../core/series.js";
+import { parsePriceCsv, type ParsedCsv } from "./format.js";
+import { readSnapshot, writeSnapshot } from "./snapshot.js";
+import type { LoadResult, PriceSource } from "../source.js";
 
 /** Larger price files are refused rather than read: 50 years of daily bars is under 1 MiB. */
 export const MAX_CSV_BYTES = 64 * 1024 * 1024;

@@ -1,4 +1,4 @@
-import type { FetchFunction } from "./http.js";
+import type { FetchFunction } from "../http.js";
 
 /**
  * ROTATION_YAHOO_URL points every request `rotation` makes to Yahoo (chart, cookie, crumb,

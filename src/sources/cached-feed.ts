@@ -1,0 +1,171 @@
+import pLimit from "p-limit";
+import { addDays, type IsoDate } from "../core/dates.js";
+import { exchangeDate, isFresh } from "../core/market.js";
+import type { PriceSeries } from "../core/series.js";
+import { DataError, NotCachedError, RotationError, UsageError, errorMessage } from "../errors.js";
+import { OVERLAP_BARS, mergeIncremental, type FetchedHistory } from "./history-merge.js";
+import type { CircuitBreaker, FetchFunction, RetryPolicy } from "./http.js";
+import { CACHE_FORMAT, type CacheEntry, type PriceCache } from "./price-cache.js";
+import type { LoadProgress, LoadResult, PriceSource } from "./source.js";
+import type { PriceSourceKind } from "./providers.js";
+
+/** What every live feed is given: its cache, the run's mode, the transport and the clock. */
+export interface CachedFeedOptions {
+  cache: PriceCache | null;
+  /** Use the cache only; a ticker not in it is an error. */
+  offline: boolean;
+  /** Ignore the cache and download every history in full. */
+  refresh: boolean;
+  /** The transport; the real one is globalThis.fetch, tests pass their own. */
+  fetch: FetchFunction;
+  retry: Partial<RetryPolicy>;
+  now: () => Date;
+  concurrency: number;
+  /**
+   * When a download fails (network, 429, 5xx, 404, an unusable answer), use the cached prices
+   * however old, with a warning naming the ticker, its last date and the download's age.
+   */
+  fallback: boolean;
+}
+
+/** A ticker shown from the cache because its download failed (part of the JSON contract). */
+export interface StaleTicker {
+  symbol: string;
+  lastDate: IsoDate;
+  fetchedAt: string;
+  reason: string;
+}
+
+/** Each ticker's whole history is downloaded again when its last full download is older than this. */
+export const FULL_REFRESH_MS = 7 * 86_400_000;
+
+/** Daily histories start in the 1960s at the earliest; asking from 1970 returns each fund's whole life. */
+export const HISTORY_START = new Date("1970-01-02T00:00:00Z");
+
+/**
+ * A live feed behind a cache, the same for every provider: a fresh cache is used as it is; else
+ * the days since it are downloaded and merged (the whole history when adjustments moved, and
+ * weekly in any case); a failed download falls back to the cache, said in a warning. A provider
+ * supplies only how to download one ticker's bars from a date (`fetchHistory`).
+ */
+export abstract class CachedFeedSource implements PriceSource {
+  protected requests = 0;
+  private readonly stale: StaleTicker[] = [];
+  /** Shared by the run's requests: a host that proved unreachable is not asked again. */
+  protected readonly breaker: CircuitBreaker = { tripped: null };
+
+  protected abstract readonly kind: PriceSourceKind;
+  /** The provider's name in messages: "Yahoo Finance". */
+  protected abstract readonly title: string;
+
+  constructor(protected readonly options: CachedFeedOptions) {}
+
+  /** One ticker's daily bars from `from` to `now`, checked; a RotationError when the download fails. */
+  protected abstract fetchHistory(symbol: string, from: Date, now: Date, warnings: string[]): Promise<FetchedHistory>;
+
+  async load(symbols: readonly string[], onProgress?: (progress: LoadProgress) => void): Promise<LoadResult> {
+    const limit = pLimit(this.options.concurrency);
+    const warnings: string[] = [];
+    let done = 0;
+    const failures: LoadResult["failures"] = [];
+    const loaded = await Promise.all(
+      symbols.map((symbol) =>
+        limit(async () => {
+          try {
+            return await this.loadOne(symbol, warnings);
+          } catch (error) {
+            failures.push({ symbol, error: error instanceof RotationError ? error : new DataError(`${symbol}: ${errorMessage(error)}`) });
+            return null;
+          } finally {
+            done++;
+            onProgress?.({ done, total: symbols.length, symbol });
+          }
+        }),
+      ),
+    );
+    const series = new Map<string, PriceSeries>();
+    for (const item of loaded) if (item) series.set(item.symbol, item);
+    // Downloads finish in any order; failures are reported in the order the tickers were asked.
+    failures.sort((x, y) => symbols.indexOf(x.symbol) - symbols.indexOf(y.symbol));
+    return {
+      series,
+      warnings,
+      info: {
+        kind: this.kind,
+        cacheDir: this.options.cache?.dir ?? null,
+        offline: this.options.offline,
+        requests: this.requests,
+        stale: [...this.stale].sort((x, y) => symbols.indexOf(x.symbol) - symbols.indexOf(y.symbol)),
+      },
+      failures,
+    };
+  }
+
+  private async loadOne(symbol: string, warnings: string[]): Promise<PriceSeries> {
+    const { cache, offline, refresh } = this.options;
+    const now = this.options.now();
+    let cached: CacheEntry | null = null;
+    if (cache && !refresh) {
+      const read = await cache.read(symbol);
+      if (read.problem) warnings.push(`${read.problem}; ${offline ? "cannot use it offline" : "fetching again"}`);
+      cached = read.entry;
+    }
+    if (offline) {
+      if (!cached) throw new NotCachedError(symbol, cache?.dir ?? null);
+      return toSeries(cached);
+    }
+    if (cached && isFresh(new Date(cached.fetchedAt), now)) return toSeries(cached);
+
+    let entry: CacheEntry;
+    try {
+      entry = await this.download(symbol, cached, now, warnings);
+    } catch (error) {
+      // A usage fault (a token missing or refused) is fixed by the user, never papered over with old prices.
+      if (!(error instanceof RotationError) || error instanceof UsageError || !this.options.fallback || !cached) throw error;
+      const hours = Math.round((now.getTime() - Date.parse(cached.fetchedAt)) / 3_600_000);
+      const age = hours < 48 ? `${hours} hour${hours === 1 ? "" : "s"}` : `${Math.round(hours / 24)} days`;
+      const lastDate = cached.dates.at(-1) as IsoDate;
+      warnings.push(`${error.message}; using the cached prices fetched ${age} ago (last date ${lastDate})`);
+      this.stale.push({ symbol, lastDate, fetchedAt: cached.fetchedAt, reason: error.message });
+      return toSeries(cached);
+    }
+    if (cache) {
+      try {
+        await cache.write(entry);
+      } catch (error) {
+        // The prices are good; only the next run loses its head start.
+        warnings.push(`${errorMessage(error)}; continuing without caching ${symbol}`);
+      }
+    }
+    return toSeries(entry);
+  }
+
+  /** An incremental download merged into the cache when possible, else the whole history. */
+  private async download(symbol: string, cached: CacheEntry | null, now: Date, warnings: string[]): Promise<CacheEntry> {
+    const fullIsDue = cached !== null && (cached.fullAt === undefined || now.getTime() - Date.parse(cached.fullAt) > FULL_REFRESH_MS);
+    if (cached && !fullIsDue) {
+      const from = cached.dates[Math.max(0, cached.dates.length - OVERLAP_BARS)] as IsoDate;
+      // A day earlier than the first overlap bar, so no time zone can make the feed skip it.
+      const fetched = await this.fetchHistory(symbol, new Date(`${addDays(from, -1)}T00:00:00Z`), now, warnings);
+      const outcome = mergeIncremental(cached, fetched, now.toISOString());
+      if (outcome.kind === "merged") return outcome.entry;
+    }
+    const fetched = await this.fetchHistory(symbol, HISTORY_START, now, warnings);
+    if (fetched.dates.length === 0) throw new DataError(`${symbol}: ${this.title} returned no daily bars`);
+    return { format: CACHE_FORMAT, symbol, fetchedAt: now.toISOString(), ...fetched, fullAt: now.toISOString() };
+  }
+}
+
+/** Bars dated after the exchange's today are no prices yet, whatever the feed says: left out, said in a warning. */
+export function withoutFutureBars(symbol: string, history: FetchedHistory, now: Date, warnings: string[]): FetchedHistory {
+  const today = exchangeDate(now, history.timezone);
+  const future = history.dates.filter((date) => date > today);
+  if (future.length === 0) return history;
+  warnings.push(`${symbol}: ${future.length} bar${future.length === 1 ? "" : "s"} dated after today (${future[0]}) left out`);
+  const keep = history.dates.length - future.length;
+  return { ...history, dates: history.dates.slice(0, keep), close: history.close.slice(0, keep), adjclose: history.adjclose.slice(0, keep) };
+}
+
+function toSeries(entry: CacheEntry): PriceSeries {
+  return { symbol: entry.symbol, dates: entry.dates, closes: entry.adjclose };
+}
