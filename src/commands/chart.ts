@@ -1,3 +1,4 @@
+import type { CommandFlags } from "../settings/options.js";
 import { computeChart, type ChartRequest } from "../app/chart.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { renderTerminalChart } from "../output/chart-terminal.js";
@@ -12,18 +13,8 @@ import { colorSetting, type ColorFlags, type ColorMode } from "../settings/setti
 import { chooseSource, type SourceOptionFlags } from "../settings/source.js";
 import { parseDate, parseGap, parseLookback, parsePairs, parseThreshold, parseWindow, wholeNumber } from "../settings/validators.js";
 
-export interface ChartFlags extends SourceOptionFlags, ColorFlags {
-  since?: string;
-  asOf?: string;
-  window?: string;
-  threshold?: string;
-  lookback?: string;
-  gap?: string;
-  width?: string;
-  height?: string;
-  svg?: string;
-  html?: string;
-}
+/** Flags as commander hands them over (derived from the option definitions: src/settings/options.ts). */
+export type ChartFlags = CommandFlags<"chart">;
 
 export interface ChartPlan extends ChartRequest {
   width: number | undefined;

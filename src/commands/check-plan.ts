@@ -1,3 +1,4 @@
+import type { CommandFlags } from "../settings/options.js";
 import type { CheckRequest } from "../app/check.js";
 import type { Runtime } from "../runtime.js";
 import { resolvedCacheDir, valuationStorePath } from "../settings/paths.js";
@@ -8,20 +9,8 @@ import { parseDate, parseFormat, parseLookback, parseMaxAge, parseThreshold, par
 
 /** The plan of `check`, which `log` extends: shared by the two commands, owned by neither. */
 
-/** Flags as commander hands them over: strings, booleans, undefined when not given. */
-export interface CheckFlags extends UniverseOptions, SourceOptionFlags, ColorFlags {
-  window?: string;
-  threshold?: string;
-  lookback?: string;
-  asOf?: string;
-  json?: boolean;
-  csv?: boolean;
-  format?: string;
-  exitCode?: boolean;
-  /** Fetch valuations live too (they are read from the store whenever it exists). */
-  valuation?: boolean;
-  maxAge?: string;
-}
+/** Flags as commander hands them over (derived from the option definitions: src/settings/options.ts). */
+export type CheckFlags = CommandFlags<"check">;
 
 export interface CheckPlan extends CheckRequest {
   format: OutputFormat;

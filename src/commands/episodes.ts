@@ -1,3 +1,4 @@
+import type { CommandFlags } from "../settings/options.js";
 import { computeEpisodes, type EpisodesRequest } from "../app/episodes.js";
 import { ExitCode } from "../errors.js";
 import { episodesToCsv, episodesToJson, episodesToNdjson, renderEpisodesTable } from "../output/episodes.js";
@@ -9,18 +10,8 @@ import { colorSetting, type ColorFlags, type ColorMode } from "../settings/setti
 import { chooseSource, type SourceOptionFlags } from "../settings/source.js";
 import { parseDate, parseDateRange, parseFormat, parseGap, parseLookback, parseThreshold, parseUniverse, parseWindow, type OutputFormat, type UniverseOptions } from "../settings/validators.js";
 
-export interface EpisodesFlags extends UniverseOptions, SourceOptionFlags, ColorFlags {
-  window?: string;
-  threshold?: string;
-  lookback?: string;
-  gap?: string;
-  since?: string;
-  until?: string;
-  asOf?: string;
-  format?: string;
-  json?: boolean;
-  csv?: boolean;
-}
+/** Flags as commander hands them over (derived from the option definitions: src/settings/options.ts). */
+export type EpisodesFlags = CommandFlags<"episodes">;
 
 export interface EpisodesPlan extends EpisodesRequest {
   format: OutputFormat;

@@ -1,3 +1,4 @@
+import type { CommandFlags } from "../settings/options.js";
 import { computeGrid, type GridRequest } from "../app/grid.js";
 import { GRID_FAMILIES, SIZES, STYLES, type GridCellSpec, type GridFamily, type Size, type Style } from "../core/grid.js";
 import { ExitCode, UsageError } from "../errors.js";
@@ -10,17 +11,8 @@ import { chooseSource, type SourceOptionFlags } from "../settings/source.js";
 import { DEFAULTS } from "../settings/defaults.js";
 import { parseChoice, parseDate, parseFormat, parseLookback, parseTicker, parseWindow, printable, type OutputFormat } from "../settings/validators.js";
 
-export interface GridFlags extends SourceOptionFlags, ColorFlags {
-  window?: string;
-  lookback?: string;
-  asOf?: string;
-  family?: string;
-  cells?: string;
-  benchmark?: string;
-  format?: string;
-  json?: boolean;
-  csv?: boolean;
-}
+/** Flags as commander hands them over (derived from the option definitions: src/settings/options.ts). */
+export type GridFlags = CommandFlags<"grid">;
 
 export interface GridPlan extends GridRequest {
   family: GridFamily;

@@ -1,3 +1,4 @@
+import type { CommandFlags } from "../settings/options.js";
 import { existsSync } from "node:fs";
 import { readHistory, type HistorySelection } from "../app/journal.js";
 import { terminalSafe } from "../core/text.js";
@@ -10,16 +11,8 @@ import { journalPath } from "../settings/paths.js";
 import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
 import { parseDateRange, parseFormat, parsePairs, type OutputFormat } from "../settings/validators.js";
 
-export interface HistoryFlags extends ColorFlags {
-  journal?: string;
-  since?: string;
-  until?: string;
-  pairs?: string;
-  signalsOnly?: boolean;
-  format?: string;
-  json?: boolean;
-  csv?: boolean;
-}
+/** Flags as commander hands them over (derived from the option definitions: src/settings/options.ts). */
+export type HistoryFlags = CommandFlags<"history">;
 
 export interface HistoryPlan extends HistorySelection {
   journal: string;

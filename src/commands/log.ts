@@ -1,3 +1,4 @@
+import type { CommandFlags } from "../settings/options.js";
 import { logCheck, type LogRequest } from "../app/journal.js";
 import { alertsFor, failedAlert, sendAlerts, type NotifyRequest } from "../app/notify.js";
 import { ExitCode, RotationError } from "../errors.js";
@@ -10,12 +11,8 @@ import type { Runtime } from "../runtime.js";
 import { journalPath } from "../settings/paths.js";
 import { planCheck, type CheckFlags, type CheckPlan } from "./check-plan.js";
 
-export interface LogFlags extends CheckFlags {
-  journal?: string;
-  replace?: boolean;
-  notify?: string[];
-  notifyFormat?: string;
-}
+/** Flags as commander hands them over (derived from the option definitions: src/settings/options.ts). */
+export type LogFlags = CommandFlags<"log">;
 
 export interface LogPlan extends CheckPlan, LogRequest {
   notify: NotifyRequest;

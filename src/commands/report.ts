@@ -1,3 +1,4 @@
+import type { CommandFlags } from "../settings/options.js";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { computeReport, type ReportRequest } from "../app/report.js";
@@ -10,11 +11,8 @@ import { outputPath } from "../settings/paths.js";
 import { parseGap } from "../settings/validators.js";
 import { planCheck, type CheckFlags } from "./check-plan.js";
 
-export interface ReportFlags extends CheckFlags {
-  html?: string;
-  markdown?: string;
-  gap?: string;
-}
+/** Flags as commander hands them over (derived from the option definitions: src/settings/options.ts). */
+export type ReportFlags = CommandFlags<"report">;
 
 export interface ReportPlan extends ReportRequest {
   /** Where the page goes: an HTML file, a Markdown file (pictures beside it), or "-" (HTML on stdout). */

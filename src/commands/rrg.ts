@@ -1,3 +1,4 @@
+import type { CommandFlags } from "../settings/options.js";
 import { computeRrg, type RrgRequest } from "../app/rrg.js";
 import { DEFAULT_RRG, type RrgOptions, type RrgPeriod } from "../core/rrg.js";
 import { ExitCode, UsageError } from "../errors.js";
@@ -12,23 +13,8 @@ import { colorSetting, type ColorFlags, type ColorMode } from "../settings/setti
 import { chooseSource, type SourceOptionFlags } from "../settings/source.js";
 import { parseChoice, parseDate, parseFormat, parsePairs, parseTicker, parseTickerList, printable, wholeNumber, type OutputFormat } from "../settings/validators.js";
 
-export interface RrgFlags extends SourceOptionFlags, ColorFlags {
-  benchmark?: string;
-  symbols?: string;
-  pairs?: string;
-  period?: string;
-  tail?: string;
-  ratioWindow?: string;
-  momentumWindow?: string;
-  roc?: string;
-  smooth?: string;
-  asOf?: string;
-  format?: string;
-  json?: boolean;
-  csv?: boolean;
-  svg?: string;
-  html?: string;
-}
+/** Flags as commander hands them over (derived from the option definitions: src/settings/options.ts). */
+export type RrgFlags = CommandFlags<"rrg">;
 
 export interface RrgPlan extends RrgRequest {
   format: OutputFormat;

@@ -1,3 +1,4 @@
+import type { CommandFlags } from "../settings/options.js";
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { computeValuation, type ValuationRequest } from "../app/valuation.js";
@@ -17,21 +18,8 @@ import { colorSetting, type ColorFlags, type ColorMode } from "../settings/setti
 import { parseChoice, parseDate, parseFormat, parseLookback, parseMaxAge, parsePairs, parseTimeoutMs, wholeNumber, type OutputFormat } from "../settings/validators.js";
 import { parseValuationCsv, ValuationStore } from "../store/valuation-store.js";
 
-export interface ValuationFlags extends ColorFlags {
-  pairs?: string;
-  store?: string;
-  minHistory?: string;
-  offline?: boolean;
-  asOf?: string;
-  timeout?: string;
-  maxAge?: string;
-  history?: string;
-  lookback?: string;
-  cacheDir?: string;
-  json?: boolean;
-  csv?: boolean;
-  format?: string;
-}
+/** Flags as commander hands them over (derived from the option definitions: src/settings/options.ts). */
+export type ValuationFlags = CommandFlags<"valuation">;
 
 export interface ValuationPlan extends ValuationRequest {
   format: OutputFormat;

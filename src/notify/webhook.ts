@@ -8,18 +8,7 @@ import { defaultRetryPolicy, retryingFetch, type FetchFunction, type RetryPolicy
 
 export type NotifyFormat = "json" | "text";
 
-/**
- * A webhook URL as it may be printed: scheme and host only. The user name, password, path (a
- * Slack webhook's secret is in its path) and query (an ntfy or other token) never appear.
- */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname.length > 1 || parsed.search ? "/…" : ""}`;
-  } catch {
-    return "the webhook";
-  }
-}
+export { redactUrl } from "../settings/secrets.js";
 
 /** The body posted for an alert (schema/notify.schema.json), or its sentence alone. */
 export function alertBody(alert: Alert, record: unknown, format: NotifyFormat, idempotencyKey: string): { body: string; contentType: string } {

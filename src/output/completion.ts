@@ -1,4 +1,5 @@
 import type { Command, Option } from "commander";
+import { OPTIONS, type OptionDefinition } from "../settings/options.js";
 
 /**
  * Shell completion generated from the commander program itself, so it can never drift from the
@@ -12,17 +13,15 @@ interface CommandInfo {
   options: { long: string; short?: string; takesValue: boolean; choices: string[]; description: string }[];
 }
 
+/** The long flag of an option (its definition in src/settings/options.ts says what completes it). */
+function longFlag(definition: OptionDefinition): string {
+  return definition.flags.split(/[ ,]+/).find((part) => part.startsWith("--")) as string;
+}
+const DEFINITIONS = Object.values(OPTIONS) as OptionDefinition[];
 /** Values an option takes, where they are a fixed list. */
-const VALUES: Record<string, string[]> = {
-  "--format": ["table", "json", "ndjson", "csv"],
-  "--period": ["daily", "weekly"],
-  "--family": ["sp", "russell"],
-  "--color": ["auto", "always", "never"],
-  "--notify-format": ["json", "text"],
-  "--smooth": ["5,26", "none"],
-};
-const TICKER_OPTIONS = ["--pairs", "--small", "--mid", "--large", "--symbols", "--benchmark"];
-const FILE_OPTIONS = ["--data", "--journal", "--store", "--svg", "--html", "--markdown"];
+const VALUES: Record<string, string[]> = Object.fromEntries(DEFINITIONS.flatMap((d) => (Array.isArray(d.completion) ? [[longFlag(d), [...(d.completion as readonly string[])]]] : [])));
+const TICKER_OPTIONS = [...new Set(DEFINITIONS.filter((d) => d.completion === "tickers").map(longFlag))];
+const FILE_OPTIONS = [...new Set(DEFINITIONS.filter((d) => d.completion === "file" || d.completion === "dir").map(longFlag))];
 
 function describe(command: Command): CommandInfo[] {
   const info = (cmd: Command, name: string): CommandInfo => ({
@@ -128,11 +127,11 @@ export function manPage(program: Command, version: string, date: string): string
   }
   lines.push(
     ".SH ENVIRONMENT",
-    ".TP", "\\fBROTATION_DATA\\fR", "A folder of TICKER.csv files, used instead of Yahoo Finance.",
-    ".TP", "\\fBROTATION_CACHE_DIR\\fR, \\fBROTATION_JOURNAL\\fR, \\fBROTATION_VALUATION_STORE\\fR, \\fBROTATION_CONFIG\\fR", "Where the cache, the journal, the valuation store and the config file are.",
-    ".TP", "\\fBROTATION_YAHOO_URL\\fR", "Another origin for every Yahoo Finance request (a mirror, a gateway, a test server).",
+    ...DEFINITIONS.filter((d) => d.env !== undefined).flatMap((d) => [".TP", `\\fB${d.env}\\fR`, esc(`The same as ${longFlag(d)}${d.secret ? " (a secret: printed only redacted)" : ""}.`)]),
+    ".TP", "\\fBROTATION_CACHE_DIR\\fR, \\fBROTATION_DATA_HOME\\fR, \\fBROTATION_CONFIG\\fR", "Where the cache, the journal and valuation store, and the config file are.",
+    ".TP", "\\fBROTATION_YAHOO_URL\\fR, \\fBROTATION_TIINGO_URL\\fR, \\fBROTATION_FRENCH_URL\\fR", "Another origin for every request to that provider (a mirror, a gateway, a test server).",
+    ".TP", "\\fBTIINGO_API_KEY\\fR", "Your Tiingo token, for \\-\\-source tiingo (never printed).",
     ".TP", "\\fBHTTPS_PROXY\\fR, \\fBHTTP_PROXY\\fR, \\fBNO_PROXY\\fR", "Proxies, honoured on every supported Node.",
-    ".TP", "\\fBROTATION_NOTIFY\\fR", "Webhook URLs for \\fBrotation log\\fR.",
     ".TP", "\\fBROTATION_PAGER\\fR, \\fBPAGER\\fR", "The pager for long output on a terminal (default less \\-FRX; never to turn it off).",
     ".TP", "\\fBNO_COLOR\\fR, \\fBFORCE_COLOR\\fR", "Colour off or on.",
     ".TP", "\\fBROTATION_NOW\\fR", "Pin the clock to an ISO 8601 instant.",

@@ -5,6 +5,7 @@ import type { Runtime } from "../runtime.js";
 import { userConfigDir } from "./paths.js";
 import { parseLookback } from "./validators.js";
 import { PRICE_SOURCE_KINDS } from "../sources/providers.js";
+import type { OptionConfigKey } from "./options.js";
 
 /** Every setting a config file may hold; anything else is refused. */
 export interface ConfigValues {
@@ -104,7 +105,7 @@ const list: Rule = {
 };
 
 /** Every setting a config file may hold, and its rule; anything else is refused. */
-const RULES: Record<keyof ConfigValues, Rule> = {
+const RULES = {
   small: list,
   mid: list,
   large: list,
@@ -122,7 +123,7 @@ const RULES: Record<keyof ConfigValues, Rule> = {
   offlineFallback: flag,
   fallback: flag,
   notify: { check: (v) => (Array.isArray(v) && v.every((x) => typeof x === "string") ? null : expected("list of URLs", v)) },
-};
+} satisfies Record<keyof ConfigValues, Rule> & Record<OptionConfigKey | "cacheDir", Rule>;
 
 export async function parseConfig(text: string, file: string): Promise<ConfigValues> {
   let data: unknown;
@@ -136,7 +137,7 @@ export async function parseConfig(text: string, file: string): Promise<ConfigVal
   const result = { data: {} as Record<string, unknown> };
   for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
     // Own keys only: "__proto__" or "constructor" are unknown keys, not Object.prototype's members.
-    const rule = Object.hasOwn(RULES, key) ? RULES[key as keyof ConfigValues] : undefined;
+    const rule: Rule | undefined = Object.hasOwn(RULES, key) ? RULES[key as keyof ConfigValues] : undefined;
     if (!rule) throw new UsageError(`config ${file}: unknown key "${key}" (known: ${Object.keys(RULES).join(", ")})`);
     const problem = rule.check(value);
     if (problem) throw new UsageError(`config ${file}: "${key}" ${problem}`);

@@ -29,8 +29,3 @@ export const DEFAULTS = {
   notifyFormat: "json",
   format: "table",
 } as const;
-
-/** " (default X)", the one way every --help text shows a default. */
-export function defaultText(value: string | number | readonly string[]): string {
-  return ` (default ${Array.isArray(value) ? value.join(",") : String(value)})`;
-}

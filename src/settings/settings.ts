@@ -3,6 +3,9 @@ import path from "node:path";
 import { defaultPairs, pairName } from "../core/universe.js";
 import type { ConfigFile, ConfigValues } from "./config-file.js";
 import { DEFAULTS } from "./defaults.js";
+import { redactUrl } from "./secrets.js";
+import { splitNotifyUrls } from "./validators.js";
+import { ENV_BY_CONFIG_KEY, OPTIONS, type OptionDefinition } from "./options.js";
 import { DEFAULT_PRICE_SOURCE } from "../sources/providers.js";
 import { journalPath, userCacheDir } from "./paths.js";
 
@@ -15,12 +18,7 @@ type Env = Readonly<Record<string, string | undefined>>;
  */
 
 /** The environment variable that gives a setting, where there is one (it beats the config file). */
-export const ENV_FOR_SETTING: Partial<Record<keyof ConfigValues, string>> = {
-  source: "ROTATION_SOURCE",
-  data: "ROTATION_DATA",
-  cacheDir: "ROTATION_CACHE_DIR",
-  journal: "ROTATION_JOURNAL",
-};
+export const ENV_FOR_SETTING: Partial<Record<keyof ConfigValues, string>> = { ...ENV_BY_CONFIG_KEY, cacheDir: "ROTATION_CACHE_DIR" };
 
 export interface Setting {
   key: keyof ConfigValues;
@@ -51,38 +49,48 @@ export function colorSetting(flags: ColorFlags, env: Env, config: ConfigFile | n
   return { value: "auto", origin: "default" };
 }
 
-/** Flags as commands receive them, with config values filling only what flag and env leave open. */
+/**
+ * Flags as commands receive them, with config values filling only what flag and env leave open:
+ * every option whose definition has a config key (src/settings/options.ts), read one way.
+ */
 export function withConfig<T extends Record<string, unknown>>(flags: T, config: ConfigFile | null, env: Env): T {
   if (!config) return flags;
   const merged: Record<string, unknown> = { ...flags };
-  const values = config.values;
-  const fill = (key: keyof ConfigValues, value: unknown): void => {
-    if (value === undefined || merged[key] !== undefined) return;
-    const envName = ENV_FOR_SETTING[key];
-    if (envName && env[envName]) return;
-    merged[key] = value;
-  };
-  for (const key of ["small", "mid", "large", "pairs"] as const) fill(key, values[key]?.join(","));
-  for (const key of ["window", "threshold", "lookback", "gap", "timeout"] as const) fill(key, values[key] === undefined ? undefined : String(values[key]));
+  const values = config.values as Record<string, unknown>;
   // Where prices come from is one decision: a flag or variable that names a source (--sample,
   // --data, --source, ROTATION_SOURCE, ROTATION_DATA) leaves the file's "source" and "data" unread.
   const sourceGiven = merged.sample === true || merged.data !== undefined || merged.source !== undefined || envSet(env, "ROTATION_SOURCE") || envSet(env, "ROTATION_DATA");
-  if (!sourceGiven) {
-    fill("source", values.source);
-    fill("data", values.data);
+  for (const definition of Object.values(OPTIONS) as OptionDefinition[]) {
+    const key = definition.configKey;
+    // Colour has its own resolver (NO_COLOR and FORCE_COLOR are the environment's word on it).
+    if (key === undefined || key === "color") continue;
+    const value = values[key];
+    if (value === undefined) continue;
+    if (definition.env !== undefined && envSet(env, definition.env)) continue;
+    if ((key === "source" || key === "data") && sourceGiven) continue;
+    if (definition.value === "negate") {
+      // Commander leaves a --no- switch true unless it was given: only the file's false can speak.
+      if (value === false) merged[definition.key] = false;
+      continue;
+    }
+    const given = merged[definition.key];
+    if (given !== undefined && !(Array.isArray(given) && given.length === 0)) continue;
+    merged[definition.key] = Array.isArray(value) && definition.value !== "list" ? value.join(",") : typeof value === "number" ? String(value) : value;
   }
-  fill("cacheDir", values.cacheDir);
-  fill("journal", values.journal);
-  fill("offlineFallback", values.offlineFallback);
-  // --notify is repeatable (an array); the environment's ROTATION_NOTIFY beats the file's list.
-  if (values.notify !== undefined && !(Array.isArray(merged.notify) && merged.notify.length > 0) && !env.ROTATION_NOTIFY) merged.notify = values.notify;
-  // --no-fallback is the only flag: commander leaves `fallback` true unless it was given.
-  if (values.fallback === false) merged.fallback = false;
-  // NO_COLOR and FORCE_COLOR are the environment's word on colour: they beat the file.
+  if (values.cacheDir !== undefined && merged.cacheDir === undefined) merged.cacheDir = values.cacheDir;
   const colorFromEnv = envSet(env, "NO_COLOR") || (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "");
   if (!colorFromEnv && values.color === false && merged.color === undefined) merged.color = false;
   if (!colorFromEnv && values.color === true && merged.color === undefined) merged.forceColor = true;
   return merged as T;
+}
+
+/** The webhooks of `log --notify`, redacted by the one rule for secrets (settings/secrets.ts). */
+function notifySetting(config: ConfigFile | null, env: Env): Setting {
+  const fromEnv = env.ROTATION_NOTIFY;
+  if (fromEnv !== undefined && fromEnv.trim() !== "") return { key: "notify", value: splitNotifyUrls(fromEnv).map(redactUrl), origin: "env ROTATION_NOTIFY" };
+  const listed = config?.values.notify;
+  if (listed !== undefined) return { key: "notify", value: listed.map(redactUrl), origin: `config ${config!.path}` };
+  return { key: "notify", value: [], origin: "default (none)" };
 }
 
 /** Each setting's effective value without flags, and where it came from: environment > config file > default. */
@@ -116,6 +124,7 @@ export function describeSettings(config: ConfigFile | null, env: Env, cwd: strin
     { key: "color", value: color.value === "auto" ? "auto (on a terminal)" : color.value === "always", origin: color.origin },
     fromConfig("timeout", DEFAULTS.timeoutSeconds),
     fromConfig("fallback", true),
+    notifySetting(config, env),
   ];
 }
 

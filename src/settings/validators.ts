@@ -181,6 +181,11 @@ export function parseFormat(flags: { format?: string; json?: boolean; csv?: bool
   return format as OutputFormat;
 }
 
+/** ROTATION_NOTIFY's URLs: separated by spaces, or by a comma before the next scheme (a comma inside a query stays). */
+export function splitNotifyUrls(text: string): string[] {
+  return text.split(/\s+|,(?=\s*[a-z][a-z0-9+.-]*:\/\/)/i).map((u) => u.trim().replace(/,$/, "")).filter((u) => u !== "");
+}
+
 /**
  * Webhook URLs for log --notify: each flag (repeatable), else ROTATION_NOTIFY (space or comma
  * separated), else a config file's "notify". http: and https: only; a refused URL is named
@@ -189,7 +194,7 @@ export function parseFormat(flags: { format?: string; json?: boolean; csv?: bool
 export function parseNotifyUrls(flag: readonly string[] | undefined, env: Readonly<Record<string, string | undefined>>, option = "--notify"): string[] {
   // Split at white space, and at a comma only where the next URL begins: a comma inside a
   // URL's query stays in it (and is never printed as a "URL" of its own).
-  const raw = flag && flag.length > 0 ? [...flag] : (env.ROTATION_NOTIFY ?? "").split(/\s+|,(?=\s*[a-z][a-z0-9+.-]*:\/\/)/i).map((u) => u.trim().replace(/,$/, "")).filter((u) => u !== "");
+  const raw = flag && flag.length > 0 ? [...flag] : splitNotifyUrls(env.ROTATION_NOTIFY ?? "");
   const source = flag && flag.length > 0 ? option : "ROTATION_NOTIFY";
   return raw.map((url) => {
     let parsed: URL;
