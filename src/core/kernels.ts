@@ -5,8 +5,9 @@ import { KERNELS_WASM_BASE64 } from "./kernels-wasm.js";
  * `episodes`' ranking of every day), compiled from kernels.wat. A fresh process would run them
  * in V8's interpreter, boxing every intermediate double (most of a `check`'s computation went to
  * them and to the garbage collections they caused); WebAssembly runs them compiled from the
- * first day, and the ranking of `episodes` ~1.5x faster than optimised JavaScript. Each computes exactly what the JavaScript it replaced
- * did, in the same order of operations (test/core/kernels.test.ts compares with references).
+ * first day, and the ranking of `episodes` ~1.5x faster than optimised JavaScript. What each
+ * computes is defined in readable TypeScript in definitions.ts (bootstrap.ts for the
+ * resampling); test/core/kernels.test.ts checks every kernel against its definition.
  *
  * Arrays are copied into the module's memory for each call (a memory copy; the module keeps
  * nothing between calls), so callers pass and get ordinary arrays. Not re-entrant, like the

@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { mean, sampleStandardDeviation } from "simple-statistics";
-import { lastRankFigures, meanAndDeviation, ratioExtremeIndices, returnValues, surgeValues } from "../../src/core/kernels.js";
+import { lastRankFigures, meanAndDeviation, rankedDays, ratioExtremeIndices, returnValues, surgeValues, valueRanksInto } from "../../src/core/kernels.js";
+import {
+  largestSinceDefinition,
+  rankCountsDefinition,
+  rankedDaysDefinition,
+  ratioExtremesDefinition,
+  returnValuesDefinition,
+  surgeValuesDefinition,
+  valueRanksDefinition,
+  windowStatsDefinition,
+} from "../../src/core/definitions.js";
 
 /**
  * The WebAssembly loops against plain JavaScript written here, operation for operation as the
@@ -153,5 +163,71 @@ describe("the kernels' memory", () => {
       for (let j = 0; j < out.length - 1; j++) if (out[j]! < out[out.length - 1]!) below++;
       expect(last.below).toBe(below);
     }
+  });
+});
+
+/**
+ * Every kernel against its readable definition in src/core/definitions.ts (the definition is
+ * what the tool means; the kernel an optimisation): bit for bit, except rankSeries' z-scores,
+ * which the kernel keeps as running sums: to 1e-6, where the window has a spread running sums can see.
+ */
+describe("the kernels compute their definitions (src/core/definitions.ts)", () => {
+  // No values near underflow (1e-162 squared is 0): there a variance of running sums and one of
+  // squared deviations part ways in the last bits of nothing, and "no spread" is a matter of method.
+  const value = fc.oneof(fc.integer({ min: -6, max: 6 }).map((v) => v / 4), fc.constantFrom(0, -0), fc.double({ min: -2, max: 2, noNaN: true }).filter((v) => v === 0 || Math.abs(v) > 1e-100));
+
+  it("surges, returns and ratio extremes, bit for bit", () => {
+    fc.assert(
+      fc.property(prices(0, 80), prices(0, 80), fc.integer({ min: 1, max: 20 }), (listA, listB, window) => {
+        const n = Math.min(listA.length, listB.length);
+        const out = new Float64Array(Math.max(0, n - window));
+        surgeValues(listA, listB, n, window, out);
+        sameDoubles(out, surgeValuesDefinition(listA, listB, n, window));
+        returnValues(listA, n, window, out);
+        sameDoubles(out, returnValuesDefinition(listA, n, window));
+        if (n > 0) expect(ratioExtremeIndices(listA, listB, n)).toEqual(ratioExtremesDefinition(listA, listB, n));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("the last day's counts, largest-since and window statistics, bit for bit", () => {
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 200 }), fc.nat(), (values, lookback) => {
+        const index = values.length - 1;
+        const from = lookback % (index + 1);
+        const figures = lastRankFigures(Float64Array.from(values), index, from);
+        expect({ below: figures.below, equal: figures.equal }).toEqual(rankCountsDefinition(values, index));
+        expect(figures.largestSinceIndex).toBe(largestSinceDefinition(values, index));
+        const stats = windowStatsDefinition(values, from, index);
+        if (!Object.is(figures.mean, stats.mean) || !Object.is(figures.deviation, stats.deviation)) expect.fail(`${figures.mean},${figures.deviation} != ${stats.mean},${stats.deviation}`);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("every day's ranks: value ranks and counts exactly, z-scores to 1e-6 (running sums)", () => {
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 0, maxLength: 150 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 2, max: 40 }), (values, minObservations, lookback) => {
+        expect(Array.from(valueRanksInto(values, new Int32Array(values.length)))).toEqual(valueRanksDefinition(values));
+        const kernel = rankedDays(values, minObservations, lookback);
+        const definition = rankedDaysDefinition(values, minObservations, lookback);
+        for (let t = 0; t < values.length; t++) {
+          expect(kernel.below[t], `below ${t}`).toBe(definition.below[t]);
+          if ((definition.below[t] as number) >= 0) expect(kernel.equal[t], `equal ${t}`).toBe(definition.equal[t]);
+          expect(kernel.largestSinceIndex[t], `largest since ${t}`).toBe(definition.largestSinceIndex[t]);
+          const [got, want] = [kernel.zScore[t] as number, definition.zScore[t] as number];
+          // Where the window's spread is below 1e-7 of the size of the values the sums have
+          // seen, running sums cannot tell it from none: either answer is the definition's,
+          // read at that precision.
+          const size = Math.max(...values.slice(0, t + 1).map(Math.abs));
+          const spread = windowStatsDefinition(values, Math.max(0, t - lookback), t).deviation;
+          if (t >= minObservations && t - Math.max(0, t - lookback) >= 2 && spread <= 1e-7 * size) continue;
+          if (Number.isNaN(want)) expect(got, `z ${t}`).toBeNaN();
+          else expect(Math.abs(got - want), `z ${t}: ${got} vs ${want}`).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(want)));
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
