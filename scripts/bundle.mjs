@@ -1,6 +1,6 @@
 // Bundles tsc's output (dist/) into two CommonJS files, which bin/rotation.js loads:
 //   dist/cli.cjs    the process entry: answers --version on its own, else loads the next one
-//                   with V8's code cache (src/load-entry-bundle.ts, src/code-cache.ts)
+//                   with V8's code cache (src/boot/load-entry-bundle.ts, src/boot/code-cache.ts)
 //   dist/entry.cjs  everything else (src/entry.ts and all it imports).
 // Measured with `npm run bench` on Node 20: sixty ES modules cost about 25 ms more to load than
 // one file; CommonJS rather than an ES module bundle, because esbuild then loads each built-in
@@ -10,6 +10,7 @@
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = (relative) => fileURLToPath(new URL(`../${relative}`, import.meta.url));
@@ -53,33 +54,53 @@ const lazyChildProcessForCommander = {
   },
 };
 
-await build({
-  ...common,
-  entryPoints: [root("dist/entry.js")],
-  outfile: root("dist/entry.cjs"),
-  // Loaded from node_modules only when a live download needs them: they are large.
-  external: ["yahoo-finance2", "yahoo-finance2/*", "undici"],
-  plugins: [lazyChildProcessForCommander],
-});
+/**
+ * Bundles dist/ (tsc's output) into OUT/dist/entry.cjs and OUT/dist/cli.cjs. `replace` swaps
+ * modules of dist/ for others (bench/pieces.mjs builds variants without a piece of start-up
+ * machinery that way: { "dist/boot/process-output.js": "bench/variants/process-output.mjs" }).
+ */
+export async function bundle(out = root(""), replace = {}) {
+  const swaps = Object.entries(replace).map(([from, to]) => [root(from), root(to)]);
+  const swap = {
+    name: "swap-modules",
+    setup(build) {
+      build.onLoad({ filter: /\.m?js$/ }, (args) => {
+        const found = swaps.find(([from]) => from === args.path);
+        return found ? { contents: readFileSync(found[1], "utf8"), loader: "js", resolveDir: path.dirname(found[1]) } : undefined;
+      });
+    },
+  };
+  const entryFile = path.join(out, "dist", "entry.cjs");
+  await build({
+    ...common,
+    entryPoints: [root("dist/boot/entry.js")],
+    outfile: entryFile,
+    // Loaded from node_modules only when a live download needs them: they are large.
+    external: ["yahoo-finance2", "yahoo-finance2/*", "undici"],
+    plugins: [lazyChildProcessForCommander, swap],
+  });
+
+  // The build's identity, part of every code cache's name: a cache is only ever used with the bytes it was made from.
+  const entryBuild = createHash("sha256").update(readFileSync(entryFile)).digest("hex").slice(0, 16);
+  await build({
+    ...common,
+    entryPoints: [root("dist/boot/cli.js")],
+    outfile: path.join(out, "dist", "cli.cjs"),
+    plugins: [loadEntryBundle, swap],
+    define: { ...common.define, ROTATION_ENTRY_BUILD: JSON.stringify(entryBuild) },
+  });
+}
 
 /**
- * dist/load-entry.js (a dynamic import of dist/entry.js), swapped for dist/load-entry-bundle.js,
- * which loads the bundle above with a code cache (src/code-cache.ts).
+ * dist/boot/load-entry.js (a dynamic import of dist/boot/entry.js), swapped for
+ * dist/boot/load-entry-bundle.js, which loads the bundle above with a code cache
+ * (src/boot/code-cache.ts).
  */
 const loadEntryBundle = {
   name: "load-entry-bundle",
   setup(build) {
-    build.onResolve({ filter: /^\.\/load-entry\.js$/ }, () => ({ path: root("dist/load-entry-bundle.js") }));
+    build.onResolve({ filter: /^\.\/load-entry\.js$/ }, () => ({ path: root("dist/boot/load-entry-bundle.js") }));
   },
 };
 
-// The build's identity, part of every code cache's name: a cache is only ever used with the bytes it was made from.
-const entryBuild = createHash("sha256").update(readFileSync(root("dist/entry.cjs"))).digest("hex").slice(0, 16);
-
-await build({
-  ...common,
-  entryPoints: [root("dist/cli.js")],
-  outfile: root("dist/cli.cjs"),
-  plugins: [loadEntryBundle],
-  define: { ...common.define, ROTATION_ENTRY_BUILD: JSON.stringify(entryBuild) },
-});
+if (process.argv[1] === fileURLToPath(import.meta.url)) await bundle();

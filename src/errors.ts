@@ -1,6 +1,6 @@
 /**
  * Every failure the user can cause or meet has a type and an exit code, so the single
- * catch in cli.ts can turn it into one line on stderr and the documented status.
+ * catch in run.ts (runCommand) can turn it into one line on stderr and the documented status.
  */
 export const ExitCode = {
   ok: 0,

@@ -39,7 +39,7 @@ function clockFor(env: Runtime["env"]): () => Date {
   return Number.isNaN(pinned) ? () => new Date() : () => new Date(pinned);
 }
 
-/** The process's runtime; its standard output and error come from src/process-output.ts (src/cli.ts). */
+/** The process's runtime; its standard output and error come from src/boot/process-output.ts (src/boot/cli.ts). */
 export function processRuntime(outputs: Pick<Runtime, "stdout" | "stderr">): Runtime {
   return {
     env: process.env,

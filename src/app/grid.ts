@@ -1,10 +1,11 @@
 import type { IsoDate } from "../core/dates.js";
 import { lookbackText, type Lookback } from "../core/lookback.js";
-import { gridOf, type GridCell, type GridCellSpec } from "../core/grid.js";
+import { gridOf, type GridCellSpec } from "../core/grid.js";
 import { DataError } from "../errors.js";
+import type { GridReport } from "../output/grid.js";
 import type { Runtime } from "../runtime.js";
 import type { SourceChoice } from "../settings/source.js";
-import type { LoadProgress, SourceInfo } from "../sources/source.js";
+import type { LoadProgress } from "../sources/source.js";
 import { combineFailures, failedSymbols, loadPrices } from "./prices.js";
 
 export interface GridRequest {
@@ -16,16 +17,6 @@ export interface GridRequest {
   source: SourceChoice;
 }
 
-export interface GridReport {
-  asOf: IsoDate;
-  benchmark: string;
-  window: number;
-  /** What each surge was ranked against (--lookback, as written). */
-  lookback: string;
-  source: SourceInfo;
-  cells: GridCell[];
-  warnings: string[];
-}
 
 /** Loads the grid's funds (a fund that fails leaves its cell empty, with a warning) and the benchmark. */
 export async function computeGrid(request: GridRequest, runtime: Runtime, onProgress?: (progress: LoadProgress) => void): Promise<GridReport> {

@@ -1,20 +1,15 @@
-import type { CheckResult } from "../core/check.js";
 import type { ChartData } from "../core/chart-data.js";
-import type { IsoDate } from "../core/dates.js";
 import { addDays } from "../core/dates.js";
 import { lookbackText } from "../core/lookback.js";
 import { GRID_FAMILIES, SIZES, STYLES } from "../core/grid.js";
 import { DEFAULT_RRG } from "../core/rrg.js";
-import type { SizeValuationPoint, ValuationHistory } from "../core/size-valuation.js";
-import type { ValuationReport } from "../core/valuation.js";
-import type { EpisodesReport } from "../output/episodes.js";
-import type { RrgReport } from "../output/rrg.js";
+import type { GridReport } from "../output/grid.js";
+import type { Report } from "../output/report.js";
 import type { Runtime } from "../runtime.js";
-import type { SourceInfo } from "../sources/source.js";
 import { computeChart } from "./chart.js";
 import { computeCheck, type CheckRequest } from "./check.js";
 import { computeEpisodes } from "./episodes.js";
-import { computeGrid, type GridReport } from "./grid.js";
+import { computeGrid } from "./grid.js";
 import { computeRrg } from "./rrg.js";
 import { RotationError } from "../errors.js";
 
@@ -22,23 +17,6 @@ export interface ReportRequest extends CheckRequest {
   gap: number;
 }
 
-/** Everything `rotation report` shows, computed by the same use cases as the commands. */
-export interface Report {
-  asOf: IsoDate;
-  check: CheckResult;
-  source: SourceInfo;
-  valuation: ValuationReport | null;
-  /** The Fama/French valuation history from its cache, and its headline split's months. */
-  history: ValuationHistory | null;
-  historyPoints: SizeValuationPoint[];
-  charts: ChartData[];
-  rrg: RrgReport | null;
-  /** Episodes that ended within the year before the as-of date, with the summary of all. */
-  episodes: EpisodesReport;
-  grid: GridReport | null;
-  parameters: { window: number; threshold: number; lookback: string; gap: number };
-  warnings: string[];
-}
 
 /** Episodes are shown from this many days before the as-of date ("recent and current"). */
 const RECENT_DAYS = 365;

@@ -1,11 +1,24 @@
 import type { ChalkInstance } from "chalk";
 import { SIZES, STYLES, type GridCell } from "../core/grid.js";
 import { SCHEMA_VERSIONS } from "../contract.js";
-import type { GridReport } from "../app/grid.js";
 import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
 import { formatPercent, formatPercentile, lookbackWords, sourceNote, surgeBands, terminalSafe, visibleWidth } from "./format.js";
 import { DEFAULTS } from "../settings/defaults.js";
 import { drawTable, fitTitle, wrapLines } from "./table.js";
+import type { IsoDate } from "../core/dates.js";
+import type { SourceInfo } from "../sources/source.js";
+
+/** The grid as its renderers read it (built by computeGrid in src/app/grid.ts, which imports this type). */
+export interface GridReport {
+  asOf: IsoDate;
+  benchmark: string;
+  window: number;
+  /** What each surge was ranked against (--lookback, as written). */
+  lookback: string;
+  source: SourceInfo;
+  cells: GridCell[];
+  warnings: string[];
+}
 
 /** `rotation grid`: a 3 x 3 table per horizon (table), or one record per cell (JSON, NDJSON, CSV). */
 

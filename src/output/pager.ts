@@ -1,4 +1,4 @@
-import { requireOnUse } from "../require-on-use.js";
+import { requireOnUse } from "../boot/require-on-use.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 

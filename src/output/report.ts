@@ -1,4 +1,3 @@
-import type { Report } from "../app/report.js";
 import type { PairResult, TickerResult } from "../core/check.js";
 import { SIZES, STYLES } from "../core/grid.js";
 import { VERSION } from "../version.js";
@@ -10,6 +9,36 @@ import { headlinesOf, NOTABLE_VALUATION } from "./headlines.js";
 import { QUADRANT_CODE } from "./rrg.js";
 import { chartSvg, escapeXml, rrgSvg, valuationHistorySvg } from "./svg.js";
 import { historyReading } from "./valuation.js";
+import type { CheckResult } from "../core/check.js";
+import type { ChartData } from "../core/chart-data.js";
+import type { IsoDate } from "../core/dates.js";
+import type { SizeValuationPoint, ValuationHistory } from "../core/size-valuation.js";
+import type { ValuationReport } from "../core/valuation.js";
+import type { SourceInfo } from "../sources/source.js";
+import type { EpisodesReport } from "./episodes.js";
+import type { GridReport } from "./grid.js";
+import type { RrgReport } from "./rrg.js";
+
+/**
+ * Everything `rotation report` shows, computed by the same use cases as the commands. Report
+ * types live with their renderers (src/output/); the use cases import them, never the reverse.
+ */
+export interface Report {
+  asOf: IsoDate;
+  check: CheckResult;
+  source: SourceInfo;
+  valuation: ValuationReport | null;
+  /** The Fama/French valuation history from its cache, and its headline split's months. */
+  history: ValuationHistory | null;
+  historyPoints: SizeValuationPoint[];
+  charts: ChartData[];
+  rrg: RrgReport | null;
+  /** Episodes that ended within the year before the as-of date, with the summary of all. */
+  episodes: EpisodesReport;
+  grid: GridReport | null;
+  parameters: { window: number; threshold: number; lookback: string; gap: number };
+  warnings: string[];
+}
 
 /**
  * `rotation report`: the whole picture as of a date, as one self-contained HTML page (no

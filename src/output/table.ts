@@ -2,7 +2,7 @@ import type TableModule from "cli-table3";
 import type { ChalkInstance } from "chalk";
 import type { Signal } from "../core/check.js";
 import type { Quadrant } from "../core/rrg.js";
-import { requireOnUse } from "../require-on-use.js";
+import { requireOnUse } from "../boot/require-on-use.js";
 import { formatPercent, visibleWidth } from "./format.js";
 
 let Table: typeof TableModule | undefined;

@@ -1,4 +1,4 @@
-import { importUndici } from "../external.js";
+import { importUndici } from "../boot/external.js";
 import type { FetchFunction } from "./http.js";
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -1,7 +1,7 @@
 import { accessSync, constants, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { DataError } from "../../errors.js";
-import { requireOnUse } from "../../require-on-use.js";
+import { requireOnUse } from "../../boot/require-on-use.js";
 import { fileError } from "../../fs-errors.js";
 import type { PriceSeries } from "../../core/series.js";
 import { parsePriceCsv, type ParsedCsv } from "./format.js";

@@ -1,5 +1,5 @@
 import { DataError } from "../../errors.js";
-import { requireOnUse } from "../../require-on-use.js";
+import { requireOnUse } from "../../boot/require-on-use.js";
 
 /** One record of a CSV file and the line it ends on (for messages that name the line). */
 export interface CsvRecord {

@@ -1,4 +1,4 @@
-import { importYahooCookieJar, importYahooFinance } from "../../external.js";
+import { importYahooCookieJar, importYahooFinance } from "../../boot/external.js";
 import { withYahooBase } from "./url.js";
 import { retryingFetch, type FetchFunction, type RetryPolicy } from "../http.js";
 

@@ -1,7 +1,7 @@
 /**
  * Packages kept outside the bundle (yahoo-finance2 and undici: large, and needed only for a live
  * download or a proxy) are imported through here. The bundle is compiled with V8's code cache
- * (src/code-cache.ts), where a script has no `import()` of its own; the loader that compiled it
+ * (src/boot/code-cache.ts), where a script has no `import()` of its own; the loader that compiled it
  * hands over one of a module that has (`useImporter`).
  */
 import { useNodeCompileCache } from "./node-compile-cache.js";

@@ -2,8 +2,8 @@ import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, u
 import { createRequire } from "node:module";
 import path from "node:path";
 import vm from "node:vm";
-import { replaceCacheFile } from "./fs-write.js";
-import { isSystemFolder } from "./settings/paths.js";
+import { replaceCacheFile } from "../fs-write.js";
+import { isSystemFolder } from "../settings/paths.js";
 
 /**
  * A CommonJS file compiled with V8's code cache: the bytecode of every function a run compiled,

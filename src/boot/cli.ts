@@ -1,8 +1,8 @@
-import { ExitCode, InterruptedError } from "./errors.js";
-import { fileError } from "./fs-errors.js";
+import { ExitCode, InterruptedError } from "../errors.js";
+import { fileError } from "../fs-errors.js";
 import { processOutput } from "./process-output.js";
-import type { Runtime } from "./runtime.js";
-import { VERSION } from "./version.js";
+import type { Runtime } from "../runtime.js";
+import { VERSION } from "../version.js";
 
 /**
  * The process entry: bin/rotation.js calls this and nothing else (tests may pass a fetch).

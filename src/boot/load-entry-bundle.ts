@@ -4,14 +4,14 @@ import { fileURLToPath } from "node:url";
 import { codeCacheCommand, requireWithCodeCache, worthCaching } from "./code-cache.js";
 import type { LoadedEntry } from "./load-entry.js";
 import { useNodeCompileCache } from "./node-compile-cache.js";
-import { userCacheDir } from "./settings/paths.js";
+import { userCacheDir } from "../settings/paths.js";
 
 /** A hash of dist/entry.cjs as built, set by scripts/bundle.mjs when it bundles this module. */
 declare const ROTATION_ENTRY_BUILD: string;
 
 /**
- * What dist/cli.cjs uses in place of src/load-entry.ts: dist/entry.cjs, compiled with the code
- * cache kept in `<cache folder>/code/` (src/code-cache.ts). The cache folder is ROTATION_CACHE_DIR
+ * What dist/cli.cjs uses in place of src/boot/load-entry.ts: dist/entry.cjs, compiled with the code
+ * cache kept in `<cache folder>/code/` (src/boot/code-cache.ts). The cache folder is ROTATION_CACHE_DIR
  * or the default one: a config file is read later, by the code being loaded. With
  * ROTATION_CODE_CACHE=0, or ROTATION_DEBUG=1 (whose source map must name the sources), the
  * bundle is required as it is.

@@ -4,7 +4,7 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "./helpers/paths.js";
-import { codeCacheCommand, codeCacheFile, requireWithCodeCache, worthCaching } from "../src/code-cache.js";
+import { codeCacheCommand, codeCacheFile, requireWithCodeCache, worthCaching } from "../src/boot/code-cache.js";
 
 /** A CommonJS file whose exports show that it ran, with what it was given. */
 function moduleFile(folder: string, body = "x"): string {
@@ -21,7 +21,7 @@ const caches = (folder: string) => (existsSync(folder) ? readdirSync(folder).fil
  */
 function loadInChild(file: string, buildHash: string, folder: string, command: string): { state: string; saved: boolean; answer: number; name: string; dir: string } {
   const script = `
-    import { requireWithCodeCache } from ${JSON.stringify(path.join(PROJECT_ROOT, "dist/code-cache.js"))};
+    import { requireWithCodeCache } from ${JSON.stringify(path.join(PROJECT_ROOT, "dist/boot/code-cache.js"))};
     const loaded = requireWithCodeCache(...${JSON.stringify([file, buildHash, folder, command])});
     const answer = loaded.exports.answer(5);
     console.log(JSON.stringify({ state: loaded.state, saved: loaded.save(), answer, name: loaded.exports.name, dir: loaded.exports.dir }));`;

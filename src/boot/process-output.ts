@@ -1,5 +1,5 @@
 import { fstatSync, writeSync } from "node:fs";
-import type { OutputStream } from "./runtime.js";
+import type { OutputStream } from "../runtime.js";
 
 /** Standard output or standard error: the Runtime's OutputStream, which cli.ts also flushes before exiting. */
 export interface ProcessOutput extends OutputStream {
