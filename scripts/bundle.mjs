@@ -64,9 +64,11 @@ export async function bundle(out = root(""), replace = {}) {
   const swap = {
     name: "swap-modules",
     setup(build) {
-      build.onLoad({ filter: /\.m?js$/ }, (args) => {
-        const found = swaps.find(([from]) => from === args.path);
-        return found ? { contents: readFileSync(found[1], "utf8"), loader: "js", resolveDir: path.dirname(found[1]) } : undefined;
+      // At resolution, so that the replacement may itself import the module it replaces.
+      build.onResolve({ filter: /^\./ }, (args) => {
+        const target = path.resolve(args.resolveDir, args.path);
+        const found = swaps.find(([from, to]) => from === target && args.importer !== to);
+        return found ? { path: found[1] } : undefined;
       });
     },
   };
