@@ -1,6 +1,7 @@
 // Compiles src/core/kernels.wat (the numeric loops of `check`, in WebAssembly text) into
 // src/core/kernels-wasm.ts, the module's bytes in base64, which tsc then builds like any source.
-// Run by `npm run build` before tsc; the generated file is not committed (.gitignore).
+// Run by `npm run build` before tsc. The generated file is committed, so that a fresh clone
+// type-checks before any build; test/core/kernels.test.ts checks it is what kernels.wat makes.
 import wabtInit from "wabt";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";

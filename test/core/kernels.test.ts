@@ -231,3 +231,17 @@ describe("the kernels compute their definitions (src/core/definitions.ts)", () =
     );
   });
 });
+
+describe("the committed kernel module", () => {
+  it("is what scripts/kernels.mjs makes of kernels.wat (so a fresh clone type-checks before a build, and runs what the source says)", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { default: wabtInit } = await import("wabt");
+    const wat = readFileSync(new URL("../../src/core/kernels.wat", import.meta.url), "utf8");
+    const wabt = await wabtInit();
+    const module = wabt.parseWat("kernels.wat", wat, { multi_value: true });
+    const { buffer } = module.toBinary({});
+    module.destroy();
+    const committed = readFileSync(new URL("../../src/core/kernels-wasm.ts", import.meta.url), "utf8");
+    expect(committed).toContain(JSON.stringify(Buffer.from(buffer).toString("base64")));
+  });
+});
