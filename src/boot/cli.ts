@@ -30,9 +30,18 @@ export async function main(overrides: Partial<Runtime> = {}): Promise<void> {
     process.exitCode = ExitCode.failure;
     return;
   }
-  // stdout carries only the report; a library that logs with console.log must not spoil it.
-  console.log = console.error;
-  console.info = console.error;
+  // Nothing a library prints reaches the terminal: stdout carries only the report, and stderr
+  // only rotation's own lines (rotation itself never writes through console). A library's
+  // notice (yahoo-finance2 prints a refused page's URL with console.error) is kept for
+  // ROTATION_DEBUG=1.
+  const libraryNotice = (...args: unknown[]): void => {
+    if (process.env.ROTATION_DEBUG === "1") stderr.write(`debug: ${args.map((a) => (typeof a === "string" ? a : String(a))).join(" ")}\n`);
+  };
+  console.log = libraryNotice;
+  console.info = libraryNotice;
+  console.warn = libraryNotice;
+  console.error = libraryNotice;
+  console.debug = libraryNotice;
   process.once("SIGINT", () => {
     stderr.write(`\nrotation: ${new InterruptedError().message}\n`);
     process.exit(ExitCode.interrupted);

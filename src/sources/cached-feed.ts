@@ -2,7 +2,7 @@ import pLimit from "p-limit";
 import { addDays, type IsoDate } from "../core/dates.js";
 import { exchangeDate, isFresh } from "../core/market.js";
 import type { PriceSeries } from "../core/series.js";
-import { DataError, NotCachedError, RotationError, UsageError, errorMessage } from "../errors.js";
+import { DataError, NetworkError, NotCachedError, RotationError, UsageError, errorMessage } from "../errors.js";
 import { OVERLAP_BARS, mergeIncremental, type FetchedHistory } from "./history-merge.js";
 import type { CircuitBreaker, FetchFunction, RetryPolicy } from "./http.js";
 import { CACHE_FORMAT, type CacheEntry, type PriceCache } from "./price-cache.js";
@@ -60,6 +60,11 @@ export abstract class CachedFeedSource implements PriceSource {
 
   constructor(protected readonly options: CachedFeedOptions) {}
 
+  /** The tickers whose raw close is their adjusted close by definition (an index), said in the source's info. */
+  protected closesAsAdjusted(_symbols: readonly string[]): string[] {
+    return [];
+  }
+
   /** One ticker's daily bars from `from` to `now`, checked; a RotationError when the download fails. */
   protected abstract fetchHistory(symbol: string, from: Date, now: Date, warnings: string[]): Promise<FetchedHistory>;
 
@@ -96,6 +101,7 @@ export abstract class CachedFeedSource implements PriceSource {
         offline: this.options.offline,
         requests: this.requests,
         stale: [...this.stale].sort((x, y) => symbols.indexOf(x.symbol) - symbols.indexOf(y.symbol)),
+        ...(this.closesAsAdjusted(symbols).length > 0 ? { closesAsAdjusted: this.closesAsAdjusted(symbols) } : {}),
       },
       failures,
     };
@@ -119,7 +125,8 @@ export abstract class CachedFeedSource implements PriceSource {
     let entry: CacheEntry;
     try {
       entry = await this.download(symbol, cached, now, warnings);
-    } catch (error) {
+    } catch (thrown) {
+      const error = this.oncePerRefusal(symbol, thrown);
       // A usage fault (a token missing or refused) is fixed by the user, never papered over with old prices.
       if (!(error instanceof RotationError) || error instanceof UsageError || !this.options.fallback || !cached) throw error;
       const hours = Math.round((now.getTime() - Date.parse(cached.fetchedAt)) / 3_600_000);
@@ -138,6 +145,21 @@ export abstract class CachedFeedSource implements PriceSource {
       }
     }
     return toSeries(entry);
+  }
+
+  private refusalSaid = false;
+
+  /**
+   * When the feed refused this client (the breaker's `refused`), the first ticker's failure says
+   * so in full, with what to do; the others, never asked, say only that.
+   */
+  private oncePerRefusal(symbol: string, error: unknown): unknown {
+    if (!this.breaker.refused || !(error instanceof NetworkError)) return error;
+    if (!this.refusalSaid) {
+      this.refusalSaid = true;
+      return error;
+    }
+    return new NetworkError(`${symbol}: not asked again (${this.title} refuses this client)`);
   }
 
   /** An incremental download merged into the cache when possible, else the whole history. */

@@ -32,7 +32,18 @@ export interface RetryPolicy {
 }
 
 export interface CircuitBreaker {
+  /** Set when no server answered (the host is unreachable): later requests fail at once with it. */
   tripped: NetworkError | null;
+  /**
+   * Set when the server refused this client (403, or 429 on every try with no Retry-After): later
+   * requests of the run are not made, and fail at once with this.
+   */
+  refused?: NetworkError | null;
+  /**
+   * While one request retries a 429 that came without Retry-After, the run's other requests that
+   * met a 429 wait for its verdict instead of spending their own tries: the end of its retries.
+   */
+  throttled?: Promise<void> | null;
 }
 
 export const defaultRetryPolicy: RetryPolicy = {
@@ -129,6 +140,9 @@ async function readCapped(response: Response, limit: number): Promise<Uint8Array
   return body;
 }
 
+/** What a user can do when a feed refuses this client. */
+export const REFUSED_ADVICE = "use the cache with --offline, read CSV files with --data DIR, or try later";
+
 /** Rotation waits this long at most for a Retry-After; a longer wait fails at once, saying so. */
 export const MAX_RETRY_AFTER_MS = 60_000;
 
@@ -144,57 +158,103 @@ export function retryingFetch(base: FetchFunction, policy: RetryPolicy = default
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     const host = safeHost(url);
     if (policy.breaker?.tripped) throw policy.breaker.tripped;
+    if (policy.breaker?.refused) throw policy.breaker.refused;
     let lastProblem = "";
     let connected = false;
+    let sawRetryAfter = false;
+    // Whether this request leads the run's retries of a 429 without Retry-After (see CircuitBreaker.throttled).
+    let leading = false;
+    let endLead: () => void = () => undefined;
     // A failure that trying again cannot mend: said at once.
     const fail = (problem: string): NetworkError => new NetworkError(`${host}: ${problem}`);
-    for (let attempt = 0; attempt < policy.tries; attempt++) {
-      policy.onAttempt?.(url);
-      let waitMs: number | null = null;
-      try {
-        const timeout = AbortSignal.timeout(Math.round(policy.timeoutMs));
-        const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-        const response = await base(input, { ...init, signal });
-        connected = true;
-        if (!isRetryableStatus(response.status) && policy.readBody === false) {
-          void response.body?.cancel().catch(() => undefined);
-          return new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
-        }
-        if (!isRetryableStatus(response.status)) {
-          const body = await readCapped(response, MAX_BODY_BYTES);
-          if (body === null) throw fail(`the answer is larger than ${MAX_BODY_BYTES / 2 ** 20} MiB once decoded (a compressed bomb?); refused`);
-          if (response.ok && policy.expectsData?.(url) === true && isWebPage(response, body)) {
-            throw fail("got a web page instead of data (a proxy, captive portal or consent page?)");
+    try {
+      for (let attempt = 0; attempt < policy.tries; attempt++) {
+        // Another request of the run found the server refusing this client: no further try.
+        if (attempt > 0 && policy.breaker?.refused) throw policy.breaker.refused;
+        policy.onAttempt?.(url);
+        let waitMs: number | null = null;
+        try {
+          const timeout = AbortSignal.timeout(Math.round(policy.timeoutMs));
+          const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+          const response = await base(input, { ...init, signal });
+          connected = true;
+          // A data endpoint that forbids this client (an IP range blocked, TLS fingerprinting)
+          // will forbid it again: said once, and no other request of the run is made.
+          if (response.status === 403 && policy.expectsData?.(url) === true && policy.breaker) {
+            void response.body?.cancel().catch(() => undefined);
+            policy.breaker.refused = new NetworkError(`${host}: HTTP 403: the server refuses this client; not asked again in this run (${REFUSED_ADVICE})`);
+            throw policy.breaker.refused;
           }
-          // A status that carries no body (204, 205, 304) cannot be given one, even empty.
-          return new Response(NULL_BODY_STATUSES.has(response.status) ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+          // No content where data was asked for is no answer (never handed to a library to misread).
+          if ((response.status === 204 || response.status === 205) && policy.expectsData?.(url) === true) {
+            throw fail(`HTTP ${response.status}: an empty answer where data was expected`);
+          }
+          if (!isRetryableStatus(response.status) && policy.readBody === false) {
+            void response.body?.cancel().catch(() => undefined);
+            return new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
+          }
+          if (!isRetryableStatus(response.status)) {
+            const body = await readCapped(response, MAX_BODY_BYTES);
+            if (body === null) throw fail(`the answer is larger than ${MAX_BODY_BYTES / 2 ** 20} MiB once decoded (a compressed bomb?); refused`);
+            if (response.ok && policy.expectsData?.(url) === true && isWebPage(response, body)) {
+              throw fail("got a web page instead of data (a proxy, captive portal or consent page?)");
+            }
+            // A status that carries no body (204, 205, 304) cannot be given one, even empty.
+            return new Response(NULL_BODY_STATUSES.has(response.status) ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+          }
+          lastProblem = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+          waitMs = retryAfterMs(response.headers.get("retry-after"), Date.now());
+          if (waitMs !== null) sawRetryAfter = true;
+          // The body of a refused answer is not needed; release the connection without waiting.
+          void response.body?.cancel().catch(() => undefined);
+          if (waitMs !== null && waitMs > MAX_RETRY_AFTER_MS) {
+            throw fail(`${lastProblem}; the server asks to wait ${Math.round(waitMs / 1000)} s, longer than the ${MAX_RETRY_AFTER_MS / 1000} s rotation waits; try again later`);
+          }
+        } catch (error) {
+          if (error instanceof NetworkError) throw error;
+          if (init?.signal?.aborted) throw error;
+          lastProblem = describeNetworkFailure(error, policy.timeoutMs);
+          // Only a failure of the transport itself means "no server answered".
+          connected = !isTransportFailure(error);
+          if (isCertificateFailure(error)) {
+            throw new NetworkError(`${host}: ${lastProblem} (a TLS certificate the client refuses: a proxy that inspects traffic needs NODE_EXTRA_CA_CERTS)`);
+          }
         }
-        lastProblem = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
-        waitMs = retryAfterMs(response.headers.get("retry-after"), Date.now());
-        // The body of a refused answer is not needed; release the connection without waiting.
-        void response.body?.cancel().catch(() => undefined);
-        if (waitMs !== null && waitMs > MAX_RETRY_AFTER_MS) {
-          throw fail(`${lastProblem}; the server asks to wait ${Math.round(waitMs / 1000)} s, longer than the ${MAX_RETRY_AFTER_MS / 1000} s rotation waits; try again later`);
-        }
-      } catch (error) {
-        if (error instanceof NetworkError) throw error;
-        if (init?.signal?.aborted) throw error;
-        lastProblem = describeNetworkFailure(error, policy.timeoutMs);
-        // Only a failure of the transport itself means "no server answered".
-        connected = !isTransportFailure(error);
-        if (isCertificateFailure(error)) {
-          throw new NetworkError(`${host}: ${lastProblem} (a TLS certificate the client refuses: a proxy that inspects traffic needs NODE_EXTRA_CA_CERTS)`);
+        if (attempt + 1 < policy.tries) {
+          const throttledHere = lastProblem.startsWith("HTTP 429") && waitMs === null && policy.breaker !== undefined;
+          if (throttledHere && policy.breaker!.throttled && !leading) {
+            // Another request is finding out whether the server refuses this client: wait for it.
+            await policy.breaker!.throttled;
+            if (policy.breaker!.refused) throw policy.breaker!.refused;
+          } else {
+            if (throttledHere && !policy.breaker!.throttled) {
+              leading = true;
+              policy.breaker!.throttled = new Promise<void>((resolve) => {
+                endLead = resolve;
+              });
+            }
+            await policy.sleep(Math.min(policy.maxDelayMs, waitMs ?? backoffMs(attempt, policy)));
+          }
         }
       }
-      if (attempt + 1 < policy.tries) {
-        await policy.sleep(Math.min(policy.maxDelayMs, waitMs ?? backoffMs(attempt, policy)));
+      const tries = `${policy.tries} ${policy.tries === 1 ? "try" : "tries"}`;
+      const said = lastProblem.startsWith("timed out") ? `${lastProblem}, ${tries}` : `${lastProblem} after ${tries}`;
+      const failure = new NetworkError(`${host}: ${said}`, connected ? null : { code: lastProblem.startsWith("timed out") ? "timed out" : lastProblem, host });
+      if (!connected && policy.breaker) policy.breaker.tripped = failure;
+      // 429 on every try with no Retry-After to wait for: the server is refusing this client for
+      // now; the run's other requests would only spend their own tries the same way.
+      if (connected && lastProblem.startsWith("HTTP 429") && !sawRetryAfter && policy.breaker) {
+        policy.breaker.refused = new NetworkError(`${host}: ${said}, no Retry-After: the server refuses this client for now; not asked again in this run (${REFUSED_ADVICE})`);
+        throw policy.breaker.refused;
+      }
+      throw failure;
+    } finally {
+      // The verdict is in (an answer, a failure, a refusal): the requests waiting on it go on.
+      if (leading) {
+        policy.breaker!.throttled = null;
+        endLead();
       }
     }
-    const tries = `${policy.tries} ${policy.tries === 1 ? "try" : "tries"}`;
-    const said = lastProblem.startsWith("timed out") ? `${lastProblem}, ${tries}` : `${lastProblem} after ${tries}`;
-    const failure = new NetworkError(`${host}: ${said}`, connected ? null : { code: lastProblem.startsWith("timed out") ? "timed out" : lastProblem, host });
-    if (!connected && policy.breaker) policy.breaker.tripped = failure;
-    throw failure;
   };
 }
 

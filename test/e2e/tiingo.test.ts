@@ -99,6 +99,7 @@ describe("--source tiingo", () => {
 
   it("429 on every request: three tries, then the cache with a warning; without a cache, exit 1 naming the host", async () => {
     expect((await run([])).status).toBe(0);
+    tiingo.requests.length = 0;
     tiingo.behaviour = () => ({ status: 429, body: '{"detail":"rate limited"}' });
     tiingo.until = "2024-07-17";
     const stale = await run(["--json"], NEXT_EVENING);
@@ -106,11 +107,14 @@ describe("--source tiingo", () => {
     const doc = JSON.parse(stale.stdout);
     expect(doc.asOf).toBe(TUESDAY);
     expect(doc.source.stale.map((s: { symbol: string }) => s.symbol)).toEqual(["IWM", "SPY"]);
-    expect(stale.stderr).toMatch(/warning: IWM: 127\.0\.0\.1:\d+: HTTP 429 Too Many Requests after 3 tries; using the cached prices fetched 24 hours ago \(last date 2024-07-16\)/);
+    // One ticker finds out, in three tries, that the feed refuses this client; the other is not asked again.
+    expect(stale.stderr).toMatch(/warning: (IWM|SPY): 127\.0\.0\.1:\d+: HTTP 429 Too Many Requests after 3 tries, no Retry-After: the server refuses this client for now; not asked again in this run \(use the cache with --offline, read CSV files with --data DIR, or try later\); using the cached prices fetched 24 hours ago \(last date 2024-07-16\)/);
+    expect(stale.stderr).toMatch(/warning: (IWM|SPY): not asked again \(Tiingo refuses this client\); using the cached prices fetched 24 hours ago/);
+    expect(tiingo.count()).toBe(4);
     cache = mkdtempSync(path.join(tmpdir(), "rotation-tiingo-"));
     const cold = await run(["--no-fallback"], NEXT_EVENING);
     expect(cold.status).toBe(1);
-    expect(cold.stderr).toMatch(/^rotation: IWM: 127\.0\.0\.1:\d+: HTTP 429 Too Many Requests after 3 tries; SPY: 127\.0\.0\.1:\d+: HTTP 429 Too Many Requests after 3 tries\n$/);
+    expect(cold.stderr).toMatch(/^rotation: (IWM|SPY): 127\.0\.0\.1:\d+: HTTP 429 Too Many Requests after 3 tries, no Retry-After: the server refuses this client for now; not asked again in this run \(use the cache with --offline, read CSV files with --data DIR, or try later\); (IWM|SPY): not asked again \(Tiingo refuses this client\)\n$/);
   }, 30_000);
 
   it("a web page instead of data, an unknown ticker and an answer of another shape are each one line", async () => {

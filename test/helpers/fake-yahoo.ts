@@ -22,7 +22,8 @@ export function replay(recording: Recording): Response {
 export interface Bar {
   date: string;
   close: number;
-  adjclose?: number;
+  /** The adjusted close (the close when absent); null: Yahoo sent null for this bar. */
+  adjclose?: number | null;
 }
 
 /**
@@ -67,7 +68,7 @@ export function chartBody(symbol: string, bars: Bar[], events: { dividends?: { d
               volume: bars.map(() => 1000),
             },
       ],
-      adjclose: [{ adjclose: bars.map((b) => b.adjclose ?? b.close) }],
+      adjclose: [{ adjclose: bars.map((b) => (b.adjclose === undefined ? b.close : b.adjclose)) }],
     },
   };
   if (bars.length > 0) result.timestamp = bars.map((b) => stamp(b.date));

@@ -24,6 +24,15 @@ export class FakeYahooServer {
   overrides = new Map<string, (bars: Bar[]) => Bar[]>();
   /** Extra fields to delete from meta (schema drift). */
   dropMeta: string[] = [];
+  /**
+   * Synthetic quarterly dividends: raw closes then differ from the adjusted ones (the fixtures'
+   * real adjusted closes), as Yahoo's do, by 0.5% for each quarter start after the bar, and
+   * each quarter's first session carries a dividend event. A reader that took raw closes for
+   * adjusted ones gives other figures.
+   */
+  dividends = false;
+  /** Symbols whose answer has no indicators.adjclose at all. */
+  dropAdjclose = new Set<string>();
   /** Index tickers served from a fund of the fixtures that tracks them. */
   aliases: Record<string, string> = { "^RUT": "IWM", "^GSPC": "SPY" };
   private server: Server | null = null;
@@ -74,11 +83,30 @@ export class FakeYahooServer {
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify(NOT_FOUND_BODY));
       return;
     }
+    const quarterStarts = this.dividends ? firstSessionsOfQuarters(bars.map((b) => b.date)) : [];
+    if (this.dividends) bars = bars.map((b) => ({ date: b.date, adjclose: b.close, close: b.close * (1 + 0.005 * quarterStarts.filter((q) => q > b.date).length) }));
     bars = (this.overrides.get(symbol)?.(bars) ?? bars).filter((b) => b.date <= this.until && Date.parse(`${b.date}T14:30:00Z`) >= period1 * 1000);
-    const body = chartBody(symbol, bars) as { chart: { result: { meta: Record<string, unknown> }[] } };
+    const shown = new Set(bars.map((b) => b.date));
+    const dividends = quarterStarts.filter((date) => shown.has(date)).map((date) => ({ date, amount: 0.5 }));
+    const body = chartBody(symbol, bars, { dividends }) as { chart: { result: { meta: Record<string, unknown>; indicators: Record<string, unknown> }[] } };
     for (const field of this.dropMeta) delete body.chart.result[0]!.meta[field];
+    if (this.dropAdjclose.has(symbol)) delete body.chart.result[0]!.indicators.adjclose;
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
   }
+}
+
+/** The first session of each calendar quarter among the dates (a dividend's date in the stand-in). */
+function firstSessionsOfQuarters(dates: readonly string[]): string[] {
+  const firsts: string[] = [];
+  let quarter = "";
+  for (const date of dates) {
+    const q = `${date.slice(0, 4)}Q${Math.floor((Number(date.slice(5, 7)) - 1) / 3)}`;
+    if (q !== quarter) {
+      firsts.push(date);
+      quarter = q;
+    }
+  }
+  return firsts;
 }
 
 /**

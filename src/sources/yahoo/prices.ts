@@ -30,6 +30,11 @@ export class YahooSource extends CachedFeedSource {
     super(options);
   }
 
+  /** An index's close is its adjusted close (no dividends): the only raw closes ever used. */
+  protected override closesAsAdjusted(symbols: readonly string[]): string[] {
+    return symbols.filter(isIndex);
+  }
+
   private yahoo(): Promise<YahooClient> {
     this.client ??= this.createClient();
     return this.client;
@@ -58,8 +63,9 @@ export class YahooSource extends CachedFeedSource {
     } catch (error) {
       throw describeYahooFailure(symbol, error);
     }
-    const { history, skipped, conflicts } = toFetchedHistory(readChart(symbol, answer));
+    const { history, skipped, unadjusted, conflicts } = toFetchedHistory(readChart(symbol, answer));
     if (skipped > 0) warnings.push(`${symbol}: ${skipped} bar${skipped === 1 ? "" : "s"} without a usable close skipped`);
+    if (unadjusted > 0) warnings.push(`${symbol}: ${unadjusted} bar${unadjusted === 1 ? "" : "s"} without an adjusted close left out (${history.dates.length > 0 ? "the raw close is never used in its place" : "no bar left"})`);
     for (const conflict of conflicts) warnings.push(`${symbol}: ${conflict}`);
     return withoutFutureBars(symbol, history, now, warnings);
   }
@@ -74,6 +80,11 @@ export interface ChartAnswer {
   adjclose: (number | null)[];
   dividends: { date: number; amount: number }[];
   splits: { date: number; numerator: number; denominator: number }[];
+}
+
+/** An index ticker (^RUT, ^GSPC): its close is its adjusted close by definition. */
+export function isIndex(symbol: string): boolean {
+  return symbol.startsWith("^");
 }
 
 /** Seconds since 1970 of a bar, from 1970 to 2200 only: anything else is not a session's time. */
@@ -112,10 +123,16 @@ export function readChart(symbol: string, answer: unknown): ChartAnswer {
     throw missing(`closes (indicators.quote[0].close: ${Array.isArray(close) ? `${close.length} for ${timestamps.length} timestamps` : "absent"})`);
   }
   const adjusted = chart.indicators?.adjclose?.[0]?.adjclose;
-  // Indexes have no dividends: Yahoo may leave the adjusted close out, and the close is it.
-  const adjclose = adjusted === undefined || timestamps.length === 0 ? close : adjusted;
+  // An index (^RUT) pays no dividends: its close is its adjusted close by definition, and Yahoo
+  // may leave the adjusted series out. A fund's raw close is never taken for its adjusted one.
+  const index = isIndex(symbol);
+  const adjclose = timestamps.length === 0 || (index && adjusted === undefined) ? close : adjusted;
+  if (adjclose === undefined) throw new DataError(`${symbol}: Yahoo Finance's chart answer has no adjusted closes (indicators.adjclose); raw closes are not used in their place`);
   if (!numbersOrNull(adjclose) || adjclose.length !== timestamps.length) {
     throw missing(`adjusted closes (indicators.adjclose[0].adjclose: ${Array.isArray(adjclose) ? `${adjclose.length} for ${timestamps.length} timestamps` : "not numbers"})`);
+  }
+  if (!index && adjclose.length > 0 && adjclose.every((value) => value === null) && close.some((value) => value !== null)) {
+    throw new DataError(`${symbol}: Yahoo Finance's chart answer has no adjusted close on any bar; raw closes are not used in their place`);
   }
   const dividends: ChartAnswer["dividends"] = [];
   for (const event of Object.values(chart.events?.dividends ?? {})) {
@@ -133,14 +150,20 @@ export function readChart(symbol: string, answer: unknown): ChartAnswer {
 }
 
 /** Bars on exchange dates; bars without a usable close are counted, not invented. */
-export function toFetchedHistory(answer: ChartAnswer): { history: FetchedHistory; skipped: number; conflicts: string[] } {
+export function toFetchedHistory(answer: ChartAnswer): { history: FetchedHistory; skipped: number; unadjusted: number; conflicts: string[] } {
   const { timezone } = answer;
   const byDate = new Map<IsoDate, { close: number; adjclose: number }>();
   const conflicting = new Map<IsoDate, number[]>();
   let skipped = 0;
+  let unadjusted = 0;
   for (let i = 0; i < answer.timestamps.length; i++) {
     const close = answer.close[i];
-    const adjclose = answer.adjclose[i] ?? close;
+    const adjclose = answer.adjclose[i];
+    // A bar whose adjusted close is missing is left out and counted, never filled with its raw close.
+    if (typeof close === "number" && adjclose === null) {
+      unadjusted++;
+      continue;
+    }
     if (typeof close !== "number" || typeof adjclose !== "number" || !plausiblePrice(close) || !plausiblePrice(adjclose)) {
       skipped++;
       continue;
@@ -178,6 +201,7 @@ export function toFetchedHistory(answer: ChartAnswer): { history: FetchedHistory
       events,
     },
     skipped,
+    unadjusted,
     conflicts,
   };
 }
