@@ -5,13 +5,15 @@ import { Journal, type AppendOutcome } from "../store/journal.js";
 import { journalRecordProblem, toJournalRecord, type JournalRecord } from "../store/record.js";
 import { VERSION } from "../version.js";
 import { runCheck } from "../core/check.js";
-import { openSessionDate } from "../core/market.js";
+import { lastClosedSession, openSessionDate, sessionsAfter } from "../core/market.js";
 import { computeCheck, type CheckOutcome, type CheckRequest } from "./check.js";
-import { failedSymbols, withoutSymbols } from "./prices.js";
+import { failedSymbols, keptSuspects, withoutSymbols } from "./prices.js";
 
 export interface LogRequest extends CheckRequest {
   journal: string;
   replace: boolean;
+  /** Record a day behind the last closed session (marked stale) instead of refusing it; --allow-stale. */
+  allowStale?: boolean;
 }
 
 export interface LogOutcome {
@@ -26,8 +28,9 @@ export interface LogOutcome {
 export async function logCheck(request: LogRequest, runtime: Runtime, onCheck?: (check: CheckOutcome) => void): Promise<LogOutcome> {
   const check = await computeCheck(request, runtime);
   // A journal is a record of what the market did: the sample is a demo, never logged.
-  if (check.loaded.info.kind === "sample") {
-    const why = typeof check.loaded.info.reason === "string" && check.loaded.info.reason.includes(" unreachable (") ? `${check.loaded.info.reason}; ` : "";
+  if (check.loaded.info.kind === "sample" || check.loaded.info.fromSample !== undefined) {
+    const reason = (check.loaded.info.fromSample as { reason?: unknown } | undefined)?.reason ?? check.loaded.info.reason;
+    const why = typeof reason === "string" && reason.includes(" unreachable (") ? `${reason}; ` : "";
     throw new DataError(`${why}rotation log never records the bundled sample; nothing written to ${request.journal}`);
   }
   const vouched = vouchedDate(check, openSessionDate(runtime.now()));
@@ -35,9 +38,24 @@ export async function logCheck(request: LogRequest, runtime: Runtime, onCheck?: 
   if (vouched.date !== check.result.asOf) {
     // Record only what every pair can vouch for: the same figures as a check as of that date.
     const universe = withoutSymbols(request.universe, failedSymbols(check.loaded));
-    const result = runCheck(check.loaded.series, { universe, window: request.window, threshold: request.threshold, lookback: request.lookback, asOf: vouched.date });
+    const result = runCheck(check.loaded.series, { universe, window: request.window, threshold: request.threshold, lookback: request.lookback, asOf: vouched.date, suspects: keptSuspects(check.loaded) });
     result.warnings.unshift(...check.loaded.warnings, vouched.why);
     check.result = result;
+  }
+  // A cron job must never log a stale day as fresh: without --as-of, the day recorded is the last
+  // closed session, or nothing (exit 1, and a `failed` notification) unless --allow-stale.
+  let stale = false;
+  if (request.asOf === undefined) {
+    const last = lastClosedSession(runtime.now());
+    const behind = sessionsAfter(check.result.asOf, last);
+    if (behind > 0) {
+      const failed = Array.isArray(check.loaded.info.stale) ? (check.loaded.info.stale as { symbol: string }[]).map((s) => s.symbol) : [];
+      const why = failed.length > 0 ? `the download failed for ${failed.join(", ")}, shown from the cache` : "the data has no later close";
+      const lag = `${check.result.asOf} is ${behind} session${behind === 1 ? "" : "s"} behind the last closed session, ${last} (${why})`;
+      if (!request.allowStale) throw new DataError(`${lag}; nothing written to ${request.journal} (--allow-stale records it marked stale; --as-of DATE logs a past day)`);
+      check.result.warnings.push(`${lag}; recorded marked stale (--allow-stale)`);
+      stale = true;
+    }
   }
   onCheck?.(check);
   const record = toJournalRecord(check.result, {
@@ -51,6 +69,7 @@ export async function logCheck(request: LogRequest, runtime: Runtime, onCheck?: 
     valuation: check.valuation,
     history: check.history,
   });
+  if (stale) record.stale = true;
   const { outcome, warnings } = await new Journal(request.journal).append(record, { replace: request.replace, onWait: (line) => runtime.stderr.write(`rotation: ${line}\n`) });
   return { check, record, outcome, journalWarnings: warnings };
 }

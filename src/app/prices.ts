@@ -1,5 +1,7 @@
 import type { IsoDate } from "../core/dates.js";
-import { pointInTime, type PointInTime } from "../core/series.js";
+import { cutAsOf, pointInTime, type PointInTime } from "../core/series.js";
+import { screenTicks, suspectWarning, type SuspectBar } from "../core/ticks.js";
+import { lastClosedSession, sessionOnOrBefore, sessionsAfter } from "../core/market.js";
 import type { Universe } from "../core/universe.js";
 import { DataError, NetworkError, NotCachedError, UsageError, type RotationError, type Unreachable } from "../errors.js";
 import type { Runtime } from "../runtime.js";
@@ -10,6 +12,8 @@ import type { SourceChoice } from "../settings/source.js";
 /** Loaded prices, already cut to the as-of date: the only form in which use cases see them. */
 export interface LoadedPrices extends LoadResult {
   prices: PointInTime;
+  /** Absurd one-day moves found in the series as of the as-of date (core/ticks.ts): left out or kept. */
+  suspects: SuspectBar[];
 }
 
 /** What a user can do when a live feed cannot be reached at all. */
@@ -76,9 +80,10 @@ export async function loadPrices(
   let loaded = await source.load([...new Set(symbols)], onProgress);
   // The fallback chain, the same for every live feed: the cache (inside the source), then the
   // bundled sample when the feed could not be reached at all and nothing was cached.
+  // A ticker the feed could not be reached for and the cache lacks is shown from the sample when
+  // the sample has it: for every command alike, whatever else came from the feed or the cache.
   const fallback = provider.live && "fallback" in choice && choice.fallback === true;
-  const unreachable = fallback && loaded.series.size === 0 ? sharedUnreachable(loaded.failures) : null;
-  if (unreachable !== null) loaded = await loadSample([...new Set(symbols)], unreachable, provider.title);
+  if (fallback) loaded = await withSampleFallback(loaded, provider.title);
   if (loaded.failures.length > 0) {
     if (!choice.partial || loaded.series.size === 0) throw combineFailures(loaded.failures, provider.title);
     for (const message of new Set(loaded.failures.map((f) => f.error.message))) loaded.warnings.push(`${message} (left out: --partial)`);
@@ -92,7 +97,30 @@ export async function loadPrices(
       throw new DataError(`--as-of ${asOf} is before the first price in the data${earliest ? ` (${earliest})` : ""}`);
     }
   }
-  return { ...loaded, prices: pointInTime(loaded.series, asOf) };
+  // How far the newest close lies behind the last closed New York session at the as-of moment
+  // (the clock, or the --as-of date): every report says it (source.lagSessions).
+  const newest = [...loaded.series.values()].map((series) => cutAsOf(series, asOf).dates.at(-1)).filter((d): d is IsoDate => d !== undefined).sort().at(-1);
+  if (newest !== undefined) {
+    const reference = asOf !== undefined ? sessionOnOrBefore(asOf) : lastClosedSession(runtime.now());
+    loaded.info = { ...loaded.info, lagSessions: sessionsAfter(newest, reference), lastClosedSession: reference };
+  }
+  // Absurd ticks, judged on what was known at the as-of date: bad bars out, real crashes marked.
+  const suspects: SuspectBar[] = [];
+  for (const [symbol, series] of loaded.series) {
+    const screened = screenTicks(cutAsOf(series, asOf));
+    if (screened.suspects.length === 0) continue;
+    suspects.push(...screened.suspects);
+    loaded.series.set(symbol, screened.series);
+    loaded.warnings.push(...screened.suspects.map(suspectWarning));
+  }
+  return { ...loaded, prices: pointInTime(loaded.series, asOf), suspects };
+}
+
+/** The dates of the kept suspect bars of each symbol (what check marks figures by). */
+export function keptSuspects(loaded: LoadedPrices): Map<string, IsoDate[]> {
+  const kept = new Map<string, IsoDate[]>();
+  for (const bar of loaded.suspects) if (bar.verdict === "kept") kept.set(bar.symbol, [...(kept.get(bar.symbol) ?? []), bar.date]);
+  return kept;
 }
 
 /** The symbols that failed to load (left out under --partial). */
@@ -101,15 +129,31 @@ export function failedSymbols(loaded: LoadResult): Set<string> {
 }
 
 /**
- * A live feed could not be reached for any ticker and nothing was cached: show the bundled
- * sample rather than nothing, and say so loudly (stderr, the table's title, the JSON).
+ * The last link of the fallback chain: each ticker whose download found no server at all (and
+ * that the cache did not have) is shown from the bundled sample, when the sample has it, and
+ * said loudly (stderr, the table's title, the JSON). When every ticker came from the sample the
+ * source is the sample's (`kind: "sample"`); otherwise the feed's, with `fromSample` naming them.
  */
-async function loadSample(symbols: string[], unreachable: Unreachable, title: string): Promise<LoadResult> {
+async function withSampleFallback(loaded: LoadResult, title: string): Promise<LoadResult> {
+  const unreachableFailures = loaded.failures.filter((f) => f.error instanceof NetworkError && f.error.unreachable !== null);
+  if (unreachableFailures.length === 0) return loaded;
   const { SampleSource, sampleManifest } = await import("../sources/sample/source.js");
-  const reason = `${title} unreachable (${unreachable.code} ${unreachable.host})`;
-  const loaded = await new SampleSource(reason).load(symbols);
-  loaded.warnings.unshift(
-    `${reason}; showing the bundled sample, daily closes to ${sampleManifest().lastDate}. Connect, set HTTPS_PROXY, or read your own files with --data DIR.`,
-  );
-  return loaded;
+  const { lastDate, tickers } = sampleManifest();
+  const covered = unreachableFailures.map((f) => f.symbol).filter((symbol) => tickers.includes(symbol));
+  if (covered.length === 0) return loaded;
+  const { code, host } = (unreachableFailures[0]!.error as NetworkError).unreachable!;
+  const reason = `${title} unreachable (${code} ${host})`;
+  const sample = await new SampleSource(reason).load(covered);
+  const series = new Map([...loaded.series, ...sample.series]);
+  const failures = loaded.failures.filter((f) => !covered.includes(f.symbol));
+  const advice = "Connect, set HTTPS_PROXY, or read your own files with --data DIR.";
+  if (loaded.series.size === 0 && failures.length === 0) {
+    return { ...sample, series, warnings: [`${reason}; showing the bundled sample, daily closes to ${lastDate}. ${advice}`, ...sample.warnings], failures };
+  }
+  return {
+    series,
+    failures,
+    warnings: [...loaded.warnings, `${reason}; ${covered.join(", ")} shown from the bundled sample, daily closes to ${lastDate}, not live data. ${advice}`, ...sample.warnings],
+    info: { ...loaded.info, fromSample: { symbols: covered, lastDate, reason } },
+  };
 }

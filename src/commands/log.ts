@@ -20,7 +20,7 @@ export interface LogPlan extends CheckPlan, LogRequest {
 
 export function planLog(flags: LogFlags, env: Runtime["env"], cwd: string): LogPlan {
   const format = parseChoice<NotifyRequest["format"]>(flags.notifyFormat, "--notify-format", ["json", "text"], DEFAULTS.notifyFormat);
-  return { ...planCheck(flags, env, cwd), journal: journalPath(flags.journal, env, cwd), replace: flags.replace ?? false, notify: { urls: parseNotifyUrls(flags.notify, env), format } };
+  return { ...planCheck(flags, env, cwd), journal: journalPath(flags.journal, env, cwd), replace: flags.replace ?? false, allowStale: flags.allowStale ?? false, notify: { urls: parseNotifyUrls(flags.notify, env), format } };
 }
 
 /**

@@ -25,7 +25,12 @@ export interface CheckOptions {
   provisionalDate?: IsoDate | null;
   /** What each rank is ranked against (default: all history). */
   lookback?: Lookback;
+  /** Dates of each symbol's kept suspect bars (ticks.ts): the figures whose window holds one are marked. */
+  suspects?: ReadonlyMap<string, readonly IsoDate[]>;
 }
+
+/** The figures of a ticker or pair that a kept suspect bar reaches (see suspectFigures). */
+export type SuspectFigure = "1D" | "5D" | "21D" | "63D" | "252D" | "YTD" | "surge" | "rank" | "ratio";
 
 export interface TickerResult {
   symbol: string;
@@ -37,6 +42,8 @@ export interface TickerResult {
   surge: SurgeResult;
   /** The last bar is of a session that has not closed: its close and returns will change. */
   provisional: boolean;
+  /** Present when a kept suspect bar lies in a figure's window: its dates and the figures it reaches. */
+  suspect?: { dates: IsoDate[]; figures: SuspectFigure[] };
 }
 
 export interface SurgeResult {
@@ -74,6 +81,8 @@ export interface PairResult {
   streak: Streak;
   /** The price ratio A/B against its peak and trough to date; null without a common date. */
   ratio: RatioExtremes | null;
+  /** Present when a kept suspect bar of either fund lies in a figure's window. */
+  suspect?: { dates: IsoDate[]; figures: SuspectFigure[] };
 }
 
 export interface SignalResult {
@@ -163,7 +172,10 @@ export function runCheck(prices: ReadonlyMap<string, PriceSeries> | PointInTime,
     if (surge.value !== null && surge.percentile === null) {
       warnings.push(`${symbol}: only ${surge.observations} earlier ${options.window}-day returns${inLookback(options.lookback)} (need ${MIN_RANK_OBSERVATIONS}); its own move is not ranked`);
     }
-    tickers.push({ symbol, group, date, close: series.closes[end] as number, returns: returnsAt(series.dates, series.closes, end), surge, provisional: date === options.provisionalDate });
+    const ticker: TickerResult = { symbol, group, date, close: series.closes[end] as number, returns: returnsAt(series.dates, series.closes, end), surge, provisional: date === options.provisionalDate };
+    const suspect = suspectFigures(series.dates, options.suspects?.get(symbol), options.window, surge.rankedFrom, false);
+    if (suspect) ticker.suspect = suspect;
+    tickers.push(ticker);
   }
 
   const pairs = options.universe.pairs.map((spec) => analysePair(spec, known, options, warnings));
@@ -196,7 +208,10 @@ function analysePair(spec: PairSpec, known: PointInTime, options: CheckOptions, 
     returnsAt(aligned.dates, aligned.a, end),
     returnsAt(aligned.dates, aligned.b, end),
   );
+  const suspectDates = [...(options.suspects?.get(spec.symbol) ?? []), ...(options.suspects?.get(spec.benchmark) ?? [])].sort();
+  const suspect = suspectFigures(aligned.dates, suspectDates, options.window, surge.rankedFrom, true);
   return {
+    ...(suspect ? { suspect } : {}),
     pair: name,
     symbol: spec.symbol,
     benchmark: spec.benchmark,
@@ -211,3 +226,31 @@ function analysePair(spec: PairSpec, known: PointInTime, options: CheckOptions, 
   };
 }
 
+
+/**
+ * Which figures a kept suspect bar reaches, on a calendar ending at the as-of day: a return
+ * over w sessions when the bar is one of its last w sessions; year to date when it is this
+ * year; the surge when it is one of the window's sessions; the rank when any surge it counts
+ * (from rankedFrom, whose start point lies `window` sessions earlier) holds the bar; a pair's
+ * ratio extremes whenever the bar is in its history. Undefined when none is reached.
+ */
+export function suspectFigures(dates: readonly IsoDate[], suspects: readonly IsoDate[] | undefined, window: number, rankedFrom: IsoDate | null, pair: boolean): { dates: IsoDate[]; figures: SuspectFigure[] } | undefined {
+  if (suspects === undefined || suspects.length === 0 || dates.length === 0) return undefined;
+  const end = dates.length - 1;
+  const inside = suspects.filter((date) => dates.includes(date));
+  if (inside.length === 0) return undefined;
+  const figures = new Set<SuspectFigure>();
+  const yearStart = `${(dates[end] as IsoDate).slice(0, 4)}-01-01`;
+  const rankFrom = rankedFrom === null ? -1 : Math.max(0, dates.indexOf(rankedFrom) - window);
+  for (const date of inside) {
+    const at = dates.indexOf(date);
+    for (const [figure, sessions] of [["1D", 1], ["5D", 5], ["21D", 21], ["63D", 63], ["252D", 252]] as const) if (at > end - sessions) figures.add(figure);
+    if (date >= yearStart) figures.add("YTD");
+    if (at > end - window) figures.add("surge");
+    if (rankFrom >= 0 && at >= rankFrom) figures.add("rank");
+    if (pair) figures.add("ratio");
+  }
+  if (figures.size === 0) return undefined;
+  const order: SuspectFigure[] = ["1D", "5D", "21D", "63D", "252D", "YTD", "surge", "rank", "ratio"];
+  return { dates: inside, figures: order.filter((f) => figures.has(f)) };
+}

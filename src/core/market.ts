@@ -1,7 +1,11 @@
+import { NEW_YORK_CLOSED } from "./calendars/new-york.js";
+import type { IsoDate } from "./dates.js";
+
 /**
  * When is a cached download still the latest there is? US ETFs trade Monday to Friday,
- * 09:30-16:00 New York time. A download is stale once any part of a session has passed
- * since it was made; holidays count as sessions, which costs one small request.
+ * 09:30-16:00 New York time, except on the exchange's holidays and closings
+ * (calendars/new-york.ts). A download is stale once any part of a session has passed since it
+ * was made.
  */
 export const MARKET_TIMEZONE = "America/New_York";
 const SESSION_OPEN = "09:30";
@@ -72,8 +76,7 @@ export function isFresh(fetchedAt: Date, now: Date): boolean {
   const to = wallClock(now, MARKET_TIMEZONE);
   // Walk the calendar days between the two instants; stale if any weekday session overlaps.
   for (let day = from.slice(0, 10); day <= to.slice(0, 10); day = nextDay(day)) {
-    const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
-    if (weekday === 0 || weekday === 6) continue;
+    if (!isNewYorkSession(day)) continue;
     const open = `${day} ${SESSION_OPEN}`;
     const close = `${day} ${SESSION_CLOSE}`;
     if (from < close && to > open) return false;
@@ -92,7 +95,40 @@ function nextDay(day: string): string {
 export function openSessionDate(now: Date): string | null {
   const clock = wallClock(now, MARKET_TIMEZONE);
   const day = clock.slice(0, 10);
-  const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
-  if (weekday === 0 || weekday === 6) return null;
+  if (!isNewYorkSession(day)) return null;
   return clock.slice(11) < SESSION_CLOSE ? day : null;
+}
+
+const CLOSED = new Set<string>(NEW_YORK_CLOSED);
+
+/** A weekday the New York Stock Exchange is open (not one of its holidays or closings). */
+export function isNewYorkSession(day: IsoDate): boolean {
+  const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
+  return weekday !== 0 && weekday !== 6 && !CLOSED.has(day);
+}
+
+function previousDay(day: IsoDate): IsoDate {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The last New York session on or before a date. */
+export function sessionOnOrBefore(day: IsoDate): IsoDate {
+  let date = day;
+  while (!isNewYorkSession(date)) date = previousDay(date);
+  return date;
+}
+
+/** The last New York session whose close (16:00 New York) has passed at `now`. */
+export function lastClosedSession(now: Date): IsoDate {
+  const clock = wallClock(now, MARKET_TIMEZONE);
+  const day = clock.slice(0, 10);
+  if (isNewYorkSession(day) && clock.slice(11) >= SESSION_CLOSE) return day;
+  return sessionOnOrBefore(previousDay(day));
+}
+
+/** How many New York sessions lie after `from` and on or before `to` (0 when `to` is not later). */
+export function sessionsAfter(from: IsoDate, to: IsoDate): number {
+  let count = 0;
+  for (let day = nextDay(from); day <= to; day = nextDay(day)) if (isNewYorkSession(day)) count++;
+  return count;
 }

@@ -8,6 +8,8 @@ export interface PriceSeries {
   symbol: string;
   dates: IsoDate[];
   closes: Closes;
+  /** Dates of the splits the feed reported (a one-day jump on such a date is not suspect; see ticks.ts). */
+  splitDates?: readonly IsoDate[];
 }
 
 /** A close a fund can have: positive, neither denormal nor astronomical (1e308, 5e-324 are slips, not prices). */

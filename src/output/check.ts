@@ -1,5 +1,5 @@
 import type { ChalkInstance } from "chalk";
-import type { CheckResult, PairResult, SurgeResult, TickerResult } from "../core/check.js";
+import type { CheckResult, PairResult, SuspectFigure, SurgeResult, TickerResult } from "../core/check.js";
 import type { Returns } from "../core/returns.js";
 import type { ValuationHistory } from "../core/size-valuation.js";
 import type { ValuationReport } from "../core/valuation.js";
@@ -19,6 +19,9 @@ function largestSinceLabel(pair: PairResult): string {
   if (pair.surge.percentile === null) return NOT_AVAILABLE;
   return pair.surge.largestSince ?? "record";
 }
+
+/** Which suspect figure each return column is. */
+const SUSPECT_FIGURE_OF = { d1: "1D", d5: "5D", d21: "21D", d63: "63D", d252: "252D", ytd: "YTD" } as const satisfies Record<string, SuspectFigure>;
 
 export interface CheckTableOptions {
   valuation?: ValuationReport | null;
@@ -54,10 +57,12 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, opti
   const { valuation = null, sparklines = null, width, source, headlines = [], threshold = DEFAULTS.threshold, history } = options;
   const bands = surgeBands(threshold);
   const window = result.pairs[0]?.surge.window ?? 5;
-  const returnColumns = <T>(get: (row: T) => Returns, prefix: string, duplicateOfSurge = false): Column<T>[] =>
+  // A figure whose window holds a kept suspect bar (core/ticks.ts) carries a "!".
+  const mark = (row: { suspect?: { figures: readonly SuspectFigure[] } }, figure: SuspectFigure, text: string): string => (row.suspect?.figures.includes(figure) ? `${text}!` : text);
+  const returnColumns = <T extends { suspect?: { figures: readonly SuspectFigure[] } }>(get: (row: T) => Returns, prefix: string, duplicateOfSurge = false): Column<T>[] =>
     (["d1", "d5", "d21", "d63", "d252", "ytd"] as const).map((key, i) => ({
       header: `${prefix}${RETURN_HEADERS[i]}`,
-      cell: (row: T) => colourReturn(get(row)[key], style),
+      cell: (row: T) => mark(row, SUSPECT_FIGURE_OF[key], colourReturn(get(row)[key], style)),
       // A pair's 5-day relative return is its surge at the default window: dropped first.
       keep: duplicateOfSurge && key === "d5" && window === 5 ? -1 : { d1: 2, d5: 9, d21: 6, d63: 3, d252: 4, ytd: 5 }[key],
     }));
@@ -68,7 +73,7 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, opti
       { header: "Date", cell: (t) => t.date, keep: 7 },
       { header: "Close", cell: (t) => formatNumber(t.close), keep: 1 },
       ...returnColumns<TickerResult>((t) => t.returns, ""),
-      { header: `Pctile ${window}D`, cell: (t) => formatPercentile(t.surge.percentile, bands), keep: 8 },
+      { header: `Pctile ${window}D`, cell: (t) => mark(t, "rank", formatPercentile(t.surge.percentile, bands)), keep: 8 },
     ],
     result.tickers,
     style,
@@ -80,14 +85,14 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, opti
     [
       { header: "Pair", cell: (p) => (p.signal ? style.bold(terminalSafe(p.pair)) : terminalSafe(p.pair)), keep: 20 },
       ...returnColumns<PairResult>((p) => p.relative, "Rel ", true),
-      { header: `Surge ${window}D`, cell: (p) => (p.signal ? style.bold(formatPercent(p.surge.value)) : formatPercent(p.surge.value)), keep: 20 },
+      { header: `Surge ${window}D`, cell: (p) => mark(p, "surge", p.signal ? style.bold(formatPercent(p.surge.value)) : formatPercent(p.surge.value)), keep: 20 },
       { header: "z", cell: (p) => formatSigned(p.surge.zScore), keep: 8 },
-      { header: "Pctile", cell: (p) => formatPercentile(p.surge.percentile, bands), keep: 19 },
+      { header: "Pctile", cell: (p) => mark(p, "rank", formatPercentile(p.surge.percentile, bands)), keep: 19 },
       { header: "Largest since", cell: (p) => largestSinceLabel(p), keep: 18 },
       { header: "Signal", cell: (p) => signalLabel(p.signal, style), keep: 20 },
       { header: "RRG", cell: (p) => (p.rrg ? quadrantLabel(p.rrg.quadrant, style) : NOT_AVAILABLE), keep: 7 },
       { header: "Streak", cell: (p) => (p.streak.leader ? `${terminalSafe(p.streak.leader)} ${p.streak.sessions}` : "—"), keep: 4 },
-      { header: "From peak", cell: (p) => formatPercent(p.ratio?.fromPeak), keep: 3 },
+      { header: "From peak", cell: (p) => mark(p, "ratio", formatPercent(p.ratio?.fromPeak)), keep: 3 },
       ...(sparklines ? [{ header: "63D ratio", cell: (p: PairResult) => sparklines.get(p.pair) ?? "", keep: 5.5 }] : []),
     ],
     result.pairs,
@@ -107,6 +112,11 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, opti
     lines.push(
       style.yellow(`Provisional: the session of ${provisional[0]!.date} has not closed (16:00 New York); ${provisional.map((t) => terminalSafe(t.symbol)).join(", ")} show${provisional.length === 1 ? "s" : ""} its price so far, and every figure using it will change.`),
     );
+  }
+  const suspectRows = [...result.tickers, ...result.pairs].filter((row) => row.suspect !== undefined);
+  if (suspectRows.length > 0) {
+    const dates = [...new Set(result.tickers.flatMap((t) => (t.suspect ? t.suspect.dates.map((d) => `${terminalSafe(t.symbol)} ${d}`) : [])))];
+    lines.push(style.yellow(`Suspect: a one-day move beyond the bounds of a price (${dates.join(", ")}) was kept: no split explains it and the next session did not take it back. Figures marked ! count it.`));
   }
   if (result.signals.length === 0) {
     lines.push("No rotation signal.");

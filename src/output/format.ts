@@ -66,8 +66,12 @@ export function lookbackWords(lookback: string): string {
 }
 
 /** What a report's title adds when its prices are not live: the bundled sample says so. */
-export function sourceNote(source: { kind: string; lastDate?: unknown } | undefined): string {
-  if (source?.kind !== "sample") return "";
+export function sourceNote(source: { kind: string; lastDate?: unknown; fromSample?: unknown; lagSessions?: unknown; lastClosedSession?: unknown } | undefined): string {
+  const fromSample = source?.fromSample as { symbols: string[]; lastDate: string } | undefined;
+  const lag = typeof source?.lagSessions === "number" && source.lagSessions > 1 ? ` [newest close ${source.lagSessions} sessions behind the last closed session, ${String(source.lastClosedSession)}]` : "";
+  if (fromSample !== undefined) return ` [${fromSample.symbols.join(", ")} from the bundled sample of daily closes to ${fromSample.lastDate}, not live data]${lag}`;
+  if (source?.kind !== "sample") return lag;
+  // The sample's banner already says where its closes end.
   return ` [bundled sample of daily closes to ${String(source.lastDate)}, not live data]`;
 }
 

@@ -262,6 +262,13 @@ export const OPTIONS = {
     completion: "file",
     commands: ["log", "history"],
   },
+  allowStale: {
+    flags: "--allow-stale",
+    key: "allowStale",
+    value: "boolean",
+    help: "record a day behind the last closed session (the feed failed or lags), marked stale: true, instead of refusing it",
+    commands: ["log"],
+  },
   replace: { flags: "--replace", key: "replace", value: "boolean", help: "replace the record of that trading date if there is one", commands: ["log"] },
   notify: {
     flags: "--notify <url>",

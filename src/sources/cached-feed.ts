@@ -111,20 +111,21 @@ export abstract class CachedFeedSource implements PriceSource {
     const { cache, offline, refresh } = this.options;
     const now = this.options.now();
     let cached: CacheEntry | null = null;
-    if (cache && !refresh) {
+    // Under --refresh the cache is not used for the download, but stays the fallback when it fails.
+    if (cache) {
       const read = await cache.read(symbol);
-      if (read.problem) warnings.push(`${read.problem}; ${offline ? "cannot use it offline" : "fetching again"}`);
+      if (read.problem && !refresh) warnings.push(`${read.problem}; ${offline ? "cannot use it offline" : "fetching again"}`);
       cached = read.entry;
     }
     if (offline) {
       if (!cached) throw new NotCachedError(symbol, cache?.dir ?? null);
       return toSeries(cached);
     }
-    if (cached && isFresh(new Date(cached.fetchedAt), now)) return toSeries(cached);
+    if (cached && !refresh && isFresh(new Date(cached.fetchedAt), now)) return toSeries(cached);
 
     let entry: CacheEntry;
     try {
-      entry = await this.download(symbol, cached, now, warnings);
+      entry = await this.download(symbol, refresh ? null : cached, now, warnings);
     } catch (thrown) {
       const error = this.oncePerRefusal(symbol, thrown);
       // A usage fault (a token missing or refused) is fixed by the user, never papered over with old prices.
@@ -189,5 +190,6 @@ export function withoutFutureBars(symbol: string, history: FetchedHistory, now: 
 }
 
 function toSeries(entry: CacheEntry): PriceSeries {
-  return { symbol: entry.symbol, dates: entry.dates, closes: entry.adjclose };
+  const splitDates = entry.events.filter((event) => event.includes(":split:")).map((event) => event.slice(0, 10));
+  return { symbol: entry.symbol, dates: entry.dates, closes: entry.adjclose, ...(splitDates.length > 0 ? { splitDates } : {}) };
 }

@@ -20,6 +20,8 @@ export interface JournalRecord {
   /** `lookback` only when it is not all history (records before 0.3 have none: all history). */
   parameters: { window: number; threshold: number; lookback?: string };
   source: string;
+  /** Present (true) only when the day was behind the last closed session and --allow-stale recorded it anyway. */
+  stale?: true;
   pairs: {
     pair: string;
     date: string | null;

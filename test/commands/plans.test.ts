@@ -99,8 +99,9 @@ describe("planCheck turns flags into a plan", () => {
 
 
 describe("every other plan is a plain value", () => {
-  it("planLog adds the journal and --replace to the check plan", () => {
-    expect(planLog({ replace: true }, ENV, "/w")).toEqual({ ...planCheck({}, ENV, "/w"), journal: "/tmp/d/journal.jsonl", replace: true, notify: { urls: [], format: "json" } });
+  it("planLog adds the journal, --replace and --allow-stale to the check plan", () => {
+    expect(planLog({ replace: true }, ENV, "/w")).toEqual({ ...planCheck({}, ENV, "/w"), journal: "/tmp/d/journal.jsonl", replace: true, allowStale: false, notify: { urls: [], format: "json" } });
+    expect(planLog({ allowStale: true }, ENV, "/w").allowStale).toBe(true);
     expect(planLog({ notify: ["https://a.example/x", "http://b.example"], notifyFormat: "text" }, ENV, "/w").notify).toEqual({ urls: ["https://a.example/x", "http://b.example/"], format: "text" });
     expect(planLog({}, { ...ENV, ROTATION_NOTIFY: "https://a.example/x, https://b.example/y" }, "/w").notify.urls).toEqual(["https://a.example/x", "https://b.example/y"]);
     expect(() => planLog({ notifyFormat: "xml" }, ENV, "/w")).toThrow(/--notify-format must be json or text/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exchangeDate, isFresh } from "../../src/core/market.js";
+import { exchangeDate, isFresh, isNewYorkSession, lastClosedSession, openSessionDate, sessionOnOrBefore, sessionsAfter } from "../../src/core/market.js";
 
 // New York is UTC-4 in July (EDT) and UTC-5 in January (EST).
 const at = (iso: string): Date => new Date(iso);
@@ -53,5 +53,36 @@ describe("New York's clock without Intl (the start-up fast path)", () => {
     // Around a switch: 2024-03-10 01:59 EST is followed by 03:00 EDT.
     expect(wallClock(new Date("2024-03-10T06:59:00Z"), "America/New_York")).toBe("2024-03-10 01:59");
     expect(wallClock(new Date("2024-03-10T07:00:00Z"), "America/New_York")).toBe("2024-03-10 03:00");
+  });
+});
+
+describe("the New York calendar (holidays and closings as data)", () => {
+  it("is SPY's real calendar from 1993-01-29 to 2026-08-03: every weekday without a close is a closing, and no closing has one", async () => {
+    const { readFixtureCloses } = await import("../helpers/paths.js");
+    const traded = new Set(readFixtureCloses("SPY").keys());
+    const first = [...traded].sort()[0]!;
+    const last = [...traded].sort().at(-1)!;
+    const wrong: string[] = [];
+    for (let t = Date.parse(`${first}T12:00:00Z`); t <= Date.parse(`${last}T12:00:00Z`); t += 86_400_000) {
+      const day = new Date(t).toISOString().slice(0, 10);
+      const weekday = new Date(t).getUTCDay();
+      if (weekday === 0 || weekday === 6) continue;
+      if (isNewYorkSession(day) !== traded.has(day)) wrong.push(day);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("knows the last closed session at a moment, and counts sessions between dates, holidays not counted", () => {
+    // Juneteenth 2024 (a Wednesday) is a holiday: its evening's last closed session is Tuesday.
+    expect(lastClosedSession(new Date("2024-06-19T22:00:00Z"))).toBe("2024-06-18");
+    expect(lastClosedSession(new Date("2024-06-20T19:59:00Z"))).toBe("2024-06-18");
+    expect(lastClosedSession(new Date("2024-06-20T20:00:00Z"))).toBe("2024-06-20");
+    // A Monday morning: Friday.
+    expect(lastClosedSession(new Date("2024-07-15T13:00:00Z"))).toBe("2024-07-12");
+    expect(sessionsAfter("2024-06-14", "2024-06-21")).toBe(4);
+    expect(sessionsAfter("2024-06-21", "2024-06-14")).toBe(0);
+    expect(sessionOnOrBefore("2024-07-04")).toBe("2024-07-03");
+    expect(openSessionDate(new Date("2024-07-04T15:00:00Z"))).toBeNull();
+    expect(openSessionDate(new Date("2024-07-05T15:00:00Z"))).toBe("2024-07-05");
   });
 });

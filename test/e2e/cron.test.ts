@@ -11,6 +11,8 @@ import { randomWalk, weekdays } from "../helpers/series.js";
 const work = mkdtempSync(path.join(tmpdir(), "rotation-cron-"));
 const data = path.join(work, "prices");
 const dates = weekdays("2022-01-03", 420);
+/** The evening of the data's last day: a cron run right after the close, whose day is fresh. */
+const AFTER_CLOSE = { ROTATION_NOW: `${dates.at(-1)}T21:30:00Z` };
 beforeAll(() => {
   mkdirSync(data);
   ["IWM", "IJR", "IJH", "SPY", "QQQ"].forEach((symbol, i) => {
@@ -49,20 +51,20 @@ describe("rotation log", () => {
 
   it("--exit-code exits 3 on a signal, and the journal keeps it", () => {
     const journal = path.join(work, "signal.jsonl");
-    const result = runCli(["log", "--data", data, "--journal", journal, "--exit-code"]);
+    const result = runCli(["log", "--data", data, "--journal", journal, "--exit-code"], AFTER_CLOSE);
     expect(result.status).toBe(3);
     const [record] = journalLines(journal) as { signals: unknown[] }[];
     expect(record!.signals.length).toBeGreaterThan(0);
     // The same day again writes nothing, so it must not alert again (a holiday's cron run).
-    const again = runCli(["log", "--data", data, "--journal", journal, "--exit-code"]);
+    const again = runCli(["log", "--data", data, "--journal", journal, "--exit-code"], AFTER_CLOSE);
     expect(again.status).toBe(0);
     expect(again.stderr).toMatch(/is already logged in .*; nothing written/);
-    expect(runCli(["log", "--data", data, "--journal", journal, "--exit-code", "--replace"]).status).toBe(3);
+    expect(runCli(["log", "--data", data, "--journal", journal, "--exit-code", "--replace"], AFTER_CLOSE).status).toBe(3);
   });
 
   it("an unwritable journal is exit 1 with one line", () => {
     writeFileSync(path.join(work, "plainfile"), "x");
-    const result = runCli(["log", "--data", data, "--journal", path.join(work, "plainfile", "j.jsonl")]);
+    const result = runCli(["log", "--data", data, "--journal", path.join(work, "plainfile", "j.jsonl")], AFTER_CLOSE);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^rotation: cannot write journal .*plainfile\/j\.jsonl \(\w+\)\n$/);
     expectCleanOutput(result);

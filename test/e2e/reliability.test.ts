@@ -17,6 +17,8 @@ function folderWith(files: Record<string, string>): string {
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
   return dir;
 }
+/** The evening of the last day of csvOf(400, ...): a log run then records a fresh day. */
+const AFTER_CLOSE_400 = { ROTATION_NOW: `${weekdays("2015-01-05", 400).at(-1)}T21:30:00Z` };
 function csvOf(count: number, seed: number): string {
   const dates = weekdays("2015-01-05", count);
   const closes = randomWalk(seed, count);
@@ -58,10 +60,10 @@ describe("writes that never destroy", () => {
     expect(readFileSync(svg, "utf8")).toBe("old");
     const data = folderWith({ "A.csv": csvOf(400, 1), "B.csv": csvOf(400, 2) });
     const journal = path.join(work, "ro.jsonl");
-    expect(runCli(["log", "--data", data, "--pairs", "A:B", "--journal", journal]).status).toBe(0);
+    expect(runCli(["log", "--data", data, "--pairs", "A:B", "--journal", journal], AFTER_CLOSE_400).status).toBe(0);
     chmodSync(journal, 0o400);
     const before = readFileSync(journal, "utf8");
-    const replace = runCli(["log", "--data", data, "--pairs", "A:B", "--journal", journal, "--replace"]);
+    const replace = runCli(["log", "--data", data, "--pairs", "A:B", "--journal", journal, "--replace"], AFTER_CLOSE_400);
     expect(replace.status).toBe(1);
     expect(replace.stderr).toMatch(/^rotation: journal .*ro\.jsonl is read-only; refusing to change it/m);
     expect(statSync(journal).mode & 0o777).toBe(0o400);
@@ -80,14 +82,14 @@ describe("locks that never duplicate", () => {
     const future = new Date(Date.now() + 3600_000);
     utimesSync(`${journal}.lock`, future, future);
     const started = Date.now();
-    const result = await runCliAsync(["log", "--data", data(), "--pairs", "A:B", "--journal", journal]);
+    const result = await runCliAsync(["log", "--data", data(), "--pairs", "A:B", "--journal", journal], AFTER_CLOSE_400);
     expect(result.status).toBe(0);
     expect(Date.now() - started).toBeLessThan(8_000);
     // A killed run: its lock and owner file remain, with a PID that is gone.
     const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]).stdout.toString();
     mkdirSync(`${journal}.lock`);
     writeFileSync(`${journal}.lock.owner`, JSON.stringify({ pid: Number(dead), host: (await import("node:os")).hostname(), token: "x" }));
-    const again = await runCliAsync(["log", "--data", data(), "--pairs", "A:B", "--journal", journal, "--replace"]);
+    const again = await runCliAsync(["log", "--data", data(), "--pairs", "A:B", "--journal", journal, "--replace"], AFTER_CLOSE_400);
     expect(again.status).toBe(0);
     expect(Date.now() - started).toBeLessThan(15_000);
   });
@@ -95,7 +97,7 @@ describe("locks that never duplicate", () => {
   it("a journal folder that cannot be written fails at once, naming the path", () => {
     writeFileSync(path.join(work, "a-file"), "x");
     const started = Date.now();
-    const result = runCli(["log", "--data", data(), "--pairs", "A:B", "--journal", path.join(work, "a-file", "j.jsonl")]);
+    const result = runCli(["log", "--data", data(), "--pairs", "A:B", "--journal", path.join(work, "a-file", "j.jsonl")], AFTER_CLOSE_400);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^rotation: cannot write journal .*a-file\/j\.jsonl \((ENOTDIR|EEXIST)\)\n$/);
     expect(Date.now() - started).toBeLessThan(5_000);

@@ -36,7 +36,7 @@ describe("the bundled sample when Yahoo Finance cannot be reached", () => {
     const result = runCli(["check", "--json"], { ...offline, ROTATION_CACHE_DIR: freshCache() });
     expect(result.status).toBe(0);
     const doc = JSON.parse(result.stdout);
-    expect(doc.source).toEqual({ kind: "sample", lastDate: "2026-08-03", reason: expect.stringMatching(/^Yahoo Finance unreachable \(ECONNREFUSED 127\.0\.0\.1:\d+\)$/) });
+    expect(doc.source).toEqual({ kind: "sample", lastDate: "2026-08-03", reason: expect.stringMatching(/^Yahoo Finance unreachable \(ECONNREFUSED 127\.0\.0\.1:\d+\)$/), lagSessions: expect.any(Number), lastClosedSession: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
     expect(doc.asOf).toBe("2026-08-03");
     expect(doc.warnings[0]).toMatch(/showing the bundled sample/);
   });
@@ -103,7 +103,7 @@ describe("the bundled sample when Yahoo Finance cannot be reached", () => {
     const result = runCli(["check", "--sample", "--as-of", "2024-07-16", "--json"]);
     expect(result.status).toBe(0);
     const doc = JSON.parse(result.stdout);
-    expect(doc.source).toEqual({ kind: "sample", lastDate: "2026-08-03", reason: "asked for with --sample" });
+    expect(doc.source).toEqual({ kind: "sample", lastDate: "2026-08-03", reason: "asked for with --sample", lagSessions: expect.any(Number), lastClosedSession: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
     expect(doc.pairs[0].surge.value).toBeCloseTo(0.0989, 4);
     const missing = runCli(["check", "--sample", "--pairs", "XLK:SPY"]);
     expect(missing.status).toBe(1);

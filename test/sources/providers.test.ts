@@ -139,7 +139,7 @@ export const fakeProvider = definePriceProvider<{ drift: number }>({
     writeFileSync(path.join(copy, "none.json"), "{}");
     expect(await run(["check", "--source", "fake", "--pairs", "AAA:BBB", "--json"], check.runtime), check.err.join("")).toBe(0);
     const doc = JSON.parse(check.out.join(""));
-    expect(doc.source).toEqual({ kind: "fake" });
+    expect(doc.source).toMatchObject({ kind: "fake" });
     // Five sessions of 1% against five of 0.5%, computed here.
     expect(doc.pairs[0].surge.value).toBeCloseTo(1.01 ** 5 - 1.005 ** 5, 12);
 

@@ -1,0 +1,102 @@
+import type { IsoDate } from "./dates.js";
+import type { PriceSeries } from "./series.js";
+
+/**
+ * Absurd ticks: a close a feed got wrong (a bar 100x off, a decimal slip) must never pass for a
+ * price, and a real crash must never be dropped. The rule, on a series already cut to the
+ * as-of date (so that no judgement uses a session the reader could not have seen):
+ *
+ * - a one-day move is suspect when |ln(c[t] / c[t-1])| > max(TICK_FLOOR, TICK_SIGMAS x the
+ *   sample standard deviation of the previous TICK_LOOKBACK daily log returns) and no split is
+ *   recorded on that date;
+ * - if the next session takes back at least REVERSAL_SHARE of it (a log return of the other
+ *   sign, at least half as large), the bar is bad data: it is left out (the series goes from
+ *   c[t-1] to c[t+1]) and named in a warning;
+ * - otherwise it is kept (a real crash, or a last bar whose next session is not known yet),
+ *   named in a warning, and every figure whose window holds it is marked suspect.
+ */
+export const TICK_FLOOR = 0.25;
+export const TICK_SIGMAS = 10;
+export const TICK_LOOKBACK = 63;
+export const REVERSAL_SHARE = 0.5;
+
+export interface SuspectBar {
+  symbol: string;
+  date: IsoDate;
+  close: number;
+  /** The close before it. */
+  previous: number;
+  /** ln(close / previous). */
+  logReturn: number;
+  /** The bound it passed: max(TICK_FLOOR, TICK_SIGMAS x the trailing deviation). */
+  limit: number;
+  /** left out: the next session reversed it; kept: it stands (marked suspect). */
+  verdict: "left out" | "kept";
+}
+
+export interface Screened {
+  series: PriceSeries;
+  suspects: SuspectBar[];
+}
+
+/**
+ * The series with bad bars left out, and every suspect bar (left out or kept). Readable
+ * definition; a series with no suspect bar comes back as the same object (no copy).
+ */
+export function screenTicks(series: PriceSeries): Screened {
+  const { dates, closes } = series;
+  const splitDates = new Set(series.splitDates ?? []);
+  const n = dates.length;
+  const suspects: SuspectBar[] = [];
+  const keep: number[] = [];
+  // Log returns of the kept bars, in order; the trailing window's sums are kept as they slide
+  // (a bound, not a figure: running sums are precise enough, and this runs on every series).
+  const returns: number[] = [];
+  let sum = 0;
+  let sumOfSquares = 0;
+  let last = -1;
+  for (let t = 0; t < n; t++) {
+    const close = closes[t] as number;
+    if (last < 0) {
+      keep.push(t);
+      last = t;
+      continue;
+    }
+    const previous = closes[last] as number;
+    const logReturn = Math.log(close / previous);
+    const count = Math.min(returns.length, TICK_LOOKBACK);
+    const variance = count < 2 ? 0 : (sumOfSquares - (sum * sum) / count) / (count - 1);
+    const limit = Math.max(TICK_FLOOR, TICK_SIGMAS * Math.sqrt(Math.max(0, variance)));
+    if (Math.abs(logReturn) > limit && !splitDates.has(dates[t] as IsoDate)) {
+      const next = t + 1 < n ? Math.log((closes[t + 1] as number) / close) : null;
+      const reversed = next !== null && Math.sign(next) === -Math.sign(logReturn) && Math.abs(next) >= REVERSAL_SHARE * Math.abs(logReturn);
+      suspects.push({ symbol: series.symbol, date: dates[t] as IsoDate, close, previous, logReturn, limit, verdict: reversed ? "left out" : "kept" });
+      if (reversed) continue;
+    }
+    returns.push(logReturn);
+    sum += logReturn;
+    sumOfSquares += logReturn * logReturn;
+    if (returns.length > TICK_LOOKBACK) {
+      const leaving = returns[returns.length - 1 - TICK_LOOKBACK] as number;
+      sum -= leaving;
+      sumOfSquares -= leaving * leaving;
+    }
+    keep.push(t);
+    last = t;
+  }
+  if (keep.length === n) return { series, suspects };
+  return {
+    series: { ...series, dates: keep.map((i) => dates[i] as IsoDate), closes: Float64Array.from(keep, (i) => closes[i] as number) },
+    suspects,
+  };
+}
+
+/** One warning line for a suspect bar, naming the ticker, the date and the value. */
+export function suspectWarning(bar: SuspectBar): string {
+  const move = `${bar.logReturn >= 0 ? "+" : ""}${((Math.exp(bar.logReturn) - 1) * 100).toFixed(1)}%`;
+  const price = (value: number): string => String(Number(value.toPrecision(8)));
+  const what = `${bar.symbol}: the close of ${bar.date} (${price(bar.close)}, ${move} on the day before's ${price(bar.previous)}) is beyond ${(bar.limit * 100).toFixed(0)}% in log terms with no split recorded`;
+  return bar.verdict === "left out"
+    ? `${what}, and the next session took it back: left out as bad data`
+    : `${what}, and the next session did not take it back (or is not known yet): kept, and every figure whose window holds it is marked suspect`;
+}
