@@ -38,7 +38,7 @@ export async function logCheck(request: LogRequest, runtime: Runtime, onCheck?: 
   if (vouched.date !== check.result.asOf) {
     // Record only what every pair can vouch for: the same figures as a check as of that date.
     const universe = withoutSymbols(request.universe, failedSymbols(check.loaded));
-    const result = runCheck(check.loaded.series, { universe, window: request.window, threshold: request.threshold, lookback: request.lookback, asOf: vouched.date, suspects: keptSuspects(check.loaded) });
+    const result = runCheck(check.loaded.series, { universe, window: request.window, threshold: request.threshold, lookback: request.lookback, asOf: vouched.date, suspects: keptSuspects(check.loaded), gaps: check.loaded.gaps });
     result.warnings.unshift(...check.loaded.warnings, vouched.why);
     check.result = result;
   }

@@ -1,5 +1,6 @@
 import type { IsoDate } from "../core/dates.js";
-import { cutAsOf, pointInTime, type PointInTime } from "../core/series.js";
+import { byCalendar, cutAsOf, pointInTime, type PointInTime } from "../core/series.js";
+import { missingSessions } from "../core/sessions.js";
 import { screenTicks, suspectWarning, type SuspectBar } from "../core/ticks.js";
 import { lastClosedSession, sessionOnOrBefore, sessionsAfter } from "../core/market.js";
 import type { Universe } from "../core/universe.js";
@@ -14,6 +15,8 @@ export interface LoadedPrices extends LoadResult {
   prices: PointInTime;
   /** Absurd one-day moves found in the series as of the as-of date (core/ticks.ts): left out or kept. */
   suspects: SuspectBar[];
+  /** Sessions a ticker lacks that its peers have, up to the as-of date (core/sessions.ts), after one full download again. */
+  gaps: Map<string, IsoDate[]>;
 }
 
 /** What a user can do when a live feed cannot be reached at all. */
@@ -113,7 +116,16 @@ export async function loadPrices(
     loaded.series.set(symbol, screened.series);
     loaded.warnings.push(...screened.suspects.map(suspectWarning));
   }
-  return { ...loaded, prices: pointInTime(loaded.series, asOf), suspects };
+  // Sessions a ticker lacks that its peers have (a live feed has already asked once more).
+  const gaps = new Map<string, IsoDate[]>();
+  for (const group of byCalendar([...loaded.series.values()].map((series) => cutAsOf(series, asOf)))) {
+    for (const [symbol, dates] of missingSessions(group)) {
+      gaps.set(symbol, dates);
+      const shown = dates.length > 3 ? `${dates.slice(0, 3).join(", ")} and ${dates.length - 3} more` : dates.join(", ");
+      loaded.warnings.push(`${symbol}: no close for ${shown}, ${dates.length === 1 ? "a session" : "sessions"} its peers have${provider.live ? " (still missing after a full download)" : ""}; every figure spanning ${dates.length === 1 ? "it" : "them"} is marked`);
+    }
+  }
+  return { ...loaded, prices: pointInTime(loaded.series, asOf), suspects, gaps };
 }
 
 /** The dates of the kept suspect bars of each symbol (what check marks figures by). */

@@ -1,4 +1,4 @@
-import { daysBetween, type IsoDate } from "./dates.js";
+import { daysBetween, lastIndexOnOrBefore, type IsoDate } from "./dates.js";
 import { relativeReturns, returnsAt, type Returns } from "./returns.js";
 import { asPointInTime, type PointInTime, type PriceSeries } from "./series.js";
 import { DEFAULT_RRG, latestRrgPoint, type RrgOptions, type RrgPoint } from "./rrg.js";
@@ -27,6 +27,8 @@ export interface CheckOptions {
   lookback?: Lookback;
   /** Dates of each symbol's kept suspect bars (ticks.ts): the figures whose window holds one are marked. */
   suspects?: ReadonlyMap<string, readonly IsoDate[]>;
+  /** Sessions each symbol lacks that its peers have (sessions.ts): the figures spanning one are marked. */
+  gaps?: ReadonlyMap<string, readonly IsoDate[]>;
 }
 
 /** The figures of a ticker or pair that a kept suspect bar reaches (see suspectFigures). */
@@ -44,6 +46,8 @@ export interface TickerResult {
   provisional: boolean;
   /** Present when a kept suspect bar lies in a figure's window: its dates and the figures it reaches. */
   suspect?: { dates: IsoDate[]; figures: SuspectFigure[] };
+  /** Present when a figure's window spans a session the fund lacks and its peers have: those dates and the figures. */
+  missing?: { dates: IsoDate[]; figures: SuspectFigure[] };
 }
 
 export interface SurgeResult {
@@ -83,6 +87,8 @@ export interface PairResult {
   ratio: RatioExtremes | null;
   /** Present when a kept suspect bar of either fund lies in a figure's window. */
   suspect?: { dates: IsoDate[]; figures: SuspectFigure[] };
+  /** Present when a figure's window spans a session either fund lacks and its peers have. */
+  missing?: { dates: IsoDate[]; figures: SuspectFigure[] };
 }
 
 export interface SignalResult {
@@ -175,6 +181,8 @@ export function runCheck(prices: ReadonlyMap<string, PriceSeries> | PointInTime,
     const ticker: TickerResult = { symbol, group, date, close: series.closes[end] as number, returns: returnsAt(series.dates, series.closes, end), surge, provisional: date === options.provisionalDate };
     const suspect = suspectFigures(series.dates, options.suspects?.get(symbol), options.window, surge.rankedFrom, false);
     if (suspect) ticker.suspect = suspect;
+    const missing = gapFigures(series.dates, options.gaps?.get(symbol), options.window, surge.rankedFrom, false);
+    if (missing) ticker.missing = missing;
     tickers.push(ticker);
   }
 
@@ -210,8 +218,11 @@ function analysePair(spec: PairSpec, known: PointInTime, options: CheckOptions, 
   );
   const suspectDates = [...(options.suspects?.get(spec.symbol) ?? []), ...(options.suspects?.get(spec.benchmark) ?? [])].sort();
   const suspect = suspectFigures(aligned.dates, suspectDates, options.window, surge.rankedFrom, true);
+  const gapDates = [...(options.gaps?.get(spec.symbol) ?? []), ...(options.gaps?.get(spec.benchmark) ?? [])].sort();
+  const missing = gapFigures(aligned.dates, gapDates, options.window, surge.rankedFrom, true);
   return {
     ...(suspect ? { suspect } : {}),
+    ...(missing ? { missing } : {}),
     pair: name,
     symbol: spec.symbol,
     benchmark: spec.benchmark,
@@ -253,4 +264,18 @@ export function suspectFigures(dates: readonly IsoDate[], suspects: readonly Iso
   if (figures.size === 0) return undefined;
   const order: SuspectFigure[] = ["1D", "5D", "21D", "63D", "252D", "YTD", "surge", "rank", "ratio"];
   return { dates: inside, figures: order.filter((f) => figures.has(f)) };
+}
+
+/**
+ * The figures that span a missing session: a missing day lies inside a window exactly when the
+ * first bar after it does (the return from the bar before the gap to the bar after it), so the
+ * figures are those suspectFigures gives that bar; the dates given are the missing ones.
+ */
+export function gapFigures(dates: readonly IsoDate[], gaps: readonly IsoDate[] | undefined, window: number, rankedFrom: IsoDate | null, pair: boolean): { dates: IsoDate[]; figures: SuspectFigure[] } | undefined {
+  if (gaps === undefined || gaps.length === 0 || dates.length === 0) return undefined;
+  const spanned = gaps.filter((gap) => gap > (dates[0] as IsoDate) && gap < (dates.at(-1) as IsoDate));
+  if (spanned.length === 0) return undefined;
+  const after = [...new Set(spanned.map((gap) => dates[lastIndexOnOrBefore(dates, gap) + 1] as IsoDate))];
+  const reached = suspectFigures(dates, after, window, rankedFrom, pair);
+  return reached === undefined ? undefined : { dates: spanned, figures: reached.figures };
 }

@@ -10,6 +10,18 @@ export interface PriceSeries {
   closes: Closes;
   /** Dates of the splits the feed reported (a one-day jump on such a date is not suspect; see ticks.ts). */
   splitDates?: readonly IsoDate[];
+  /** The exchange's time zone when the feed says it: series of one zone are each other's peers (sessions.ts). */
+  timezone?: string;
+}
+
+/** The series grouped by exchange calendar (their time zone; series that do not say are one group). */
+export function byCalendar(series: Iterable<PriceSeries>): PriceSeries[][] {
+  const groups = new Map<string, PriceSeries[]>();
+  for (const one of series) {
+    const key = one.timezone ?? "";
+    groups.set(key, [...(groups.get(key) ?? []), one]);
+  }
+  return [...groups.values()];
 }
 
 /** A close a fund can have: positive, neither denormal nor astronomical (1e308, 5e-324 are slips, not prices). */

@@ -58,8 +58,9 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, opti
   const bands = surgeBands(threshold);
   const window = result.pairs[0]?.surge.window ?? 5;
   // A figure whose window holds a kept suspect bar (core/ticks.ts) carries a "!".
-  const mark = (row: { suspect?: { figures: readonly SuspectFigure[] } }, figure: SuspectFigure, text: string): string => (row.suspect?.figures.includes(figure) ? `${text}!` : text);
-  const returnColumns = <T extends { suspect?: { figures: readonly SuspectFigure[] } }>(get: (row: T) => Returns, prefix: string, duplicateOfSurge = false): Column<T>[] =>
+  type Marked = { suspect?: { figures: readonly SuspectFigure[] }; missing?: { figures: readonly SuspectFigure[] } };
+  const mark = (row: Marked, figure: SuspectFigure, text: string): string => (row.suspect?.figures.includes(figure) || row.missing?.figures.includes(figure) ? `${text}!` : text);
+  const returnColumns = <T extends Marked>(get: (row: T) => Returns, prefix: string, duplicateOfSurge = false): Column<T>[] =>
     (["d1", "d5", "d21", "d63", "d252", "ytd"] as const).map((key, i) => ({
       header: `${prefix}${RETURN_HEADERS[i]}`,
       cell: (row: T) => mark(row, SUSPECT_FIGURE_OF[key], colourReturn(get(row)[key], style)),
@@ -118,6 +119,8 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, opti
     const dates = [...new Set(result.tickers.flatMap((t) => (t.suspect ? t.suspect.dates.map((d) => `${terminalSafe(t.symbol)} ${d}`) : [])))];
     lines.push(style.yellow(`Suspect: a one-day move beyond the bounds of a price (${dates.join(", ")}) was kept: no split explains it and the next session did not take it back. Figures marked ! count it.`));
   }
+  const gaps = [...new Set(result.tickers.flatMap((t) => (t.missing ? t.missing.dates.map((d) => `${terminalSafe(t.symbol)} ${d}`) : [])))];
+  if (gaps.length > 0) lines.push(style.yellow(`Missing: no close for ${gaps.join(", ")}, a session its peers have. Figures marked ! span it.`));
   if (result.signals.length === 0) {
     lines.push("No rotation signal.");
   } else {

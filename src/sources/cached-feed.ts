@@ -1,7 +1,8 @@
 import pLimit from "p-limit";
 import { addDays, type IsoDate } from "../core/dates.js";
 import { exchangeDate, isFresh } from "../core/market.js";
-import type { PriceSeries } from "../core/series.js";
+import { byCalendar, type PriceSeries } from "../core/series.js";
+import { missingSessions } from "../core/sessions.js";
 import { DataError, NetworkError, NotCachedError, RotationError, UsageError, errorMessage } from "../errors.js";
 import { OVERLAP_BARS, mergeIncremental, type FetchedHistory } from "./history-merge.js";
 import type { CircuitBreaker, FetchFunction, RetryPolicy } from "./http.js";
@@ -90,6 +91,7 @@ export abstract class CachedFeedSource implements PriceSource {
     );
     const series = new Map<string, PriceSeries>();
     for (const item of loaded) if (item) series.set(item.symbol, item);
+    if (!this.options.offline) await this.fillMissingSessions(series, warnings);
     // Downloads finish in any order; failures are reported in the order the tickers were asked.
     failures.sort((x, y) => symbols.indexOf(x.symbol) - symbols.indexOf(y.symbol));
     return {
@@ -151,6 +153,30 @@ export abstract class CachedFeedSource implements PriceSource {
   private refusalSaid = false;
 
   /**
+   * A ticker that lacks a session its peers (same exchange calendar) have is fetched again in
+   * full, once: a feed that dropped a bar in one answer usually has it in the next. What is
+   * still missing afterwards is the caller's to say (app/prices.ts warns and marks figures).
+   */
+  private async fillMissingSessions(series: Map<string, PriceSeries>, warnings: string[]): Promise<void> {
+    const missing = new Map<string, IsoDate[]>();
+    for (const group of byCalendar(series.values())) for (const [symbol, dates] of missingSessions(group)) missing.set(symbol, dates);
+    for (const [symbol, dates] of missing) {
+      if (this.breaker.tripped || this.breaker.refused) return;
+      try {
+        const now = this.options.now();
+        const fetched = await this.fetchHistory(symbol, HISTORY_START, now, warnings);
+        if (fetched.dates.length === 0) continue;
+        const entry: CacheEntry = { format: CACHE_FORMAT, symbol, fetchedAt: now.toISOString(), ...fetched, fullAt: now.toISOString() };
+        if (!dates.some((date) => entry.dates.includes(date))) continue;
+        series.set(symbol, toSeries(entry));
+        await this.options.cache?.write(entry).catch(() => undefined);
+      } catch {
+        // The first answer stands; the gap is said by the caller.
+      }
+    }
+  }
+
+  /**
    * When the feed refused this client (the breaker's `refused`), the first ticker's failure says
    * so in full, with what to do; the others, never asked, say only that.
    */
@@ -191,5 +217,5 @@ export function withoutFutureBars(symbol: string, history: FetchedHistory, now: 
 
 function toSeries(entry: CacheEntry): PriceSeries {
   const splitDates = entry.events.filter((event) => event.includes(":split:")).map((event) => event.slice(0, 10));
-  return { symbol: entry.symbol, dates: entry.dates, closes: entry.adjclose, ...(splitDates.length > 0 ? { splitDates } : {}) };
+  return { symbol: entry.symbol, dates: entry.dates, closes: entry.adjclose, timezone: entry.timezone, ...(splitDates.length > 0 ? { splitDates } : {}) };
 }

@@ -52,6 +52,11 @@ export function mergeIncremental(cached: CacheEntry, fetched: FetchedHistory, fe
     }
   }
   if (overlap === 0) return { kind: "refetch", reason: "download does not overlap the cache" };
+  // A session the download has, dated before the cache's end, that the cache lacks: the cache
+  // has a hole (an answer that dropped a bar), which only the whole history mends.
+  const cachedEnd = cached.dates[newestCached] as IsoDate;
+  const hole = fetched.dates.find((date) => date < cachedEnd && !cachedIndex.has(date));
+  if (hole !== undefined) return { kind: "refetch", reason: `the cache lacks the session of ${hole}` };
 
   const firstFetched = fetched.dates[0] as IsoDate;
   const keep = cached.dates.findIndex((date) => date >= firstFetched);

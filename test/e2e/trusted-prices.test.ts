@@ -331,3 +331,45 @@ describe("freshness: how far behind, and no stale day logged as fresh", () => {
     expect(JSON.parse(readFileSync(journal, "utf8").trim())).toMatchObject({ asOf: "2024-06-18" });
   });
 });
+
+describe("no missing session", () => {
+  const GAP = "2024-07-11";
+
+  it("a session one ticker's answer lacks is fetched again in full, once; when it comes back the figures are the truth's", async () => {
+    // The first answer for IWM lacks the session; the next one has it.
+    yahoo.overrides.set("IWM", (bars) => (yahoo.count("IWM") <= 1 ? bars.filter((bar) => bar.date !== GAP) : bars));
+    const result = await live([]);
+    expect(result.status).toBe(0);
+    expect(yahoo.count("IWM")).toBe(2);
+    expect(figures(result.stdout)).toEqual(await truth(TUESDAY));
+    expect(JSON.parse(readFileSync(path.join(cache, "IWM.json"), "utf8")).dates).toContain(GAP);
+  });
+
+  it("still missing after the full download: a warning names the ticker and the date, and every figure spanning it is marked", async () => {
+    yahoo.overrides.set("IWM", (bars) => bars.filter((bar) => bar.date !== GAP));
+    const result = await live([]);
+    expect(result.status).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(doc.warnings).toContain(`IWM: no close for ${GAP}, a session its peers have (still missing after a full download); every figure spanning it is marked`);
+    const pair = doc.pairs.find((p: { pair: string }) => p.pair === "IWM:SPY");
+    expect(pair.missing).toEqual({ dates: [GAP], figures: ["5D", "21D", "63D", "252D", "YTD", "surge", "rank", "ratio"] });
+    // 1D (07-15 to 07-16) does not span it: it is the truth's.
+    const truthPair = (JSON.parse(JSON.stringify(await truth(TUESDAY))) as { pairs: { pair: string; relative: { d1: number } }[] }).pairs.find((p) => p.pair === "IWM:SPY")!;
+    expect(pair.relative.d1).toBe(truthPair.relative.d1);
+    const table = await runCliAsync(["check", ...PAIRS], { ROTATION_YAHOO_URL: base, ROTATION_CACHE_DIR: cache, ROTATION_NOW: EVENING });
+    expect(table.stdout).toContain(`Missing: no close for IWM ${GAP}, a session its peers have. Figures marked ! span it.`);
+  });
+
+  it("a session that comes back after the overlap window has passed it: the peers' check fetches the whole history again", async () => {
+    yahoo.overrides.set("IWM", (bars) => bars.filter((bar) => bar.date !== "2024-07-01"));
+    expect((await live([])).status).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(cache, "IWM.json"), "utf8")).dates).not.toContain("2024-07-01");
+    yahoo.overrides.clear();
+    yahoo.until = "2024-07-17";
+    // The next day's small download overlaps only the last 5 bars, which do not reach 07-01.
+    const next = await live([], NEXT_EVENING);
+    expect(next.status).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(cache, "IWM.json"), "utf8")).dates).toContain("2024-07-01");
+    expect(figures(next.stdout)).toEqual(await truth("2024-07-17"));
+  });
+});
