@@ -128,6 +128,14 @@ export async function loadPrices(
   return { ...loaded, prices: pointInTime(loaded.series, asOf), suspects, gaps };
 }
 
+/** Per symbol, the date of its exchange's regular session in course at `now`, as the feed gave it (any exchange). */
+export function openSessions(loaded: LoadedPrices, now: Date): Map<string, IsoDate> {
+  const open = new Map<string, IsoDate>();
+  const at = now.getTime() / 1000;
+  for (const [symbol, series] of loaded.series) if (series.session && at >= series.session.start && at < series.session.end) open.set(symbol, series.session.date);
+  return open;
+}
+
 /** The dates of the kept suspect bars of each symbol (what check marks figures by). */
 export function keptSuspects(loaded: LoadedPrices): Map<string, IsoDate[]> {
   const kept = new Map<string, IsoDate[]>();

@@ -23,6 +23,8 @@ export interface CheckOptions {
   rrg?: RrgOptions;
   /** The date of a session still open (see openSessionDate): bars of that date are provisional. */
   provisionalDate?: IsoDate | null;
+  /** Per symbol, the date of its exchange's session still open (from the feed's trading period), for any exchange. */
+  openSessions?: ReadonlyMap<string, IsoDate>;
   /** What each rank is ranked against (default: all history). */
   lookback?: Lookback;
   /** Dates of each symbol's kept suspect bars (ticks.ts): the figures whose window holds one are marked. */
@@ -178,7 +180,7 @@ export function runCheck(prices: ReadonlyMap<string, PriceSeries> | PointInTime,
     if (surge.value !== null && surge.percentile === null) {
       warnings.push(`${symbol}: only ${surge.observations} earlier ${options.window}-day returns${inLookback(options.lookback)} (need ${MIN_RANK_OBSERVATIONS}); its own move is not ranked`);
     }
-    const ticker: TickerResult = { symbol, group, date, close: series.closes[end] as number, returns: returnsAt(series.dates, series.closes, end), surge, provisional: date === options.provisionalDate };
+    const ticker: TickerResult = { symbol, group, date, close: series.closes[end] as number, returns: returnsAt(series.dates, series.closes, end), surge, provisional: isProvisional(series, date, options) };
     const suspect = suspectFigures(series.dates, options.suspects?.get(symbol), options.window, surge.rankedFrom, false);
     if (suspect) ticker.suspect = suspect;
     const missing = gapFigures(series.dates, options.gaps?.get(symbol), options.window, surge.rankedFrom, false);
@@ -231,7 +233,7 @@ function analysePair(spec: PairSpec, known: PointInTime, options: CheckOptions, 
     surge,
     signal: signalFor(surge.percentile, options.threshold),
     rrg: latestRrgPoint(aligned, options.rrg ?? DEFAULT_RRG),
-    provisional: aligned.dates[end] === options.provisionalDate,
+    provisional: isProvisional(known.series(spec.symbol), aligned.dates[end] as IsoDate, options) || isProvisional(known.series(spec.benchmark), aligned.dates[end] as IsoDate, options),
     streak: streakOf(aligned, spec),
     ratio: ratioExtremesOf(aligned),
   };
@@ -278,4 +280,15 @@ export function gapFigures(dates: readonly IsoDate[], gaps: readonly IsoDate[] |
   const after = [...new Set(spanned.map((gap) => dates[lastIndexOnOrBefore(dates, gap) + 1] as IsoDate))];
   const reached = suspectFigures(dates, after, window, rankedFrom, pair);
   return reached === undefined ? undefined : { dates: spanned, figures: reached.figures };
+}
+
+/**
+ * A bar of a session not closed yet: the feed's own trading period says so for any exchange
+ * (openSessions); New York's clock (provisionalDate) speaks only for New York's funds and for
+ * series that do not say where they trade.
+ */
+function isProvisional(series: PriceSeries, date: IsoDate, options: CheckOptions): boolean {
+  if (options.openSessions?.get(series.symbol) === date) return true;
+  const newYork = series.timezone === undefined || series.timezone === "America/New_York";
+  return newYork && date === options.provisionalDate;
 }

@@ -12,6 +12,8 @@ export interface PriceSeries {
   splitDates?: readonly IsoDate[];
   /** The exchange's time zone when the feed says it: series of one zone are each other's peers (sessions.ts). */
   timezone?: string;
+  /** The exchange's regular session known to be in course when the prices were fetched (seconds since 1970). */
+  session?: { date: IsoDate; start: number; end: number };
 }
 
 /** The series grouped by exchange calendar (their time zone; series that do not say are one group). */

@@ -217,5 +217,5 @@ export function withoutFutureBars(symbol: string, history: FetchedHistory, now: 
 
 function toSeries(entry: CacheEntry): PriceSeries {
   const splitDates = entry.events.filter((event) => event.includes(":split:")).map((event) => event.slice(0, 10));
-  return { symbol: entry.symbol, dates: entry.dates, closes: entry.adjclose, timezone: entry.timezone, ...(splitDates.length > 0 ? { splitDates } : {}) };
+  return { symbol: entry.symbol, dates: entry.dates, closes: entry.adjclose, timezone: entry.timezone, ...(splitDates.length > 0 ? { splitDates } : {}), ...(entry.session ? { session: entry.session } : {}) };
 }

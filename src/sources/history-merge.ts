@@ -8,6 +8,8 @@ export interface FetchedHistory {
   close: number[];
   adjclose: number[];
   events: string[];
+  /** The exchange's regular session current at the answer (see CacheEntry.session), when the feed says. */
+  session?: { date: IsoDate; start: number; end: number };
 }
 
 /** Cached bars re-asked for on each incremental fetch, to see whether adjustments moved. */
@@ -71,6 +73,7 @@ export function mergeIncremental(cached: CacheEntry, fetched: FetchedHistory, fe
       close: [...cached.close.slice(0, cut), ...fetched.close],
       adjclose: [...cached.adjclose.slice(0, cut), ...fetched.adjclose],
       events: [...cached.events, ...fetched.events.filter((event) => !known.has(event))],
+      ...(fetched.session ? { session: fetched.session } : { session: undefined }),
     },
   };
 }

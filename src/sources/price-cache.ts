@@ -28,6 +28,12 @@ export interface CacheEntry {
    * late, dated before the incremental overlap, is picked up by the weekly full download.
    */
   fullAt?: string;
+  /**
+   * The exchange's regular session current when the answer was made (the feed's own trading
+   * period, seconds since 1970): a bar of that date is provisional until `end`, whatever the
+   * exchange. Absent when the feed does not say.
+   */
+  session?: { date: IsoDate; start: number; end: number };
 }
 
 export interface CacheRead {
@@ -107,5 +113,7 @@ function validateEntry(data: unknown, symbol: string): string | null {
   }
   if (!events.every((event) => typeof event === "string")) return "is corrupt (events)";
   if (entry.fullAt !== undefined && (typeof entry.fullAt !== "string" || Number.isNaN(Date.parse(entry.fullAt)))) return "is corrupt (fullAt)";
+  const session = entry.session as { date?: unknown; start?: unknown; end?: unknown } | undefined;
+  if (session !== undefined && (typeof session !== "object" || session === null || !isIsoDate(String(session.date)) || typeof session.start !== "number" || typeof session.end !== "number")) return "is corrupt (session)";
   return null;
 }

@@ -373,3 +373,24 @@ describe("no missing session", () => {
     expect(figures(next.stdout)).toEqual(await truth("2024-07-17"));
   });
 });
+
+describe("provisional bars for every exchange", () => {
+  it("a fund listed in Tokyo during its session: its bar is provisional (from the answer's trading period), New York's is not", async () => {
+    yahoo.aliases["1306.T"] = "IWM";
+    yahoo.until = "2024-07-17";
+    const seconds = (iso: string) => Date.parse(iso) / 1000;
+    yahoo.metaOverrides.set("1306.T", { exchangeTimezoneName: "Asia/Tokyo", currentTradingPeriod: { regular: { timezone: "JST", start: seconds("2024-07-17T00:00:00Z"), end: seconds("2024-07-17T06:00:00Z"), gmtoffset: 32400 } } });
+    // 03:00 UTC: noon in Tokyo (its session open), 23:00 the night before in New York (closed).
+    yahoo.overrides.set("SPY", (bars) => bars.filter((bar) => bar.date <= TUESDAY));
+    const run = (now: string) => runCliAsync(["check", "--pairs", "1306.T:SPY", "--json"], { ROTATION_YAHOO_URL: base, ROTATION_CACHE_DIR: cache, ROTATION_NOW: now });
+    const during = JSON.parse((await run("2024-07-17T03:00:00Z")).stdout);
+    const tokyo = during.tickers.find((t: { symbol: string }) => t.symbol === "1306.T");
+    expect(tokyo).toMatchObject({ date: "2024-07-17", provisional: true });
+    expect(during.tickers.find((t: { symbol: string }) => t.symbol === "SPY")).toMatchObject({ date: TUESDAY, provisional: false });
+    // After Tokyo's close, the same cached bar is final.
+    const after = JSON.parse((await run("2024-07-17T06:30:00Z")).stdout);
+    expect(after.tickers.find((t: { symbol: string }) => t.symbol === "1306.T")).toMatchObject({ date: "2024-07-17", provisional: false });
+    delete yahoo.aliases["1306.T"];
+    yahoo.metaOverrides.clear();
+  });
+});

@@ -31,6 +31,8 @@ export class FakeYahooServer {
    * adjusted ones gives other figures.
    */
   dividends = false;
+  /** Fields of meta replaced per symbol (another exchange's time zone and trading period). */
+  metaOverrides = new Map<string, Record<string, unknown>>();
   /** Symbols whose answer has no indicators.adjclose at all. */
   dropAdjclose = new Set<string>();
   /** Index tickers served from a fund of the fixtures that tracks them. */
@@ -91,6 +93,7 @@ export class FakeYahooServer {
     const body = chartBody(symbol, bars, { dividends }) as { chart: { result: { meta: Record<string, unknown>; indicators: Record<string, unknown> }[] } };
     for (const field of this.dropMeta) delete body.chart.result[0]!.meta[field];
     if (this.dropAdjclose.has(symbol)) delete body.chart.result[0]!.indicators.adjclose;
+    Object.assign(body.chart.result[0]!.meta, this.metaOverrides.get(symbol) ?? {});
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
   }
 }

@@ -80,6 +80,8 @@ export interface ChartAnswer {
   adjclose: (number | null)[];
   dividends: { date: number; amount: number }[];
   splits: { date: number; numerator: number; denominator: number }[];
+  /** meta.currentTradingPeriod.regular, when present and readable (start, end: seconds). */
+  regular: { start: number; end: number } | null;
 }
 
 /** An index ticker (^RUT, ^GSPC): its close is its adjusted close by definition. */
@@ -106,7 +108,7 @@ function numbersOrNull(value: unknown): value is (number | null)[] {
 export function readChart(symbol: string, answer: unknown): ChartAnswer {
   const missing = (what: string): DataError => new DataError(`${symbol}: Yahoo Finance's chart answer has no usable ${what}`);
   const chart = answer as {
-    meta?: { exchangeTimezoneName?: unknown };
+    meta?: { exchangeTimezoneName?: unknown; currentTradingPeriod?: { regular?: { start?: unknown; end?: unknown } } };
     timestamp?: unknown;
     indicators?: { quote?: { close?: unknown }[]; adjclose?: { adjclose?: unknown }[] };
     events?: { dividends?: Record<string, { date?: unknown; amount?: unknown }>; splits?: Record<string, { date?: unknown; numerator?: unknown; denominator?: unknown }> };
@@ -146,7 +148,12 @@ export function readChart(symbol: string, answer: unknown): ChartAnswer {
     if (date === null || typeof event.numerator !== "number" || typeof event.denominator !== "number") throw missing("split events (events.splits)");
     splits.push({ date, numerator: event.numerator, denominator: event.denominator });
   }
-  return { timezone, timestamps: timestamps as number[], close, adjclose, dividends, splits };
+  // The session in course, from the exchange's own trading period: any exchange, not only New York's.
+  const period = chart.meta?.currentTradingPeriod?.regular;
+  const regularStart = seconds(period?.start);
+  const regularEnd = seconds(period?.end);
+  const regular = regularStart !== null && regularEnd !== null && regularEnd > regularStart ? { start: regularStart, end: regularEnd } : null;
+  return { timezone, timestamps: timestamps as number[], close, adjclose, dividends, splits, regular };
 }
 
 /** Bars on exchange dates; bars without a usable close are counted, not invented. */
@@ -192,9 +199,11 @@ export function toFetchedHistory(answer: ChartAnswer): { history: FetchedHistory
     events.push(`${exchangeDate(new Date(split.date * 1000), timezone)}:split:${split.numerator}/${split.denominator}`);
   }
   events.sort();
+  const session = answer.regular ? { date: exchangeDate(new Date(answer.regular.start * 1000), timezone), ...answer.regular } : undefined;
   return {
     history: {
       timezone,
+      ...(session ? { session } : {}),
       dates,
       close: dates.map((date) => byDate.get(date)!.close),
       adjclose: dates.map((date) => byDate.get(date)!.adjclose),
