@@ -65,7 +65,7 @@ describe(`check on the real history`, () => {
     expect(doc.valuation).toBeNull();
     expect(doc.schemaVersion).toBe(1);
     expect(doc.asOf).toBe("2024-07-16");
-    expect(doc.source).toEqual({ kind: "csv", dir: FIXTURE_PRICES });
+    expect(doc.source).toEqual({ kind: "csv", dir: FIXTURE_PRICES, lagSessions: 0, lastClosedSession: "2024-07-16" });
     expect(doc.tickers.map((t: { symbol: string }) => t.symbol)).toEqual(["IWM", "IJR", "IJH", "SPY", "QQQ"]);
     expect(Object.keys(doc.tickers[0])).toEqual(["symbol", "group", "date", "close", "returns", "surge", "provisional"]);
     expect(Object.keys(doc.tickers[0].returns)).toEqual(["d1", "d5", "d21", "d63", "d252", "ytd"]);

@@ -52,7 +52,9 @@ describe(`recorded Yahoo answers through yahoo-finance2's own parsing`, () => {
     const server = fakeYahoo(() => replay(recording));
     const { yahoo, logs } = source(server.fetch, new Date("2020-01-03T22:00:00Z"));
     const result = await yahoo.load(["QQQ"]);
-    expect(result.series.get("QQQ")).toEqual({ symbol: "QQQ", dates: ["2020-01-02"], closes: [209.6380615234375] });
+    // The exchange's zone (its calendar's peers) and the trading period of the answer come along.
+    expect(result.series.get("QQQ")).toMatchObject({ symbol: "QQQ", dates: ["2020-01-02"], closes: [209.6380615234375], timezone: "America/New_York" });
+    expect(Object.keys(result.series.get("QQQ")!).sort()).toEqual(["closes", "dates", "session", "symbol", "timezone"]);
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]).toMatch(/^\/v8\/finance\/chart\/QQQ\?.*interval=1d/);
     // The library's "Node >= 22" notice is filtered; nothing else was said.
