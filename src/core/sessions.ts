@@ -10,6 +10,8 @@ import type { PriceSeries } from "./series.js";
 export function missingSessions(peers: readonly PriceSeries[]): Map<string, IsoDate[]> {
   const missing = new Map<string, IsoDate[]>();
   if (peers.length < 2) return missing;
+  // Most often every peer has the very same calendar: nothing is missing, and nothing is built.
+  if (peers.every((series) => sameDates(series.dates, (peers[0] as PriceSeries).dates))) return missing;
   const have = new Map<IsoDate, number>();
   for (const series of peers) for (const date of series.dates) have.set(date, (have.get(date) ?? 0) + 1);
   const union = [...have.keys()].sort();
@@ -35,4 +37,11 @@ export function missingSessions(peers: readonly PriceSeries[]): Map<string, IsoD
     if (lacking.length > 0) missing.set(series.symbol, lacking);
   }
   return missing;
+}
+
+function sameDates(a: readonly IsoDate[], b: readonly IsoDate[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+  return true;
 }
