@@ -100,17 +100,25 @@ export async function loadPrices(
       throw new DataError(`--as-of ${asOf} is before the first price in the data${earliest ? ` (${earliest})` : ""}`);
     }
   }
+  // Each series cut to the as-of date once: what is judged below is what was known then.
+  // (Series that shared a calendar share its cut: per-calendar work downstream stays shared.)
+  const calendars = new Map<readonly IsoDate[], IsoDate[]>();
+  for (const [symbol, series] of loaded.series) loaded.series.set(symbol, cutAsOf(series, asOf, calendars));
   // How far the newest close lies behind the last closed New York session at the as-of moment
   // (the clock, or the --as-of date): every report says it (source.lagSessions).
-  const newest = [...loaded.series.values()].map((series) => cutAsOf(series, asOf).dates.at(-1)).filter((d): d is IsoDate => d !== undefined).sort().at(-1);
+  let newest: IsoDate | undefined;
+  for (const series of loaded.series.values()) {
+    const last = series.dates.at(-1);
+    if (last !== undefined && (newest === undefined || last > newest)) newest = last;
+  }
   if (newest !== undefined) {
     const reference = asOf !== undefined ? sessionOnOrBefore(asOf) : lastClosedSession(runtime.now());
     loaded.info = { ...loaded.info, lagSessions: sessionsAfter(newest, reference), lastClosedSession: reference };
   }
-  // Absurd ticks, judged on what was known at the as-of date: bad bars out, real crashes marked.
+  // Absurd ticks: bad bars out, real crashes marked.
   const suspects: SuspectBar[] = [];
   for (const [symbol, series] of loaded.series) {
-    const screened = screenTicks(cutAsOf(series, asOf));
+    const screened = screenTicks(series);
     if (screened.suspects.length === 0) continue;
     suspects.push(...screened.suspects);
     loaded.series.set(symbol, screened.series);
@@ -118,7 +126,7 @@ export async function loadPrices(
   }
   // Sessions a ticker lacks that its peers have (a live feed has already asked once more).
   const gaps = new Map<string, IsoDate[]>();
-  for (const group of byCalendar([...loaded.series.values()].map((series) => cutAsOf(series, asOf)))) {
+  for (const group of byCalendar(loaded.series.values())) {
     for (const [symbol, dates] of missingSessions(group)) {
       gaps.set(symbol, dates);
       const shown = dates.length > 3 ? `${dates.slice(0, 3).join(", ")} and ${dates.length - 3} more` : dates.join(", ");

@@ -1,4 +1,4 @@
-import type { IsoDate } from "./dates.js";
+import { lastIndexOnOrBefore, type IsoDate } from "./dates.js";
 import type { PriceSeries } from "./series.js";
 
 /**
@@ -10,8 +10,9 @@ import type { PriceSeries } from "./series.js";
 export function missingSessions(peers: readonly PriceSeries[]): Map<string, IsoDate[]> {
   const missing = new Map<string, IsoDate[]>();
   if (peers.length < 2) return missing;
-  // Most often every peer has the very same calendar: nothing is missing, and nothing is built.
-  if (peers.every((series) => sameDates(series.dates, (peers[0] as PriceSeries).dates))) return missing;
+  // Most often every peer's calendar is a stretch of the longest one (funds listed later than
+  // their benchmark): then nothing is missing, and nothing is built.
+  if (stretchesOfLongest(peers)) return missing;
   const have = new Map<IsoDate, number>();
   for (const series of peers) for (const date of series.dates) have.set(date, (have.get(date) ?? 0) + 1);
   const union = [...have.keys()].sort();
@@ -39,9 +40,14 @@ export function missingSessions(peers: readonly PriceSeries[]): Map<string, IsoD
   return missing;
 }
 
-function sameDates(a: readonly IsoDate[], b: readonly IsoDate[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+/** Whether every series' dates are a contiguous stretch of the longest series' dates. */
+function stretchesOfLongest(peers: readonly PriceSeries[]): boolean {
+  const longest = peers.reduce((a, b) => (b.dates.length > a.dates.length ? b : a)).dates;
+  for (const { dates } of peers) {
+    if (dates === longest || dates.length === 0) continue;
+    const at = lastIndexOnOrBefore(longest, dates[0] as IsoDate);
+    if (at < 0 || longest[at] !== dates[0] || at + dates.length > longest.length) return false;
+    for (let i = dates.length - 1; i >= 0; i--) if (longest[at + i] !== dates[i]) return false;
+  }
   return true;
 }

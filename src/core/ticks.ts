@@ -45,51 +45,65 @@ export interface Screened {
  */
 export function screenTicks(series: PriceSeries): Screened {
   const { dates, closes } = series;
-  const splitDates = new Set(series.splitDates ?? []);
   const n = dates.length;
   const suspects: SuspectBar[] = [];
-  const keep: number[] = [];
-  // Log returns of the kept bars, in order; the trailing window's sums are kept as they slide
-  // (a bound, not a figure: running sums are precise enough, and this runs on every series).
-  const returns: number[] = [];
-  let sum = 0;
-  let sumOfSquares = 0;
-  let last = -1;
-  for (let t = 0; t < n; t++) {
+  const splitDates = series.splitDates === undefined ? null : new Set(series.splitDates);
+  // Bars left out (rare: usually none, and then the series is returned as it is).
+  const dropped = new Set<number>();
+  /** The kept bar before index k (skipping bars left out). */
+  const keptBefore = (k: number): number => {
+    let j = k - 1;
+    while (j >= 0 && dropped.has(j)) j--;
+    return j;
+  };
+  /** max(TICK_FLOOR, TICK_SIGMAS x the deviation of the TICK_LOOKBACK kept log returns up to bar `end`). */
+  const limitAfter = (end: number): number => {
+    const returns: number[] = [];
+    for (let k = end; returns.length < TICK_LOOKBACK; k = keptBefore(k)) {
+      const before = keptBefore(k);
+      if (before < 0) break;
+      returns.push(Math.log((closes[k] as number) / (closes[before] as number)));
+    }
+    if (returns.length < 2) return TICK_FLOOR;
+    const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+    const variance = returns.reduce((a, b) => a + (b - mean) * (b - mean), 0) / (returns.length - 1);
+    return Math.max(TICK_FLOOR, TICK_SIGMAS * Math.sqrt(variance));
+  };
+  let last = 0;
+  for (let t = 1; t < n; t++) {
     const close = closes[t] as number;
-    if (last < 0) {
-      keep.push(t);
+    const previous = closes[last] as number;
+    const ratio = close / previous;
+    // A move within e^(+-TICK_FLOOR) is never suspect, whatever the deviation: most bars stop here.
+    if (ratio >= FLOOR_LOW && ratio <= FLOOR_HIGH) {
       last = t;
       continue;
     }
-    const previous = closes[last] as number;
-    const logReturn = Math.log(close / previous);
-    const count = Math.min(returns.length, TICK_LOOKBACK);
-    const variance = count < 2 ? 0 : (sumOfSquares - (sum * sum) / count) / (count - 1);
-    const limit = Math.max(TICK_FLOOR, TICK_SIGMAS * Math.sqrt(Math.max(0, variance)));
-    if (Math.abs(logReturn) > limit && !splitDates.has(dates[t] as IsoDate)) {
+    const logReturn = Math.log(ratio);
+    const limit = limitAfter(last);
+    if (Math.abs(logReturn) > limit && !(splitDates?.has(dates[t] as IsoDate) ?? false)) {
       const next = t + 1 < n ? Math.log((closes[t + 1] as number) / close) : null;
       const reversed = next !== null && Math.sign(next) === -Math.sign(logReturn) && Math.abs(next) >= REVERSAL_SHARE * Math.abs(logReturn);
       suspects.push({ symbol: series.symbol, date: dates[t] as IsoDate, close, previous, logReturn, limit, verdict: reversed ? "left out" : "kept" });
-      if (reversed) continue;
+      if (reversed) {
+        dropped.add(t);
+        continue;
+      }
     }
-    returns.push(logReturn);
-    sum += logReturn;
-    sumOfSquares += logReturn * logReturn;
-    if (returns.length > TICK_LOOKBACK) {
-      const leaving = returns[returns.length - 1 - TICK_LOOKBACK] as number;
-      sum -= leaving;
-      sumOfSquares -= leaving * leaving;
-    }
-    keep.push(t);
     last = t;
   }
-  if (keep.length === n) return { series, suspects };
+  if (dropped.size === 0) return { series, suspects };
+  const keep: number[] = [];
+  for (let i = 0; i < n; i++) if (!dropped.has(i)) keep.push(i);
   return {
     series: { ...series, dates: keep.map((i) => dates[i] as IsoDate), closes: Float64Array.from(keep, (i) => closes[i] as number) },
     suspects,
   };
 }
+
+/** e^(+-TICK_FLOOR): ratios between these are moves within the floor. */
+const FLOOR_LOW = Math.exp(-TICK_FLOOR);
+const FLOOR_HIGH = Math.exp(TICK_FLOOR);
 
 /** One warning line for a suspect bar, naming the ticker, the date and the value. */
 export function suspectWarning(bar: SuspectBar): string {
