@@ -32,7 +32,7 @@ export async function showConfig(flags: { json?: boolean }, runtime: Runtime): P
   const lines = [config ? `config file: ${terminalSafe(config.path)}` : `config file: none (looked for ./${CONFIG_FILE_NAME} and ${terminalSafe(path.join(userConfigDir(runtime.env), "config.json"))})`];
   const width = Math.max(...settings.map((s) => s.key.length));
   for (const s of settings) {
-    const value = Array.isArray(s.value) ? s.value.join(",") : s.value === null ? "(none)" : String(s.value);
+    const value = Array.isArray(s.value) ? (s.value.length > 0 ? s.value.join(",") : "(none)") : s.value === null ? "(none)" : String(s.value);
     lines.push(`${s.key.padEnd(width)}  ${terminalSafe(value)}  [${terminalSafe(s.origin)}]`);
   }
   lines.push(`Prices: ${terminalSafe(prices)}.`);

@@ -3,9 +3,8 @@ import path from "node:path";
 import { UsageError, errorMessage } from "../errors.js";
 import type { Runtime } from "../runtime.js";
 import { userConfigDir } from "./paths.js";
-import { parseLookback } from "./validators.js";
 import { PRICE_SOURCE_KINDS } from "../sources/providers.js";
-import type { OptionConfigKey } from "./options.js";
+import { OPTIONS, type OptionConfigKey, type OptionDefinition, type OptionName } from "./options.js";
 
 /** Every setting a config file may hold; anything else is refused. */
 export interface ConfigValues {
@@ -77,25 +76,22 @@ interface Rule {
 }
 
 const expected = (what: string, value: unknown): string => `expected ${what}, received ${describeType(value)}`;
-const numberIn = (min: number, max: number, whole: boolean, above = false): Rule => ({
-  check: (v) =>
-    typeof v !== "number" || !Number.isFinite(v)
-      ? expected("number", v)
-      : whole && !Number.isInteger(v)
-        ? "expected a whole number"
-        : (above ? v <= min : v < min) || v > max
-          ? `must be ${above ? "above" : "at least"} ${min} and at most ${max}`
-          : null,
-});
-/** The rule of --lookback itself (parseLookback), its message without the option's name. */
-function lookbackProblem(value: string): string | null {
+/**
+ * A setting whose flag has a parser (options.ts): the file's value is checked by that same
+ * function, so that a range or a format has one owner. Its message, without the option's name.
+ */
+function optionProblem(name: OptionName, value: string): string | null {
   try {
-    parseLookback(value, "");
+    (OPTIONS[name] as OptionDefinition).parse?.(value, "");
     return null;
   } catch (error) {
     return errorMessage(error).trim();
   }
 }
+/** A number in the file, checked by its option's own parser. */
+const numberFor = (name: OptionName): Rule => ({
+  check: (v) => (typeof v !== "number" || !Number.isFinite(v) ? expected("number", v) : optionProblem(name, String(v))),
+});
 
 const text: Rule = { check: (v) => (typeof v !== "string" || v === "" ? expected("non-empty string", v) : null) };
 const flag: Rule = { check: (v) => (typeof v !== "boolean" ? expected("boolean", v) : null) };
@@ -110,16 +106,16 @@ const RULES = {
   mid: list,
   large: list,
   pairs: list,
-  window: numberIn(1, 252, true),
-  threshold: numberIn(50, 100, false, true),
-  lookback: { check: (v) => (typeof v === "number" || typeof v === "string" ? lookbackProblem(String(v)) : expected("all, a number of sessions or years such as 10y", v)), read: (v) => String(v) },
-  gap: numberIn(0, 252, true),
+  window: numberFor("window"),
+  threshold: numberFor("threshold"),
+  lookback: { check: (v) => (typeof v === "number" || typeof v === "string" ? optionProblem("lookback", String(v)) : expected("all, a number of sessions or years such as 10y", v)), read: (v) => String(v) },
+  gap: numberFor("gap"),
   source: { check: (v) => (typeof v === "string" && (PRICE_SOURCE_KINDS as readonly string[]).includes(v) ? null : `expected one of ${PRICE_SOURCE_KINDS.join(", ")}, received ${typeof v === "string" ? JSON.stringify(v.slice(0, 20)) : describeType(v)}`) },
   data: text,
   cacheDir: text,
   journal: text,
   color: flag,
-  timeout: numberIn(0.1, 3600, false),
+  timeout: numberFor("timeout"),
   offlineFallback: flag,
   fallback: flag,
   notify: { check: (v) => (Array.isArray(v) && v.every((x) => typeof x === "string") ? null : expected("list of URLs", v)) },

@@ -2,7 +2,7 @@ import { DEFAULT_RRG } from "../core/rrg.js";
 import { defaultPairs, pairName } from "../core/universe.js";
 import { DEFAULT_PRICE_SOURCE, DEFAULT_VALUATION_HISTORY, PRICE_SOURCE_KINDS, VALUATION_HISTORY_KINDS } from "../sources/providers.js";
 import { DEFAULTS } from "./defaults.js";
-import { OUTPUT_FORMATS } from "./validators.js";
+import { OUTPUT_FORMATS, parseGap, parseLookback, parseMaxAge, parseThreshold, parseTimeoutMs, parseWindow, parseDate, parseTickerList, parsePairs, parsePositiveNumber, wholeNumber } from "./validators.js";
 
 /**
  * Every command-line option, defined once (the shape of ripgrep's Flag definitions): its flags,
@@ -54,6 +54,12 @@ export interface OptionDefinition {
   hiddenIn?: readonly CommandName[];
   /** Commander refuses any other value. */
   choices?: readonly string[];
+  /**
+   * The value's parser and validator, the one rule for its value wherever it comes from: a flag
+   * (the plans), or a config file (config-file.ts runs the same function on the file's value).
+   * Throws a UsageError naming `option`.
+   */
+  parse?: (raw: string, option: string) => unknown;
   commands: readonly CommandName[];
 }
 
@@ -112,6 +118,7 @@ export const OPTIONS = {
     value: "string",
     help: "per-request network timeout in seconds",
     default: DEFAULTS.timeoutSeconds,
+    parse: (raw, option) => parseTimeoutMs(raw, option),
     configKey: "timeout",
     hiddenIn: ["history"],
     commands: [...SOURCE_COMMANDS, "valuation"],
@@ -129,9 +136,9 @@ export const OPTIONS = {
   offlineFallback: { flags: "--offline-fallback", key: "offlineFallback", value: "boolean", help: "the default now (kept for older scripts)", configKey: "offlineFallback", hidden: true, commands: SOURCE_COMMANDS },
 
   // Which funds and pairs.
-  small: { flags: "--small <tickers>", key: "small", value: "string", help: "small-cap tickers, comma separated", default: small, configKey: "small", completion: "tickers", commands: ["check", "log", "episodes", "report"] },
-  mid: { flags: "--mid <tickers>", key: "mid", value: "string", help: "mid-cap tickers", default: mid, configKey: "mid", completion: "tickers", commands: ["check", "log", "episodes", "report"] },
-  large: { flags: "--large <tickers>", key: "large", value: "string", help: "large-cap tickers", default: large, configKey: "large", completion: "tickers", commands: ["check", "log", "episodes", "report"] },
+  small: { flags: "--small <tickers>", key: "small", value: "string", help: "small-cap tickers, comma separated", default: small, parse: parseTickerList, configKey: "small", completion: "tickers", commands: ["check", "log", "episodes", "report"] },
+  mid: { flags: "--mid <tickers>", key: "mid", value: "string", help: "mid-cap tickers", default: mid, parse: parseTickerList, configKey: "mid", completion: "tickers", commands: ["check", "log", "episodes", "report"] },
+  large: { flags: "--large <tickers>", key: "large", value: "string", help: "large-cap tickers", default: large, parse: parseTickerList, configKey: "large", completion: "tickers", commands: ["check", "log", "episodes", "report"] },
   pairs: {
     flags: "--pairs <pairs>",
     key: "pairs",
@@ -144,6 +151,7 @@ export const OPTIONS = {
       rrg: "the same as --symbols and --benchmark, written as pairs FUND:BENCHMARK (one benchmark for all)",
     },
     defaultFor: { history: "", rrg: "", valuation: DEFAULTS.valuationPairs },
+    parse: (raw, option) => parsePairs(raw, option),
     configKey: "pairs",
     completion: "tickers",
     commands: ["check", "log", "history", "valuation", "episodes", "rrg", "report"],
@@ -158,6 +166,7 @@ export const OPTIONS = {
     default: DEFAULTS.window,
     helpFor: { grid: `one horizon, and the surge window, in trading days (default: 5, 21, 63 days and year to date; surge ${DEFAULTS.window})` },
     defaultFor: { grid: "" },
+    parse: (raw, option) => parseWindow(raw, option),
     configKey: "window",
     commands: ["check", "log", "chart", "episodes", "grid", "report"],
   },
@@ -168,6 +177,7 @@ export const OPTIONS = {
     help: "flag surges at or above this percentile (and at or below 100 minus it)",
     helpFor: { chart: "episode threshold, as in episodes", episodes: "flag surges at or above this percentile, or at or below 100 minus it" },
     default: DEFAULTS.threshold,
+    parse: (raw, option) => parseThreshold(raw, option),
     configKey: "threshold",
     commands: ["check", "log", "chart", "episodes", "report"],
   },
@@ -179,17 +189,19 @@ export const OPTIONS = {
     helpFor: { valuation: "rank the history against all earlier months, N sessions (as N/21 months) or the last Ny years" },
     default: DEFAULTS.lookback,
     defaultFor: { valuation: DEFAULTS.valuationHistoryLookback },
+    parse: (raw, option) => parseLookback(raw, option),
     configKey: "lookback",
     completion: ["all", "5y", "10y", "20y"],
     commands: ["check", "log", "chart", "episodes", "grid", "report", "valuation"],
   },
-  gap: { flags: "--gap <days>", key: "gap", value: "string", help: "flagged days at most this many trading days apart are one episode", default: DEFAULTS.gap, configKey: "gap", commands: ["chart", "episodes", "report"] },
+  gap: { flags: "--gap <days>", key: "gap", value: "string", help: "flagged days at most this many trading days apart are one episode", default: DEFAULTS.gap, parse: (raw, option) => parseGap(raw, option), configKey: "gap", commands: ["chart", "episodes", "report"] },
   asOf: {
     flags: "--as-of <date>",
     key: "asOf",
     value: "string",
     help: "use data up to this date only (YYYY-MM-DD)",
     helpFor: { log: "log the last trading day on or before this date", valuation: "use the store as of this date (implies --offline)" },
+    parse: parseDate,
     commands: ["check", "log", "valuation", "chart", "episodes", "rrg", "grid", "report"],
   },
   since: {
@@ -248,6 +260,7 @@ export const OPTIONS = {
     value: "string",
     help: "valuation figures more than this many days apart or old are stale (not used for signals)",
     default: DEFAULTS.valuationMaxAgeDays,
+    parse: (raw) => parseMaxAge(raw),
     commands: ["check", "valuation"],
   },
 
@@ -302,7 +315,7 @@ export const OPTIONS = {
     completion: "file",
     commands: ["valuation", "valuation import"],
   },
-  minHistory: { flags: "--min-history <n>", key: "minHistory", value: "string", help: "observations needed before a spread gets a percentile", default: DEFAULTS.minHistory, commands: ["valuation"] },
+  minHistory: { flags: "--min-history <n>", key: "minHistory", value: "string", help: "observations needed before a spread gets a percentile", default: DEFAULTS.minHistory, parse: (raw, option) => wholeNumber(raw, option, DEFAULTS.minHistory, 1, 100_000), commands: ["valuation"] },
   history: {
     flags: "--history <source>",
     key: "history",
@@ -315,7 +328,7 @@ export const OPTIONS = {
 
   // Charts and pictures.
   width: { flags: "--width <columns>", key: "width", value: "string", help: "terminal chart width (default: the terminal's)", commands: ["chart"] },
-  height: { flags: "--height <rows>", key: "height", value: "string", help: "terminal chart height", default: DEFAULTS.chart.height, commands: ["chart"] },
+  height: { flags: "--height <rows>", key: "height", value: "string", help: "terminal chart height", default: DEFAULTS.chart.height, parse: (raw, option) => parsePositiveNumber(raw, option, DEFAULTS.chart.height), commands: ["chart"] },
   svg: {
     flags: "--svg <file>",
     key: "svg",

@@ -100,32 +100,39 @@ export function describeSettings(config: ConfigFile | null, env: Env, cwd: strin
     return value === undefined ? { key, value: fallback, origin: fallbackOrigin } : { key, value, origin: `config ${config!.path}` };
   };
   const fromEnv = (key: keyof ConfigValues, fallback: unknown, resolve: (value: string) => string, fallbackOrigin?: string): Setting => {
-    const name = ENV_FOR_SETTING[key] as string;
-    const value = env[name];
+    const name = ENV_FOR_SETTING[key];
+    const value = name === undefined ? undefined : env[name];
     return value ? { key, value: resolve(value), origin: `env ${name}` } : fromConfig(key, fallback, fallbackOrigin);
   };
   const small = config?.values.small ?? [...DEFAULTS.groups.small];
   const mid = config?.values.mid ?? [...DEFAULTS.groups.mid];
   const large = config?.values.large ?? [...DEFAULTS.groups.large];
   const color = colorSetting({}, env, config);
-  return [
-    fromConfig("small", small),
-    fromConfig("mid", mid),
-    fromConfig("large", large),
-    fromConfig("pairs", defaultPairs({ small, mid, large }).map(pairName), "default (derived from the groups)"),
-    fromConfig("window", DEFAULTS.window),
-    fromConfig("threshold", DEFAULTS.threshold),
-    fromConfig("lookback", DEFAULTS.lookback),
-    fromConfig("gap", DEFAULTS.gap),
-    fromEnv("source", envSet(env, "ROTATION_DATA") ? "csv" : DEFAULT_PRICE_SOURCE, (value) => value, envSet(env, "ROTATION_DATA") ? "env ROTATION_DATA" : "default"),
-    fromEnv("data", null, (value) => path.resolve(cwd, value)),
-    fromEnv("cacheDir", userCacheDir(env), (value) => value),
-    fromEnv("journal", journalPath(undefined, env, cwd), (value) => path.resolve(cwd, value), env.ROTATION_DATA_HOME ? "env ROTATION_DATA_HOME" : "default"),
-    { key: "color", value: color.value === "auto" ? "auto (on a terminal)" : color.value === "always", origin: color.origin },
-    fromConfig("timeout", DEFAULTS.timeoutSeconds),
-    fromConfig("fallback", true),
-    notifySetting(config, env),
-  ];
+  // Where a setting's default is not its option's shown default, or its value is resolved.
+  const special: Partial<Record<keyof ConfigValues, () => Setting>> = {
+    small: () => fromConfig("small", small),
+    mid: () => fromConfig("mid", mid),
+    large: () => fromConfig("large", large),
+    pairs: () => fromConfig("pairs", defaultPairs({ small, mid, large }).map(pairName), "default (derived from the groups)"),
+    source: () => fromEnv("source", envSet(env, "ROTATION_DATA") ? "csv" : DEFAULT_PRICE_SOURCE, (value) => value, envSet(env, "ROTATION_DATA") ? "env ROTATION_DATA" : "default"),
+    data: () => fromEnv("data", null, (value) => path.resolve(cwd, value)),
+    journal: () => fromEnv("journal", journalPath(undefined, env, cwd), (value) => path.resolve(cwd, value), env.ROTATION_DATA_HOME ? "env ROTATION_DATA_HOME" : "default"),
+    color: () => ({ key: "color", value: color.value === "auto" ? "auto (on a terminal)" : color.value === "always", origin: color.origin }),
+    fallback: () => fromConfig("fallback", true),
+    notify: () => notifySetting(config, env),
+  };
+  // Every setting a config file can hold, in the order of the option definitions (options.ts),
+  // and the cache folder, which no flag sets. Options kept for older scripts are not shown.
+  const settings: Setting[] = [];
+  const seen = new Set<string>();
+  for (const definition of Object.values(OPTIONS) as OptionDefinition[]) {
+    const key = definition.configKey as keyof ConfigValues | undefined;
+    if (key === undefined || seen.has(key) || definition.hidden === true) continue;
+    seen.add(key);
+    settings.push(special[key]?.() ?? fromConfig(key, definition.default ?? null));
+    if (key === "data") settings.push(fromEnv("cacheDir", userCacheDir(env), (value) => value));
+  }
+  return settings;
 }
 
 
