@@ -7,7 +7,7 @@
 //   code cache        ROTATION_CODE_CACHE=0 (on Node 22+ this turns Node's own compile cache on instead)
 //   WebAssembly       bench/variants/kernels.mjs: the same kernels as plain JavaScript loops
 //   lazy loading      the live-download libraries and cli-table3 loaded at start (node --import / --require)
-//   stdout writer     bench/variants/process-output.mjs: Node's process streams, always
+// (The direct stdout writer was measured here too, found to earn 1.0-1.5%, and removed in 0.4.0.)
 //   table drawer      cli-table3 draws every table (the arithmetic drawer's fast path off)
 // The decisions these figures support are in docs/performance.md.
 import { spawnSync } from "node:child_process";
@@ -81,7 +81,6 @@ const nodeVersion = spawnSync(node, ["-p", "process.version"], { encoding: "utf8
 const major = Number(nodeVersion.slice(1).split(".")[0]);
 
 const withoutWasm = await variant("no-wasm", { "dist/core/kernels.js": "bench/variants/kernels.mjs" });
-const withoutWriter = await variant("no-writer", { "dist/boot/process-output.js": "bench/variants/process-output.mjs" });
 const withoutDrawer = await variant("no-drawer", {}, (text) => text.replace("if(!ONE_COLUMN_EACH.test(plain))return cliTable3(", "if(true)return cliTable3("));
 
 const rows = [];
@@ -93,7 +92,6 @@ row("V8 code cache", "check --json", sideBySide({ args: [bin, ...check] }, { arg
 row("WebAssembly kernels", "check --json", sideBySide({ args: [bin, ...check] }, { args: [withoutWasm, ...check] }));
 row("WebAssembly kernels", "episodes, 20 pairs --json", sideBySide({ args: [bin, ...episodes] }, { args: [withoutWasm, ...episodes] }));
 row("lazy loading", "check --json", sideBySide({ args: [bin, ...check] }, { args: [bin, ...check], nodeArgs: ["--import", "yahoo-finance2", "--import", "undici", "--require", path.join(root, "node_modules", "cli-table3")] }), "without it: the download libraries and cli-table3 loaded at start");
-row("stdout writer", "check --json", sideBySide({ args: [bin, ...check] }, { args: [withoutWriter, ...check] }));
 row("table drawer", "check (table, piped)", sideBySide({ args: [bin, ...checkTable] }, { args: [withoutDrawer, ...checkTable] }));
 
 const baseline = sideBySide({ args: ["-e", "0"] }, { args: ["-e", "0"] }).with;

@@ -1,7 +1,6 @@
 import path from "node:path";
-import { usableFolder } from "../../settings/paths.js";
 import { originFromEnv } from "../../settings/urls.js";
-import { describeLive, liveChoice, liveProvenance } from "../live.js";
+import { cachedFeedOptions, describeLive, liveChoice, liveProvenance } from "../live.js";
 import { definePriceProvider, type Env, type LiveChoice } from "../source.js";
 
 const TITLE = "Tiingo";
@@ -34,20 +33,9 @@ export const tiingoProvider = definePriceProvider<TiingoChoice>({
     return { ...live, cacheDir: path.join(live.cacheDir, "tiingo"), baseUrl: tiingoBaseUrl(context.env), token: token === undefined || token.trim() === "" ? null : token.trim() };
   },
   async open(choice, runtime) {
-    const [{ TiingoSource }, { PriceCache }] = await Promise.all([import("./prices.js"), import("../price-cache.js")]);
-    return new TiingoSource({
-      cache: new PriceCache(usableFolder(choice.cacheDir, "the cache folder (ROTATION_CACHE_DIR)")),
-      offline: choice.offline,
-      refresh: choice.refresh,
-      fetch: runtime.fetch,
-      retry: { timeoutMs: choice.timeoutMs, ...runtime.retry },
-      now: runtime.now,
-      // The free plan allows a few requests a second at most.
-      concurrency: 2,
-      fallback: choice.fallback,
-      baseUrl: choice.baseUrl,
-      token: choice.token,
-    });
+    const { TiingoSource } = await import("./prices.js");
+    // The free plan allows a few requests a second at most: two tickers at once.
+    return new TiingoSource({ ...(await cachedFeedOptions(choice, runtime, 2)), baseUrl: choice.baseUrl, token: choice.token });
   },
   describe: (choice) => `${TITLE}${choice.baseUrl === TIINGO_API_URL ? "" : ` through ${choice.baseUrl}`} (token ${choice.token === null ? "not set: TIINGO_API_KEY" : "set in TIINGO_API_KEY"}), ${describeLive(choice, TITLE)}`,
   settings: (choice) => ({ tiingoUrl: choice.baseUrl, token: choice.token === null ? "unset" : "set" }),

@@ -1,6 +1,5 @@
-import { usableFolder } from "../../settings/paths.js";
 import { originFromEnv } from "../../settings/urls.js";
-import { describeLive, liveChoice, liveProvenance } from "../live.js";
+import { cachedFeedOptions, describeLive, liveChoice, liveProvenance } from "../live.js";
 import { definePriceProvider, type Env, type LiveChoice } from "../source.js";
 
 const TITLE = "Yahoo Finance";
@@ -23,19 +22,8 @@ export const yahooProvider = definePriceProvider<YahooChoice>({
   live: true,
   choose: (context) => ({ ...liveChoice(context), yahooUrl: yahooBaseUrl(context.env) }),
   async open(choice, runtime) {
-    const [{ YahooSource }, { PriceCache }] = await Promise.all([import("./prices.js"), import("../price-cache.js")]);
-    return new YahooSource({
-      cache: new PriceCache(usableFolder(choice.cacheDir, "the cache folder (ROTATION_CACHE_DIR)")),
-      offline: choice.offline,
-      refresh: choice.refresh,
-      fetch: runtime.fetch,
-      yahooUrl: choice.yahooUrl,
-      retry: { timeoutMs: choice.timeoutMs, ...runtime.retry },
-      now: runtime.now,
-      concurrency: 4,
-      fallback: choice.fallback,
-      log: (line) => runtime.stderr.write(`${line}\n`),
-    });
+    const { YahooSource } = await import("./prices.js");
+    return new YahooSource({ ...(await cachedFeedOptions(choice, runtime, 4)), yahooUrl: choice.yahooUrl, log: (line) => runtime.stderr.write(`${line}\n`) });
   },
   describe: (choice) => `${TITLE}${choice.yahooUrl ? ` through ${choice.yahooUrl}` : ""}, ${describeLive(choice, TITLE)}`,
   settings: (choice) => ({ yahooUrl: choice.yahooUrl }),
