@@ -7,6 +7,8 @@ import { historyToCsv, historyToJson, historyToNdjson, renderHistoryTable, type 
 import { writeWarnings } from "../output/stderr.js";
 import { styleFor, terminalWidth } from "../output/style.js";
 import type { Runtime } from "../runtime.js";
+import { fileURLToPath } from "node:url";
+import { PACKAGE_ROOT } from "../package-root.js";
 import { journalPath } from "../settings/paths.js";
 import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
 import { parseDateRange, parseFormat, parsePairs, type OutputFormat } from "../settings/validators.js";
@@ -31,11 +33,26 @@ export function planHistory(flags: HistoryFlags, env: Runtime["env"], cwd: strin
   };
 }
 
+/**
+ * The cron line to suggest: this very Node and this very program, by absolute path, so that it
+ * runs from any folder under cron's short PATH, and never resolves another package named
+ * "rotation" (npx would).
+ */
+export function cronLine(): string {
+  const program = fileURLToPath(new URL("bin/rotation.js", PACKAGE_ROOT));
+  return `    30 22 * * 1-5  ${shellWord(process.execPath)} ${shellWord(program)} log --exit-code >>"$HOME/rotation-cron.log" 2>&1`;
+}
+
+/** A path as one shell word: as it is when it is plain, else in single quotes. */
+function shellWord(text: string): string {
+  return /^[\w./+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
 function noJournalYet(journal: string): string {
   return [
     `No journal yet at ${terminalSafe(journal)}.`,
     "Record each trading day's check with `rotation log` (once per date and configuration), e.g. from cron after the US close:",
-    "    30 22 * * 1-5  npx rotation log --exit-code >>\"$HOME/rotation-cron.log\" 2>&1",
+    terminalSafe(cronLine()),
     "",
   ].join("\n");
 }
