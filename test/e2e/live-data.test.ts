@@ -23,11 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => yahoo.stop());
 beforeEach(() => {
-  yahoo.requests.length = 0;
-  yahoo.behaviour = () => undefined;
-  yahoo.until = TUESDAY;
-  yahoo.overrides.clear();
-  yahoo.dropMeta = [];
+  yahoo.reset(TUESDAY);
   cache = mkdtempSync(path.join(tmpdir(), "rotation-live-"));
 });
 

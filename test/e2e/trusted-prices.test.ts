@@ -27,11 +27,8 @@ beforeAll(async () => {
 });
 afterAll(() => yahoo.stop());
 beforeEach(() => {
-  yahoo.requests.length = 0;
-  yahoo.behaviour = () => undefined;
-  yahoo.until = TUESDAY;
-  yahoo.overrides.clear();
-  yahoo.dropAdjclose.clear();
+  yahoo.reset(TUESDAY);
+  // Raw closes apart from adjusted ones, as Yahoo's are.
   yahoo.dividends = true;
   cache = mkdtempSync(path.join(tmpdir(), "rotation-trusted-"));
 });

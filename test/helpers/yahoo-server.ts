@@ -52,6 +52,18 @@ export class FakeYahooServer {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 
+  /** Back to the fixtures' plain history up to `until`, with no request counted: between tests. */
+  reset(until: string): void {
+    this.requests.length = 0;
+    this.behaviour = () => undefined;
+    this.until = until;
+    this.overrides.clear();
+    this.dropMeta = [];
+    this.dropAdjclose.clear();
+    this.metaOverrides.clear();
+    this.dividends = false;
+  }
+
   count(symbol?: string): number {
     return symbol === undefined ? this.requests.length : this.requests.filter((r) => r.symbol === symbol).length;
   }
