@@ -7,7 +7,8 @@ import { mean, sampleStandardDeviation } from "simple-statistics";
  * are quadratic). test/core/kernels.test.ts checks every kernel against its definition on
  * random inputs: bit for bit where the kernel does the same operations in the same order, and
  * to 1e-6 where it keeps running sums instead (rankSeries' z-scores, whose windows slide one day
- * at a time; a window whose spread is below 1e-7 of the values seen so far is "no spread" to them).
+ * at a time, and whose sums of squares lose about eps x size^2 a step: a window whose spread is
+ * below 1e-3 of the largest value seen so far is "no spread or nearly" to them, either way).
  */
 
 /** Each day's window-day relative return: out[t - window] = (a[t] / a[t - window] - 1) - (b[t] / b[t - window] - 1), t in [window, n). */
