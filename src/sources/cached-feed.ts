@@ -40,6 +40,9 @@ export interface StaleTicker {
 /** Each ticker's whole history is downloaded again when its last full download is older than this. */
 export const FULL_REFRESH_MS = 7 * 86_400_000;
 
+/** A session a full download confirmed missing is asked for again after this long. */
+export const GAP_RECHECK_MS = 20 * 3_600_000;
+
 /** Daily histories start in the 1960s at the earliest; asking from 1970 returns each fund's whole life. */
 export const HISTORY_START = new Date("1970-01-02T00:00:00Z");
 
@@ -162,13 +165,21 @@ export abstract class CachedFeedSource implements PriceSource {
     for (const group of byCalendar(series.values())) for (const [symbol, dates] of missingSessions(group)) missing.set(symbol, dates);
     for (const [symbol, dates] of missing) {
       if (this.breaker.tripped || this.breaker.refused) return;
+      // Sessions a full download found missing in the last GAP_RECHECK_MS are not asked for
+      // again (a fund halted for a day keeps its gap; reruns of one evening cost nothing), but
+      // a day later they are: a feed that mends its answer is heard the next day.
+      const cached = this.options.cache ? (await this.options.cache.read(symbol)).entry : null;
+      const checked = cached?.checkedGaps;
+      const recent = checked !== undefined && this.options.now().getTime() - Date.parse(checked.at) < GAP_RECHECK_MS;
+      if (recent && dates.every((date) => checked.dates.includes(date))) continue;
       try {
         const now = this.options.now();
         const fetched = await this.fetchHistory(symbol, HISTORY_START, now, warnings);
         if (fetched.dates.length === 0) continue;
         const entry: CacheEntry = { format: CACHE_FORMAT, symbol, fetchedAt: now.toISOString(), ...fetched, fullAt: now.toISOString() };
-        if (!dates.some((date) => entry.dates.includes(date))) continue;
-        series.set(symbol, toSeries(entry));
+        const stillMissing = dates.filter((date) => !entry.dates.includes(date));
+        if (stillMissing.length > 0) entry.checkedGaps = { dates: stillMissing, at: now.toISOString() };
+        if (stillMissing.length < dates.length) series.set(symbol, toSeries(entry));
         await this.options.cache?.write(entry).catch(() => undefined);
       } catch {
         // The first answer stands; the gap is said by the caller.

@@ -34,6 +34,8 @@ export interface CacheEntry {
    * exchange. Absent when the feed does not say.
    */
   session?: { date: IsoDate; start: number; end: number };
+  /** Sessions its peers have that a full download of this ticker confirmed missing, and when (not asked for again within a day). */
+  checkedGaps?: { dates: IsoDate[]; at: string };
 }
 
 export interface CacheRead {
@@ -114,6 +116,8 @@ function validateEntry(data: unknown, symbol: string): string | null {
   if (!events.every((event) => typeof event === "string")) return "is corrupt (events)";
   if (entry.fullAt !== undefined && (typeof entry.fullAt !== "string" || Number.isNaN(Date.parse(entry.fullAt)))) return "is corrupt (fullAt)";
   const session = entry.session as { date?: unknown; start?: unknown; end?: unknown } | undefined;
+  const gaps = entry.checkedGaps as { dates?: unknown; at?: unknown } | undefined;
+  if (gaps !== undefined && (typeof gaps !== "object" || gaps === null || !Array.isArray(gaps.dates) || !gaps.dates.every((date) => typeof date === "string" && isIsoDate(date)) || typeof gaps.at !== "string" || Number.isNaN(Date.parse(gaps.at)))) return "is corrupt (checkedGaps)";
   if (session !== undefined && (typeof session !== "object" || session === null || !isIsoDate(String(session.date)) || typeof session.start !== "number" || typeof session.end !== "number")) return "is corrupt (session)";
   return null;
 }

@@ -355,6 +355,16 @@ describe("no missing session", () => {
     expect(pair.relative.d1).toBe(truthPair.relative.d1);
     const table = await runCliAsync(["check", ...PAIRS], { ROTATION_YAHOO_URL: base, ROTATION_CACHE_DIR: cache, ROTATION_NOW: EVENING });
     expect(table.stdout).toContain(`Missing: no close for IWM ${GAP}, a session its peers have. Figures marked ! span it.`);
+    // The full download that confirmed the gap is remembered for a day: a rerun the same evening
+    // asks nothing (the cache is fresh, the gap checked); the next day asks again, once.
+    expect(yahoo.count("IWM")).toBe(2);
+    expect((await live([], "2024-07-16T23:00:00Z")).status).toBe(0);
+    expect(yahoo.count("IWM")).toBe(2);
+    yahoo.until = "2024-07-17";
+    const next = await live([], NEXT_EVENING);
+    expect(next.status).toBe(0);
+    expect(yahoo.count("IWM")).toBe(4);
+    expect(JSON.parse(next.stdout).warnings).toContain(`IWM: no close for ${GAP}, a session its peers have (still missing after a full download); every figure spanning it is marked`);
   });
 
   it("a session that comes back after the overlap window has passed it: the peers' check fetches the whole history again", async () => {
