@@ -9,8 +9,8 @@ import { chartSvg, htmlPage } from "../output/svg.js";
 import type { Runtime } from "../runtime.js";
 import { DEFAULTS } from "../settings/defaults.js";
 import { outputPath } from "../settings/paths.js";
-import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
-import { chooseSource, type SourceOptionFlags } from "../settings/source.js";
+import { colorSetting, type ColorMode } from "../settings/settings.js";
+import { chooseSource } from "../settings/source.js";
 import { parseDate, parseGap, parseLookback, parsePairs, parseThreshold, parseWindow, wholeNumber } from "../settings/validators.js";
 
 /** Flags as commander hands them over (derived from the option definitions: src/settings/options.ts). */

@@ -2,10 +2,10 @@ import type { CommandFlags } from "../settings/options.js";
 import type { CheckRequest } from "../app/check.js";
 import type { Runtime } from "../runtime.js";
 import { resolvedCacheDir, valuationStorePath } from "../settings/paths.js";
-import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
-import { chooseSource, type SourceOptionFlags } from "../settings/source.js";
+import { colorSetting, type ColorMode } from "../settings/settings.js";
+import { chooseSource } from "../settings/source.js";
 import { yahooBaseUrl } from "../sources/yahoo/index.js";
-import { parseDate, parseFormat, parseLookback, parseMaxAge, parseThreshold, parseTimeoutMs, parseUniverse, parseWindow, type OutputFormat, type UniverseOptions } from "../settings/validators.js";
+import { parseDate, parseFormat, parseLookback, parseMaxAge, parseThreshold, parseTimeoutMs, parseUniverse, parseWindow, type OutputFormat } from "../settings/validators.js";
 
 /** The plan of `check`, which `log` extends: shared by the two commands, owned by neither. */
 

@@ -6,9 +6,9 @@ import { writeText, type TextPieces } from "../output/columns.js";
 import { progressReporter, writeWarnings } from "../output/stderr.js";
 import { styleFor, terminalWidth } from "../output/style.js";
 import type { Runtime } from "../runtime.js";
-import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
-import { chooseSource, type SourceOptionFlags } from "../settings/source.js";
-import { parseDate, parseDateRange, parseFormat, parseGap, parseLookback, parseThreshold, parseUniverse, parseWindow, type OutputFormat, type UniverseOptions } from "../settings/validators.js";
+import { colorSetting, type ColorMode } from "../settings/settings.js";
+import { chooseSource } from "../settings/source.js";
+import { parseDate, parseDateRange, parseFormat, parseGap, parseLookback, parseThreshold, parseUniverse, parseWindow, type OutputFormat } from "../settings/validators.js";
 
 /** Flags as commander hands them over (derived from the option definitions: src/settings/options.ts). */
 export type EpisodesFlags = CommandFlags<"episodes">;

@@ -6,8 +6,8 @@ import { gridToCsv, gridToJson, gridToNdjson, renderGridTable } from "../output/
 import { progressReporter, writeWarnings } from "../output/stderr.js";
 import { styleFor, terminalWidth } from "../output/style.js";
 import type { Runtime } from "../runtime.js";
-import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
-import { chooseSource, type SourceOptionFlags } from "../settings/source.js";
+import { colorSetting, type ColorMode } from "../settings/settings.js";
+import { chooseSource } from "../settings/source.js";
 import { DEFAULTS } from "../settings/defaults.js";
 import { parseChoice, parseDate, parseFormat, parseLookback, parseTicker, parseWindow, printable, type OutputFormat } from "../settings/validators.js";
 

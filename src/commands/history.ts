@@ -10,7 +10,7 @@ import type { Runtime } from "../runtime.js";
 import { fileURLToPath } from "node:url";
 import { PACKAGE_ROOT } from "../package-root.js";
 import { journalPath } from "../settings/paths.js";
-import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
+import { colorSetting, type ColorMode } from "../settings/settings.js";
 import { parseDateRange, parseFormat, parsePairs, type OutputFormat } from "../settings/validators.js";
 
 /** Flags as commander hands them over (derived from the option definitions: src/settings/options.ts). */

@@ -9,7 +9,7 @@ import { jsonDocument } from "../output/columns.js";
 import { writeWarnings } from "../output/stderr.js";
 import type { Runtime } from "../runtime.js";
 import { journalPath } from "../settings/paths.js";
-import { planCheck, type CheckFlags, type CheckPlan } from "./check-plan.js";
+import { planCheck, type CheckPlan } from "./check-plan.js";
 
 /** Flags as commander hands them over (derived from the option definitions: src/settings/options.ts). */
 export type LogFlags = CommandFlags<"log">;

@@ -9,7 +9,7 @@ import { writeWarnings } from "../output/stderr.js";
 import type { Runtime } from "../runtime.js";
 import { outputPath } from "../settings/paths.js";
 import { parseGap } from "../settings/validators.js";
-import { planCheck, type CheckFlags } from "./check-plan.js";
+import { planCheck } from "./check-plan.js";
 
 /** Flags as commander hands them over (derived from the option definitions: src/settings/options.ts). */
 export type ReportFlags = CommandFlags<"report">;

@@ -9,8 +9,8 @@ import { styleFor, terminalWidth } from "../output/style.js";
 import type { Runtime } from "../runtime.js";
 import { DEFAULTS } from "../settings/defaults.js";
 import { outputPath } from "../settings/paths.js";
-import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
-import { chooseSource, type SourceOptionFlags } from "../settings/source.js";
+import { colorSetting, type ColorMode } from "../settings/settings.js";
+import { chooseSource } from "../settings/source.js";
 import { parseChoice, parseDate, parseFormat, parsePairs, parseTicker, parseTickerList, printable, wholeNumber, type OutputFormat } from "../settings/validators.js";
 
 /** Flags as commander hands them over (derived from the option definitions: src/settings/options.ts). */

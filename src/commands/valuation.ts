@@ -14,7 +14,7 @@ import { DEFAULTS } from "../settings/defaults.js";
 import { checkedPath, resolvedCacheDir, valuationStorePath } from "../settings/paths.js";
 import { DEFAULT_VALUATION_HISTORY, VALUATION_HISTORY_KINDS } from "../sources/providers.js";
 import { yahooBaseUrl } from "../sources/yahoo/index.js";
-import { colorSetting, type ColorFlags, type ColorMode } from "../settings/settings.js";
+import { colorSetting, type ColorMode } from "../settings/settings.js";
 import { parseChoice, parseDate, parseFormat, parseLookback, parseMaxAge, parsePairs, parseTimeoutMs, wholeNumber, type OutputFormat } from "../settings/validators.js";
 import { parseValuationCsv, ValuationStore } from "../store/valuation-store.js";
 

@@ -1,4 +1,3 @@
-import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
 import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
 import { clusterDrawsKernel, orderPairs, signBlockMeansKernel } from "./kernels.js";

@@ -302,8 +302,6 @@ function baseDrawsOf(evidence: PairEvidence, pair: string, key: FollowThroughKey
   return (evidence.baseDraws[key] ??= signShareDraws(days, blockLength(HORIZONS[key]), `${pair}|${key}|base`));
 }
 
-const FOLLOW_THROUGH_KEYS = ["d21", "d63"] as const;
-
 /** Summaries per pair and direction; `evidenceByPair` holds each pair's base rate (none: no baseline, no edge). */
 export function summarizeEpisodes(episodes: readonly Episode[], evidenceByPair: ReadonlyMap<string, PairEvidence> = new Map()): EpisodeSummary[] {
   const groups = new Map<string, Episode[]>();
