@@ -41,7 +41,7 @@ export async function computeCheck(request: CheckRequest, runtime: Runtime, onPr
   const loaded = await loadPrices(universeSymbols(request.universe).map((m) => m.symbol), request.source, runtime, request.asOf, onProgress);
   const universe = withoutSymbols(request.universe, failedSymbols(loaded));
   if (universe.pairs.length === 0) throw new DataError("nothing left to compare: every pair lost a ticker that failed to load");
-  const result = runCheck(loaded.prices, { universe, window: request.window, threshold: request.threshold, lookback: request.lookback, asOf: request.asOf, provisionalDate: openSessionDate(runtime.now()), openSessions: openSessions(loaded, runtime.now()), suspects: keptSuspects(loaded), gaps: loaded.gaps });
+  const result = runCheck(loaded.prices, { universe, window: request.window, threshold: request.threshold, lookback: request.lookback, asOf: request.asOf, provisionalDate: openSessionDate(runtime.now()), openSessions: openSessions(loaded, runtime.now()), suspects: keptSuspects(loaded.judged), gaps: loaded.judged.gaps });
   result.warnings.unshift(...loaded.warnings);
   const french = await historyFor(request, result.asOf, runtime, result.warnings);
   return { result, loaded, valuation: await valuationFor(request, universe, result.asOf, runtime, result.warnings), history: french.history, historyPoints: french.points };

@@ -5,9 +5,11 @@ import { Journal, type AppendOutcome } from "../store/journal.js";
 import { journalRecordProblem, toJournalRecord, type JournalRecord } from "../store/record.js";
 import { VERSION } from "../version.js";
 import { runCheck } from "../core/check.js";
+import { pointInTime } from "../core/series.js";
 import { lastClosedSession, openSessionDate, sessionsAfter } from "../core/market.js";
 import { computeCheck, type CheckOutcome, type CheckRequest } from "./check.js";
-import { failedSymbols, keptSuspects, withoutSymbols } from "./prices.js";
+import { failedSymbols, judgeAsOf, keptSuspects, withoutSymbols } from "./prices.js";
+import { priceProvider } from "../sources/providers.js";
 
 export interface LogRequest extends CheckRequest {
   journal: string;
@@ -37,9 +39,13 @@ export async function logCheck(request: LogRequest, runtime: Runtime, onCheck?: 
   if (vouched.date === null) throw new DataError(`no closed session that every pair has; nothing written to ${request.journal}`);
   if (vouched.date !== check.result.asOf) {
     // Record only what every pair can vouch for: the same figures as a check as of that date.
+    // Ticks and gaps are judged again as of that date: never with the later bar (often a
+    // session still open) the check saw.
     const universe = withoutSymbols(request.universe, failedSymbols(check.loaded));
-    const result = runCheck(check.loaded.series, { universe, window: request.window, threshold: request.threshold, lookback: request.lookback, asOf: vouched.date, suspects: keptSuspects(check.loaded), gaps: check.loaded.gaps });
-    result.warnings.unshift(...check.loaded.warnings, vouched.why);
+    const judged = judgeAsOf(check.loaded.series, vouched.date, priceProvider(request.source.kind).live);
+    const result = runCheck(judged.series, { universe, window: request.window, threshold: request.threshold, lookback: request.lookback, asOf: vouched.date, suspects: keptSuspects(judged), gaps: judged.gaps });
+    const loadWarnings = check.loaded.warnings.filter((w) => !check.loaded.judged.warnings.includes(w));
+    result.warnings.unshift(...loadWarnings, ...judged.warnings, vouched.why);
     check.result = result;
   }
   // A cron job must never log a stale day as fresh: without --as-of, the day recorded is the last
@@ -82,8 +88,11 @@ export async function logCheck(request: LogRequest, runtime: Runtime, onCheck?: 
 export function vouchedDate(check: CheckOutcome, openSession: IsoDate | null): { date: IsoDate | null; why: string } {
   let date: IsoDate | null = null;
   let limitedBy = "";
+  // The dates as loaded, not as judged at the check's date: a bar the check left out because
+  // a later (perhaps still open) session took it back is still a session to vouch for.
+  const loaded = pointInTime(check.loaded.series, check.result.asOf);
   for (const pair of check.result.pairs) {
-    const dates = check.loaded.prices.pair(pair.symbol, pair.benchmark).dates;
+    const dates = loaded.pair(pair.symbol, pair.benchmark).dates;
     let last = dates.length - 1;
     if (last >= 0 && dates[last] === openSession) last--;
     const closed = last >= 0 ? (dates[last] as IsoDate) : null;

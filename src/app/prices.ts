@@ -1,5 +1,5 @@
 import type { IsoDate } from "../core/dates.js";
-import { byCalendar, cutAsOf, pointInTime, type PointInTime } from "../core/series.js";
+import { byCalendar, cutAsOf, pointInTime, type PointInTime, type PriceSeries } from "../core/series.js";
 import { missingSessions } from "../core/sessions.js";
 import { screenTicks, suspectWarning, type SuspectBar } from "../core/ticks.js";
 import { lastClosedSession, sessionOnOrBefore, sessionsAfter } from "../core/market.js";
@@ -13,10 +13,8 @@ import type { SourceChoice } from "../settings/source.js";
 /** Loaded prices, already cut to the as-of date: the only form in which use cases see them. */
 export interface LoadedPrices extends LoadResult {
   prices: PointInTime;
-  /** Absurd one-day moves found in the series as of the as-of date (core/ticks.ts): left out or kept. */
-  suspects: SuspectBar[];
-  /** Sessions a ticker lacks that its peers have, up to the as-of date (core/sessions.ts), after one full download again. */
-  gaps: Map<string, IsoDate[]>;
+  /** The series as known at the as-of date, judged (what `prices` is made of); `series` stays as loaded. */
+  judged: Judged;
 }
 
 /** What a user can do when a live feed cannot be reached at all. */
@@ -100,14 +98,11 @@ export async function loadPrices(
       throw new DataError(`--as-of ${asOf} is before the first price in the data${earliest ? ` (${earliest})` : ""}`);
     }
   }
-  // Each series cut to the as-of date once: what is judged below is what was known then.
-  // (Series that shared a calendar share its cut: per-calendar work downstream stays shared.)
-  const calendars = new Map<readonly IsoDate[], IsoDate[]>();
-  for (const [symbol, series] of loaded.series) loaded.series.set(symbol, cutAsOf(series, asOf, calendars));
+  const judged = judgeAsOf(loaded.series, asOf, provider.live);
   // How far the newest close lies behind the last closed New York session at the as-of moment
   // (the clock, or the --as-of date): every report says it (source.lagSessions).
   let newest: IsoDate | undefined;
-  for (const series of loaded.series.values()) {
+  for (const series of judged.series.values()) {
     const last = series.dates.at(-1);
     if (last !== undefined && (newest === undefined || last > newest)) newest = last;
   }
@@ -115,25 +110,45 @@ export async function loadPrices(
     const reference = asOf !== undefined ? sessionOnOrBefore(asOf) : lastClosedSession(runtime.now());
     loaded.info = { ...loaded.info, lagSessions: sessionsAfter(newest, reference), lastClosedSession: reference };
   }
-  // Absurd ticks: bad bars out, real crashes marked.
+  return { ...loaded, warnings: [...loaded.warnings, ...judged.warnings], prices: pointInTime(judged.series, asOf), judged };
+}
+
+/** The series as known at a date, judged (core/ticks.ts, core/sessions.ts): what every figure is computed from. */
+export interface Judged {
+  /** Each series cut to the date, bad ticks left out. */
+  series: Map<string, PriceSeries>;
+  /** Absurd one-day moves found: left out or kept. */
+  suspects: SuspectBar[];
+  /** Sessions a ticker lacks that its peers have (a live feed has already asked once more). */
+  gaps: Map<string, IsoDate[]>;
+  warnings: string[];
+}
+
+/**
+ * The loaded series judged on what was known at `asOf` and no later: each cut to it (series
+ * that shared a calendar share its cut), bad ticks left out, real crashes and missing sessions
+ * found. A log that records an earlier day than the check judges again as of that day.
+ */
+export function judgeAsOf(all: ReadonlyMap<string, PriceSeries>, asOf: IsoDate | undefined, live: boolean): Judged {
+  const calendars = new Map<readonly IsoDate[], IsoDate[]>();
+  const series = new Map<string, PriceSeries>();
   const suspects: SuspectBar[] = [];
-  for (const [symbol, series] of loaded.series) {
-    const screened = screenTicks(series);
-    if (screened.suspects.length === 0) continue;
+  const warnings: string[] = [];
+  for (const [symbol, one] of all) {
+    const screened = screenTicks(cutAsOf(one, asOf, calendars));
+    series.set(symbol, screened.series);
     suspects.push(...screened.suspects);
-    loaded.series.set(symbol, screened.series);
-    loaded.warnings.push(...screened.suspects.map(suspectWarning));
+    warnings.push(...screened.suspects.map(suspectWarning));
   }
-  // Sessions a ticker lacks that its peers have (a live feed has already asked once more).
   const gaps = new Map<string, IsoDate[]>();
-  for (const group of byCalendar(loaded.series.values())) {
+  for (const group of byCalendar(series.values())) {
     for (const [symbol, dates] of missingSessions(group)) {
       gaps.set(symbol, dates);
       const shown = dates.length > 3 ? `${dates.slice(0, 3).join(", ")} and ${dates.length - 3} more` : dates.join(", ");
-      loaded.warnings.push(`${symbol}: no close for ${shown}, ${dates.length === 1 ? "a session" : "sessions"} its peers have${provider.live ? " (still missing after a full download)" : ""}; every figure spanning ${dates.length === 1 ? "it" : "them"} is marked`);
+      warnings.push(`${symbol}: no close for ${shown}, ${dates.length === 1 ? "a session" : "sessions"} its peers have${live ? " (still missing after a full download)" : ""}; every figure spanning ${dates.length === 1 ? "it" : "them"} is marked`);
     }
   }
-  return { ...loaded, prices: pointInTime(loaded.series, asOf), suspects, gaps };
+  return { series, suspects, gaps, warnings };
 }
 
 /** Per symbol, the date of its exchange's regular session in course at `now`, as the feed gave it (any exchange). */
@@ -145,9 +160,9 @@ export function openSessions(loaded: LoadedPrices, now: Date): Map<string, IsoDa
 }
 
 /** The dates of the kept suspect bars of each symbol (what check marks figures by). */
-export function keptSuspects(loaded: LoadedPrices): Map<string, IsoDate[]> {
+export function keptSuspects(judged: Judged): Map<string, IsoDate[]> {
   const kept = new Map<string, IsoDate[]>();
-  for (const bar of loaded.suspects) if (bar.verdict === "kept") kept.set(bar.symbol, [...(kept.get(bar.symbol) ?? []), bar.date]);
+  for (const bar of judged.suspects) if (bar.verdict === "kept") kept.set(bar.symbol, [...(kept.get(bar.symbol) ?? []), bar.date]);
   return kept;
 }
 

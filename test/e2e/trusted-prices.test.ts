@@ -260,6 +260,20 @@ describe("no absurd tick", () => {
     expect(table.stdout).toMatch(/IWM:SPY .*!/);
   });
 
+  it("log during an open session records the day before, judging its ticks as of that day: a provisional bar never decides", async () => {
+    // Monday 07-15's close is 3x off; Tuesday's provisional price (noon, session open) takes it back.
+    yahoo.overrides.set("IWM", (bars) => bars.map((bar) => (bar.date === "2024-07-15" ? { ...bar, close: bar.close * 3, adjclose: (bar.adjclose ?? bar.close) * 3 } : bar)));
+    const journal = path.join(cache, "j.jsonl");
+    const env = { ROTATION_YAHOO_URL: base, ROTATION_CACHE_DIR: cache, ROTATION_NOW: "2024-07-16T16:00:00Z" };
+    const check = await runCliAsync(["check", ...PAIRS, "--json"], env);
+    expect(JSON.parse(check.stdout).warnings.some((w: string) => w.startsWith("IWM: the close of 2024-07-15") && w.endsWith("left out as bad data"))).toBe(true);
+    const logged = await runCliAsync(["log", ...PAIRS, "--journal", journal], env);
+    expect(logged.status, logged.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(journal, "utf8").trim())).toMatchObject({ asOf: "2024-07-15" });
+    expect(logged.stderr).toMatch(/warning: IWM: the close of 2024-07-15 .*kept, and every figure whose window holds it is marked suspect/);
+    expect(logged.stderr).not.toMatch(/2024-07-15 .*left out as bad data/);
+  });
+
   it("on the as-of day itself a suspect move cannot be judged yet: kept and marked, never dropped on hindsight", async () => {
     yahoo.overrides.set("IWM", (bars) => bars.map((bar) => (bar.date === TUESDAY ? { ...bar, close: bar.close * 3, adjclose: (bar.adjclose ?? bar.close) * 3 } : bar)));
     const got = iwm((await live([])).stdout);
