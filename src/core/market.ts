@@ -67,6 +67,14 @@ export function exchangeDate(instant: Date, timeZone: string): string {
   return wallClock(instant, timeZone).slice(0, 10);
 }
 
+/**
+ * Today's date where it is latest on earth (UTC+14, Kiribati): no exchange's session can be
+ * dated later, whatever the zone of the one that wrote a file.
+ */
+export function latestDateAnywhere(now: Date): string {
+  return new Date(now.getTime() + 14 * 3_600_000).toISOString().slice(0, 10);
+}
+
 export function isFresh(fetchedAt: Date, now: Date): boolean {
   const elapsed = now.getTime() - fetchedAt.getTime();
   if (elapsed < 0) return false;

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runCheck } from "../../src/core/check.js";
 import { rankSeries, surgeSeries } from "../../src/core/surge.js";
-import { parsePriceCsv } from "../../src/sources/csv/format.js";
+import { parsePriceCsv, parsePriceCsvPieces } from "../../src/sources/csv/format.js";
 import { DataError } from "../../src/errors.js";
 import { weekdays } from "../helpers/series.js";
 
@@ -133,6 +133,27 @@ describe("properties of the CSV reader", () => {
           expect((error as Error).message).toMatch(/^f\.csv(:\d+)?: /);
           expect((error as Error).message).not.toMatch(/\n/);
         }
+      }),
+      { ...settings, numRuns: settings.numRuns * 5 },
+    );
+  });
+
+  it("reads a file cut into pieces anywhere (inside a line, between CR and LF, inside a quote) exactly as the whole text", () => {
+    const csvish = fc.array(fc.constantFrom("Date,Close\n", "Date", "Close", ",", "\n", "\r\n", "\r", '"', "2024-01-02", "2024-01-03", "1.5", "-3", "x", " ", "\ufeff"), { maxLength: 40 }).map((parts) => parts.join(""));
+    const outcome = (read: () => unknown): unknown => {
+      try {
+        return read();
+      } catch (error) {
+        return { error: (error as Error).message };
+      }
+    };
+    fc.assert(
+      fc.property(csvish, fc.array(fc.nat(), { maxLength: 6 }), fc.boolean(), (text, cuts, lenient) => {
+        const at = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((x, y) => x - y);
+        const pieces = [0, ...at].map((from, i) => text.slice(from, [...at, text.length][i]));
+        expect(pieces.join("")).toBe(text);
+        const whole = outcome(() => parsePriceCsv(text, "f.csv", "F", { lenient }));
+        expect(outcome(() => parsePriceCsvPieces(() => pieces, "f.csv", "F", { lenient }))).toEqual(whole);
       }),
       { ...settings, numRuns: settings.numRuns * 5 },
     );

@@ -138,11 +138,24 @@ describe("data faults exit 1 with one line naming the culprit", () => {
   });
   it("a bad row under --lenient is a warning on stderr, not in stdout", () => {
     const dir = syntheticFolder("lenient");
-    writeFileSync(path.join(dir, "IJH.csv"), csv(dates, randomWalk(9, 400)) + "2099-01-01,oops\n");
+    writeFileSync(path.join(dir, "IJH.csv"), csv(dates, randomWalk(9, 400)) + "2019-01-01,oops\n");
     const result = runCli(["check", "--data", dir, "--lenient", "--json"]);
     expect(result.status).toBe(0);
     expect(result.stderr).toMatch(/warning: .*IJH\.csv:402: price "oops" is not a number; row skipped/);
     expect(JSON.parse(result.stdout).warnings[0]).toMatch(/IJH\.csv:402/);
+  });
+  it("a row dated after today, or before 1800, is refused naming the line (skipped under --lenient)", () => {
+    const dir = syntheticFolder("out-of-range");
+    writeFileSync(path.join(dir, "IJH.csv"), csv(dates, randomWalk(9, 400)) + "2099-01-01,101\n1799-12-31,100\n");
+    const strict = runCli(["check", "--data", dir, "--json"]);
+    expect(strict.status).toBe(1);
+    expect(strict.stdout).toBe("");
+    expect(strict.stderr).toMatch(/IJH\.csv:402: date 2099-01-01 is after today \(\d{4}-\d\d-\d\d\)\n$/);
+    const lenient = runCli(["check", "--data", dir, "--lenient", "--json"]);
+    expect(lenient.status).toBe(0);
+    const doc = JSON.parse(lenient.stdout);
+    expect(doc.asOf).toBe(dates.at(-1));
+    expect(doc.warnings.join("\n")).toMatch(/IJH\.csv:403: date 1799-12-31 is before 1800-01-01/);
   });
   it("a data folder that does not exist", () => {
     const result = runCli(["check", "--data", path.join(work, "nowhere")]);

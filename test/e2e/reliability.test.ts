@@ -172,7 +172,7 @@ describe("nothing stale, nothing raw", () => {
     }
   });
 
-  it("a snapshot is never served after an edit that keeps size and modification time, nor for years 0000-0099", () => {
+  it("a snapshot is never served after an edit that keeps size and modification time, and years 0000-0099 are refused, never snapshotted", () => {
     const dir = folderWith({ "A.csv": csvOf(300, 8), "B.csv": csvOf(300, 9) });
     const cache = path.join(work, "snapshot-cache");
     const run = () => JSON.parse(runCli(["check", "--data", dir, "--pairs", "A:B", "--json"], { ROTATION_CACHE_DIR: cache }).stdout).tickers[0].close;
@@ -186,10 +186,13 @@ describe("nothing stale, nothing raw", () => {
     writeFileSync(file, text.replace(last, edited));
     utimesSync(file, atime, mtime);
     expect(run()).not.toBe(first);
+    // Years 0000-0099 (a typo for 2050) are refused every time, naming the line: never snapshotted.
     const ancient = folderWith({ "A.csv": "Date,Close\n0050-01-05,1\n0050-01-06,2\n", "B.csv": "Date,Close\n0050-01-05,1\n0050-01-06,1\n" });
     for (let i = 0; i < 2; i++) {
-      const doc = JSON.parse(runCli(["check", "--data", ancient, "--pairs", "A:B", "--json"], { ROTATION_CACHE_DIR: cache }).stdout);
-      expect(doc.asOf).toBe("0050-01-06");
+      const result = runCli(["check", "--data", ancient, "--pairs", "A:B", "--json"], { ROTATION_CACHE_DIR: cache });
+      expect(result.status).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toMatch(/A\.csv:2: date 0050-01-05 is before 1800-01-01, the earliest a price file may hold/);
     }
   });
 

@@ -1,15 +1,70 @@
-import { accessSync, constants, readFileSync, realpathSync, statSync } from "node:fs";
+import { accessSync, closeSync, constants, openSync, readFileSync, readSync, realpathSync, statSync } from "node:fs";
+import { StringDecoder } from "node:string_decoder";
 import path from "node:path";
 import { DataError } from "../../errors.js";
 import { requireOnUse } from "../../boot/require-on-use.js";
 import { fileError } from "../../fs-errors.js";
 import type { PriceSeries } from "../../core/series.js";
-import { parsePriceCsv, type ParsedCsv } from "./format.js";
+import type { IsoDate } from "../../core/dates.js";
+import { parsePriceCsvPieces, type ParsedCsv } from "./format.js";
 import { readSnapshot, writeSnapshot } from "./snapshot.js";
 import type { LoadResult, PriceSource } from "../source.js";
 
 /** Larger price files are refused rather than read: 50 years of daily bars is under 1 MiB. */
 export const MAX_CSV_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A file is read in pieces of this size: a large one is never whole in memory (two 63 MiB files
+ * held their bytes and their text at once: 300 MB), and a small one is one piece.
+ */
+const PIECE_BYTES = 1 << 20;
+
+/** The bytes of `bytes` as text, piece by piece (a character split between pieces kept whole). */
+function* decodedPieces(next: (buffer: Buffer) => number): Generator<string> {
+  const decoder = new StringDecoder("utf8");
+  const buffer = Buffer.allocUnsafe(PIECE_BYTES);
+  for (let read = next(buffer); read > 0; read = next(buffer)) yield decoder.write(buffer.subarray(0, read));
+  const rest = decoder.end();
+  if (rest.length > 0) yield rest;
+}
+
+/**
+ * The text of a price file from its start, each time it is called: read piece by piece, or for a
+ * .gz file inflated first, its inflated size capped like a plain file's (a bomb is refused).
+ */
+function piecesOf(file: string, size: number): () => Iterable<string> {
+  if (file.endsWith(".gz")) {
+    const zlib = requireOnUse("node:zlib") as typeof import("node:zlib");
+    const inflated = zlib.gunzipSync(readFileSync(file), { maxOutputLength: MAX_CSV_BYTES });
+    return () => {
+      let at = 0;
+      return decodedPieces((buffer) => {
+        const n = inflated.copy(buffer, 0, at, Math.min(at + buffer.length, inflated.length));
+        at += n;
+        return n;
+      });
+    };
+  }
+  if (size <= PIECE_BYTES) {
+    const text = readFileSync(file, "utf8");
+    return () => [text];
+  }
+  return () =>
+    (function* () {
+      const fd = openSync(file, "r");
+      try {
+        let total = 0;
+        yield* decodedPieces((buffer) => {
+          const n = readSync(fd, buffer, 0, buffer.length, null);
+          // A file that grew past the cap after it was measured is refused all the same.
+          if ((total += n) > MAX_CSV_BYTES) throw new DataError(`${file}: larger than the ${MAX_CSV_BYTES / 1024 / 1024} MiB limit for a price file`);
+          return n;
+        });
+      } finally {
+        closeSync(fd);
+      }
+    })();
+}
 
 function readable(file: string): boolean {
   try {
@@ -38,7 +93,7 @@ function priceFile(folder: string, symbol: string): string | null {
 export class CsvFolderSource implements PriceSource {
   constructor(
     private readonly dir: string,
-    private readonly options: { lenient: boolean; snapshotDir?: string | null } = { lenient: false },
+    private readonly options: { lenient: boolean; snapshotDir?: string | null; latest?: IsoDate | undefined } = { lenient: false },
   ) {}
 
   /**
@@ -96,15 +151,16 @@ export class CsvFolderSource implements PriceSource {
     // A snapshot stands in for a file this process could read, never for one it cannot.
     const remembered = snapshots && readable(file) ? readSnapshot(snapshots, real, symbol, fileStat) : null;
     if (remembered) return { series: remembered, warnings: [] };
-    let text: string;
+    let parsed: ParsedCsv;
     try {
-      // A gzip-compressed file (TICKER.csv.gz) is read the same way once inflated.
-      text = file.endsWith(".gz") ? (requireOnUse("node:zlib") as typeof import("node:zlib")).gunzipSync(readFileSync(file)).toString("utf8") : readFileSync(file, "utf8");
+      parsed = parsePriceCsvPieces(piecesOf(file, Number(fileStat.size)), file, symbol, this.options);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code?.startsWith("Z_")) throw new DataError(`${file}: not a readable gzip file (${(error as NodeJS.ErrnoException).code})`);
-      throw new DataError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+      if (error instanceof DataError) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ERR_BUFFER_TOO_LARGE") throw new DataError(`${file}: larger than the ${MAX_CSV_BYTES / 1024 / 1024} MiB limit once inflated (a compressed bomb?); refused`);
+      if (code?.startsWith("Z_")) throw new DataError(`${file}: not a readable gzip file (${code})`);
+      throw new DataError(`${file}: cannot be read (${code ?? "error"})`);
     }
-    const parsed = parsePriceCsv(text, file, symbol, this.options);
     if (snapshots && parsed.warnings.length === 0) writeSnapshot(snapshots, real, fileStat, parsed.series);
     return parsed;
   }

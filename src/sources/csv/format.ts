@@ -7,7 +7,19 @@ import { eachCsvRecord, type CsvRecord } from "./records.js";
 export interface CsvParseOptions {
   /** Skip bad rows with a warning instead of refusing the file. */
   lenient: boolean;
+  /**
+   * The latest date a row may carry (today somewhere on earth: see latestDateAnywhere); a row
+   * dated later is a typo or a clock, never a price. Unset, only the earliest date is checked.
+   */
+  latest?: IsoDate | undefined;
 }
+
+/**
+ * No daily price is older than this: a row dated earlier is a typo (0050 for 2050). With the
+ * latest date, it also bounds a file's rows (about 83,000 dates), and so the memory of a file
+ * of millions of distinct dates (years 0001 to 9999 took 890 MB for two files).
+ */
+export const EARLIEST_PRICE_DATE = "1800-01-01";
 
 export interface ParsedCsv {
   series: PriceSeries;
@@ -121,6 +133,7 @@ class RowCollector {
     private readonly file: string,
     private readonly lenient: boolean,
     private readonly lineOf: (index: number) => number,
+    private readonly latest: IsoDate | undefined,
   ) {}
 
   reject(line: number, reason: string): void {
@@ -138,6 +151,10 @@ class RowCollector {
   add(line: number, date: IsoDate | undefined, dateText: () => string, text: string, priceStart: number, priceEnd: number): boolean {
     if (date === undefined) {
       this.reject(line, `date "${shown(dateText())}" is not a YYYY-MM-DD calendar date`);
+      return false;
+    }
+    if (date < EARLIEST_PRICE_DATE || (this.latest !== undefined && date > this.latest)) {
+      this.reject(line, date < EARLIEST_PRICE_DATE ? `date ${date} is before ${EARLIEST_PRICE_DATE}, the earliest a price file may hold` : `date ${date} is after today (${this.latest})`);
       return false;
     }
     let close = shortDecimal(text, priceStart, priceEnd);
@@ -247,60 +264,107 @@ function extraCellsReason(headerCells: number): string {
   return `more cells than the ${headerCells} of the header: an unquoted thousands separator or decimal comma?`;
 }
 
-/** Plain files (no quotes) are read straight from the text, with no per-row arrays. */
-function parsePlain(text: string, file: string, symbol: string, options: CsvParseOptions): ParsedCsv {
-  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let end = text.indexOf("\n", start);
-  if (end < 0) end = text.length;
-  const headerEnd = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-  const headerCells = text.slice(start, headerEnd).split(",").map((c) => c.trim());
-  if (headerCells.every((c) => c === "") && text.length - end <= 1) throw new DataError(`${file}: file is empty`);
-  const columns = findColumns(headerCells, file, 1);
-  // Without --lenient every row after the header is kept (or the file refused), so row i sits
-  // on line i + 2; with it, skipped rows shift the count and kept rows' lines are recorded.
-  const keptLines: number[] = [];
-  const rows = new RowCollector(file, options.lenient, (index) => (options.lenient ? (keptLines[index] as number) : index + 2));
-  const dateCell: [number, number] = [0, 0];
-  const priceCell: [number, number] = [0, 0];
-  let line = 1;
-  while (end < text.length) {
-    start = end + 1;
-    line++;
-    end = text.indexOf("\n", start);
-    if (end < 0) end = text.length;
+/**
+ * Plain files (no quotes) are read straight from the text, with no per-row arrays, piece by
+ * piece: each piece's complete lines are parsed and the unfinished last line carried over, so
+ * a large file never needs its whole text in memory.
+ */
+class PlainParser {
+  private carry = "";
+  private started = false;
+  private line = 0;
+  private headerCells: string[] | null = null;
+  /** The header was blank: an error unless the file ends there ("file is empty"). */
+  private blankHeader = false;
+  private columns: Columns | null = null;
+  private readonly keptLines: number[] = [];
+  private readonly rows: RowCollector;
+  private readonly dateCell: [number, number] = [0, 0];
+  private readonly priceCell: [number, number] = [0, 0];
+
+  constructor(
+    private readonly file: string,
+    private readonly symbol: string,
+    private readonly options: CsvParseOptions,
+  ) {
+    // Without --lenient every row after the header is kept (or the file refused), so row i sits
+    // on line i + 2; with it, skipped rows shift the count and kept rows' lines are recorded.
+    this.rows = new RowCollector(file, options.lenient, (index) => (options.lenient ? (this.keptLines[index] as number) : index + 2), options.latest);
+  }
+
+  feed(piece: string): void {
+    const text = this.carry + piece;
+    let start = 0;
+    if (!this.started && text.length > 0) {
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) start = 1;
+    }
+    for (let end = text.indexOf("\n", start); end >= 0; end = text.indexOf("\n", start)) {
+      this.lineAt(text, start, end);
+      start = end + 1;
+    }
+    this.carry = text.slice(start);
+  }
+
+  finish(): ParsedCsv {
+    const text = this.carry;
+    this.carry = "";
+    // The last line, without a line end: a blank one is no row (the file ended with its newline).
+    if (this.headerCells === null || !isBlank(text, 0, text.length)) this.lineAt(text, 0, text.length);
+    if (this.blankHeader) {
+      if (text.length > 0) findColumns(this.headerCells ?? [], this.file, 1);
+      throw new DataError(`${this.file}: file is empty`);
+    }
+    return this.rows.finish(this.symbol);
+  }
+
+  private lineAt(text: string, start: number, end: number): void {
+    this.line++;
     const contentEnd = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    if (this.headerCells === null) {
+      this.headerCells = text.slice(start, contentEnd).split(",").map((c) => c.trim());
+      if (this.headerCells.every((c) => c === "")) this.blankHeader = true;
+      else this.columns = findColumns(this.headerCells, this.file, 1);
+      return;
+    }
+    // Something follows a blank header: the header is what is wrong.
+    if (this.blankHeader) findColumns(this.headerCells, this.file, 1);
+    const line = this.line;
+    const { rows, dateCell, priceCell } = this;
     if (isBlank(text, start, contentEnd)) {
-      // A trailing newline is not a blank row; anything after it is.
-      if (end >= text.length - 1 && isBlank(text, start, text.length)) break;
       rows.reject(line, "blank line");
-      continue;
+      return;
     }
-    if (hasExtraCells(text, start, contentEnd, headerCells.length)) {
-      rows.reject(line, extraCellsReason(headerCells.length));
-      continue;
+    const width = this.headerCells.length;
+    if (hasExtraCells(text, start, contentEnd, width)) {
+      rows.reject(line, extraCellsReason(width));
+      return;
     }
+    const columns = this.columns as Columns;
     cellBounds(text, start, contentEnd, columns.date, dateCell);
     cellBounds(text, start, contentEnd, columns.price, priceCell);
     const kept = rows.add(line, dateAt(text, dateCell[0], dateCell[1]), () => text.slice(dateCell[0], dateCell[1]), text, priceCell[0], priceCell[1]);
-    if (options.lenient && kept) keptLines.push(line);
+    if (this.options.lenient && kept) this.keptLines.push(line);
   }
-  return rows.finish(symbol);
 }
 
-function parseQuoted(text: string, file: string, symbol: string, options: CsvParseOptions): ParsedCsv {
+/** `blank`: the whole file is blanks and line ends (then it is "empty", whatever its records). */
+function parseQuoted(pieces: Iterable<string>, file: string, symbol: string, options: CsvParseOptions, blank: boolean): ParsedCsv {
+  if (blank) throw new DataError(`${file}: file is empty`);
   let header: CsvRecord | null = null;
   let columns: Columns | null = null;
   const keptLines: number[] = [];
-  const rows = new RowCollector(file, options.lenient, (index) => keptLines[index] as number);
+  const rows = new RowCollector(file, options.lenient, (index) => keptLines[index] as number, options.latest);
   // A blank record is an error unless it is the last one (a trailing line end): held until the next.
   let pendingBlank: number | null = null;
-  eachCsvRecord(text, file, ({ record, info }) => {
+  eachCsvRecord(pieces, file, ({ record, info }) => {
     if (header === null) {
       header = { record, info };
-      if (record.every((cell) => cell === "") && text.trim() === "") throw new DataError(`${file}: file is empty`);
-      columns = findColumns(record, file, info.lines);
+      columns = record.every((cell) => cell === "") ? null : findColumns(record, file, info.lines);
       return;
     }
+    // A blank header with more after it: the header is what is wrong.
+    if (columns === null) columns = findColumns(header.record, file, header.info.lines);
     if (pendingBlank !== null) rows.reject(pendingBlank, "blank line");
     pendingBlank = null;
     if (record.every((cell) => cell === "")) {
@@ -318,6 +382,7 @@ function parseQuoted(text: string, file: string, symbol: string, options: CsvPar
     if (rows.add(info.lines, isIsoDate(dateText) ? dateAt(dateText, 0, dateText.length) : undefined, () => dateText, priceText, 0, priceText.length)) keptLines.push(info.lines);
   });
   if (header === null) throw new DataError(`${file}: file is empty`);
+  if (columns === null) findColumns((header as CsvRecord).record, file, (header as CsvRecord).info.lines);
   return rows.finish(symbol);
 }
 
@@ -327,6 +392,38 @@ function parseQuoted(text: string, file: string, symbol: string, options: CsvPar
  * (`Date,Open,High,Low,Close,Volume`). Rows may come in any order.
  */
 export function parsePriceCsv(text: string, file: string, symbol: string, options: CsvParseOptions): ParsedCsv {
-  if (text.length === 0) throw new DataError(`${file}: file is empty`);
-  return needsFullParser(text) ? parseQuoted(text, file, symbol, options) : parsePlain(text, file, symbol, options);
+  return parsePriceCsvPieces(() => [text], file, symbol, options);
+}
+
+/**
+ * The same, from a file read piece by piece: `pieces()` gives the text from its start each time
+ * it is called. A file of several pieces is scanned once for quotes (which need the full parser)
+ * and then parsed; one piece is parsed at once. Either way, no more than a piece and the rows
+ * kept are in memory.
+ */
+export function parsePriceCsvPieces(pieces: () => Iterable<string>, file: string, symbol: string, options: CsvParseOptions): ParsedCsv {
+  let quoted = false;
+  let empty = true;
+  let blank = true;
+  let previousEndsInCr = false;
+  for (const piece of pieces()) {
+    if (piece.length === 0) continue;
+    empty = false;
+    if (blank && piece.trim() !== "") blank = false;
+    if (quoted) {
+      if (!blank) break;
+      continue;
+    }
+    // A CR ending one piece may be followed by the next one's LF: that is a CRLF, not a lone CR.
+    if (previousEndsInCr && piece.charCodeAt(0) !== 10) quoted = true;
+    previousEndsInCr = piece.charCodeAt(piece.length - 1) === 13;
+    if (needsFullParser(previousEndsInCr ? piece.slice(0, -1) : piece)) quoted = true;
+  }
+  // A CR that ends the file ends no line: a lone one.
+  if (previousEndsInCr) quoted = true;
+  if (empty) throw new DataError(`${file}: file is empty`);
+  if (quoted) return parseQuoted(pieces(), file, symbol, options, blank);
+  const parser = new PlainParser(file, symbol, options);
+  for (const piece of pieces()) parser.feed(piece);
+  return parser.finish();
 }

@@ -25,8 +25,8 @@ export const csvProvider = definePriceProvider<CsvChoice>({
       snapshotDir: env.ROTATION_CSV_SNAPSHOTS === "0" ? null : path.join(cacheDir(), "csv"),
     };
   },
-  async open(choice) {
-    const { CsvFolderSource } = await import("./folder.js");
+  async open(choice, runtime) {
+    const [{ CsvFolderSource }, { latestDateAnywhere }] = await Promise.all([import("./folder.js"), import("../../core/market.js")]);
     // Snapshots only save time: an unusable cache folder means none, not a failed run.
     let snapshotDir = choice.snapshotDir;
     try {
@@ -34,7 +34,7 @@ export const csvProvider = definePriceProvider<CsvChoice>({
     } catch {
       snapshotDir = null;
     }
-    return new CsvFolderSource(choice.dir, { lenient: choice.lenient, snapshotDir });
+    return new CsvFolderSource(choice.dir, { lenient: choice.lenient, snapshotDir, latest: latestDateAnywhere(runtime.now()) });
   },
   describe: (choice) => `CSV files in ${choice.dir}`,
   settings: (choice) => ({ dir: choice.dir }),

@@ -25,7 +25,7 @@ function failure(file: string, error: unknown): DataError {
  * memory never holds a large file's worth of records (csv-parse's streaming parser, fed slice by
  * slice and driven synchronously). csv-parse is loaded the first time it is needed.
  */
-export function eachCsvRecord(text: string, file: string, onRecord: (record: CsvRecord) => void): void {
+export function eachCsvRecord(text: string | Iterable<string>, file: string, onRecord: (record: CsvRecord) => void): void {
   csvParse ??= (requireOnUse("csv-parse") as CsvParseModule).parse;
   let thrown: unknown = null;
   let delivered = 0;
@@ -48,9 +48,11 @@ export function eachCsvRecord(text: string, file: string, onRecord: (record: Csv
     if (thrown !== null) throw thrown;
     if (parser.errored) throw failure(file, parser.errored);
   };
-  for (let at = 0; at < text.length; at += SLICE) {
-    parser.write(text.slice(at, at + SLICE));
-    check();
+  for (const piece of typeof text === "string" ? [text] : text) {
+    for (let at = 0; at < piece.length; at += SLICE) {
+      parser.write(piece.slice(at, at + SLICE));
+      check();
+    }
   }
   parser.end();
   check();

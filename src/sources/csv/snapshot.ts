@@ -13,7 +13,8 @@ import { replaceCacheFile } from "../../fs-write.js";
  * warning are kept, so a snapshot never hides a --lenient warning.
  */
 // RTS3: dates as their ISO text (RTS2 stored day numbers, whose conversion back cost more than the read).
-const MAGIC = "RTS3";
+// RTS4: rows dated before 1800 or after today are refused; older snapshots are parsed again.
+const MAGIC = "RTS4";
 const DATE_BYTES = 10;
 
 interface SnapshotHeader {
