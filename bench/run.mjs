@@ -33,13 +33,14 @@ function median(values) {
 const benchCache = path.join(work, "cache-home");
 
 /** Runs `args` under node `times` times (after one warm-up run) and records wall time and RSS. */
-function time(name, args, { times = runs, expectStatus = [0, 3], env: extraEnv = {}, wrap = 0, table = false } = {}) {
+function time(name, args, { times = runs, expectStatus = [0, 3], env: extraEnv = {}, wrap = 0, table = false, before = () => {} } = {}) {
   const env = { ...process.env, ROTATION_BENCH_RSS_FILE: rssFile, NO_COLOR: "1", ROTATION_CACHE_DIR: benchCache, ...extraEnv };
   // Node 20 reads this bundle at every start (~35 ms here): set, it flatters every ratio to `node -e 0`.
   delete env.NODE_EXTRA_CA_CERTS;
   // A terminal row shows what a person sees there, colour included.
   if (wrap) delete env.NO_COLOR;
   const once = () => {
+    before();
     const started = process.hrtime.bigint();
     const result = wrap
       ? spawnSync("script", ["-qec", `stty cols ${wrap} rows 50; ${[node, "--import", hook, ...args].map((a) => `'${a}'`).join(" ")}`, "/dev/null"], { env, encoding: "utf8", maxBuffer: 1 << 28 })
@@ -298,6 +299,31 @@ const growth = {
   writeFileSync(path.join(dir, "QUOTED.csv"), `"Date","Close"\n${row.repeat(Math.floor((63 * 1024 * 1024) / row.length))}`);
   const quoted = time("check --lenient, 63 MiB of one quoted row repeated, cold", [bin, "check", "--data", dir, "--pairs", "QUOTED:REF", "--lenient", "--json"], { times: 3, env: COLD });
   target("63 MiB of quoted repeated rows, --lenient, peak RSS", quoted.peakRssMB, 300, " MB");
+  // The worst files under the cap (the reliability issue: state the bound for the worst, not the
+  // friendliest): two files of every calendar day since 1800 (the most dates a file may hold),
+  // each padded to 63 MiB, plain and quoted; and 63 MiB of a valuation import, 2.5 million records.
+  const days = [];
+  for (let t = Date.UTC(1800, 0, 1); t < Date.now() - 2 * 86_400_000; t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10));
+  const pad = "9".repeat(Math.floor((63 * 1024 * 1024) / days.length) - 30);
+  writeFileSync(path.join(dir, "DAYS1.csv"), `Date,Close,Note\n${days.map((d, i) => `${d},${(100 + (i % 50)).toFixed(4)},${pad}\n`).join("")}`);
+  writeFileSync(path.join(dir, "DAYS2.csv"), `"Date","Close","Note"\n${days.map((d, i) => `"${d}","${(100 + (i % 37)).toFixed(4)}","${pad}"\n`).join("")}`);
+  const worst = time("check, two 63 MiB files of every day since 1800 (plain, quoted), cold", [bin, "check", "--data", dir, "--pairs", "DAYS1:DAYS2", "--json"], { times: 3, env: COLD });
+  target("two 63 MiB files of every day since 1800, peak RSS", worst.peakRssMB, 300, " MB");
+  const symbols = Array.from({ length: 400 }, (_, i) => `S${i.toString(36).toUpperCase()}`);
+  const rows = ["Date,Symbol,TrailingPE,ForwardPE\n"];
+  let bytes = rows[0].length;
+  for (let t = Date.UTC(2000, 0, 3); bytes < 63 * 1024 * 1024; t += 86_400_000) {
+    const date = new Date(t).toISOString().slice(0, 10);
+    for (const symbol of symbols) {
+      const row = `${date},${symbol},15.5,14.25\n`;
+      rows.push(row);
+      bytes += row.length;
+    }
+  }
+  writeFileSync(path.join(dir, "valuations.csv"), rows.join(""));
+  const store = path.join(dir, "store.jsonl");
+  const imported = time("valuation import, 63 MiB (2.5 million records), into an empty store", [bin, "valuation", "import", path.join(dir, "valuations.csv"), "--store", store], { times: 3, env: COLD, before: () => rmSync(store, { force: true }) });
+  target("valuation import of 63 MiB, peak RSS", imported.peakRssMB, 300, " MB");
   rmSync(dir, { recursive: true, force: true });
 }
 

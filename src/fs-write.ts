@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants, fstatSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, fstatSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { DataError } from "./errors.js";
 import { fileError } from "./fs-errors.js";
 
@@ -26,7 +26,7 @@ export function assertWritable(file: string, mode: number, what: string): void {
  * - a folder or a socket is refused;
  * - a new path is created with `mode`.
  */
-export async function writeWholeFile(file: string, text: string, options: { what: string; mode: number; fsync?: boolean }): Promise<void> {
+export async function writeWholeFile(file: string, text: string | (() => Iterable<string>), options: { what: string; mode: number; fsync?: boolean }): Promise<void> {
   let info;
   try {
     info = statSync(file, { throwIfNoEntry: false });
@@ -37,19 +37,67 @@ export async function writeWholeFile(file: string, text: string, options: { what
     if (info.isDirectory()) throw new DataError(`cannot write ${options.what} ${file} (EISDIR: is a folder, not a file)`);
     if (info.isSocket()) throw new DataError(`cannot write ${options.what} ${file} (a socket, not a file)`);
     try {
-      writeFileSync(file, text);
+      if (typeof text === "string") writeFileSync(file, text);
+      else {
+        const fd = openSync(file, "w");
+        try {
+          for (const piece of text()) writeSync(fd, piece);
+        } finally {
+          closeSync(fd);
+        }
+      }
     } catch (error) {
       throw fileError(`cannot write ${options.what}`, file, error);
     }
     return;
   }
   if (info) assertWritable(file, info.mode, options.what);
+  if (typeof text !== "string") {
+    try {
+      writePiecesAtomically(info ? realpathSync(file) : file, text, info ? { mode: info.mode & 0o7777, uid: info.uid, gid: info.gid } : { mode: options.mode }, options.fsync ?? true);
+    } catch (error) {
+      if (error instanceof DataError) throw error;
+      throw fileError(`cannot write ${options.what}`, file, error);
+    }
+    return;
+  }
   const { default: writeFileAtomic } = await import("write-file-atomic");
   try {
     // Without a mode, write-file-atomic keeps the mode of the file it replaces.
     await writeFileAtomic(file, text, info ? { fsync: options.fsync ?? true } : { mode: options.mode, fsync: options.fsync ?? true });
   } catch (error) {
     throw fileError(`cannot write ${options.what}`, file, error);
+  }
+}
+
+/**
+ * A large file written piece by piece (never whole in memory) with write-file-atomic's rules:
+ * a temporary file beside the target (the real path of a link, as that library does), created
+ * exclusively, given the old file's mode (and owner, as root) or `mode`, fsynced, renamed over.
+ */
+function writePiecesAtomically(target: string, pieces: () => Iterable<string>, keep: { mode: number; uid?: number; gid?: number }, fsync: boolean): void {
+  const temporary = `${target}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+  const fd = openSync(temporary, "wx", keep.mode);
+  try {
+    // The umask narrowed the mode at creation: set it exactly, never wider than asked.
+    fchmodSync(fd, keep.mode);
+    if (keep.uid !== undefined && keep.gid !== undefined && process.getuid?.() === 0) fchownSync(fd, keep.uid, keep.gid);
+    for (const piece of pieces()) writeSync(fd, piece);
+    if (fsync) fsyncSync(fd);
+    closeSync(fd);
+    renameSync(temporary, target);
+  } catch (error) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // nothing to remove
+    }
+    throw error;
   }
 }
 

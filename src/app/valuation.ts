@@ -38,10 +38,11 @@ export async function computeValuation(request: ValuationRequest, runtime: Runti
       ? await (await import("./valuation-history.js")).computeValuationHistory({ asOf: asOfDate, lookback: request.historyLookback, cacheDir: request.cacheDir, offline: request.offline ?? false, timeoutMs: request.timeoutMs }, runtime)
       : null;
   const store = new ValuationStore(request.store);
-  const { records, warnings } = await store.read();
+  const symbols = [...new Set(request.pairs.flatMap((p) => [p.symbol, p.benchmark]))];
+  // Only the pairs' funds: a store of millions of records need not be held for a few.
+  const { records, warnings } = await store.read(symbols);
   let history = records;
   let notes: Record<string, { trailingPE?: string; forwardPE?: string }> = {};
-  const symbols = [...new Set(request.pairs.flatMap((p) => [p.symbol, p.benchmark]))];
   if (request.live) {
     const live = await fetchValuations(symbols, { fetch: runtime.fetch, yahooUrl: request.yahooUrl, retry: { timeoutMs: request.timeoutMs, ...runtime.retry }, now: runtime.now, log: (line) => runtime.stderr.write(`${line}\n`) });
     notes = live.notes;

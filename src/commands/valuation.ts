@@ -1,5 +1,5 @@
 import type { CommandFlags } from "../settings/options.js";
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
 import { computeValuation, type ValuationRequest } from "../app/valuation.js";
 import { exchangeDate, MARKET_TIMEZONE } from "../core/market.js";
@@ -16,7 +16,8 @@ import { DEFAULT_VALUATION_HISTORY, VALUATION_HISTORY_KINDS } from "../sources/p
 import { yahooBaseUrl } from "../sources/yahoo/index.js";
 import { colorSetting, type ColorMode } from "../settings/settings.js";
 import { parseChoice, parseDate, parseFormat, parseLookback, parseMaxAge, parsePairs, parseTimeoutMs, wholeNumber, type OutputFormat } from "../settings/validators.js";
-import { parseValuationCsv, ValuationStore } from "../store/valuation-store.js";
+import { MAX_VALUATION_FILE_BYTES, readValuationCsv, ValuationStore, type ValuationColumns } from "../store/valuation-store.js";
+import { filePieces } from "../fs-read.js";
 
 /** Flags as commander hands them over (derived from the option definitions: src/settings/options.ts). */
 export type ValuationFlags = CommandFlags<"valuation">;
@@ -73,18 +74,19 @@ export async function valuation(plan: ValuationPlan, runtime: Runtime): Promise<
 /** Imports a CSV history into the store: every line checked first, then all stored at once. */
 export async function importValuation(file: string, flags: { store?: string }, runtime: Runtime): Promise<number> {
   const resolved = path.resolve(runtime.cwd, checkedPath(file, "FILE"));
-  let text: string;
+  const tooLarge = `${resolved}: larger than the ${MAX_VALUATION_FILE_BYTES / 1024 / 1024} MiB limit`;
+  let records: ValuationColumns;
   try {
     const size = statSync(resolved, { throwIfNoEntry: false });
     if (!size?.isFile()) throw new DataError(`${resolved}: ${size ? "not a regular file" : "no such file"}`);
-    if (size.size > 64 * 1024 * 1024) throw new DataError(`${resolved}: larger than the 64 MiB limit`);
-    text = readFileSync(resolved, "utf8");
+    if (size.size > MAX_VALUATION_FILE_BYTES) throw new DataError(tooLarge);
+    // Read piece by piece, held column by column: never the whole file's text or one object a line.
+    // A record dated after today's date in New York is a typo or a clock, not a valuation.
+    records = readValuationCsv(filePieces(resolved, size.size, MAX_VALUATION_FILE_BYTES, tooLarge), resolved, exchangeDate(runtime.now(), MARKET_TIMEZONE));
   } catch (error) {
     if (error instanceof DataError) throw error;
     throw fileError("cannot read", resolved, error);
   }
-  // A record dated after today's date in New York is a typo or a clock, not a valuation.
-  const records = parseValuationCsv(text, resolved, exchangeDate(runtime.now(), MARKET_TIMEZONE));
   const store = valuationStorePath(flags.store, runtime.env, runtime.cwd);
   const count = await new ValuationStore(store).upsert(records);
   runtime.stderr.write(`rotation: imported ${count} valuation record${count === 1 ? "" : "s"} from ${resolved} into ${store}\n`);

@@ -62,9 +62,10 @@ describe("rankSpread", () => {
 describe("valuation import", () => {
   it("reads a history in any order, last duplicate winning, either P/E empty", () => {
     const records = parseValuationCsv("Date,Symbol,TrailingPE,ForwardPE\n2024-01-03,iwm,15,\n2024-01-02,SPY,,21\n2024-01-03,IWM,16,14\n", "v.csv");
+    // One record per (date, symbol), the later line's, in the store's order (date, then symbol).
     expect(records).toEqual([
-      { date: "2024-01-03", symbol: "IWM", trailingPE: 16, forwardPE: 14, source: "import" },
       { date: "2024-01-02", symbol: "SPY", trailingPE: null, forwardPE: 21, source: "import" },
+      { date: "2024-01-03", symbol: "IWM", trailingPE: 16, forwardPE: 14, source: "import" },
     ]);
   });
   const bad: [string, RegExp][] = [
@@ -91,5 +92,8 @@ describe("valuation import", () => {
     expect(lines.map((l) => [l.date, l.symbol, l.trailingPE])).toEqual([["2024-01-02", "SPY", 20], ["2024-01-03", "IWM", 16]]);
     writeFileSync(file, `${readFileSync(file, "utf8")}not json\n`);
     expect((await store.read()).warnings).toEqual([`${file}:3: not valid JSON; skipped`]);
+    // A line that is no record is never dropped by a later write: it stays, after the records.
+    await store.upsert([record("2024-01-01", "SPY", 19)]);
+    expect(readFileSync(file, "utf8").split("\n").slice(2)).toEqual([JSON.stringify(record("2024-01-03", "IWM", 16)), "not json", ""]);
   });
 });

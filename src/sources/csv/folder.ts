@@ -1,5 +1,5 @@
-import { accessSync, closeSync, constants, openSync, readFileSync, readSync, realpathSync, statSync } from "node:fs";
-import { StringDecoder } from "node:string_decoder";
+import { accessSync, constants, readFileSync, realpathSync, statSync } from "node:fs";
+import { decodedPieces, filePieces } from "../../fs-read.js";
 import path from "node:path";
 import { DataError } from "../../errors.js";
 import { requireOnUse } from "../../boot/require-on-use.js";
@@ -12,21 +12,6 @@ import type { LoadResult, PriceSource } from "../source.js";
 
 /** Larger price files are refused rather than read: 50 years of daily bars is under 1 MiB. */
 export const MAX_CSV_BYTES = 64 * 1024 * 1024;
-
-/**
- * A file is read in pieces of this size: a large one is never whole in memory (two 63 MiB files
- * held their bytes and their text at once: 300 MB), and a small one is one piece.
- */
-const PIECE_BYTES = 1 << 20;
-
-/** The bytes of `bytes` as text, piece by piece (a character split between pieces kept whole). */
-function* decodedPieces(next: (buffer: Buffer) => number): Generator<string> {
-  const decoder = new StringDecoder("utf8");
-  const buffer = Buffer.allocUnsafe(PIECE_BYTES);
-  for (let read = next(buffer); read > 0; read = next(buffer)) yield decoder.write(buffer.subarray(0, read));
-  const rest = decoder.end();
-  if (rest.length > 0) yield rest;
-}
 
 /**
  * The text of a price file from its start, each time it is called: read piece by piece, or for a
@@ -45,25 +30,7 @@ function piecesOf(file: string, size: number): () => Iterable<string> {
       });
     };
   }
-  if (size <= PIECE_BYTES) {
-    const text = readFileSync(file, "utf8");
-    return () => [text];
-  }
-  return () =>
-    (function* () {
-      const fd = openSync(file, "r");
-      try {
-        let total = 0;
-        yield* decodedPieces((buffer) => {
-          const n = readSync(fd, buffer, 0, buffer.length, null);
-          // A file that grew past the cap after it was measured is refused all the same.
-          if ((total += n) > MAX_CSV_BYTES) throw new DataError(`${file}: larger than the ${MAX_CSV_BYTES / 1024 / 1024} MiB limit for a price file`);
-          return n;
-        });
-      } finally {
-        closeSync(fd);
-      }
-    })();
+  return filePieces(file, size, MAX_CSV_BYTES, `${file}: larger than the ${MAX_CSV_BYTES / 1024 / 1024} MiB limit for a price file`);
 }
 
 function readable(file: string): boolean {
