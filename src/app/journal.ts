@@ -5,6 +5,7 @@ import { Journal, type AppendOutcome } from "../store/journal.js";
 import { journalRecordProblem, toJournalRecord, type JournalRecord } from "../store/record.js";
 import { VERSION } from "../version.js";
 import { runCheck } from "../core/check.js";
+import { alertsBetween } from "../core/alerts.js";
 import { pointInTime } from "../core/series.js";
 import { lastClosedSession, openSessionDate, sessionsAfter } from "../core/market.js";
 import { computeCheck, type CheckOutcome, type CheckRequest } from "./check.js";
@@ -16,6 +17,8 @@ export interface LogRequest extends CheckRequest {
   replace: boolean;
   /** Record a day behind the last closed session (marked stale) instead of refusing it; --allow-stale. */
   allowStale?: boolean;
+  /** Webhooks: the record's events are put in the outbox with it, under the journal's lock. */
+  notify?: { urls: readonly string[] };
 }
 
 export interface LogOutcome {
@@ -76,7 +79,15 @@ export async function logCheck(request: LogRequest, runtime: Runtime, onCheck?: 
     history: check.history,
   });
   if (stale) record.stale = true;
-  const { outcome, warnings } = await new Journal(request.journal).append(record, { replace: request.replace, onWait: (line) => runtime.stderr.write(`rotation: ${line}\n`) });
+  const urls = request.notify?.urls ?? [];
+  const queue = urls.length === 0 ? undefined : await import("./notify.js");
+  const { outcome, warnings } = await new Journal(request.journal).append(record, {
+    replace: request.replace,
+    onWait: (line) => runtime.stderr.write(`rotation: ${line}\n`),
+    // The events of this record (what changed since the configuration's previous one) are kept
+    // with it: a run killed between writing and posting leaves them in the outbox.
+    whileLocked: queue && ((before) => queue.queueEvents(alertsBetween(queue.previousIn(before, record), record), { journal: request.journal, configKey: record.configKey, record }, urls, runtime.now()).warnings),
+  });
   return { check, record, outcome, journalWarnings: warnings };
 }
 

@@ -20,9 +20,13 @@ export interface NotifyRequest {
 
 /** The configuration's record just before this one in the journal (null on its first day). */
 export async function previousRecord(journal: string, record: JournalRecord): Promise<JournalRecord | null> {
-  const { records } = await new Journal(journal).read<JournalRecord>();
+  return previousIn((await new Journal(journal).read<JournalRecord>()).records, record);
+}
+
+/** The configuration's record just before this one among `records` (null on its first day). */
+export function previousIn(records: readonly { record: unknown }[], record: JournalRecord): JournalRecord | null {
   let previous: JournalRecord | null = null;
-  for (const { record: r } of records) {
+  for (const { record: r } of records as { record: JournalRecord }[]) {
     if (r.configKey === record.configKey && typeof r.asOf === "string" && r.asOf < record.asOf && Array.isArray(r.pairs) && (previous === null || r.asOf > previous.asOf)) previous = r;
   }
   return previous;
@@ -63,7 +67,8 @@ interface Pending {
 /**
  * The outbox beside the journal (JOURNAL.outbox, JSON Lines, 0600): every event of every run,
  * kept until delivered, so that an event a failed delivery left unsent goes out with the next
- * run that has the URL, the next day's included. Written under the delivery lock.
+ * run that has the URL, the next day's included. Written under the journal's lock with the
+ * record whose events they are (queueEvents), else under the delivery lock.
  */
 function readOutbox(file: string): Pending[] {
   let text: string;
@@ -87,17 +92,23 @@ function readOutbox(file: string): Pending[] {
 /** Pending events queued longer ago than this are no news any more: not sent. */
 const OUTBOX_DAYS = 7;
 
-async function deliverAll(alerts: readonly Alert[], context: { journal: string; configKey: string; record: JournalRecord | null }, request: NotifyRequest, runtime: Runtime, warnings: string[]): Promise<string[]> {
+/**
+ * Puts the events of `alerts` for each URL in the outbox (JOURNAL.outbox), unless delivered or
+ * already there; no network. `log` calls it under the journal's lock, right after it writes the
+ * record, so a record's events are kept with it (a run killed before it posts loses nothing),
+ * and deliverAll calls it under the delivery lock for events no record carries (a failed run).
+ */
+export function queueEvents(alerts: readonly Alert[], context: { journal: string; configKey: string; record: JournalRecord | null }, urls: readonly string[], now: Date): { outbox: Pending[]; warnings: string[] } {
+  const warnings: string[] = [];
   const delivered = new DeliveryLog(`${context.journal}.notified`);
   const outboxFile = `${context.journal}.outbox`;
   const outbox = readOutbox(outboxFile);
   const queued = new Set(outbox.map((p) => p.key));
-  // This run's events join the outbox first, so that a run killed while posting leaves them there.
-  for (const url of request.urls) {
+  for (const url of urls) {
     for (const alert of alerts) {
       const key = DeliveryLog.key(alert, context.configKey, url);
       if (delivered.has(key) || queued.has(key)) continue;
-      const entry: Pending = { key, queuedAt: runtime.now().toISOString(), alert, record: context.record };
+      const entry: Pending = { key, queuedAt: now.toISOString(), alert, record: context.record };
       try {
         appendToOwnFile(outboxFile, `${jsonText(entry)}\n`);
       } catch (error) {
@@ -107,12 +118,22 @@ async function deliverAll(alerts: readonly Alert[], context: { journal: string; 
       queued.add(key);
     }
   }
+  return { outbox, warnings };
+}
+
+async function deliverAll(alerts: readonly Alert[], context: { journal: string; configKey: string; record: JournalRecord | null }, request: NotifyRequest, runtime: Runtime, warnings: string[]): Promise<string[]> {
+  const delivered = new DeliveryLog(`${context.journal}.notified`);
+  // This run's events join the outbox first (unless log already queued them with the record),
+  // so that a run killed while posting leaves them there.
+  const { outbox, warnings: queueWarnings } = queueEvents(alerts, context, request.urls, runtime.now());
+  warnings.push(...queueWarnings);
   // A run's deliveries together wait this long at most: a hanging receiver cannot hold a cron job.
   const deadline = Date.now() + NOTIFY_BUDGET_MS;
   const oldest = new Date(runtime.now().getTime() - OUTBOX_DAYS * 86_400_000).toISOString();
   for (const url of request.urls) {
     // The events for this URL, of this configuration, not delivered and not too old, oldest first.
-    const mine = outbox.filter((p) => p.key === DeliveryLog.key(p.alert, context.configKey, url) && !delivered.has(p.key) && p.queuedAt >= oldest);
+    const seen = new Set<string>();
+    const mine = outbox.filter((p) => p.key === DeliveryLog.key(p.alert, context.configKey, url) && !delivered.has(p.key) && p.queuedAt >= oldest && !seen.has(p.key) && seen.add(p.key) !== undefined);
     for (const { key, alert, record } of mine) {
       if (delivered.has(key)) continue;
       if (Date.now() >= deadline) {

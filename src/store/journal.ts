@@ -101,7 +101,15 @@ export class Journal {
    * `replace`, swaps it in by rewriting the file atomically). Returns what happened and any
    * warning about a repaired tail.
    */
-  async append<T extends JournalKeyed>(record: T, options: { replace: boolean; onWait?: (line: string) => void }): Promise<{ outcome: AppendOutcome; warnings: string[] }> {
+  /**
+   * `whileLocked` runs after the record is written and before the lock is let go, with the
+   * records as they were before the write: what must be recorded with the record (the events to
+   * notify) cannot then be lost between the two, nor recorded twice by runs started together.
+   */
+  async append<T extends JournalKeyed>(
+    record: T,
+    options: { replace: boolean; onWait?: (line: string) => void; whileLocked?: (before: JournalLine<JournalKeyed>[]) => string[] },
+  ): Promise<{ outcome: AppendOutcome; warnings: string[] }> {
     const warnings: string[] = [];
     try {
       await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
@@ -135,9 +143,11 @@ export class Journal {
         const lines = text.split("\n");
         lines[existing.line - 1] = line.slice(0, -1);
         await writeWholeFile(this.file, lines.join("\n"), { what: "journal", mode: 0o600 });
+        warnings.push(...(options.whileLocked?.(current.records) ?? []));
         return { outcome: "replaced", warnings };
       }
       this.appendLine(line);
+      warnings.push(...(options.whileLocked?.(current.records) ?? []));
       return { outcome: "appended", warnings };
     } finally {
       await lock.release();

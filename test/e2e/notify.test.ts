@@ -1,5 +1,5 @@
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -121,6 +121,25 @@ describe("rotation log --notify", () => {
     const outbox = readFileSync(`${journal}.outbox`, "utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(outbox.filter((e: { alert: { event: string; asOf: string } }) => e.alert.event === "signal-started" && e.alert.asOf === "2024-07-12")).toHaveLength(1);
     expect(statSync(`${journal}.outbox`).mode & 0o777).toBe(0o600);
+  });
+
+  it("a record's events are in the outbox once the record is written: a run killed before it could post loses none", async () => {
+    await log("2024-07-11");
+    // Another run holds the delivery lock: this one writes its record, then waits, and is killed there.
+    const lock = `${journal}.notified.lock`;
+    mkdirSync(lock);
+    writeFileSync(`${lock}.owner`, JSON.stringify({ pid: process.pid, host: hostname(), token: "held by the test" }));
+    const killed = await runCliAsync(["log", "--data", FIXTURE_PRICES, "--pairs", "IWM:SPY", "--journal", journal, "--as-of", "2024-07-12", "--notify", hook], {}, undefined, { killWhen: /waiting for .*notified\.lock/ });
+    expect(killed.status).toBeNull();
+    expect(readFileSync(journal, "utf8")).toMatch(/"asOf":"2024-07-12"/);
+    const queued = readFileSync(`${journal}.outbox`, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { alert: { event: string; asOf: string } });
+    expect(queued.map((e) => [e.alert.event, e.alert.asOf])).toEqual([["signal-started", "2024-07-12"]]);
+    expect(events()).toEqual([]);
+    rmSync(`${lock}.owner`);
+    rmSync(lock, { recursive: true });
+    // The next day's run (no new event of its own) delivers it, once.
+    expect((await log("2024-07-15", ["--notify", hook])).status).toBe(0);
+    expect(events().map((e) => [e.event, e.asOf])).toEqual([["signal-started", "2024-07-12"]]);
   });
 
   it("runs started together send each event once: eight --replace runs, eight failing runs", async () => {

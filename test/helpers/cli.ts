@@ -44,13 +44,17 @@ export function expectCleanOutput(result: CliResult): void {
  * The same as runCli, without blocking this process: for tests whose servers (a fake Yahoo, a
  * proxy, a webhook receiver) live in the test process and must answer while the CLI runs.
  */
-export function runCliAsync(args: string[], env: Record<string, string> = {}, cwd = PROJECT_ROOT): Promise<CliResult> {
+export function runCliAsync(args: string[], env: Record<string, string> = {}, cwd = PROJECT_ROOT, options: { killWhen?: RegExp } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? "", ...isolated, ...env } });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+      // A run killed at a chosen point (SIGKILL: nothing of it runs after).
+      if (options.killWhen?.test(stderr)) child.kill("SIGKILL");
+    });
     const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
     child.on("error", reject);
     child.on("close", (status) => {
