@@ -1,0 +1,276 @@
+import type { IsoDate } from "./dates.js";
+import { ALL_HISTORY, lookbackStart, type Lookback } from "./lookback.js";
+import { MIN_RANK_OBSERVATIONS, rankAt } from "./surge.js";
+
+/**
+ * What may drive a size rotation, measured point in time: the rolling correlation and beta of a
+ * pair's daily relative return (r_A − r_B) on a driver's daily return, over the sessions common
+ * to every series involved (returns computed after the dates are intersected).
+ */
+
+/** A driver as `--drivers` names it: a fund (IEF), a spread of two funds (HYG-IEF) or a FRED yield (fred:DGS10). */
+export type DriverSpec =
+  | { id: string; kind: "fund"; symbol: string }
+  | { id: string; kind: "spread"; long: string; short: string }
+  | { id: string; kind: "yield"; series: string };
+
+/** Rates (IEF: 7-10 year Treasuries) and credit (high yield over Treasuries, so credit is not read as rates). */
+export const DEFAULT_DRIVERS = "IEF,HYG-IEF";
+
+/** The named context pairs: breadth proxies, shown beside the size pairs and never mixed with them. */
+export const CONTEXT_PAIRS = [
+  { symbol: "RSP", benchmark: "SPY", name: "equal vs cap weight (S&P 500)" },
+  { symbol: "IWC", benchmark: "IWM", name: "micro vs small caps" },
+] as const;
+
+/** The price series a driver needs (none for a yield: those come from FRED). */
+export function driverSymbols(spec: DriverSpec): string[] {
+  return spec.kind === "fund" ? [spec.symbol] : spec.kind === "spread" ? [spec.long, spec.short] : [];
+}
+
+/** The driver in words, for tables and readings. */
+export function driverLabel(spec: DriverSpec): string {
+  if (spec.kind === "yield") return `FRED ${spec.series} (change in yield, percentage points)`;
+  if (spec.kind === "spread") return `${spec.long} return minus ${spec.short}`;
+  return `${spec.symbol} return`;
+}
+
+/** 90% two-sided normal quantile. */
+const Z90 = 1.6448536269514722;
+
+/** The 90% interval of a correlation r over n pairs, by Fisher's z: tanh(atanh(r) ± 1.645 / √(n − 3)). */
+export function fisherInterval(r: number, n: number): [number, number] | null {
+  if (n <= 3) return null;
+  const z = Math.atanh(Math.max(-1, Math.min(1, r)));
+  const half = Z90 / Math.sqrt(n - 3);
+  return [Math.tanh(z - half), Math.tanh(z + half)];
+}
+
+/** Why a window has no figure. */
+export type NoFigure = "zero variance (pair)" | "zero variance (driver)" | "driver moves with the benchmark (collinear)";
+
+export interface RollingDrivers {
+  window: number;
+  /** The date of each return (returns[i] is from dates[i] to dates[i + 1]: its date is dates[i + 1]). */
+  dates: readonly IsoDate[];
+  /** Per return index t ≥ window − 1 (the window's last return); NaN before and where there is no figure. */
+  correlation: Float64Array;
+  beta: Float64Array;
+  /** The driver's coefficient with the pair's benchmark beside it: y = α + β x + γ m. */
+  betaWithBenchmark: Float64Array;
+  /** γ, the benchmark's own coefficient in that regression. */
+  benchmarkBeta: Float64Array;
+  /** Why a window has no correlation or beta (first reason), by return index; undefined where it has one. */
+  reasons: (NoFigure | undefined)[];
+}
+
+/**
+ * Rolling figures over `window` returns, by running sums (linear in the history). y: the pair's
+ * relative returns, x: the driver's, m: the benchmark's; all of one length, on the same dates.
+ * A window where y or x never changes has a variance of exactly zero: that is counted exactly
+ * (days on which the value differs from the day before), never judged from running sums whose
+ * rounding leaves 1e-20 where 0 is meant.
+ */
+export function rollingDrivers(y: ArrayLike<number>, x: ArrayLike<number>, m: ArrayLike<number>, window: number, dates: readonly IsoDate[]): RollingDrivers {
+  const n = y.length;
+  const correlation = new Float64Array(n).fill(Number.NaN);
+  const beta = new Float64Array(n).fill(Number.NaN);
+  const betaWithBenchmark = new Float64Array(n).fill(Number.NaN);
+  const benchmarkBeta = new Float64Array(n).fill(Number.NaN);
+  const reasons: (NoFigure | undefined)[] = new Array(n);
+  let sx = 0, sy = 0, sm = 0, sxx = 0, syy = 0, smm = 0, sxy = 0, sxm = 0, smy = 0;
+  // Changes inside the window: a change at t compares t with t − 1, both inside it.
+  let changesX = 0, changesY = 0, changesM = 0;
+  const changed = (v: ArrayLike<number>, t: number) => (t > 0 && v[t] !== v[t - 1] ? 1 : 0);
+  for (let t = 0; t < n; t++) {
+    const xt = x[t] as number, yt = y[t] as number, mt = m[t] as number;
+    sx += xt; sy += yt; sm += mt; sxx += xt * xt; syy += yt * yt; smm += mt * mt; sxy += xt * yt; sxm += xt * mt; smy += mt * yt;
+    changesX += changed(x, t); changesY += changed(y, t); changesM += changed(m, t);
+    const first = t - window + 1;
+    if (first > 0) {
+      const o = first - 1;
+      const xo = x[o] as number, yo = y[o] as number, mo = m[o] as number;
+      sx -= xo; sy -= yo; sm -= mo; sxx -= xo * xo; syy -= yo * yo; smm -= mo * mo; sxy -= xo * yo; sxm -= xo * mo; smy -= mo * yo;
+      // The change at `first` compared it with o, which has left the window.
+      changesX -= changed(x, first); changesY -= changed(y, first); changesM -= changed(m, first);
+    }
+    if (first < 0) continue;
+    if (changesY === 0) {
+      reasons[t] = "zero variance (pair)";
+      continue;
+    }
+    if (changesX === 0) {
+      reasons[t] = "zero variance (driver)";
+      continue;
+    }
+    const cxx = sxx - (sx * sx) / window;
+    const cyy = syy - (sy * sy) / window;
+    const cmm = smm - (sm * sm) / window;
+    const cxy = sxy - (sx * sy) / window;
+    const cxm = sxm - (sx * sm) / window;
+    const cmy = smy - (sm * sy) / window;
+    if (!(cxx > 0) || !(cyy > 0)) {
+      reasons[t] = !(cyy > 0) ? "zero variance (pair)" : "zero variance (driver)";
+      continue;
+    }
+    correlation[t] = Math.max(-1, Math.min(1, cxy / Math.sqrt(cxx * cyy)));
+    beta[t] = cxy / cxx;
+    const determinant = cxx * cmm - cxm * cxm;
+    // Collinear (or a benchmark that never moves): no separate coefficient for the driver.
+    if (changesM === 0 || !(determinant > 1e-12 * cxx * cmm)) {
+      reasons[t] = "driver moves with the benchmark (collinear)";
+      continue;
+    }
+    betaWithBenchmark[t] = (cxy * cmm - cmy * cxm) / determinant;
+    benchmarkBeta[t] = (cmy * cxx - cxy * cxm) / determinant;
+  }
+  return { window, dates, correlation, beta, betaWithBenchmark, benchmarkBeta, reasons };
+}
+
+/** One figure at one day, with its mid-rank percentile against its own earlier values. */
+export interface RankedFigure {
+  value: number | null;
+  /** Mid-rank percentile among the figure's earlier values in the lookback (null under 252 of them). */
+  percentile: number | null;
+  observations: number;
+  rankedFrom: IsoDate | null;
+  rankedTo: IsoDate | null;
+}
+
+/**
+ * The figure at return index t ranked against its earlier values (those that exist) within the
+ * lookback: mid-rank, as for surges. Values are the figures of each earlier window's last day.
+ */
+export function rankFigure(values: Float64Array, dateOfReturn: (t: number) => IsoDate, t: number, lookback: Lookback = ALL_HISTORY): RankedFigure {
+  const value = values[t] as number;
+  const none: RankedFigure = { value: Number.isNaN(value) ? null : value, percentile: null, observations: 0, rankedFrom: null, rankedTo: null };
+  if (Number.isNaN(value)) return none;
+  // The defined figures up to t, compacted (a window without a figure is no observation).
+  const kept: number[] = [];
+  const keptIndex: number[] = [];
+  for (let i = 0; i <= t; i++) {
+    const v = values[i] as number;
+    if (!Number.isNaN(v)) {
+      kept.push(v);
+      keptIndex.push(i);
+    }
+  }
+  const last = kept.length - 1;
+  const start = lookbackStart(lookback, last, (k) => dateOfReturn(keptIndex[k] as number));
+  const rank = rankAt(Float64Array.from(kept), last, MIN_RANK_OBSERVATIONS, start);
+  return {
+    value,
+    percentile: rank.percentile,
+    observations: last - start,
+    rankedFrom: last > start ? dateOfReturn(keptIndex[start] as number) : null,
+    rankedTo: last > start ? dateOfReturn(keptIndex[last - 1] as number) : null,
+  };
+}
+
+export interface DriverFigures {
+  pair: string;
+  symbol: string;
+  benchmark: string;
+  driver: string;
+  /** The window's last return day (the figures' date); null when there is no window yet. */
+  date: IsoDate | null;
+  /** The window's first return day. */
+  from: IsoDate | null;
+  window: number;
+  correlation: RankedFigure & { interval: [number, number] | null };
+  beta: RankedFigure;
+  betaWithBenchmark: RankedFigure & { benchmarkBeta: number | null };
+  /** Why a figure is null (zero variance, collinear, too short a history); null when every one exists. */
+  reason: string | null;
+}
+
+/** The figures of one pair and one driver at its last common day. */
+export function driverFiguresAt(rolling: RollingDrivers, t: number, ids: { pair: string; symbol: string; benchmark: string; driver: string }, lookback: Lookback = ALL_HISTORY): DriverFigures {
+  const dateOf = (i: number) => rolling.dates[i + 1] as IsoDate;
+  const empty: RankedFigure = { value: null, percentile: null, observations: 0, rankedFrom: null, rankedTo: null };
+  if (t < rolling.window - 1) {
+    return { ...ids, date: t >= 0 ? dateOf(t) : null, from: null, window: rolling.window, correlation: { ...empty, interval: null }, beta: empty, betaWithBenchmark: { ...empty, benchmarkBeta: null }, reason: `fewer than ${rolling.window} common sessions of returns` };
+  }
+  const correlation = rankFigure(rolling.correlation, dateOf, t, lookback);
+  const gamma = rolling.benchmarkBeta[t] as number;
+  return {
+    ...ids,
+    date: dateOf(t),
+    from: dateOf(t - rolling.window + 1),
+    window: rolling.window,
+    correlation: { ...correlation, interval: correlation.value === null ? null : fisherInterval(correlation.value, rolling.window) },
+    beta: rankFigure(rolling.beta, dateOf, t, lookback),
+    betaWithBenchmark: { ...rankFigure(rolling.betaWithBenchmark, dateOf, t, lookback), benchmarkBeta: Number.isNaN(gamma) ? null : gamma },
+    reason: rolling.reasons[t] ?? null,
+  };
+}
+
+const signed = (value: number) => `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(2)}`;
+
+/**
+ * The reading in words: "IWM:SPY moved with IEF: 63-day correlation +0.46 (90%: +0.26 to
+ * +0.62), higher than on 94% of earlier days." With: the interval excludes 0 above; against:
+ * below; otherwise no clear link.
+ */
+export function readingOf(figures: DriverFigures): string {
+  const r = figures.correlation;
+  if (r.value === null) return `${figures.pair} and ${figures.driver}: no correlation (${figures.reason ?? "no data"}).`;
+  const [low, high] = r.interval ?? [r.value, r.value];
+  const link = low > 0 ? `moved with ${figures.driver}` : high < 0 ? `moved against ${figures.driver}` : `had no clear link with ${figures.driver}`;
+  const interval = r.interval ? ` (90%: ${signed(low)} to ${signed(high)})` : "";
+  const rank = r.percentile === null ? "" : `, higher than on ${r.percentile.toFixed(0)}% of earlier days`;
+  return `${figures.pair} ${link} to ${figures.date}: ${figures.window}-day correlation ${signed(r.value)}${interval}${rank}.`;
+}
+
+/** A series the figures read: prices (returns are ratios) or a yield (changes in percentage points). */
+export interface LevelSeries {
+  dates: readonly IsoDate[];
+  values: ArrayLike<number>;
+  kind: "price" | "yield";
+}
+
+/** The dates every series has, in order (each series' dates ascending). */
+export function commonDates(series: readonly { dates: readonly IsoDate[] }[]): IsoDate[] {
+  let common: readonly IsoDate[] = (series[0] as { dates: readonly IsoDate[] }).dates;
+  for (const other of series.slice(1)) {
+    const next: IsoDate[] = [];
+    let j = 0;
+    for (const date of common) {
+      while (j < other.dates.length && (other.dates[j] as IsoDate) < date) j++;
+      if (other.dates[j] === date) next.push(date);
+    }
+    common = next;
+  }
+  return [...common];
+}
+
+/**
+ * The daily series of one pair and one driver on the sessions common to all of them (the
+ * returns computed after the dates are intersected): y = r_A − r_B, x = the driver's return
+ * (a fund's; the long fund's less the short one's for a spread; the change of a yield, in
+ * percentage points), m = r_B (the benchmark's, for the regression that holds it fixed).
+ */
+export function driverReturns(a: LevelSeries, b: LevelSeries, driverParts: readonly LevelSeries[]): { dates: IsoDate[]; y: Float64Array; x: Float64Array; m: Float64Array } {
+  const all = [a, b, ...driverParts];
+  const dates = commonDates(all);
+  const columns = all.map((series) => {
+    const at = new Map<IsoDate, number>();
+    series.dates.forEach((date, i) => at.set(date, series.values[i] as number));
+    return Float64Array.from(dates, (date) => at.get(date) as number);
+  });
+  const n = Math.max(0, dates.length - 1);
+  const change = (column: Float64Array, kind: LevelSeries["kind"], t: number) =>
+    kind === "yield" ? (column[t + 1] as number) - (column[t] as number) : (column[t + 1] as number) / (column[t] as number) - 1;
+  const y = new Float64Array(n);
+  const x = new Float64Array(n);
+  const m = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    const ra = change(columns[0] as Float64Array, a.kind, t);
+    const rb = change(columns[1] as Float64Array, b.kind, t);
+    y[t] = ra - rb;
+    m[t] = rb;
+    const first = change(columns[2] as Float64Array, (driverParts[0] as LevelSeries).kind, t);
+    x[t] = driverParts.length > 1 ? first - change(columns[3] as Float64Array, (driverParts[1] as LevelSeries).kind, t) : first;
+  }
+  return { dates, y, x, m };
+}
