@@ -13,6 +13,7 @@ export const SOURCE_ENUMS = {
   "episodes.schema.json": PRICE_SOURCE_KINDS,
   "grid.schema.json": PRICE_SOURCE_KINDS,
   "rrg.schema.json": PRICE_SOURCE_KINDS,
+  "drivers.schema.json": PRICE_SOURCE_KINDS,
   "journal-record.schema.json": PRICE_SOURCE_KINDS.filter((kind) => kind !== "sample"),
 };
 

@@ -13,4 +13,6 @@ export const SCHEMA_VERSIONS = {
   config: 1,
   grid: 1,
   notify: 1,
+  /** rotation drivers (0.5.0). */
+  drivers: 1,
 } as const;

@@ -186,6 +186,14 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
     addExamples(grid, ["rotation grid", "rotation grid --family russell --window 21", "rotation grid --as-of 2024-07-16 --json"]);
   });
 
+  declare("drivers", "why is it rotating: each pair's rolling correlation and beta with rates, credit or yields, and breadth context", (driversCommand) => {
+    driversCommand.action(async (flags: FlagsOf<"drivers">) => {
+      const command = await import("./commands/drivers.js");
+      setExitCode(await command.drivers(command.planDrivers(await withSettings(flags, runtime), runtime.env, runtime.cwd), runtime));
+    });
+    addExamples(driversCommand, ["rotation drivers", "rotation drivers --pairs IWM:SPY --as-of 2024-07-16", "rotation drivers --drivers IEF,HYG-IEF,fred:DGS10 --json"]);
+  });
+
   declare("report", "one self-contained page of the whole picture as of a date: HTML (printable, offline) or Markdown", (reportCommand) => {
     reportCommand.argument("[-]", "write the HTML page to standard output");
     reportCommand.action(async (target: string | undefined, flags: FlagsOf<"report">) => {

@@ -14,12 +14,15 @@ export type DriverSpec =
   | { id: string; kind: "spread"; long: string; short: string }
   | { id: string; kind: "yield"; series: string };
 
+/** Sessions of daily returns in each rolling figure (a quarter). */
+export const DEFAULT_CORRELATION_WINDOW = 63;
+
 /** Rates (IEF: 7-10 year Treasuries) and credit (high yield over Treasuries, so credit is not read as rates). */
 export const DEFAULT_DRIVERS = "IEF,HYG-IEF";
 
 /** The named context pairs: breadth proxies, shown beside the size pairs and never mixed with them. */
 export const CONTEXT_PAIRS = [
-  { symbol: "RSP", benchmark: "SPY", name: "equal vs cap weight (S&P 500)" },
+  { symbol: "RSP", benchmark: "SPY", name: "equal vs cap weight, S&P 500" },
   { symbol: "IWC", benchmark: "IWM", name: "micro vs small caps" },
 ] as const;
 
@@ -28,11 +31,22 @@ export function driverSymbols(spec: DriverSpec): string[] {
   return spec.kind === "fund" ? [spec.symbol] : spec.kind === "spread" ? [spec.long, spec.short] : [];
 }
 
+/** What the usual driver funds and series stand for. */
+const KNOWN: Record<string, string> = {
+  IEF: "7-10 year Treasuries (rates)",
+  TLT: "20+ year Treasuries (rates)",
+  SHY: "1-3 year Treasuries (rates)",
+  HYG: "high-yield corporate bonds",
+  "HYG-IEF": "high yield over Treasuries (credit, rates taken out)",
+  DGS2: "2-year Treasury yield",
+  DGS10: "10-year Treasury yield",
+};
+
 /** The driver in words, for tables and readings. */
 export function driverLabel(spec: DriverSpec): string {
-  if (spec.kind === "yield") return `FRED ${spec.series} (change in yield, percentage points)`;
-  if (spec.kind === "spread") return `${spec.long} return minus ${spec.short}`;
-  return `${spec.symbol} return`;
+  if (spec.kind === "yield") return `${KNOWN[spec.series] ?? `FRED series ${spec.series}`}: its daily change in percentage points`;
+  if (spec.kind === "spread") return `${KNOWN[spec.id] ?? `${spec.long} over ${spec.short}`}: ${spec.long}'s daily return less ${spec.short}'s`;
+  return `${KNOWN[spec.symbol] ?? spec.symbol}: ${spec.symbol}'s daily return`;
 }
 
 /** 90% two-sided normal quantile. */
@@ -205,7 +219,7 @@ export function driverFiguresAt(rolling: RollingDrivers, t: number, ids: { pair:
   };
 }
 
-const signed = (value: number) => `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(2)}`;
+const signed = (value: number) => `${value >= 0 ? "+" : "-"}${Math.abs(value).toFixed(2)}`;
 
 /**
  * The reading in words: "IWM:SPY moved with IEF: 63-day correlation +0.46 (90%: +0.26 to

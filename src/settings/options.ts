@@ -2,7 +2,8 @@ import { DEFAULT_RRG } from "../core/rrg.js";
 import { defaultPairs, pairName } from "../core/universe.js";
 import { DEFAULT_PRICE_SOURCE, DEFAULT_VALUATION_HISTORY, PRICE_SOURCE_KINDS, VALUATION_HISTORY_KINDS } from "../sources/providers.js";
 import { DEFAULTS } from "./defaults.js";
-import { OUTPUT_FORMATS, parseGap, parseLookback, parseMaxAge, parseThreshold, parseTimeoutMs, parseWindow, parseDate, parseTickerList, parsePairs, parsePositiveNumber, wholeNumber } from "./validators.js";
+import { DEFAULT_CORRELATION_WINDOW, DEFAULT_DRIVERS } from "../core/drivers.js";
+import { OUTPUT_FORMATS, parseCorrelationWindow, parseDrivers, parseGap, parseLookback, parseMaxAge, parseThreshold, parseTimeoutMs, parseWindow, parseDate, parseTickerList, parsePairs, parsePositiveNumber, wholeNumber } from "./validators.js";
 
 /**
  * Every command-line option, defined once (the shape of ripgrep's Flag definitions): its flags,
@@ -14,17 +15,17 @@ import { OUTPUT_FORMATS, parseGap, parseLookback, parseMaxAge, parseThreshold, p
  */
 
 /** Every command, and "program" for the options given before a command (rotation --data DIR check). */
-export const COMMAND_NAMES = ["program", "check", "log", "history", "config", "valuation", "valuation import", "chart", "episodes", "rrg", "grid", "report", "completion"] as const;
+export const COMMAND_NAMES = ["program", "check", "log", "history", "config", "valuation", "valuation import", "chart", "episodes", "rrg", "grid", "drivers", "report", "completion"] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** The commands that load prices, and so take the source options. */
-const PRICE_COMMANDS = ["check", "log", "chart", "episodes", "rrg", "grid", "report"] as const;
+const PRICE_COMMANDS = ["check", "log", "chart", "episodes", "rrg", "grid", "drivers", "report"] as const;
 /** The commands that print a report in a --format. */
-const REPORT_COMMANDS = ["check", "history", "valuation", "episodes", "rrg", "grid"] as const;
+const REPORT_COMMANDS = ["check", "history", "valuation", "episodes", "rrg", "grid", "drivers"] as const;
 /** The source options are accepted (hidden, ignored) by history too, so that one shell alias fits every command. */
 const SOURCE_COMMANDS = [...PRICE_COMMANDS, "history"] as const;
 /** Every command (not `valuation import`, a subcommand): each takes --quiet and --no-pager. */
-const ALL_COMMANDS = ["check", "log", "history", "config", "valuation", "chart", "episodes", "rrg", "grid", "report", "completion"] as const;
+const ALL_COMMANDS = ["check", "log", "history", "config", "valuation", "chart", "episodes", "rrg", "grid", "drivers", "report", "completion"] as const;
 
 export interface OptionDefinition {
   /** As commander writes them: "--window <days>", "-j, --json", "--no-fallback". */
@@ -154,7 +155,7 @@ export const OPTIONS = {
     parse: (raw, option) => parsePairs(raw, option),
     configKey: "pairs",
     completion: "tickers",
-    commands: ["check", "log", "history", "valuation", "episodes", "rrg", "report"],
+    commands: ["check", "log", "history", "valuation", "episodes", "rrg", "drivers", "report"],
   },
 
   // The surge: window, threshold and what each day is ranked against.
@@ -168,7 +169,7 @@ export const OPTIONS = {
     defaultFor: { grid: "" },
     parse: (raw, option) => parseWindow(raw, option),
     configKey: "window",
-    commands: ["check", "log", "chart", "episodes", "grid", "report"],
+    commands: ["check", "log", "chart", "episodes", "grid", "drivers", "report"],
   },
   threshold: {
     flags: "--threshold <percentile>",
@@ -192,7 +193,7 @@ export const OPTIONS = {
     parse: (raw, option) => parseLookback(raw, option),
     configKey: "lookback",
     completion: ["all", "5y", "10y", "20y"],
-    commands: ["check", "log", "chart", "episodes", "grid", "report", "valuation"],
+    commands: ["check", "log", "chart", "episodes", "grid", "drivers", "report", "valuation"],
   },
   gap: { flags: "--gap <days>", key: "gap", value: "string", help: "flagged days at most this many trading days apart are one episode", default: DEFAULTS.gap, parse: (raw, option) => parseGap(raw, option), configKey: "gap", commands: ["chart", "episodes", "report"] },
   asOf: {
@@ -202,7 +203,28 @@ export const OPTIONS = {
     help: "use data up to this date only (YYYY-MM-DD)",
     helpFor: { log: "log the last trading day on or before this date", valuation: "use the store as of this date (implies --offline)" },
     parse: parseDate,
-    commands: ["check", "log", "valuation", "chart", "episodes", "rrg", "grid", "report"],
+    commands: ["check", "log", "valuation", "chart", "episodes", "rrg", "grid", "drivers", "report"],
+  },
+
+  // What drives a rotation (rotation drivers).
+  drivers: {
+    flags: "--drivers <list>",
+    key: "drivers",
+    value: "string",
+    help: "drivers, comma separated: a fund (IEF), a spread LONG-SHORT (HYG-IEF) or a FRED series (fred:DGS10)",
+    default: DEFAULT_DRIVERS,
+    parse: (raw, option) => parseDrivers(raw, option),
+    completion: ["IEF", "TLT", "SHY", "HYG-IEF", "fred:DGS2", "fred:DGS10"],
+    commands: ["drivers"],
+  },
+  corrWindow: {
+    flags: "--corr-window <sessions>",
+    key: "corrWindow",
+    value: "string",
+    help: "sessions of daily returns in each rolling correlation and beta",
+    default: DEFAULT_CORRELATION_WINDOW,
+    parse: (raw, option) => parseCorrelationWindow(raw, option),
+    commands: ["drivers"],
   },
   since: {
     flags: "--since <date>",

@@ -1,3 +1,4 @@
+import { DEFAULT_CORRELATION_WINDOW, type DriverSpec } from "../core/drivers.js";
 import { isIsoDate, type IsoDate } from "../core/dates.js";
 import { ALL_HISTORY, type Lookback } from "../core/lookback.js";
 import { MIN_RANK_OBSERVATIONS } from "../core/surge.js";
@@ -25,6 +26,35 @@ export function parseTickerList(raw: string, option: string): string[] {
     .filter((part) => part !== "")
     .map((part) => parseTicker(part, option));
   return [...new Set(tickers)];
+}
+
+/**
+ * --drivers IEF,HYG-IEF,fred:DGS10: a fund, a spread of two funds (the first's return less the
+ * second's) or a FRED series. A "-" always makes a spread, so a ticker containing one (BRK-B)
+ * cannot be a driver fund.
+ */
+export function parseDrivers(raw: string, option = "--drivers"): DriverSpec[] {
+  const drivers: DriverSpec[] = [];
+  for (const part of raw.split(",").map((p) => p.trim()).filter((p) => p !== "")) {
+    let spec: DriverSpec;
+    if (/^fred:/i.test(part)) {
+      const series = part.slice(5).trim().toUpperCase();
+      if (!/^[A-Z0-9_]{1,30}$/.test(series)) throw new UsageError(`${option}: "${printable(part)}" is not a FRED series (fred:ID, e.g. fred:DGS10)`);
+      spec = { id: `fred:${series}`, kind: "yield", series };
+    } else if (part.includes("-")) {
+      const sides = part.split("-");
+      if (sides.length !== 2) throw new UsageError(`${option}: "${printable(part)}" is not a spread; write it as LONG-SHORT, e.g. HYG-IEF`);
+      const [long, short] = sides.map((side) => parseTicker(side, option)) as [string, string];
+      if (long === short) throw new UsageError(`${option}: "${printable(part)}" is a fund less itself`);
+      spec = { id: `${long}-${short}`, kind: "spread", long, short };
+    } else {
+      const symbol = parseTicker(part, option);
+      spec = { id: symbol, kind: "fund", symbol };
+    }
+    if (!drivers.some((d) => d.id === spec.id)) drivers.push(spec);
+  }
+  if (drivers.length === 0) throw new UsageError(`${option}: give at least one driver, e.g. IEF,HYG-IEF,fred:DGS10`);
+  return drivers;
 }
 
 export function parsePairs(raw: string, option = "--pairs"): PairSpec[] {
@@ -64,6 +94,11 @@ export function wholeNumber(raw: string | undefined, option: string, fallback: n
 
 export function parseWindow(raw: string | undefined, option = "--window", fallback: number = DEFAULTS.window): number {
   return wholeNumber(raw, option, fallback, 1, 252, "of trading days from 1 to 252");
+}
+
+/** --corr-window: 20 to 756 sessions (a month to three years of daily returns). */
+export function parseCorrelationWindow(raw: string | undefined, option = "--corr-window"): number {
+  return wholeNumber(raw, option, DEFAULT_CORRELATION_WINDOW, 20, 756, "of sessions from 20 to 756");
 }
 
 export function parseGap(raw: string | undefined, option = "--gap"): number {

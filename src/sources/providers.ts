@@ -1,5 +1,6 @@
 import { csvProvider } from "./csv/index.js";
 import { frenchProvider } from "./french/index.js";
+import { fredProvider } from "./fred/index.js";
 import { sampleProvider } from "./sample/index.js";
 import type { DatasetProvider, PriceProvider } from "./source.js";
 import { tiingoProvider } from "./tiingo/index.js";
@@ -17,6 +18,7 @@ export const PROVIDERS = {
   csv: csvProvider,
   sample: sampleProvider,
   french: frenchProvider,
+  fred: fredProvider,
   // `any`: each provider's Choice is its own; the registry checks the shape, the folder the types.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
 } satisfies Record<string, PriceProvider<any> | DatasetProvider>;

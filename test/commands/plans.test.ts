@@ -193,3 +193,35 @@ describe("planGrid", () => {
     expect(() => planGrid({ cells: "small=IWM" }, ENV, "/w")).toThrow(/--cells: "small=IWM" is not SIZE:STYLE=TICKER/);
   });
 });
+
+describe("planDrivers", () => {
+  it("the default pairs against rates and credit, over 63 sessions; every flag read into the plan", async () => {
+    const { planDrivers } = await import("../../src/commands/drivers.js");
+    expect(planDrivers({}, ENV, "/w")).toEqual({
+      pairs: DEFAULT_PAIRS,
+      drivers: [
+        { id: "IEF", kind: "fund", symbol: "IEF" },
+        { id: "HYG-IEF", kind: "spread", long: "HYG", short: "IEF" },
+      ],
+      window: 63,
+      surgeWindow: 5,
+      lookback: { kind: "all" },
+      asOf: undefined,
+      source: YAHOO,
+      cacheDir: "/tmp/c",
+      offline: false,
+      fredUrl: "https://fred.stlouisfed.org/graph/fredgraph.csv",
+      timeoutMs: 20_000,
+      format: "table",
+      color: "auto",
+    });
+    const plan = planDrivers({ pairs: "iwm:spy", drivers: "tlt, fred:dgs10 ,TLT", corrWindow: "126", lookback: "10y", asOf: "2024-07-16", json: true }, { ...ENV, ROTATION_FRED_URL: "http://127.0.0.1:9/f.csv" }, "/w");
+    expect(plan).toMatchObject({ pairs: [{ symbol: "IWM", benchmark: "SPY" }], window: 126, lookback: { kind: "years", years: 10 }, asOf: "2024-07-16", format: "json", fredUrl: "http://127.0.0.1:9/f.csv" });
+    expect(plan.drivers).toEqual([
+      { id: "TLT", kind: "fund", symbol: "TLT" },
+      { id: "fred:DGS10", kind: "yield", series: "DGS10" },
+    ]);
+    expect(() => planDrivers({ corrWindow: "10" }, ENV, "/w")).toThrow(UsageError);
+    expect(() => planDrivers({}, { ...ENV, ROTATION_FRED_URL: "ftp://x" }, "/w")).toThrow(/ROTATION_FRED_URL must be an http: or https: URL/);
+  });
+});

@@ -169,7 +169,7 @@ describe("golden: IWM:SPY against IEF and HYG−IEF on 2024-07-16, from real clo
       const equal = earlier.filter((v) => Math.abs(v - today) <= 1e-12).length;
       expect(figures.correlation.observations).toBe(earlier.length);
       expect(figures.correlation.percentile).toBeCloseTo((100 * (below + equal / 2)) / earlier.length, 8);
-      expect(readingOf(figures)).toMatch(new RegExp(`^IWM:SPY (moved with|moved against|had no clear link with) ${driver} to 2024-07-16: 63-day correlation [+−]\\d\\.\\d\\d \\(90%: `));
+      expect(readingOf(figures)).toMatch(new RegExp(`^IWM:SPY (moved with|moved against|had no clear link with) ${driver} to 2024-07-16: 63-day correlation [+-]\\d\\.\\d\\d \\(90%: `));
     });
   }
 });

@@ -45,7 +45,7 @@ describe("the provider registry", () => {
       walk(JSON.parse(text));
       return found;
     };
-    for (const name of ["check.schema.json", "episodes.schema.json", "grid.schema.json", "rrg.schema.json"]) expect(enums(schema(name)), name).toEqual([PRICE_SOURCE_KINDS]);
+    for (const name of ["check.schema.json", "episodes.schema.json", "grid.schema.json", "rrg.schema.json", "drivers.schema.json"]) expect(enums(schema(name)), name).toEqual([PRICE_SOURCE_KINDS]);
     expect(enums(schema("journal-record.schema.json"))).toEqual([PRICE_SOURCE_KINDS.filter((kind) => kind !== "sample")]);
   });
 

@@ -1,0 +1,148 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { gunzipSync } from "node:zlib";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectCleanOutput, runCli, runCliAsync } from "../helpers/cli.js";
+import { FredServer } from "../helpers/fred-server.js";
+import { FIXTURE_PRICES, PROJECT_ROOT } from "../helpers/paths.js";
+
+const work = mkdtempSync(path.join(tmpdir(), "rotation-drivers-"));
+/** The sample funds and the drivers' extracts in one data folder. */
+const data = path.join(work, "prices");
+mkdirSync(data);
+for (const file of readdirSync(FIXTURE_PRICES).filter((f) => f.endsWith(".csv.gz"))) writeFileSync(path.join(data, file.replace(/\.gz$/, "")), gunzipSync(readFileSync(path.join(FIXTURE_PRICES, file))));
+for (const file of ["IEF.csv", "HYG.csv", "RSP.csv", "IWC.csv"]) copyFileSync(path.join(PROJECT_ROOT, "fixtures/drivers", file), path.join(data, file));
+
+const validate = new Ajv2020({ strict: true, allErrors: true }).compile(JSON.parse(readFileSync(path.join(PROJECT_ROOT, "schema", "drivers.schema.json"), "utf8")));
+const closesOf = (symbol: string) => new Map(readFileSync(path.join(data, `${symbol}.csv`), "utf8").trim().split("\n").slice(1).map((l) => [l.split(",")[0]!, Number(l.split(",").at(-1))]));
+
+describe("rotation drivers", () => {
+  it("tables, JSON (valid against its schema), NDJSON and CSV of IWM:SPY against IEF and HYG-IEF on 2024-07-16", () => {
+    const base = ["drivers", "--data", data, "--pairs", "IWM:SPY", "--as-of", "2024-07-16"];
+    const table = runCli(base);
+    expectCleanOutput(table);
+    expect(table.status).toBe(0);
+    expect(table.stdout).toMatch(/^Drivers as of 2024-07-16/);
+    expect(table.stdout).toMatch(/IWM:SPY (moved with|moved against|had no clear link with) IEF to 2024-07-16: 63-day correlation [+-]\d\.\d\d \(90%: /);
+    expect(table.stdout).toMatch(/RSP:SPY \(equal vs cap weight, S&P 500\): [+-]\d+\.\d\d% to 2024-07-16, percentile/);
+    const json = JSON.parse(runCli([...base, "--json"]).stdout);
+    expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
+    expect(json.pairs.map((p: { driver: string }) => p.driver)).toEqual(["IEF", "HYG-IEF"]);
+    expect(json.context.map((c: { pair: string }) => c.pair)).toEqual(["RSP:SPY", "IWC:IWM"]);
+    const ndjson = runCli([...base, "--format", "ndjson"]).stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(ndjson.map((r) => r.correlation.value)).toEqual(json.pairs.map((p: { correlation: { value: number } }) => p.correlation.value));
+    const csv = runCli([...base, "--csv"]).stdout.trim().split("\r\n");
+    expect(csv[0]).toBe("asOf,pair,driver,date,from,window,correlation,correlationLow,correlationHigh,correlationPercentile,beta,betaPercentile,betaWithBenchmark,betaWithBenchmarkPercentile,benchmarkBeta,observations,rankedFrom,rankedTo,reason");
+    expect(csv).toHaveLength(3);
+  });
+
+  it("--corr-window and --drivers are checked as usage errors (exit 2)", () => {
+    for (const [flag, value, message] of [
+      ["--corr-window", "5", /--corr-window must be a whole number of sessions from 20 to 756, got "5"/],
+      ["--drivers", "HYG-HYG", /--drivers: "HYG-HYG" is a fund less itself/],
+      ["--drivers", "fred:", /--drivers: "fred:" is not a FRED series/],
+      ["--drivers", "A-B-C", /--drivers: "A-B-C" is not a spread/],
+    ] as const) {
+      const result = runCli(["drivers", "--data", data, flag, value]);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(message);
+    }
+  });
+
+  it("a driver fund without prices is a reason, not a failure; the context pairs are left out with a note when their funds are not at hand", () => {
+    const plain = runCli(["drivers", "--data", FIXTURE_PRICES, "--pairs", "IWM:SPY", "--as-of", "2024-07-16", "--json"]);
+    expect(plain.status).toBe(0);
+    const doc = JSON.parse(plain.stdout);
+    expect(doc.pairs[0]).toMatchObject({ driver: "IEF", correlation: { value: null }, reason: "no prices for IEF" });
+    expect(doc.context).toEqual([]);
+    expect(plain.stderr).toMatch(/context pairs RSP:SPY, IWC:IWM left out: their prices are not at hand/);
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+  });
+});
+
+describe("rotation drivers with FRED yields (a stand-in on 127.0.0.1)", () => {
+  const fred = new FredServer();
+  let url = "";
+  // A yield that moves with IWM over SPY, so that its correlation is clearly positive; a "." on holidays.
+  beforeAll(async () => {
+    url = await fred.start();
+    const iwm = closesOf("IWM");
+    const spy = closesOf("SPY");
+    const dates = [...iwm.keys()].filter((d) => d >= "2016-01-01" && spy.has(d)).sort();
+    let level = 2;
+    const rows: { date: string; value: number | null }[] = [];
+    dates.forEach((date, i) => {
+      if (i > 0) level += (iwm.get(date)! / iwm.get(dates[i - 1]!)! - spy.get(date)! / spy.get(dates[i - 1]!)!) * 5 + ((i * 7919) % 13 - 6) / 1000;
+      rows.push({ date, value: Math.round(level * 100) / 100 });
+      if (i % 50 === 0) rows.push({ date: `${date.slice(0, 8)}${date.slice(8) === "31" ? "31" : date.slice(8)}`, value: null });
+    });
+    // A holiday-like "." row on a date no fund has.
+    rows.push({ date: "2024-07-04", value: null });
+    rows.sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : 0));
+    fred.series.set("DGS10", rows.filter((r, i, all) => i === 0 || r.date !== all[i - 1]!.date));
+  });
+  afterAll(() => fred.stop());
+
+  it("uses a day's yield only from the next day, caches the series, and says its sign and unit", async () => {
+    const cache = path.join(work, "fred-cache");
+    const args = ["drivers", "--data", data, "--pairs", "IWM:SPY", "--drivers", "fred:DGS10", "--as-of", "2024-07-16", "--json"];
+    const first = await runCliAsync(args, { ROTATION_FRED_URL: url, ROTATION_CACHE_DIR: cache });
+    expectCleanOutput(first);
+    expect(first.status).toBe(0);
+    const doc = JSON.parse(first.stdout);
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc.drivers[0]).toMatchObject({ id: "fred:DGS10", kind: "yield", unit: "percentage points", publishedNextDay: true });
+    const row = doc.pairs[0];
+    // The stand-in has 2024-07-16's value, but it is published on the 17th: the window ends the day before.
+    expect(row.date).toBe("2024-07-15");
+    // Recomputed here: changes in yield and relative returns on the common dates before 2024-07-16.
+    const iwm = closesOf("IWM");
+    const spy = closesOf("SPY");
+    const yields = new Map(fred.series.get("DGS10")!.filter((r) => r.value !== null).map((r) => [r.date, Number(r.value!.toFixed(2))]));
+    const common = [...iwm.keys()].filter((d) => d < "2024-07-16" && spy.has(d) && yields.has(d)).sort().slice(-64);
+    const y: number[] = [];
+    const x: number[] = [];
+    for (let i = 1; i < common.length; i++) {
+      const d = common[i]!, p = common[i - 1]!;
+      y.push(iwm.get(d)! / iwm.get(p)! - 1 - (spy.get(d)! / spy.get(p)! - 1));
+      x.push(yields.get(d)! - yields.get(p)!);
+    }
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    const mx = mean(x), my = mean(y);
+    const sxy = x.reduce((s, v, i) => s + (v - mx) * (y[i]! - my), 0);
+    const sxx = x.reduce((s, v) => s + (v - mx) ** 2, 0);
+    const syy = y.reduce((s, v) => s + (v - my) ** 2, 0);
+    expect(row.correlation.value).toBeCloseTo(sxy / Math.sqrt(sxx * syy), 9);
+    expect(row.beta.value).toBeCloseTo(sxy / sxx, 9);
+    expect(row.correlation.value).toBeGreaterThan(0.5);
+    const table = await runCliAsync(args.slice(0, -1), { ROTATION_FRED_URL: url, ROTATION_CACHE_DIR: cache });
+    expect(table.stdout).toMatch(/its sign is opposite to IEF's; beta per percentage point; a day's value is used from the next day/);
+    // From the cache: FRED is not asked again within 12 hours.
+    expect(fred.requests).toHaveLength(1);
+  });
+
+  it("FRED's DATE header, a web page, a 500 and --offline without a cache: a warning and the driver left out, never an error", async () => {
+    fred.header = "DATE";
+    const fresh = (name: string) => path.join(work, name);
+    const args = ["drivers", "--data", data, "--pairs", "IWM:SPY", "--drivers", "IEF,fred:DGS10", "--as-of", "2024-07-16", "--json"];
+    const old = await runCliAsync(args, { ROTATION_FRED_URL: url, ROTATION_CACHE_DIR: fresh("c1") });
+    expect(JSON.parse(old.stdout).pairs[1].correlation.value).not.toBeNull();
+    fred.header = "observation_date";
+    const answer = fred.answer;
+    fred.answer = () => ({ status: 200, type: "text/html", body: "<html><body>Please sign in</body></html>" });
+    const page = await runCliAsync(args, { ROTATION_FRED_URL: url, ROTATION_CACHE_DIR: fresh("c2") });
+    expect(page.status).toBe(0);
+    expect(page.stderr).toMatch(/warning: FRED DGS10 \(http:\/\/127\.0\.0\.1:\d+\/graph\/fredgraph\.csv\), line 1: expected a header "DATE,DGS10" or "observation_date,DGS10", found "<html><body>Please sign in<\/body><\/html>" \(a web page\?\); left out/);
+    expect(JSON.parse(page.stdout).pairs[1]).toMatchObject({ driver: "fred:DGS10", reason: "no FRED DGS10 series", correlation: { value: null } });
+    fred.answer = () => ({ status: 500, body: "oops" });
+    const down = await runCliAsync(args, { ROTATION_FRED_URL: url, ROTATION_CACHE_DIR: fresh("c3") });
+    expect(down.status).toBe(0);
+    expect(down.stderr).toMatch(/warning: FRED DGS10 .*HTTP 500.*; left out/);
+    fred.answer = answer;
+    const offline = await runCliAsync([...args, "--offline"], { ROTATION_FRED_URL: url, ROTATION_CACHE_DIR: fresh("c4") });
+    expect(offline.status).toBe(0);
+    expect(offline.stderr).toMatch(/warning: FRED DGS10 is not cached and this run is offline; left out/);
+  });
+});
