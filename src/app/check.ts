@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { runCheck, type CheckResult } from "../core/check.js";
 import { openSessionDate } from "../core/market.js";
+import type { CheckContext } from "../output/drivers.js";
 import type { IsoDate } from "../core/dates.js";
 import type { Lookback } from "../core/lookback.js";
 import type { SizeValuationPoint, ValuationHistory } from "../core/size-valuation.js";
@@ -34,6 +35,8 @@ export interface CheckOutcome {
   history: ValuationHistory | null;
   /** The history's headline split, month by month (for report's chart). */
   historyPoints: SizeValuationPoint[];
+  /** Drivers, breadth and the calendar beside the pairs, from series at hand (see computeCheckContext). */
+  context: CheckContext;
 }
 
 /** Loads the universe's prices, cut to the as-of date, and runs the pure core on them. */
@@ -44,7 +47,9 @@ export async function computeCheck(request: CheckRequest, runtime: Runtime, onPr
   const result = runCheck(loaded.prices, { universe, window: request.window, threshold: request.threshold, lookback: request.lookback, asOf: request.asOf, provisionalDate: openSessionDate(runtime.now()), openSessions: openSessions(loaded, runtime.now()), suspects: keptSuspects(loaded.judged), gaps: loaded.judged.gaps });
   result.warnings.unshift(...loaded.warnings);
   const french = await historyFor(request, result.asOf, runtime, result.warnings);
-  return { result, loaded, valuation: await valuationFor(request, universe, result.asOf, runtime, result.warnings), history: french.history, historyPoints: french.points };
+  const { computeCheckContext } = await import("./drivers.js");
+  const context = await computeCheckContext({ ...request, universe }, loaded.prices, failedSymbols(loaded), result.asOf, runtime);
+  return { result, loaded, valuation: await valuationFor(request, universe, result.asOf, runtime, result.warnings), history: french.history, historyPoints: french.points, context };
 }
 
 /** The valuation history from its cache, if there is one (a run never waits for the library). */

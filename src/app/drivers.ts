@@ -1,12 +1,13 @@
 import type { IsoDate } from "../core/dates.js";
 import { rankedSurge } from "../core/check.js";
-import { CONTEXT_PAIRS, driverFiguresAt, readingOf, driverLabel, driverReturns, driverSymbols, rollingDrivers, type DriverFigures, type DriverSpec, type LevelSeries } from "../core/drivers.js";
+import { CONTEXT_PAIRS, DEFAULT_CORRELATION_WINDOW, DEFAULT_DRIVER_SPECS, driverFiguresAt, readingOf, driverLabel, driverReturns, driverSymbols, rollingDrivers, type DriverFigures, type DriverSpec, type LevelSeries } from "../core/drivers.js";
 import { lookbackText, type Lookback } from "../core/lookback.js";
-import type { PointInTime } from "../core/series.js";
+import { mergedPointInTime, pointInTime, type PointInTime, type PriceSeries } from "../core/series.js";
+import { windowsAt } from "../core/calendars/windows.js";
 import { surgeSeries } from "../core/surge.js";
 import { pairName, type PairSpec } from "../core/universe.js";
 import { DataError } from "../errors.js";
-import type { ContextPair, DriverInfo, DriversReport } from "../output/drivers.js";
+import type { CheckContext, ContextPair, DriverInfo, DriversReport } from "../output/drivers.js";
 import type { Runtime } from "../runtime.js";
 import type { SourceChoice } from "../settings/source.js";
 import type { LoadProgress } from "../sources/source.js";
@@ -48,41 +49,55 @@ export async function computeDrivers(request: DriversRequest, runtime: Runtime, 
   const loaded = await loadPrices([...pairSymbols, ...driverFunds, ...contextSymbols], { ...request.source, partial: true }, runtime, request.asOf, onProgress);
   const warnings = [...loaded.warnings];
   const failed = failedSymbols(loaded);
-  const prices: PointInTime = loaded.prices;
-  const usablePairs = request.pairs.filter((p) => !failed.has(p.symbol) && !failed.has(p.benchmark) && prices.has(p.symbol) && prices.has(p.benchmark));
-  const asOf = prices.lastDate(usablePairs.flatMap((p) => [p.symbol, p.benchmark]));
+  const usablePairs = request.pairs.filter((p) => !failed.has(p.symbol) && !failed.has(p.benchmark) && loaded.prices.has(p.symbol) && loaded.prices.has(p.benchmark));
+  const asOf = loaded.prices.lastDate(usablePairs.flatMap((p) => [p.symbol, p.benchmark]));
   if (asOf === undefined) throw new DataError(`no prices for any pair (${request.pairs.map(pairName).join(", ")})`);
   for (const failure of loaded.failures) {
     // The context funds are extra: their absence is said once, below, not as a failure.
     if (!contextSymbols.includes(failure.symbol) || pairSymbols.includes(failure.symbol) || driverFunds.includes(failure.symbol)) warnings.push(failure.error.message);
   }
+  const yields = new Map<string, { series: LevelSeries | null; info: Partial<DriverInfo> }>();
+  for (const spec of request.drivers) if (spec.kind === "yield") yields.set(spec.id, await yieldSeries(spec, request, runtime, warnings));
+  const figures = driversOf(loaded.prices, failed, { ...request, pairs: usablePairs }, asOf, yields);
+  if (figures.absentContext.length > 0) warnings.push(`context pairs ${figures.absentContext.join(", ")} left out: their prices are not at hand`);
+  return { asOf, window: request.window, surgeWindow: request.surgeWindow, lookback: lookbackText(request.lookback), source: loaded.info, drivers: figures.drivers, pairs: figures.pairs, context: figures.context, warnings };
+}
 
+/**
+ * The figures of `pairs` against `drivers` and the context pairs, from prices cut at `asOf`
+ * (every pair's funds present); a driver whose series is missing gets null figures and a reason.
+ */
+export function driversOf(
+  prices: PointInTime,
+  failed: ReadonlySet<string>,
+  request: Pick<DriversRequest, "pairs" | "drivers" | "window" | "surgeWindow" | "lookback">,
+  asOf: IsoDate,
+  yields: ReadonlyMap<string, { series: LevelSeries | null; info: Partial<DriverInfo> }> = new Map(),
+): { drivers: DriverInfo[]; pairs: DriversReport["pairs"]; context: ContextPair[]; absentContext: string[] } {
+  const missingOf = (spec: DriverSpec) => driverSymbols(spec).filter((s) => failed.has(s) || !prices.has(s));
   const infos: DriverInfo[] = [];
   const levels = new Map<string, LevelSeries[] | null>();
   for (const spec of request.drivers) {
     const info: DriverInfo = { id: spec.id, kind: spec.kind, label: driverLabel(spec), unit: spec.kind === "yield" ? "percentage points" : "return", publishedNextDay: spec.kind === "yield" };
     if (spec.kind === "yield") {
-      const { series, info: extra } = await yieldSeries(spec, request, runtime, warnings);
-      Object.assign(info, extra);
+      const loaded = yields.get(spec.id);
+      Object.assign(info, loaded?.info ?? {});
       // A day's value is published the next day: as of day d, only values dated before d are known.
-      levels.set(spec.id, series === null ? null : [cutBefore(series, asOf)]);
+      levels.set(spec.id, loaded?.series ? [cutBefore(loaded.series, asOf)] : null);
     } else {
-      const symbols = driverSymbols(spec);
-      const missing = symbols.filter((s) => failed.has(s) || !prices.has(s));
-      levels.set(spec.id, missing.length > 0 ? null : symbols.map((s) => priceLevels(prices, s)));
+      levels.set(spec.id, missingOf(spec).length > 0 ? null : driverSymbols(spec).map((s) => priceLevels(prices, s)));
     }
     infos.push(info);
   }
-
-  const figures: (DriverFigures & { reading: string })[] = [];
-  for (const pair of usablePairs) {
+  const figures: DriversReport["pairs"] = [];
+  for (const pair of request.pairs) {
     const ids = { pair: pairName(pair), symbol: pair.symbol, benchmark: pair.benchmark };
     for (const spec of request.drivers) {
       const parts = levels.get(spec.id) ?? null;
       const driver = spec.id;
       if (parts === null) {
         const row = driverFiguresAt(rollingDrivers([], [], [], request.window, []), -1, { ...ids, driver }, request.lookback);
-        const reason = spec.kind === "yield" ? `no FRED ${spec.series} series` : `no prices for ${driverSymbols(spec).filter((s) => failed.has(s) || !prices.has(s)).join(", ")}`;
+        const reason = spec.kind === "yield" ? `no FRED ${spec.series} series` : `no prices for ${missingOf(spec).join(", ")}`;
         figures.push({ ...row, reason, reading: `${ids.pair} and ${driver}: no figures (${reason}).` });
         continue;
       }
@@ -92,19 +107,17 @@ export async function computeDrivers(request: DriversRequest, runtime: Runtime, 
       figures.push({ ...row, reading: readingOf(row) });
     }
   }
-
   const context: ContextPair[] = [];
-  const absent: string[] = [];
+  const absentContext: string[] = [];
   for (const { symbol, benchmark, name } of CONTEXT_PAIRS) {
     if (failed.has(symbol) || failed.has(benchmark) || !prices.has(symbol) || !prices.has(benchmark)) {
-      absent.push(`${symbol}:${benchmark}`);
+      absentContext.push(`${symbol}:${benchmark}`);
       continue;
     }
     const surge = rankedSurge(surgeSeries(prices.pair(symbol, benchmark), request.surgeWindow), request.lookback);
     context.push({ pair: `${symbol}:${benchmark}`, symbol, benchmark, name, date: prices.pair(symbol, benchmark).dates.at(-1) ?? null, surge });
   }
-  if (absent.length > 0) warnings.push(`context pairs ${absent.join(", ")} left out: their prices are not at hand`);
-  return { asOf, window: request.window, surgeWindow: request.surgeWindow, lookback: lookbackText(request.lookback), source: loaded.info, drivers: infos, pairs: figures, context, warnings };
+  return { drivers: infos, pairs: figures, context, absentContext };
 }
 
 function priceLevels(prices: PointInTime, symbol: string): LevelSeries {
@@ -117,4 +130,37 @@ function cutBefore(series: LevelSeries, asOf: IsoDate): LevelSeries {
   let end = series.dates.length;
   while (end > 0 && (series.dates[end - 1] as IsoDate) >= asOf) end--;
   return { ...series, dates: series.dates.slice(0, end), values: Array.from(series.values).slice(0, end) };
+}
+
+/**
+ * The context of a check, from series at hand only: those already loaded, cached by a live
+ * feed (read offline: never a download) or in the data folder. The bundled sample holds none of
+ * them. Whatever is missing is left out with a note, so a check of five funds runs as before.
+ */
+export async function computeCheckContext(request: { universe: { pairs: PairSpec[] }; window: number; lookback: Lookback; source: SourceChoice }, prices: PointInTime, failed: ReadonlySet<string>, asOf: IsoDate, runtime: Runtime): Promise<CheckContext> {
+  const drivers = [...DEFAULT_DRIVER_SPECS];
+  const wanted = [...new Set([...drivers.flatMap(driverSymbols), ...CONTEXT_PAIRS.flatMap((p) => [p.symbol, p.benchmark])])].filter((s) => !prices.has(s));
+  let merged = prices;
+  const notes: string[] = [];
+  if (request.source.kind === "sample") notes.push("drivers and breadth left out: the bundled sample has no IEF, HYG, RSP or IWC");
+  else if (wanted.length > 0) {
+    // At hand only: a live feed's cache, never the network; no sample in its place.
+    const atHand = { ...request.source, partial: true, ...("offline" in request.source ? { offline: true, refresh: false, fallback: false } : {}) } as SourceChoice;
+    try {
+      const extra = await loadPrices(wanted, atHand, runtime, asOf);
+      const extraFailed = failedSymbols(extra);
+      const known = new Map<string, PriceSeries>();
+      for (const symbol of wanted) if (!extraFailed.has(symbol) && extra.prices.has(symbol)) known.set(symbol, extra.prices.series(symbol));
+      merged = mergedPointInTime(prices, pointInTime(known, asOf));
+    } catch {
+      // Nothing at hand: the notes below say what is missing.
+    }
+  }
+  const figures = driversOf(merged, failed, { pairs: request.universe.pairs.filter((p) => !failed.has(p.symbol) && !failed.has(p.benchmark)), drivers, window: DEFAULT_CORRELATION_WINDOW, surgeWindow: request.window, lookback: request.lookback }, asOf);
+  const missingFunds = [...new Set(drivers.flatMap(driverSymbols))].filter((s) => !merged.has(s));
+  if (request.source.kind !== "sample") {
+    if (missingFunds.length > 0) notes.push(`drivers ${drivers.filter((d) => driverSymbols(d).some((s) => missingFunds.includes(s))).map((d) => d.id).join(", ")} left out: ${missingFunds.join(", ")} not at hand (run rotation drivers once, or add the files to the data folder)`);
+    if (figures.absentContext.length > 0) notes.push(`breadth ${figures.absentContext.join(", ")} left out: not at hand`);
+  }
+  return { asOf, calendar: windowsAt(asOf), drivers: figures.pairs.filter((row) => !row.reason?.startsWith("no prices for")), breadth: figures.context, notes };
 }

@@ -15,7 +15,7 @@ const SPARKLINE_DAYS = 63;
 
 export async function check(plan: CheckPlan, runtime: Runtime): Promise<number> {
   const outcome = await computeCheck(plan, runtime, progressReporter(runtime.stderr));
-  const { result, loaded, valuation, history } = outcome;
+  const { result, loaded, valuation, history, context } = outcome;
   writeWarnings(runtime.stderr, result.warnings);
   const headlines = headlinesOf(result, { threshold: plan.threshold, valuation });
   const render: Record<OutputFormat, () => Promise<string> | string> = {
@@ -24,9 +24,9 @@ export async function check(plan: CheckPlan, runtime: Runtime): Promise<number> 
       const [{ renderCheckTable }, { styleFor }, { sparkline }] = await Promise.all([import("../output/check.js"), import("../output/style.js"), import("../output/sparkline.js")]);
       const onTerminal = runtime.stdout.isTTY === true;
       const sparklines = onTerminal ? new Map([...recentRatios(outcome, SPARKLINE_DAYS)].map(([pair, ratios]) => [pair, sparkline(ratios)])) : null;
-      return renderCheckTable(result, styleFor(plan.color, runtime.stdout, runtime.env), { valuation, sparklines, width: onTerminal ? runtime.stdout.columns : undefined, source: loaded.info, headlines, threshold: plan.threshold, history });
+      return renderCheckTable(result, styleFor(plan.color, runtime.stdout, runtime.env), { valuation, sparklines, width: onTerminal ? runtime.stdout.columns : undefined, source: loaded.info, headlines, threshold: plan.threshold, history, context });
     },
-    json: () => checkToJson(result, { source: loaded.info, window: plan.window, threshold: plan.threshold, lookback: lookbackText(plan.lookback), valuation, history, headlines }),
+    json: () => checkToJson(result, { source: loaded.info, window: plan.window, threshold: plan.threshold, lookback: lookbackText(plan.lookback), valuation, history, headlines, context }),
     ndjson: () => checkToNdjson(result),
     csv: () => checkToCsv(result),
   };

@@ -19,6 +19,11 @@ export const DEFAULT_CORRELATION_WINDOW = 63;
 
 /** Rates (IEF: 7-10 year Treasuries) and credit (high yield over Treasuries, so credit is not read as rates). */
 export const DEFAULT_DRIVERS = "IEF,HYG-IEF";
+/** The same, as specs (what check's context uses). */
+export const DEFAULT_DRIVER_SPECS: readonly DriverSpec[] = [
+  { id: "IEF", kind: "fund", symbol: "IEF" },
+  { id: "HYG-IEF", kind: "spread", long: "HYG", short: "IEF" },
+];
 
 /** The named context pairs: breadth proxies, shown beside the size pairs and never mixed with them. */
 export const CONTEXT_PAIRS = [

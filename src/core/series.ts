@@ -184,3 +184,35 @@ export function asPointInTime(prices: ReadonlyMap<string, PriceSeries> | PointIn
   if (known.requested !== asOf) throw new Error(`prices were cut at ${known.requested ?? "the latest date"}, not ${asOf ?? "the latest date"}`);
   return known;
 }
+
+/**
+ * Two sets of prices cut at the same date as one (a symbol in both is the first's): for
+ * series loaded apart, such as the context funds check reads from the cache beside its universe.
+ */
+export function mergedPointInTime(first: PointInTime, second: PointInTime): PointInTime {
+  const series = (symbol: string): PriceSeries => (first.has(symbol) ? first.series(symbol) : second.series(symbol));
+  const pairs = new Map<string, AlignedPair>();
+  return {
+    requested: first.requested,
+    series,
+    has: (symbol) => first.has(symbol) || second.has(symbol),
+    pair(symbol, benchmark) {
+      if (first.has(symbol) && first.has(benchmark)) return first.pair(symbol, benchmark);
+      const key = `${symbol}\u0000${benchmark}`;
+      let aligned = pairs.get(key);
+      if (aligned === undefined) {
+        aligned = alignPair(series(symbol), series(benchmark));
+        pairs.set(key, aligned);
+      }
+      return aligned;
+    },
+    lastDate(symbols) {
+      let latest: IsoDate | undefined;
+      for (const symbol of symbols) {
+        const date = series(symbol).dates.at(-1);
+        if (date !== undefined && (latest === undefined || date > latest)) latest = date;
+      }
+      return latest;
+    },
+  };
+}

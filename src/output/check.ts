@@ -8,8 +8,9 @@ import type { SourceInfo } from "../sources/source.js";
 import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
 import { formatNumber, formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, sourceNote, surgeBands, terminalSafe } from "./format.js";
 import { DEFAULTS } from "../settings/defaults.js";
-import { colourReturn, fitTable, quadrantLabel, signalLabel, type Column } from "./table.js";
+import { colourReturn, fitTable, quadrantLabel, signalLabel, type Column, wrapLines } from "./table.js";
 import { historyLines, renderSpreadsTable } from "./valuation.js";
+import { contextLine, type CheckContext } from "./drivers.js";
 
 /** The `rotation check` report: table, JSON, NDJSON and CSV. */
 
@@ -36,6 +37,8 @@ export interface CheckTableOptions {
   threshold?: number;
   /** The Fama/French valuation history (null: not cached; undefined: not asked for). */
   history?: ValuationHistory | null;
+  /** Drivers, breadth and calendar beside the pairs: one line under the tables when any is at hand. */
+  context?: CheckContext;
 }
 
 /**
@@ -54,7 +57,7 @@ export function rankedSpanNote(surges: readonly SurgeResult[]): string {
 }
 
 export function renderCheckTable(result: CheckResult, style: ChalkInstance, options: CheckTableOptions = {}): string {
-  const { valuation = null, sparklines = null, width, source, headlines = [], threshold = DEFAULTS.threshold, history } = options;
+  const { valuation = null, sparklines = null, width, source, headlines = [], threshold = DEFAULTS.threshold, history, context } = options;
   const bands = surgeBands(threshold);
   const window = result.pairs[0]?.surge.window ?? 5;
   // A figure whose window holds a kept suspect bar (core/ticks.ts) carries a "!".
@@ -137,6 +140,8 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, opti
   for (const headline of headlines) lines.push(terminalSafe(headline));
   if (history) lines.push(...historyLines(history, width));
   else if (history === null) lines.push("Valuation history: not downloaded yet (`rotation valuation` fetches the Fama/French data once a month; check reads it from the cache).");
+  const said = context ? contextLine(context, window) : null;
+  if (said !== null) lines.push(...wrapLines(said, width));
   return `${lines.join("\n")}\n`;
 }
 
@@ -148,6 +153,7 @@ export interface CheckJsonContext {
   valuation: ValuationReport | null;
   history: ValuationHistory | null;
   headlines: string[];
+  context?: CheckContext;
 }
 
 export function checkToJson(result: CheckResult, context: CheckJsonContext): string {
@@ -165,6 +171,7 @@ export function checkToJson(result: CheckResult, context: CheckJsonContext): str
         ? { asOf: context.valuation?.asOf ?? result.asOf, live: context.valuation?.live ?? false, funds: context.valuation?.funds ?? [], pairs: context.valuation?.pairs ?? [], history: context.history }
         : null,
     headlines: context.headlines,
+    ...(context.context ? { context: context.context } : {}),
     warnings: result.warnings,
   };
   return jsonDocument(document);

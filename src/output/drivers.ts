@@ -4,6 +4,7 @@ import type { IsoDate } from "../core/dates.js";
 import type { DriverFigures, DriverSpec } from "../core/drivers.js";
 import { SCHEMA_VERSIONS } from "../contract.js";
 import type { SourceInfo } from "../sources/source.js";
+import { windowWords, type CalendarWindow } from "../core/calendars/windows.js";
 import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
 import { formatPercent, formatPercentile, lookbackWords, NOT_AVAILABLE, sourceNote, surgeBands, terminalSafe } from "./format.js";
 import { fitTable, fitTitle, wrapLines, type Column } from "./table.js";
@@ -120,4 +121,44 @@ export const DRIVERS_CSV_COLUMNS: readonly CsvColumn<CsvRow>[] = [
 
 export function driversToCsv(report: DriversReport): string {
   return csvFromColumns(DRIVERS_CSV_COLUMNS, report.pairs.map((row) => ({ ...row, asOf: report.asOf })));
+}
+
+/** What check, log and report show beside the size pairs: drivers, breadth and the calendar at the as-of date. */
+export interface CheckContext {
+  asOf: IsoDate;
+  /** The calendar windows that hold the as-of date (the Russell reconstitution window, January). */
+  calendar: CalendarWindow[];
+  /** Each pair against the default drivers (rates, credit) whose funds are at hand. */
+  drivers: DriversReport["pairs"];
+  /** The breadth proxies whose funds are at hand. */
+  breadth: ContextPair[];
+  /** What was left out, and why (never an error). */
+  notes: string[];
+}
+
+/**
+ * check's one context line: the first pair against rates (and credit), the breadth proxies and
+ * the calendar windows at the as-of date; null when none of them is at hand.
+ */
+export function contextLine(context: CheckContext, surgeWindow: number): string | null {
+  const parts: string[] = [];
+  const first = context.drivers[0]?.pair;
+  const rows = context.drivers.filter((row) => row.pair === first && row.correlation.value !== null);
+  if (rows.length > 0) {
+    parts.push(
+      `${terminalSafe(first ?? "")} ${rows
+        .map((row) => {
+          const r = row.correlation;
+          const link = r.interval && r.interval[0] > 0 ? "moved with" : r.interval && r.interval[1] < 0 ? "moved against" : "had no clear link with";
+          const rank = r.percentile === null ? "" : `, higher than on ${r.percentile.toFixed(0)}% of earlier days`;
+          return `${link} ${terminalSafe(row.driver)} (${row.window}-day correlation ${signed(r.value)}${r.interval ? `, 90% ${signed(r.interval[0])} to ${signed(r.interval[1])}` : ""}${rank})`;
+        })
+        .join(" and ")}`,
+    );
+  }
+  if (context.breadth.length > 0) {
+    parts.push(`breadth ${context.breadth.map((c) => `${terminalSafe(c.pair)} ${formatPercent(c.surge.value)} over ${surgeWindow} days (percentile ${formatPercentile(c.surge.percentile, surgeBands(DEFAULTS.threshold))})`).join(", ")}`);
+  }
+  if (context.calendar.length > 0) parts.push(`${context.asOf} is inside ${context.calendar.map(windowWords).join(" and ")}`);
+  return parts.length === 0 ? null : `Context to ${context.asOf}: ${parts.join("; ")}.`;
 }

@@ -173,3 +173,30 @@ describe("golden: IWM:SPY against IEF and HYG−IEF on 2024-07-16, from real clo
     });
   }
 });
+
+describe("the default drivers", () => {
+  it("as specs are what --drivers' default reads as", async () => {
+    const { DEFAULT_DRIVERS, DEFAULT_DRIVER_SPECS } = await import("../../src/core/drivers.js");
+    const { parseDrivers } = await import("../../src/settings/validators.js");
+    expect(parseDrivers(DEFAULT_DRIVERS)).toEqual(DEFAULT_DRIVER_SPECS);
+  });
+});
+
+describe("calendar windows", () => {
+  it("the Russell reconstitution window from rank day to reconstitution, both included; unknown in a year without a sourced schedule; January", async () => {
+    const { windowAt, RUSSELL_RECONSTITUTIONS } = await import("../../src/core/calendars/windows.js");
+    expect(windowAt("russell-reconstitution", "2024-04-30").membership).toBe("inside");
+    expect(windowAt("russell-reconstitution", "2024-06-28").membership).toBe("inside");
+    expect(windowAt("russell-reconstitution", "2024-04-29").membership).toBe("outside");
+    expect(windowAt("russell-reconstitution", "2024-07-01").membership).toBe("outside");
+    expect(windowAt("russell-reconstitution", "2019-06-03").membership).toBe("unknown");
+    expect(windowAt("january", "2019-01-31").membership).toBe("inside");
+    expect(windowAt("january", "2019-02-01").membership).toBe("outside");
+    for (const r of RUSSELL_RECONSTITUTIONS) {
+      // Rank day before reconstitution day, both in their year; reconstitution a Friday.
+      expect(r.rankDay < r.reconstitution && r.rankDay.startsWith(String(r.year)) && r.reconstitution.startsWith(String(r.year))).toBe(true);
+      expect(new Date(`${r.reconstitution}T12:00:00Z`).getUTCDay()).toBe(5);
+      expect(r.source.length).toBeGreaterThan(10);
+    }
+  });
+});

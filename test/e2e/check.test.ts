@@ -61,7 +61,7 @@ describe(`check on the real history`, () => {
     const result = runCli(["check", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16", "--json"]);
     expect(result.status).toBe(0);
     const doc = JSON.parse(result.stdout);
-    expect(Object.keys(doc)).toEqual(["schemaVersion", "asOf", "source", "parameters", "tickers", "pairs", "signals", "valuation", "headlines", "warnings"]);
+    expect(Object.keys(doc)).toEqual(["schemaVersion", "asOf", "source", "parameters", "tickers", "pairs", "signals", "valuation", "headlines", "context", "warnings"]);
     expect(doc.valuation).toBeNull();
     expect(doc.schemaVersion).toBe(1);
     expect(doc.asOf).toBe("2024-07-16");

@@ -146,3 +146,59 @@ describe("rotation drivers with FRED yields (a stand-in on 127.0.0.1)", () => {
     expect(offline.stderr).toMatch(/warning: FRED DGS10 is not cached and this run is offline; left out/);
   });
 });
+
+describe("check's context line: drivers, breadth and calendar from series at hand only", () => {
+  it("from the data folder: one line under the tables and `context` in JSON; the calendar window at the as-of date", () => {
+    const table = runCli(["check", "--data", data, "--pairs", "IWM:SPY", "--as-of", "2024-07-16"]);
+    expect(table.status).toBe(0);
+    const line = table.stdout.trim().split("\n").at(-1)!;
+    expect(line).toMatch(/^Context to 2024-07-16: IWM:SPY (moved with|moved against|had no clear link with) IEF \(63-day correlation [+-]\d\.\d\d, 90% [+-]\d\.\d\d to [+-]\d\.\d\d, higher than on \d+% of earlier days\) and .* HYG-IEF .*; breadth RSP:SPY [+-]\d+\.\d\d% over 5 days \(percentile [\d.]+\), IWC:IWM .*\.$/);
+    const june = JSON.parse(runCli(["check", "--data", data, "--pairs", "IWM:SPY", "--as-of", "2024-06-20", "--json"]).stdout);
+    expect(june.context.calendar).toEqual([{ window: "russell-reconstitution", from: "2024-04-30", to: "2024-06-28" }]);
+    const drivers = JSON.parse(runCli(["drivers", "--data", data, "--pairs", "IWM:SPY", "--as-of", "2024-06-20", "--json"]).stdout);
+    // The same figures as rotation drivers gives for the same day.
+    expect(june.context.drivers).toEqual(drivers.pairs);
+    expect(june.context.breadth).toEqual(drivers.context);
+    expect(runCli(["check", "--data", data, "--pairs", "IWM:SPY", "--as-of", "2024-06-20"]).stdout).toMatch(/2024-06-20 is inside the Russell reconstitution window \(rank day 2024-04-30 to reconstitution 2024-06-28\)\.\n$/);
+    const january = JSON.parse(runCli(["check", "--data", data, "--pairs", "IWM:SPY", "--as-of", "2024-01-17", "--json"]).stdout);
+    expect(january.context.calendar).toEqual([{ window: "january", from: "2024-01-01", to: "2024-01-31" }]);
+  });
+
+  it("with --sample, nothing is added to the table: a note in JSON only", () => {
+    const plain = runCli(["check", "--sample", "--as-of", "2024-07-16"]);
+    expect(plain.stdout).not.toMatch(/Context/);
+    const doc = JSON.parse(runCli(["check", "--sample", "--as-of", "2024-07-16", "--json"]).stdout);
+    expect(doc.context).toEqual({ asOf: "2024-07-16", calendar: [], drivers: [], breadth: [], notes: ["drivers and breadth left out: the bundled sample has no IEF, HYG, RSP or IWC"] });
+  });
+});
+
+describe("check's context from a live feed: the cache only, never a download", () => {
+  it("not cached: left out with a note, IEF never asked for; cached by rotation drivers: shown", async () => {
+    const { FakeYahooServer } = await import("../helpers/yahoo-server.js");
+    const yahoo = new FakeYahooServer();
+    const base = await yahoo.start();
+    try {
+      yahoo.reset("2024-07-16");
+      // Stand-ins with real closes of other funds, so that the feed has something to serve.
+      Object.assign(yahoo.aliases, { IEF: "QQQ", HYG: "IJR", RSP: "IJH", IWC: "IWR" });
+      const cache = mkdtempSync(path.join(tmpdir(), "rotation-context-"));
+      const env = { ROTATION_YAHOO_URL: base, ROTATION_CACHE_DIR: cache, ROTATION_NOW: "2024-07-16T21:30:00Z" };
+      const first = await runCliAsync(["check", "--pairs", "IWM:SPY", "--json"], env);
+      expect(first.status).toBe(0);
+      expect(yahoo.count("IEF") + yahoo.count("HYG") + yahoo.count("RSP") + yahoo.count("IWC")).toBe(0);
+      const notes = JSON.parse(first.stdout).context.notes;
+      expect(notes).toEqual(["drivers IEF, HYG-IEF left out: IEF, HYG not at hand (run rotation drivers once, or add the files to the data folder)", "breadth RSP:SPY, IWC:IWM left out: not at hand"]);
+      expect((await runCliAsync(["drivers", "--pairs", "IWM:SPY"], env)).status).toBe(0);
+      const asked = yahoo.count();
+      const second = await runCliAsync(["check", "--pairs", "IWM:SPY", "--json"], env);
+      const doc = JSON.parse(second.stdout);
+      expect(doc.context.drivers.map((r: { driver: string }) => r.driver)).toEqual(["IEF", "HYG-IEF"]);
+      expect(doc.context.breadth.map((c: { pair: string }) => c.pair)).toEqual(["RSP:SPY", "IWC:IWM"]);
+      expect(doc.context.notes).toEqual([]);
+      // Only the check's own funds were asked for again (fresh within the day: none at all).
+      expect(yahoo.requests.slice(asked).filter((r) => ["IEF", "HYG", "RSP", "IWC"].includes(r.symbol))).toEqual([]);
+    } finally {
+      await yahoo.stop();
+    }
+  });
+});
