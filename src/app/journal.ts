@@ -77,6 +77,7 @@ export async function logCheck(request: LogRequest, runtime: Runtime, onCheck?: 
     writtenAt: runtime.now(),
     valuation: check.valuation,
     history: check.history,
+    drivers: check.context,
   });
   if (stale) record.stale = true;
   const urls = request.notify?.urls ?? [];

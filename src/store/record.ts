@@ -1,3 +1,5 @@
+import type { CheckContext } from "../output/drivers.js";
+import type { CalendarWindowKind } from "../core/calendars/windows.js";
 import type { CheckResult, Signal, SignalResult } from "../core/check.js";
 import { ALL_HISTORY, lookbackText, type Lookback } from "../core/lookback.js";
 import type { Quadrant } from "../core/rrg.js";
@@ -39,6 +41,12 @@ export interface JournalRecord {
   valuation?: { pair: string; date: string | null; stale: boolean; trailingSpread: number | null; trailingPercentile: number | null; forwardSpread: number | null }[];
   /** The Fama/French valuation history's headline split, when it was cached (a proxy; its month may be months old). */
   valuationHistory?: { dataset: string; vintage: string | null; split: string; month: string; ratio: number; percentile: number | null; lookback: string };
+  /** Drivers, breadth and the calendar at the as-of date, when any was at hand (0.5.0 and later). */
+  context?: {
+    calendar: CalendarWindowKind[];
+    drivers: { pair: string; driver: string; date: string | null; correlation: number | null; low: number | null; high: number | null; percentile: number | null }[];
+    breadth: { pair: string; date: string | null; surge: number | null; percentile: number | null }[];
+  };
 }
 
 /** A lookback other than all history is part of the configuration (and keys of the default stay as they were). */
@@ -49,7 +57,7 @@ export function configKey(universe: Universe, window: number, threshold: number,
 
 export function toJournalRecord(
   result: CheckResult,
-  context: { universe: Universe; window: number; threshold: number; lookback?: Lookback; source: string; version: string; writtenAt: Date; valuation?: ValuationReport | null; history?: ValuationHistory | null },
+  context: { universe: Universe; window: number; threshold: number; lookback?: Lookback; source: string; version: string; writtenAt: Date; valuation?: ValuationReport | null; history?: ValuationHistory | null; drivers?: CheckContext },
 ): JournalRecord {
   const record: JournalRecord = {
     schemaVersion: JOURNAL_SCHEMA_VERSION,
@@ -85,6 +93,14 @@ export function toJournalRecord(
   const split = context.history?.splits.find((s) => s.split === context.history?.split);
   if (context.history && split) {
     record.valuationHistory = { dataset: context.history.dataset, vintage: context.history.vintage, split: split.split, month: split.month, ratio: split.ratio, percentile: split.percentile, lookback: context.history.lookback };
+  }
+  const around = context.drivers;
+  if (around && (around.calendar.length > 0 || around.drivers.length > 0 || around.breadth.length > 0)) {
+    record.context = {
+      calendar: around.calendar.map((w) => w.window),
+      drivers: around.drivers.map((r) => ({ pair: r.pair, driver: r.driver, date: r.date, correlation: r.correlation.value, low: r.correlation.interval?.[0] ?? null, high: r.correlation.interval?.[1] ?? null, percentile: r.correlation.percentile })),
+      breadth: around.breadth.map((c) => ({ pair: c.pair, date: c.date, surge: c.surge.value, percentile: c.surge.percentile })),
+    };
   }
   return record;
 }

@@ -202,3 +202,23 @@ describe("check's context from a live feed: the cache only, never a download", (
     }
   });
 });
+
+describe("log records the context", () => {
+  it("when at hand: the calendar windows, each pair's correlations and the breadth surges, valid against the journal schema", () => {
+    const journal = path.join(mkdtempSync(path.join(tmpdir(), "rotation-context-log-")), "j.jsonl");
+    const logged = runCli(["log", "--data", data, "--pairs", "IWM:SPY", "--as-of", "2024-06-20", "--journal", journal, "--json"]);
+    expect(logged.status).toBe(0);
+    const record = JSON.parse(logged.stdout);
+    const validateRecord = new Ajv2020({ strict: true, allErrors: true, validateFormats: false }).compile(JSON.parse(readFileSync(path.join(PROJECT_ROOT, "schema", "journal-record.schema.json"), "utf8")));
+    expect(validateRecord(record), JSON.stringify(validateRecord.errors)).toBe(true);
+    const check = JSON.parse(runCli(["check", "--data", data, "--pairs", "IWM:SPY", "--as-of", "2024-06-20", "--json"]).stdout);
+    expect(record.context).toEqual({
+      calendar: ["russell-reconstitution"],
+      drivers: check.context.drivers.map((r: { pair: string; driver: string; date: string; correlation: { value: number; interval: [number, number]; percentile: number } }) => ({ pair: r.pair, driver: r.driver, date: r.date, correlation: r.correlation.value, low: r.correlation.interval[0], high: r.correlation.interval[1], percentile: r.correlation.percentile })),
+      breadth: check.context.breadth.map((c: { pair: string; date: string; surge: { value: number; percentile: number } }) => ({ pair: c.pair, date: c.date, surge: c.surge.value, percentile: c.surge.percentile })),
+    });
+    // A record with nothing at hand has no context at all (a cron run of the sample funds' CSVs stays as it was).
+    const plain = JSON.parse(runCli(["log", "--data", FIXTURE_PRICES, "--pairs", "IWM:SPY", "--as-of", "2024-07-16", "--journal", journal, "--json"]).stdout);
+    expect(plain.context).toBeUndefined();
+  });
+});
