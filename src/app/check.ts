@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { runCheck, type CheckResult } from "../core/check.js";
 import { openSessionDate } from "../core/market.js";
-import type { CheckContext } from "../output/drivers.js";
+import type { CheckContext, CorrelationHistory } from "../output/drivers.js";
 import type { IsoDate } from "../core/dates.js";
 import type { Lookback } from "../core/lookback.js";
 import type { SizeValuationPoint, ValuationHistory } from "../core/size-valuation.js";
@@ -37,6 +37,8 @@ export interface CheckOutcome {
   historyPoints: SizeValuationPoint[];
   /** Drivers, breadth and the calendar beside the pairs, from series at hand (see computeCheckContext). */
   context: CheckContext;
+  /** The first pair's rolling correlation with the rates driver, when at hand (report's chart). */
+  contextHistory: CorrelationHistory | null;
 }
 
 /** Loads the universe's prices, cut to the as-of date, and runs the pure core on them. */
@@ -48,8 +50,8 @@ export async function computeCheck(request: CheckRequest, runtime: Runtime, onPr
   result.warnings.unshift(...loaded.warnings);
   const french = await historyFor(request, result.asOf, runtime, result.warnings);
   const { computeCheckContext } = await import("./drivers.js");
-  const context = await computeCheckContext({ ...request, universe }, loaded.prices, failedSymbols(loaded), result.asOf, runtime);
-  return { result, loaded, valuation: await valuationFor(request, universe, result.asOf, runtime, result.warnings), history: french.history, historyPoints: french.points, context };
+  const around = await computeCheckContext({ ...request, universe }, loaded.prices, failedSymbols(loaded), result.asOf, runtime);
+  return { result, loaded, valuation: await valuationFor(request, universe, result.asOf, runtime, result.warnings), history: french.history, historyPoints: french.points, context: around.context, contextHistory: around.history };
 }
 
 /** The valuation history from its cache, if there is one (a run never waits for the library). */

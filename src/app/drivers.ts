@@ -7,7 +7,7 @@ import { windowsAt } from "../core/calendars/windows.js";
 import { surgeSeries } from "../core/surge.js";
 import { pairName, type PairSpec } from "../core/universe.js";
 import { DataError } from "../errors.js";
-import type { CheckContext, ContextPair, DriverInfo, DriversReport } from "../output/drivers.js";
+import type { CheckContext, ContextPair, CorrelationHistory, DriverInfo, DriversReport } from "../output/drivers.js";
 import type { Runtime } from "../runtime.js";
 import type { SourceChoice } from "../settings/source.js";
 import type { LoadProgress } from "../sources/source.js";
@@ -132,12 +132,21 @@ function cutBefore(series: LevelSeries, asOf: IsoDate): LevelSeries {
   return { ...series, dates: series.dates.slice(0, end), values: Array.from(series.values).slice(0, end) };
 }
 
+/** Sessions of the rolling correlation kept for report's chart (three years). */
+const CORRELATION_HISTORY_SESSIONS = 756;
+
 /**
  * The context of a check, from series at hand only: those already loaded, cached by a live
  * feed (read offline: never a download) or in the data folder. The bundled sample holds none of
  * them. Whatever is missing is left out with a note, so a check of five funds runs as before.
  */
-export async function computeCheckContext(request: { universe: { pairs: PairSpec[] }; window: number; lookback: Lookback; source: SourceChoice }, prices: PointInTime, failed: ReadonlySet<string>, asOf: IsoDate, runtime: Runtime): Promise<CheckContext> {
+export async function computeCheckContext(
+  request: { universe: { pairs: PairSpec[] }; window: number; lookback: Lookback; source: SourceChoice },
+  prices: PointInTime,
+  failed: ReadonlySet<string>,
+  asOf: IsoDate,
+  runtime: Runtime,
+): Promise<{ context: CheckContext; history: CorrelationHistory | null }> {
   const drivers = [...DEFAULT_DRIVER_SPECS];
   const wanted = [...new Set([...drivers.flatMap(driverSymbols), ...CONTEXT_PAIRS.flatMap((p) => [p.symbol, p.benchmark])])].filter((s) => !prices.has(s));
   let merged = prices;
@@ -162,5 +171,15 @@ export async function computeCheckContext(request: { universe: { pairs: PairSpec
     if (missingFunds.length > 0) notes.push(`drivers ${drivers.filter((d) => driverSymbols(d).some((s) => missingFunds.includes(s))).map((d) => d.id).join(", ")} left out: ${missingFunds.join(", ")} not at hand (run rotation drivers once, or add the files to the data folder)`);
     if (figures.absentContext.length > 0) notes.push(`breadth ${figures.absentContext.join(", ")} left out: not at hand`);
   }
-  return { asOf, calendar: windowsAt(asOf), drivers: figures.pairs.filter((row) => !row.reason?.startsWith("no prices for")), breadth: figures.context, notes };
+  const context = { asOf, calendar: windowsAt(asOf), drivers: figures.pairs.filter((row) => !row.reason?.startsWith("no prices for")), breadth: figures.context, notes };
+  // The first pair's rolling correlation with the rates driver, day by day: report's chart.
+  const first = context.drivers.find((row) => row.driver === drivers[0]?.id && row.correlation.value !== null);
+  let history: CorrelationHistory | null = null;
+  if (first && drivers[0]) {
+    const data = driverReturns(priceLevels(merged, first.symbol), priceLevels(merged, first.benchmark), driverSymbols(drivers[0]).map((s) => priceLevels(merged, s)));
+    const rolling = rollingDrivers(data.y, data.x, data.m, DEFAULT_CORRELATION_WINDOW, data.dates);
+    const from = Math.max(DEFAULT_CORRELATION_WINDOW - 1, data.y.length - CORRELATION_HISTORY_SESSIONS);
+    history = { pair: first.pair, driver: first.driver, dates: data.dates.slice(from + 1), correlation: Array.from(rolling.correlation.subarray(from), (v) => (Number.isNaN(v) ? null : v)) };
+  }
+  return { context, history };
 }

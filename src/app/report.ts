@@ -59,6 +59,8 @@ export async function computeReport(request: ReportRequest, runtime: Runtime): P
     rrg,
     episodes,
     grid,
+    context: check.context,
+    contextHistory: check.contextHistory,
     parameters: { window: request.window, threshold: request.threshold, lookback: lookbackText(request.lookback), gap: request.gap },
     warnings,
   };

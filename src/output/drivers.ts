@@ -136,6 +136,14 @@ export interface CheckContext {
   notes: string[];
 }
 
+/** A pair's rolling correlation with a driver, day by day (report's chart); null where there is none. */
+export interface CorrelationHistory {
+  pair: string;
+  driver: string;
+  dates: IsoDate[];
+  correlation: (number | null)[];
+}
+
 /**
  * check's one context line: the first pair against rates (and credit), the breadth proxies and
  * the calendar windows at the as-of date; null when none of them is at hand.

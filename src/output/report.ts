@@ -7,7 +7,8 @@ import { rankedSpanNote } from "./check.js";
 import { SUMMARY_HEADERS, summaryFootnotes, summaryRows } from "./episodes.js";
 import { headlinesOf, NOTABLE_VALUATION } from "./headlines.js";
 import { QUADRANT_CODE } from "./rrg.js";
-import { chartSvg, escapeXml, rrgSvg, valuationHistorySvg } from "./svg.js";
+import { chartSvg, correlationSvg, escapeXml, rrgSvg, valuationHistorySvg } from "./svg.js";
+import { contextLine, type CheckContext, type CorrelationHistory } from "./drivers.js";
 import { historyReading } from "./valuation.js";
 import type { CheckResult } from "../core/check.js";
 import type { ChartData } from "../core/chart-data.js";
@@ -36,6 +37,9 @@ export interface Report {
   /** Episodes that ended within the year before the as-of date, with the summary of all. */
   episodes: EpisodesReport;
   grid: GridReport | null;
+  /** Drivers, breadth and the calendar beside the pairs (from series at hand), and the first pair's correlation history. */
+  context: CheckContext;
+  contextHistory: CorrelationHistory | null;
   parameters: { window: number; threshold: number; lookback: string; gap: number };
   warnings: string[];
 }
@@ -207,6 +211,7 @@ export function reportSections(report: Report): Section[] {
     });
   }
   const source = report.source;
+  sections.push(driversSection(report));
   const provenance = [
     `Source: ${priceProvider(source.kind).provenance(source)}.`,
     `Last dates: ${check.tickers.map((t) => `${t.symbol} ${t.date}${t.provisional ? " (provisional: the session had not closed)" : ""}`).join(", ")}.`,
@@ -215,6 +220,33 @@ export function reportSections(report: Report): Section[] {
   ];
   sections.push({ id: "provenance", title: "Data and method", paragraphs: provenance, list: report.warnings.length > 0 ? report.warnings.map((w) => `Warning: ${w}`) : undefined });
   return sections;
+}
+
+/** Why is it rotating: the pairs against rates and credit, breadth and the calendar (from series at hand). */
+function driversSection(report: Report): Section {
+  const { context, contextHistory } = report;
+  const line = contextLine(context, report.parameters.window);
+  const signed = (v: number | null) => (v === null ? NOT_AVAILABLE : `${v >= 0 ? "+" : "-"}${Math.abs(v).toFixed(2)}`);
+  return {
+    id: "drivers",
+    title: "Drivers, breadth and calendar",
+    paragraphs: [
+      line ?? `Nothing at hand to say what drove it: ${context.notes.join("; ") || "no driver series"}.`,
+      "Correlation and beta of each pair's daily relative return with the driver's daily return over 63 sessions (rotation drivers); breadth pairs are proxies (equal against cap weight, micro against small caps), not constituent breadth.",
+    ],
+    tables:
+      context.drivers.length > 0
+        ? [
+            {
+              caption: `Rolling 63-session figures to ${report.asOf}`,
+              head: ["Pair", "Driver", "Correlation", "90% interval", "Percentile", "Beta", "Beta beside the benchmark"],
+              rows: context.drivers.map((r) => [r.pair, r.driver, signed(r.correlation.value), r.correlation.interval ? `${signed(r.correlation.interval[0])} to ${signed(r.correlation.interval[1])}` : NOT_AVAILABLE, r.correlation.percentile === null ? NOT_AVAILABLE : r.correlation.percentile.toFixed(0), signed(r.beta.value), signed(r.betaWithBenchmark.value)]),
+            },
+          ]
+        : undefined,
+    list: [...context.drivers.map((r) => r.reading), ...context.notes.map((note) => `Left out: ${note}.`)],
+    figures: contextHistory ? [{ svg: titled(correlationSvg(contextHistory, 63, { namespace: false }), `${contextHistory.pair}: correlation with ${contextHistory.driver}`), caption: `${contextHistory.pair}: 63-day correlation with ${contextHistory.driver}, ${contextHistory.dates[0] ?? ""} to ${contextHistory.dates.at(-1) ?? ""}`, file: "drivers-correlation.svg" }] : undefined,
+  };
 }
 
 const STYLE = `

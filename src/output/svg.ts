@@ -290,3 +290,30 @@ export function valuationHistorySvg(points: readonly { month: string; ratio: num
   parts.push("</svg>");
   return parts.join("");
 }
+
+/** A pair's rolling correlation with a driver over the last sessions, with the zero line: report's drivers chart. */
+export function correlationSvg(history: { pair: string; driver: string; dates: readonly string[]; correlation: readonly (number | null)[] }, window: number, options: SvgOptions = { namespace: true }): string {
+  const parts: string[] = [`<svg ${options.namespace ? 'xmlns="http://www.w3.org/2000/svg" ' : ""}viewBox="0 0 ${WIDTH} 360" width="${WIDTH}" height="360" font-family="sans-serif" font-size="12">`];
+  parts.push(`<rect width="${WIDTH}" height="360" fill="#ffffff"/>`);
+  parts.push(`<text x="70" y="30" font-size="18" font-weight="bold">${escapeXml(`${history.pair}: ${window}-day correlation with ${history.driver}`)}</text>`);
+  parts.push(`<text x="70" y="50" fill="#555">${escapeXml(`${history.dates[0] ?? ""} to ${history.dates.at(-1) ?? ""}; each day's value from the ${window} sessions up to it; the dashed line is zero`)}</text>`);
+  if (history.dates.length < 2) return `${parts.join("")}</svg>`;
+  const left = 70;
+  const right = WIDTH - 30;
+  const top = 70;
+  const bottom = 310;
+  const x = linear([0, history.dates.length - 1], [left, right]);
+  const y = linear([-1, 1], [bottom, top]);
+  parts.push(`<line x1="${left}" x2="${right}" y1="${n2(y(0))}" y2="${n2(y(0))}" stroke="#757575" stroke-dasharray="5,3"/>`);
+  for (const value of [-1, -0.5, 0, 0.5, 1]) parts.push(`<text x="${left - 8}" y="${n2(y(value) + 4)}" text-anchor="end">${escapeXml(value.toFixed(1))}</text>`);
+  const last = history.dates.length - 1;
+  for (const i of [0, Math.floor(last / 2), last]) parts.push(`<text x="${n2(x(i))}" y="${bottom + 20}" text-anchor="${i === 0 ? "start" : i === last ? "end" : "middle"}">${escapeXml(history.dates[i] ?? "")}</text>`);
+  parts.push(polyline(history.correlation, x, y, 'stroke="#1565c0" stroke-width="2"'));
+  const end = history.correlation[last];
+  if (end !== null && end !== undefined) {
+    parts.push(`<circle cx="${n2(x(last))}" cy="${n2(y(end))}" r="4" fill="#c62828"/>`);
+    parts.push(`<text x="${n2(x(last) - 8)}" y="${n2(y(end) - 10)}" text-anchor="end" font-weight="bold">${escapeXml(`${end >= 0 ? "+" : "-"}${Math.abs(end).toFixed(2)} on ${history.dates[last] ?? ""}`)}</text>`);
+  }
+  parts.push("</svg>");
+  return parts.join("");
+}

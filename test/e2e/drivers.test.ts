@@ -222,3 +222,20 @@ describe("log records the context", () => {
     expect(plain.context).toBeUndefined();
   });
 });
+
+describe("report's drivers section", () => {
+  it("a table of every pair against rates and credit, the readings and a chart of the first pair's rolling correlation; with the sample, what is missing", () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), "rotation-context-report-")), "r.md");
+    const result = runCli(["report", "--data", data, "--as-of", "2024-07-16", "--markdown", out]);
+    expect(result.status).toBe(0);
+    const text = readFileSync(out, "utf8");
+    const section = text.slice(text.indexOf("## Drivers, breadth and calendar"), text.indexOf("## Data and method"));
+    expect(section).toMatch(/^Context to 2024-07-16: IWM:SPY /m);
+    expect(section).toMatch(/\| IWM:SPY \| IEF \| [+-]\d\.\d\d \| [+-]\d\.\d\d to [+-]\d\.\d\d \| \d+ \|/);
+    expect(section).toMatch(/!\[IWM:SPY: 63-day correlation with IEF, \d{4}-\d\d-\d\d to 2024-07-16\]\(<r-files\/drivers-correlation\.svg>\)/);
+    expect(readFileSync(path.join(path.dirname(out), "r-files", "drivers-correlation.svg"), "utf8")).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*><title>IWM:SPY: correlation with IEF<\/title>.*<path d="M[\d.]+,[\d.]+L/s);
+    const sample = path.join(path.dirname(out), "s.md");
+    expect(runCli(["report", "--sample", "--as-of", "2024-07-16", "--markdown", sample]).status).toBe(0);
+    expect(readFileSync(sample, "utf8")).toMatch(/## Drivers, breadth and calendar\n\nNothing at hand to say what drove it: drivers and breadth left out: the bundled sample has no IEF, HYG, RSP or IWC\./);
+  });
+});
