@@ -1,9 +1,10 @@
 import type { IsoDate } from "../core/dates.js";
 import { rankedSurge } from "../core/check.js";
-import { CONTEXT_PAIRS, DEFAULT_CORRELATION_WINDOW, DEFAULT_DRIVER_SPECS, driverFiguresAt, readingOf, driverLabel, driverReturns, driverSymbols, rollingDrivers, type DriverFigures, type DriverSpec, type LevelSeries } from "../core/drivers.js";
+import { CONTEXT_PAIRS, DEFAULT_CORRELATION_WINDOW, DEFAULT_DRIVER_SPECS, driverFiguresAt, driverMove, rankFigure, readingOf, regimeOf, driverLabel, driverReturns, driverSymbols, rollingDrivers, type DriverFigures, type DriverSpec, type LevelSeries } from "../core/drivers.js";
 import { lookbackText, type Lookback } from "../core/lookback.js";
-import { mergedPointInTime, pointInTime, type PointInTime, type PriceSeries } from "../core/series.js";
-import { windowsAt } from "../core/calendars/windows.js";
+import { mergedPointInTime, pointInTime, type AlignedPair, type PointInTime, type PriceSeries } from "../core/series.js";
+import { CALENDAR_WINDOWS, windowAt, windowsAt, type CalendarWindowKind, type WindowMembership } from "../core/calendars/windows.js";
+import type { Episode } from "../core/episodes.js";
 import { surgeSeries } from "../core/surge.js";
 import { pairName, type PairSpec } from "../core/universe.js";
 import { DataError } from "../errors.js";
@@ -132,6 +133,27 @@ function cutBefore(series: LevelSeries, asOf: IsoDate): LevelSeries {
   return { ...series, dates: series.dates.slice(0, end), values: Array.from(series.values).slice(0, end) };
 }
 
+/**
+ * `prices` with the `wanted` funds it lacks added from what is at hand: a live feed's cache
+ * (read offline: never the network, never the sample in their place) or the data folder; the
+ * bundled sample has none of them. A fund not at hand is simply absent.
+ */
+export async function withPricesAtHand(prices: PointInTime, wanted: readonly string[], source: SourceChoice, runtime: Runtime, asOf: IsoDate): Promise<PointInTime> {
+  const missing = [...new Set(wanted)].filter((s) => !prices.has(s));
+  if (source.kind === "sample" || missing.length === 0) return prices;
+  const atHand = { ...source, partial: true, ...("offline" in source ? { offline: true, refresh: false, fallback: false } : {}) } as SourceChoice;
+  try {
+    const extra = await loadPrices(missing, atHand, runtime, asOf);
+    const failed = failedSymbols(extra);
+    const known = new Map<string, PriceSeries>();
+    for (const symbol of missing) if (!failed.has(symbol) && extra.prices.has(symbol)) known.set(symbol, extra.prices.series(symbol));
+    return mergedPointInTime(prices, pointInTime(known, asOf));
+  } catch {
+    // Nothing at hand.
+    return prices;
+  }
+}
+
 /** Sessions of the rolling correlation kept for report's chart (three years). */
 const CORRELATION_HISTORY_SESSIONS = 756;
 
@@ -148,23 +170,9 @@ export async function computeCheckContext(
   runtime: Runtime,
 ): Promise<{ context: CheckContext; history: CorrelationHistory | null }> {
   const drivers = [...DEFAULT_DRIVER_SPECS];
-  const wanted = [...new Set([...drivers.flatMap(driverSymbols), ...CONTEXT_PAIRS.flatMap((p) => [p.symbol, p.benchmark])])].filter((s) => !prices.has(s));
-  let merged = prices;
   const notes: string[] = [];
   if (request.source.kind === "sample") notes.push("drivers and breadth left out: the bundled sample has no IEF, HYG, RSP or IWC");
-  else if (wanted.length > 0) {
-    // At hand only: a live feed's cache, never the network; no sample in its place.
-    const atHand = { ...request.source, partial: true, ...("offline" in request.source ? { offline: true, refresh: false, fallback: false } : {}) } as SourceChoice;
-    try {
-      const extra = await loadPrices(wanted, atHand, runtime, asOf);
-      const extraFailed = failedSymbols(extra);
-      const known = new Map<string, PriceSeries>();
-      for (const symbol of wanted) if (!extraFailed.has(symbol) && extra.prices.has(symbol)) known.set(symbol, extra.prices.series(symbol));
-      merged = mergedPointInTime(prices, pointInTime(known, asOf));
-    } catch {
-      // Nothing at hand: the notes below say what is missing.
-    }
-  }
+  const merged = await withPricesAtHand(prices, [...drivers.flatMap(driverSymbols), ...CONTEXT_PAIRS.flatMap((p) => [p.symbol, p.benchmark])], request.source, runtime, asOf);
   const figures = driversOf(merged, failed, { pairs: request.universe.pairs.filter((p) => !failed.has(p.symbol) && !failed.has(p.benchmark)), drivers, window: DEFAULT_CORRELATION_WINDOW, surgeWindow: request.window, lookback: request.lookback }, asOf);
   const missingFunds = [...new Set(drivers.flatMap(driverSymbols))].filter((s) => !merged.has(s));
   if (request.source.kind !== "sample") {
@@ -182,4 +190,64 @@ export async function computeCheckContext(
     history = { pair: first.pair, driver: first.driver, dates: data.dates.slice(from + 1), correlation: Array.from(rolling.correlation.subarray(from), (v) => (Number.isNaN(v) ? null : v)) };
   }
   return { context, history };
+}
+
+/**
+ * Sets each episode's `context`: the calendar windows at its first flagged day, and for each
+ * default driver at hand the driver's own move over the episode and the pair's rolling
+ * correlation with it at the first flagged day (most episodes last a day or two: no correlation
+ * inside them), with its percentile among its earlier values and the third that puts it in.
+ */
+export function episodeAnnotator(prices: PointInTime, lookback: Lookback): (pair: AlignedPair, episodes: readonly Episode[]) => void {
+  const drivers = DEFAULT_DRIVER_SPECS.filter((spec) => driverSymbols(spec).every((s) => prices.has(s)));
+  return (_pair, episodes) => {
+    const first = episodes[0];
+    if (!first) return;
+    const [symbol, benchmark] = first.pair.split(":") as [string, string];
+    const perDriver = drivers.map((spec) => {
+      const parts = driverSymbols(spec).map((s) => priceLevels(prices, s));
+      const data = driverReturns(priceLevels(prices, symbol), priceLevels(prices, benchmark), parts);
+      const rolling = rollingDrivers(data.y, data.x, data.m, DEFAULT_CORRELATION_WINDOW, data.dates);
+      const index = new Map(data.dates.map((date, i) => [date, i]));
+      return { spec, data, rolling, index, kinds: parts.map((p) => p.kind) };
+    });
+    for (const episode of episodes) {
+      const calendar = Object.fromEntries(CALENDAR_WINDOWS.map((kind) => [kind, windowAt(kind, episode.start).membership])) as Record<CalendarWindowKind, WindowMembership>;
+      episode.context = {
+        calendar,
+        drivers: perDriver.map(({ spec, data, rolling, index, kinds }) => {
+          const start = index.get(episode.start);
+          const end = index.get(episode.end);
+          // The return ending at `start` is index start − 1; its window's figure is that day's.
+          const t = start === undefined ? -1 : start - 1;
+          const figure = t >= rolling.window - 1 ? rankFigure(rolling.correlation, (i) => data.dates[i + 1] as IsoDate, t, lookback) : null;
+          return {
+            driver: spec.id,
+            episodeReturn: start !== undefined && end !== undefined && start > 0 ? driverMove(data.driverLevels, kinds, start - 1, end) : null,
+            correlation: figure?.value ?? null,
+            percentile: figure?.percentile ?? null,
+            regime: regimeOf(figure?.percentile ?? null),
+          };
+        }),
+      };
+    }
+  };
+}
+
+/** The groups of an episode for `--split`: inside/outside each calendar window, each driver's regime. */
+export function splitter(kinds: readonly string[]): (episode: Episode) => { by: string; group: string }[] {
+  return (episode) => {
+    const groups: { by: string; group: string }[] = [];
+    if (kinds.includes("calendar")) {
+      for (const kind of CALENDAR_WINDOWS) {
+        const membership = episode.context?.calendar[kind];
+        // A year the window's data does not cover is in neither group.
+        if (membership === "inside" || membership === "outside") groups.push({ by: kind, group: membership });
+      }
+    }
+    for (const row of episode.context?.drivers ?? []) {
+      if (kinds.includes(row.driver) && row.regime !== null) groups.push({ by: `${row.driver} correlation`, group: row.regime });
+    }
+    return groups;
+  };
 }

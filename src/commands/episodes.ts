@@ -8,7 +8,7 @@ import { styleFor, terminalWidth } from "../output/style.js";
 import type { Runtime } from "../runtime.js";
 import { colorSetting, type ColorMode } from "../settings/settings.js";
 import { chooseSource } from "../settings/source.js";
-import { parseDate, parseDateRange, parseFormat, parseGap, parseLookback, parseThreshold, parseUniverse, parseWindow, type OutputFormat } from "../settings/validators.js";
+import { parseDate, parseSplit, parseDateRange, parseFormat, parseGap, parseLookback, parseThreshold, parseUniverse, parseWindow, type OutputFormat } from "../settings/validators.js";
 
 /** Flags as commander hands them over (derived from the option definitions: src/settings/options.ts). */
 export type EpisodesFlags = CommandFlags<"episodes">;
@@ -31,6 +31,7 @@ export function planEpisodes(flags: EpisodesFlags, env: Runtime["env"], cwd: str
     until,
     asOf: parseDate(flags.asOf, "--as-of"),
     source: chooseSource(flags, env, cwd),
+    split: parseSplit(flags.split),
     format: parseFormat(flags),
     color: colorSetting(flags, env).value,
   };

@@ -269,7 +269,7 @@ export function commonDates(series: readonly { dates: readonly IsoDate[] }[]): I
  * (a fund's; the long fund's less the short one's for a spread; the change of a yield, in
  * percentage points), m = r_B (the benchmark's, for the regression that holds it fixed).
  */
-export function driverReturns(a: LevelSeries, b: LevelSeries, driverParts: readonly LevelSeries[]): { dates: IsoDate[]; y: Float64Array; x: Float64Array; m: Float64Array } {
+export function driverReturns(a: LevelSeries, b: LevelSeries, driverParts: readonly LevelSeries[]): { dates: IsoDate[]; y: Float64Array; x: Float64Array; m: Float64Array; driverLevels: Float64Array[] } {
   const all = [a, b, ...driverParts];
   const dates = commonDates(all);
   const columns = all.map((series) => {
@@ -291,5 +291,21 @@ export function driverReturns(a: LevelSeries, b: LevelSeries, driverParts: reado
     const first = change(columns[2] as Float64Array, (driverParts[0] as LevelSeries).kind, t);
     x[t] = driverParts.length > 1 ? first - change(columns[3] as Float64Array, (driverParts[1] as LevelSeries).kind, t) : first;
   }
-  return { dates, y, x, m };
+  return { dates, y, x, m, driverLevels: columns.slice(2) };
+}
+
+/**
+ * The driver's own move from common session `from` to `to` (indexes into the dates): a fund's
+ * return, a spread's long return less its short return, a yield's change in percentage points.
+ */
+export function driverMove(levels: readonly Float64Array[], kinds: readonly LevelSeries["kind"][], from: number, to: number): number {
+  const move = (column: Float64Array, kind: LevelSeries["kind"]) => (kind === "yield" ? (column[to] as number) - (column[from] as number) : (column[to] as number) / (column[from] as number) - 1);
+  const first = move(levels[0] as Float64Array, kinds[0] as LevelSeries["kind"]);
+  return levels.length > 1 ? first - move(levels[1] as Float64Array, kinds[1] as LevelSeries["kind"]) : first;
+}
+
+/** Which third of its earlier values a percentile puts a figure in. */
+export function regimeOf(percentile: number | null): "top third" | "middle third" | "bottom third" | null {
+  if (percentile === null) return null;
+  return percentile >= 200 / 3 ? "top third" : percentile < 100 / 3 ? "bottom third" : "middle third";
 }

@@ -1,3 +1,4 @@
+import type { CalendarWindowKind, WindowMembership } from "./calendars/windows.js";
 import { mean, median, quantile, quickselect } from "simple-statistics";
 import { blockLength, signShareDraws, clusterBounds, clusterDrawsFast, CONFIDENCE, MIN_CLUSTERS, percentileInterval, RESAMPLES, type Interval } from "./bootstrap.js";
 import type { Signal } from "./check.js";
@@ -49,6 +50,33 @@ export interface Episode {
    * days of the last flagged day) and no episode of the other direction has started since.
    */
   open: boolean;
+  /** Drivers and calendar at the first flagged day (`start`), when computed (see app/episodes.ts). */
+  context?: EpisodeContext;
+}
+
+/** Where an episode's first flagged day sat: the calendar windows, and each driver at hand. */
+export interface EpisodeContext {
+  calendar: Record<CalendarWindowKind, WindowMembership>;
+  drivers: {
+    driver: string;
+    /** The driver's own move over the episode, from the close before `start` to the close of `end` (a return, or percentage points of yield). */
+    episodeReturn: number | null;
+    /** The pair's rolling correlation with the driver at `start` (its window ends there), and its percentile among its earlier values. */
+    correlation: number | null;
+    percentile: number | null;
+    /** Which third of its earlier values that correlation was in. */
+    regime: Regime | null;
+  }[];
+}
+
+export type Regime = "top third" | "middle third" | "bottom third";
+
+/** A summary of a subset of episodes: those of one group (inside a window, a driver's regime). */
+export interface EpisodeSplit {
+  /** What splits: "russell-reconstitution", "january", or "IEF correlation". */
+  by: string;
+  group: string;
+  summary: EpisodeSummary[];
 }
 
 export type Verdict = "continues" | "reverses" | "unclear" | "too few";
@@ -303,7 +331,7 @@ function baseDrawsOf(evidence: PairEvidence, pair: string, key: FollowThroughKey
 }
 
 /** Summaries per pair and direction; `evidenceByPair` holds each pair's base rate (none: no baseline, no edge). */
-export function summarizeEpisodes(episodes: readonly Episode[], evidenceByPair: ReadonlyMap<string, PairEvidence> = new Map()): EpisodeSummary[] {
+export function summarizeEpisodes(episodes: readonly Episode[], evidenceByPair: ReadonlyMap<string, PairEvidence> = new Map(), subset = ""): EpisodeSummary[] {
   const groups = new Map<string, Episode[]>();
   for (const episode of episodes) {
     const key = `${episode.pair}\u0000${episode.direction}`;
@@ -349,7 +377,7 @@ export function summarizeEpisodes(episodes: readonly Episode[], evidenceByPair: 
       p10: stat((values) => quantile(values, 0.1)),
       p90: stat((values) => quantile(values, 0.9)),
       baseline,
-      ...uncertaintyOf(list, first, followThrough, baseline, evidence),
+      ...uncertaintyOf(list, first, followThrough, baseline, evidence, subset),
     });
   }
   return summaries;
@@ -361,13 +389,14 @@ export function summarizeEpisodes(episodes: readonly Episode[], evidenceByPair: 
  * resampled by cluster for the median and the follow-through rate; the base rate is resampled
  * by blocks of `horizon` days, independently; the edge's draws are the differences of the two.
  */
-function uncertaintyOf(list: readonly Episode[], first: Episode, followThrough: Record<FollowThroughKey, number | null>, baseline: Baseline | null, evidence: PairEvidence | undefined): Pick<EpisodeSummary, "clusters" | "medianInterval" | "followThroughInterval" | "edge"> {
+function uncertaintyOf(list: readonly Episode[], first: Episode, followThrough: Record<FollowThroughKey, number | null>, baseline: Baseline | null, evidence: PairEvidence | undefined, subset = ""): Pick<EpisodeSummary, "clusters" | "medianInterval" | "followThroughInterval" | "edge"> {
   const clusters = { d5: 0, d21: 0, d63: 0 };
   const medianInterval: Record<ForwardKey, Interval | null> = { d5: null, d21: null, d63: null };
   const followThroughInterval: Record<FollowThroughKey, Interval | null> = { d21: null, d63: null };
   const edge: Record<FollowThroughKey, Edge | null> = { d21: null, d63: null };
   const sign = first.direction === "small-surge" ? 1 : -1;
-  const seed = `${first.pair}|${first.direction}`;
+  // A subset's draws are seeded apart (the whole set's seeds are as they always were).
+  const seed = `${first.pair}|${first.direction}${subset === "" ? "" : `|${subset}`}`;
   for (const key of ["d5", "d21", "d63"] as const) {
     const horizon = HORIZONS[key];
     const known = list.filter((e) => e.forward[key] !== null);
@@ -414,6 +443,13 @@ export interface EpisodeSelection extends EpisodeOptions {
   since?: IsoDate;
   /** Keep episodes that start on or before this date. */
   until?: IsoDate;
+  /**
+   * The groups an episode belongs to, for summaries of subsets (with the same base rate and
+   * uncertainty rules as the whole); none: no splits. Called after `context` is set, if `annotate` sets it.
+   */
+  splitOf?: (episode: Episode) => { by: string; group: string }[];
+  /** Called on each pair's kept episodes before they are summarised (to set their `context`). */
+  annotate?: (pair: AlignedPair, episodes: readonly Episode[]) => void;
 }
 
 /** One pair's episodes kept when they overlap [since, until], with their signal sessions and the day states. */
@@ -430,9 +466,10 @@ export function episodesOf(prices: PointInTime, selection: EpisodeSelection): Ep
 }
 
 /** Episodes of every pair with their summary, base rates and intervals included. */
-export function episodeReportOf(prices: PointInTime, selection: EpisodeSelection): { episodes: Episode[]; summary: EpisodeSummary[] } {
+export function episodeReportOf(prices: PointInTime, selection: EpisodeSelection): { episodes: Episode[]; summary: EpisodeSummary[]; splits: EpisodeSplit[] } {
   const episodes: Episode[] = [];
   const summary: EpisodeSummary[] = [];
+  const splits = new Map<string, EpisodeSplit>();
   const done = new Set<string>();
   for (const spec of selection.pairs) {
     const name = pairName(spec);
@@ -442,6 +479,7 @@ export function episodeReportOf(prices: PointInTime, selection: EpisodeSelection
     const { pair, kept, states } = pairEpisodesOf(prices, spec, selection);
     if (kept.length === 0) continue;
     const pairEpisodes = kept.map((s) => s.episode);
+    selection.annotate?.(pair, pairEpisodes);
     episodes.push(...pairEpisodes);
     // Base rates are worked out only for pairs that had an episode to compare them with, and
     // summarised at once: every ranked day's forward returns of a thousand pairs would
@@ -450,6 +488,22 @@ export function episodeReportOf(prices: PointInTime, selection: EpisodeSelection
     const baseForward = forwardReturnsOfBaseDays(pair, selection.window, states, { d5: workingFloats("baseline.d5", days), d21: workingFloats("baseline.d21", days), d63: workingFloats("baseline.d63", days) });
     const evidence: PairEvidence = { baseline: baselineStats(baseForward), baseForward, signalIndex: new Map(kept.map((s) => [s.episode, s.signalIndex])) };
     summary.push(...summarizeEpisodes(pairEpisodes, new Map([[name, evidence]])));
+    if (selection.splitOf) {
+      const groups = new Map<string, { by: string; group: string; episodes: Episode[] }>();
+      for (const episode of pairEpisodes) {
+        for (const { by, group } of selection.splitOf(episode)) {
+          const key = `${by}\u0000${group}`;
+          const entry = groups.get(key) ?? { by, group, episodes: [] };
+          entry.episodes.push(episode);
+          groups.set(key, entry);
+        }
+      }
+      for (const [key, { by, group, episodes: subset }] of groups) {
+        const split = splits.get(key) ?? { by, group, summary: [] };
+        split.summary.push(...summarizeEpisodes(subset, new Map([[name, evidence]]), `${by}=${group}`));
+        splits.set(key, split);
+      }
+    }
   }
-  return { episodes, summary };
+  return { episodes, summary, splits: [...splits.values()] };
 }

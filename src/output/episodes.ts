@@ -1,7 +1,8 @@
 import type { ChalkInstance } from "chalk";
 import type { Interval } from "../core/bootstrap.js";
-import type { Edge, Episode, EpisodeSummary, INTERVAL_METHOD } from "../core/episodes.js";
+import type { Edge, Episode, EpisodeSplit, EpisodeSummary, INTERVAL_METHOD } from "../core/episodes.js";
 import type { SourceInfo } from "../sources/source.js";
+import { DEFAULT_DRIVER_SPECS } from "../core/drivers.js";
 import { SCHEMA_VERSIONS } from "../contract.js";
 import { csvPieces, jsonDocumentPieces, ndjsonPieces, type CsvColumn, type TextPieces } from "./columns.js";
 import { formatBesideThresholds, formatNumber, formatPercent, formatPercentile, formatSigned, lookbackWords, NOT_AVAILABLE, sourceNote, surgeBands, terminalSafe } from "./format.js";
@@ -14,6 +15,8 @@ export interface EpisodesReport {
   parameters: { window: number; threshold: number; lookback: string; gap: number; since: string | null; until: string | null; intervals: typeof INTERVAL_METHOD };
   episodes: Episode[];
   summary: EpisodeSummary[];
+  /** Summaries of subsets (--split): inside/outside a calendar window, a driver's regime. */
+  splits: EpisodeSplit[];
   warnings: string[];
 }
 
@@ -51,8 +54,20 @@ export function renderEpisodesTable(report: EpisodesReport, style: ChalkInstance
       summary.toString(),
       ...summaryFootnotes(report).flatMap((line) => wrapLines(line, width)),
     );
+    for (const split of report.splits) {
+      const part = fittingTable(SUMMARY_HEADERS, SUMMARY_KEEP, style, 3, width);
+      for (const s of split.summary) for (const row of summaryRows(s)) part.push([terminalSafe(row[0] as string), signalLabel(s.direction, style), ...row.slice(2)]);
+      lines.push(style.bold(`Episodes that started ${splitWords(split)} (the same base rate; intervals as above)`), part.toString());
+    }
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** A split's group in words: "inside the Russell reconstitution window", "with the IEF correlation in its top third". */
+export function splitWords(split: Pick<EpisodeSplit, "by" | "group">): string {
+  if (split.by === "russell-reconstitution") return `${split.group} the Russell reconstitution window`;
+  if (split.by === "january") return `${split.group} January`;
+  return `with the ${split.by} in its ${split.group}`;
 }
 
 /** The summary's columns, one owner for the terminal and the report: a row per pair, direction and horizon. */
@@ -125,6 +140,16 @@ export const EPISODE_CSV_COLUMNS: readonly CsvColumn<Episode>[] = [
   { name: "observations", value: (e) => e.observations },
   { name: "rankedFrom", value: (e) => e.rankedFrom },
   { name: "rankedTo", value: (e) => e.rankedTo },
+  { name: "russellReconstitution", value: (e) => e.context?.calendar["russell-reconstitution"] ?? null },
+  { name: "january", value: (e) => e.context?.calendar.january ?? null },
+  ...DEFAULT_DRIVER_SPECS.flatMap((spec): CsvColumn<Episode>[] => {
+    const row = (e: Episode) => e.context?.drivers.find((d) => d.driver === spec.id);
+    return [
+      { name: `${spec.id}_move`, value: (e) => row(e)?.episodeReturn ?? null },
+      { name: `${spec.id}_correlation`, value: (e) => row(e)?.correlation ?? null },
+      { name: `${spec.id}_percentile`, value: (e) => row(e)?.percentile ?? null },
+    ];
+  }),
 ];
 
 export function episodesToCsv(report: EpisodesReport): TextPieces {

@@ -2,8 +2,8 @@ import { DEFAULT_RRG } from "../core/rrg.js";
 import { defaultPairs, pairName } from "../core/universe.js";
 import { DEFAULT_PRICE_SOURCE, DEFAULT_VALUATION_HISTORY, PRICE_SOURCE_KINDS, VALUATION_HISTORY_KINDS } from "../sources/providers.js";
 import { DEFAULTS } from "./defaults.js";
-import { DEFAULT_CORRELATION_WINDOW, DEFAULT_DRIVERS } from "../core/drivers.js";
-import { OUTPUT_FORMATS, parseCorrelationWindow, parseDrivers, parseGap, parseLookback, parseMaxAge, parseThreshold, parseTimeoutMs, parseWindow, parseDate, parseTickerList, parsePairs, parsePositiveNumber, wholeNumber } from "./validators.js";
+import { DEFAULT_CORRELATION_WINDOW, DEFAULT_DRIVER_SPECS, DEFAULT_DRIVERS } from "../core/drivers.js";
+import { OUTPUT_FORMATS, SPLIT_KINDS, parseCorrelationWindow, parseDrivers, parseSplit, parseGap, parseLookback, parseMaxAge, parseThreshold, parseTimeoutMs, parseWindow, parseDate, parseTickerList, parsePairs, parsePositiveNumber, wholeNumber } from "./validators.js";
 
 /**
  * Every command-line option, defined once (the shape of ripgrep's Flag definitions): its flags,
@@ -216,6 +216,15 @@ export const OPTIONS = {
     parse: (raw, option) => parseDrivers(raw, option),
     completion: ["IEF", "TLT", "SHY", "HYG-IEF", "fred:DGS2", "fred:DGS10"],
     commands: ["drivers"],
+  },
+  split: {
+    flags: "--split <list>",
+    key: "split",
+    value: "string",
+    help: `also summarise the episodes by group, comma separated: calendar (inside or outside the Russell reconstitution window and January), ${DEFAULT_DRIVER_SPECS.map((d) => d.id).join(" or ")} (the start-day correlation's third)`,
+    parse: (raw, option) => parseSplit(raw, option),
+    completion: SPLIT_KINDS,
+    commands: ["episodes"],
   },
   corrWindow: {
     flags: "--corr-window <sessions>",

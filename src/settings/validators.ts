@@ -1,4 +1,4 @@
-import { DEFAULT_CORRELATION_WINDOW, type DriverSpec } from "../core/drivers.js";
+import { DEFAULT_CORRELATION_WINDOW, DEFAULT_DRIVER_SPECS, type DriverSpec } from "../core/drivers.js";
 import { isIsoDate, type IsoDate } from "../core/dates.js";
 import { ALL_HISTORY, type Lookback } from "../core/lookback.js";
 import { MIN_RANK_OBSERVATIONS } from "../core/surge.js";
@@ -94,6 +94,21 @@ export function wholeNumber(raw: string | undefined, option: string, fallback: n
 
 export function parseWindow(raw: string | undefined, option = "--window", fallback: number = DEFAULTS.window): number {
   return wholeNumber(raw, option, fallback, 1, 252, "of trading days from 1 to 252");
+}
+
+/** What `episodes --split` accepts: the calendar windows, and the default drivers by id. */
+export const SPLIT_KINDS: readonly string[] = ["calendar", ...DEFAULT_DRIVER_SPECS.map((d) => d.id)];
+
+/** --split calendar,IEF,HYG-IEF: summaries of subsets of episodes; none by default. */
+export function parseSplit(raw: string | undefined, option = "--split"): string[] {
+  if (raw === undefined) return [];
+  const kinds: string[] = [];
+  for (const part of raw.split(",").map((p) => p.trim()).filter((p) => p !== "")) {
+    const kind = SPLIT_KINDS.find((k) => k.toLowerCase() === part.toLowerCase());
+    if (kind === undefined) throw new UsageError(`${option}: "${printable(part)}" is not one of ${SPLIT_KINDS.join(", ")}`);
+    if (!kinds.includes(kind)) kinds.push(kind);
+  }
+  return kinds;
 }
 
 /** --corr-window: 20 to 756 sessions (a month to three years of daily returns). */

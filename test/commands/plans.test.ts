@@ -225,3 +225,11 @@ describe("planDrivers", () => {
     expect(() => planDrivers({}, { ...ENV, ROTATION_FRED_URL: "ftp://x" }, "/w")).toThrow(/ROTATION_FRED_URL must be an http: or https: URL/);
   });
 });
+
+describe("planEpisodes --split", () => {
+  it("none by default; calendar and the default drivers by id, in any case, once each; anything else a usage error", () => {
+    expect(planEpisodes({}, ENV, "/w").split).toEqual([]);
+    expect(planEpisodes({ split: "Calendar, hyg-ief,calendar" }, ENV, "/w").split).toEqual(["calendar", "HYG-IEF"]);
+    expect(() => planEpisodes({ split: "rates" }, ENV, "/w")).toThrow(UsageError);
+  });
+});

@@ -239,3 +239,43 @@ describe("report's drivers section", () => {
     expect(readFileSync(sample, "utf8")).toMatch(/## Drivers, breadth and calendar\n\nNothing at hand to say what drove it: drivers and breadth left out: the bundled sample has no IEF, HYG, RSP or IWC\./);
   });
 });
+
+describe("episodes: drivers and calendar at each episode's first flagged day, and summaries by group", () => {
+  it("each episode's correlation with IEF is rotation drivers' figure on its start day; --split summarises exactly the episodes of each group", () => {
+    const validateEpisodes = new Ajv2020({ strict: true, allErrors: true, validateFormats: false }).compile(JSON.parse(readFileSync(path.join(PROJECT_ROOT, "schema", "episodes.schema.json"), "utf8")));
+    const result = runCli(["episodes", "--data", data, "--pairs", "IWM:SPY", "--as-of", "2024-09-30", "--split", "calendar,ief", "--json"]);
+    expect(result.status).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(validateEpisodes(doc), JSON.stringify(validateEpisodes.errors)).toBe(true);
+    type Row = { start: string; end: string; direction: string; context: { calendar: Record<string, string>; drivers: { driver: string; correlation: number | null; percentile: number | null; regime: string | null; episodeReturn: number | null }[] } };
+    const episodes = doc.episodes as Row[];
+    const withIef = episodes.filter((e) => e.context.drivers.find((d) => d.driver === "IEF")?.correlation !== null);
+    expect(withIef.length).toBeGreaterThan(5);
+    // Two of them against rotation drivers as of their start day (the same figure, the same rank).
+    for (const e of [withIef[0]!, withIef.at(-1)!]) {
+      const row = JSON.parse(runCli(["drivers", "--data", data, "--pairs", "IWM:SPY", "--drivers", "IEF", "--as-of", e.start, "--json"]).stdout).pairs[0];
+      const mine = e.context.drivers.find((d) => d.driver === "IEF")!;
+      expect(row.date).toBe(e.start);
+      expect(mine.correlation).toBeCloseTo(row.correlation.value, 12);
+      expect(mine.percentile).toBe(row.correlation.percentile);
+      // IEF's own return over the episode, from the close before start to the close of end, from the CSV here.
+      const ief = closesOf("IEF");
+      const dates = [...ief.keys()].sort();
+      const before = dates[dates.indexOf(e.start) - 1]!;
+      expect(mine.episodeReturn).toBeCloseTo(ief.get(e.end)! / ief.get(before)! - 1, 12);
+    }
+    // The groups hold exactly the episodes their context puts there (per direction).
+    const split = (by: string, group: string) => doc.splits.find((s: { by: string; group: string }) => s.by === by && s.group === group);
+    for (const direction of ["small-surge", "large-surge"]) {
+      const count = (test: (e: Row) => boolean) => episodes.filter((e) => e.direction === direction && test(e)).length;
+      const summary = (by: string, group: string) => split(by, group)?.summary.find((s: { direction: string }) => s.direction === direction)?.episodes ?? 0;
+      expect(summary("russell-reconstitution", "inside")).toBe(count((e) => e.context.calendar["russell-reconstitution"] === "inside"));
+      expect(summary("january", "outside")).toBe(count((e) => e.context.calendar.january === "outside"));
+      for (const third of ["top third", "middle third", "bottom third"]) expect(summary("IEF correlation", third)).toBe(count((e) => e.context.drivers.find((d) => d.driver === "IEF")?.regime === third));
+    }
+    // Without --split: no splits; the table says each group in words.
+    expect(JSON.parse(runCli(["episodes", "--data", data, "--pairs", "IWM:SPY", "--as-of", "2024-09-30", "--json"]).stdout).splits).toEqual([]);
+    expect(runCli(["episodes", "--data", data, "--pairs", "IWM:SPY", "--as-of", "2024-09-30", "--split", "calendar"]).stdout).toMatch(/Episodes that started outside January \(the same base rate; intervals as above\)/);
+    expect(runCli(["episodes", "--data", data, "--split", "rates"]).stderr).toMatch(/--split: "rates" is not one of calendar, IEF, HYG-IEF/);
+  });
+});
