@@ -118,7 +118,7 @@ describe("every other plan is a plain value", () => {
 
   it("planEpisodes", () => {
     expect(planEpisodes({}, ENV, "/w")).toEqual({
-      universe: DEFAULT_UNIVERSE, window: 5, threshold: 99, lookback: { kind: "all" }, gap: 5, since: undefined, until: undefined, asOf: undefined, source: YAHOO, format: "table", color: "auto",
+      universe: DEFAULT_UNIVERSE, window: 5, threshold: 99, lookback: { kind: "all" }, gap: 5, since: undefined, until: undefined, asOf: undefined, source: YAHOO, split: [], format: "table", color: "auto",
     });
     expect(planEpisodes({ gap: "0", window: "21", format: "ndjson", asOf: "2020-03-20" }, { ...ENV, FORCE_COLOR: "1" }, "/w")).toMatchObject({ gap: 0, window: 21, format: "ndjson", asOf: "2020-03-20", color: "always" });
     expect(() => planEpisodes({ gap: "x" }, ENV, "/w")).toThrow(/--gap must be a whole number of trading days from 0 to 252, got "x"/);
