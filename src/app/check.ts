@@ -23,6 +23,8 @@ export interface CheckRequest {
   source: SourceChoice;
   /** The Fama/French valuation history, read from its cache only (`rotation valuation` downloads it). */
   history?: { cacheDir: string; lookback: Lookback | undefined };
+  /** Drivers, breadth and calendar beside the pairs (false: --no-context). */
+  context?: boolean;
   /** live: fetch P/E now (--valuation); store: use the valuation store if there is one. */
   valuation: { mode: "live" | "store"; store: string; timeoutMs: number; yahooUrl: string | null; maxAgeDays: number };
 }
@@ -50,7 +52,10 @@ export async function computeCheck(request: CheckRequest, runtime: Runtime, onPr
   result.warnings.unshift(...loaded.warnings);
   const french = await historyFor(request, result.asOf, runtime, result.warnings);
   const { computeCheckContext } = await import("./drivers.js");
-  const around = await computeCheckContext({ ...request, universe }, loaded.prices, failedSymbols(loaded), result.asOf, runtime);
+  const around =
+    request.context === false
+      ? { context: { asOf: result.asOf, calendar: [], drivers: [], breadth: [], notes: ["left out (--no-context)"] }, history: null }
+      : await computeCheckContext({ ...request, universe }, loaded.prices, failedSymbols(loaded), result.asOf, runtime);
   return { result, loaded, valuation: await valuationFor(request, universe, result.asOf, runtime, result.warnings), history: french.history, historyPoints: french.points, context: around.context, contextHistory: around.history };
 }
 

@@ -1,6 +1,6 @@
 import type { IsoDate } from "../core/dates.js";
 import { rankedSurge } from "../core/check.js";
-import { CONTEXT_PAIRS, DEFAULT_CORRELATION_WINDOW, DEFAULT_DRIVER_SPECS, driverFiguresAt, driverMove, rankFigure, readingOf, regimeOf, driverLabel, driverReturns, driverSymbols, rollingDrivers, type DriverFigures, type DriverSpec, type LevelSeries } from "../core/drivers.js";
+import { CONTEXT_PAIRS, DEFAULT_CORRELATION_WINDOW, DEFAULT_DRIVER_SPECS, alignDriver, driverFiguresAt, driverMove, driverReturnsOn, type AlignedDriver, rankFigure, readingOf, regimeOf, driverLabel, driverReturns, driverSymbols, rollingDrivers, type DriverFigures, type DriverSpec, type LevelSeries } from "../core/drivers.js";
 import { lookbackText, type Lookback } from "../core/lookback.js";
 import { mergedPointInTime, pointInTime, type AlignedPair, type PointInTime, type PriceSeries } from "../core/series.js";
 import { CALENDAR_WINDOWS, windowAt, windowsAt, type CalendarWindowKind, type WindowMembership } from "../core/calendars/windows.js";
@@ -77,16 +77,17 @@ export function driversOf(
 ): { drivers: DriverInfo[]; pairs: DriversReport["pairs"]; context: ContextPair[]; absentContext: string[] } {
   const missingOf = (spec: DriverSpec) => driverSymbols(spec).filter((s) => failed.has(s) || !prices.has(s));
   const infos: DriverInfo[] = [];
-  const levels = new Map<string, LevelSeries[] | null>();
+  const levels = new Map<string, AlignedDriver | null>();
   for (const spec of request.drivers) {
     const info: DriverInfo = { id: spec.id, kind: spec.kind, label: driverLabel(spec), unit: spec.kind === "yield" ? "percentage points" : "return", publishedNextDay: spec.kind === "yield" };
     if (spec.kind === "yield") {
       const loaded = yields.get(spec.id);
       Object.assign(info, loaded?.info ?? {});
       // A day's value is published the next day: as of day d, only values dated before d are known.
-      levels.set(spec.id, loaded?.series ? [cutBefore(loaded.series, asOf)] : null);
+      levels.set(spec.id, loaded?.series ? alignDriver([cutBefore(loaded.series, asOf)]) : null);
     } else {
-      levels.set(spec.id, missingOf(spec).length > 0 ? null : driverSymbols(spec).map((s) => priceLevels(prices, s)));
+      // Aligned once, for every pair.
+      levels.set(spec.id, missingOf(spec).length > 0 ? null : alignDriver(driverSymbols(spec).map((s) => priceLevels(prices, s))));
     }
     infos.push(info);
   }
@@ -102,7 +103,7 @@ export function driversOf(
         figures.push({ ...row, reason, reading: `${ids.pair} and ${driver}: no figures (${reason}).` });
         continue;
       }
-      const data = driverReturns(priceLevels(prices, pair.symbol), priceLevels(prices, pair.benchmark), parts);
+      const data = driverReturnsOn(prices.pair(pair.symbol, pair.benchmark), parts);
       const rolling = rollingDrivers(data.y, data.x, data.m, request.window, data.dates);
       const row = driverFiguresAt(rolling, data.y.length - 1, { ...ids, driver }, request.lookback);
       figures.push({ ...row, reading: readingOf(row) });
@@ -184,7 +185,7 @@ export async function computeCheckContext(
   const first = context.drivers.find((row) => row.driver === drivers[0]?.id && row.correlation.value !== null);
   let history: CorrelationHistory | null = null;
   if (first && drivers[0]) {
-    const data = driverReturns(priceLevels(merged, first.symbol), priceLevels(merged, first.benchmark), driverSymbols(drivers[0]).map((s) => priceLevels(merged, s)));
+    const data = driverReturnsOn(merged.pair(first.symbol, first.benchmark), alignDriver(driverSymbols(drivers[0]).map((s) => priceLevels(merged, s))));
     const rolling = rollingDrivers(data.y, data.x, data.m, DEFAULT_CORRELATION_WINDOW, data.dates);
     const from = Math.max(DEFAULT_CORRELATION_WINDOW - 1, data.y.length - CORRELATION_HISTORY_SESSIONS);
     history = { pair: first.pair, driver: first.driver, dates: data.dates.slice(from + 1), correlation: Array.from(rolling.correlation.subarray(from), (v) => (Number.isNaN(v) ? null : v)) };
@@ -199,17 +200,14 @@ export async function computeCheckContext(
  * inside them), with its percentile among its earlier values and the third that puts it in.
  */
 export function episodeAnnotator(prices: PointInTime, lookback: Lookback): (pair: AlignedPair, episodes: readonly Episode[]) => void {
-  const drivers = DEFAULT_DRIVER_SPECS.filter((spec) => driverSymbols(spec).every((s) => prices.has(s)));
-  return (_pair, episodes) => {
-    const first = episodes[0];
-    if (!first) return;
-    const [symbol, benchmark] = first.pair.split(":") as [string, string];
-    const perDriver = drivers.map((spec) => {
-      const parts = driverSymbols(spec).map((s) => priceLevels(prices, s));
-      const data = driverReturns(priceLevels(prices, symbol), priceLevels(prices, benchmark), parts);
+  const drivers = DEFAULT_DRIVER_SPECS.filter((spec) => driverSymbols(spec).every((s) => prices.has(s))).map((spec) => ({ spec, aligned: alignDriver(driverSymbols(spec).map((s) => priceLevels(prices, s))) }));
+  return (pair, episodes) => {
+    if (episodes.length === 0) return;
+    const perDriver = drivers.map(({ spec, aligned }) => {
+      const data = driverReturnsOn(pair, aligned);
       const rolling = rollingDrivers(data.y, data.x, data.m, DEFAULT_CORRELATION_WINDOW, data.dates);
       const index = new Map(data.dates.map((date, i) => [date, i]));
-      return { spec, data, rolling, index, kinds: parts.map((p) => p.kind) };
+      return { spec, data, rolling, index, kinds: aligned.kinds };
     });
     for (const episode of episodes) {
       const calendar = Object.fromEntries(CALENDAR_WINDOWS.map((kind) => [kind, windowAt(kind, episode.start).membership])) as Record<CalendarWindowKind, WindowMembership>;

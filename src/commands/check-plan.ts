@@ -33,6 +33,7 @@ export function planCheck(flags: CheckFlags, env: Runtime["env"], cwd: string): 
     format: parseFormat(flags),
     color: colorSetting(flags, env).value,
     exitCode: flags.exitCode ?? false,
+    context: flags.context ?? true,
     valuation: {
       mode: flags.valuation && !flags.offline && flags.asOf === undefined ? "live" : "store",
       store: valuationStorePath(undefined, env, cwd),

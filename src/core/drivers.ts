@@ -68,6 +68,12 @@ export function fisherInterval(r: number, n: number): [number, number] | null {
 /** Why a window has no figure. */
 export type NoFigure = "zero variance (pair)" | "zero variance (driver)" | "driver moves with the benchmark (collinear)";
 
+/** The reasons by code (RollingDrivers.reasons): 0 is none. A byte per day, not a string. */
+export const NO_FIGURE: readonly (NoFigure | undefined)[] = [undefined, "zero variance (pair)", "zero variance (driver)", "driver moves with the benchmark (collinear)"];
+const PAIR_FLAT = 1;
+const DRIVER_FLAT = 2;
+const COLLINEAR = 3;
+
 export interface RollingDrivers {
   window: number;
   /** The date of each return (returns[i] is from dates[i] to dates[i + 1]: its date is dates[i + 1]). */
@@ -79,8 +85,8 @@ export interface RollingDrivers {
   betaWithBenchmark: Float64Array;
   /** γ, the benchmark's own coefficient in that regression. */
   benchmarkBeta: Float64Array;
-  /** Why a window has no correlation or beta (first reason), by return index; undefined where it has one. */
-  reasons: (NoFigure | undefined)[];
+  /** Why a window has no correlation or beta, by return index: an index into NO_FIGURE (0: it has one). */
+  reasons: Uint8Array;
 }
 
 /**
@@ -96,30 +102,35 @@ export function rollingDrivers(y: ArrayLike<number>, x: ArrayLike<number>, m: Ar
   const beta = new Float64Array(n).fill(Number.NaN);
   const betaWithBenchmark = new Float64Array(n).fill(Number.NaN);
   const benchmarkBeta = new Float64Array(n).fill(Number.NaN);
-  const reasons: (NoFigure | undefined)[] = new Array(n);
+  const reasons = new Uint8Array(n);
   let sx = 0, sy = 0, sm = 0, sxx = 0, syy = 0, smm = 0, sxy = 0, sxm = 0, smy = 0;
   // Changes inside the window: a change at t compares t with t − 1, both inside it.
   let changesX = 0, changesY = 0, changesM = 0;
-  const changed = (v: ArrayLike<number>, t: number) => (t > 0 && v[t] !== v[t - 1] ? 1 : 0);
   for (let t = 0; t < n; t++) {
     const xt = x[t] as number, yt = y[t] as number, mt = m[t] as number;
     sx += xt; sy += yt; sm += mt; sxx += xt * xt; syy += yt * yt; smm += mt * mt; sxy += xt * yt; sxm += xt * mt; smy += mt * yt;
-    changesX += changed(x, t); changesY += changed(y, t); changesM += changed(m, t);
+    if (t > 0) {
+      if (xt !== x[t - 1]) changesX++;
+      if (yt !== y[t - 1]) changesY++;
+      if (mt !== m[t - 1]) changesM++;
+    }
     const first = t - window + 1;
     if (first > 0) {
       const o = first - 1;
       const xo = x[o] as number, yo = y[o] as number, mo = m[o] as number;
       sx -= xo; sy -= yo; sm -= mo; sxx -= xo * xo; syy -= yo * yo; smm -= mo * mo; sxy -= xo * yo; sxm -= xo * mo; smy -= mo * yo;
       // The change at `first` compared it with o, which has left the window.
-      changesX -= changed(x, first); changesY -= changed(y, first); changesM -= changed(m, first);
+      if (x[first] !== xo) changesX--;
+      if (y[first] !== yo) changesY--;
+      if (m[first] !== mo) changesM--;
     }
     if (first < 0) continue;
     if (changesY === 0) {
-      reasons[t] = "zero variance (pair)";
+      reasons[t] = PAIR_FLAT;
       continue;
     }
     if (changesX === 0) {
-      reasons[t] = "zero variance (driver)";
+      reasons[t] = DRIVER_FLAT;
       continue;
     }
     const cxx = sxx - (sx * sx) / window;
@@ -129,7 +140,7 @@ export function rollingDrivers(y: ArrayLike<number>, x: ArrayLike<number>, m: Ar
     const cxm = sxm - (sx * sm) / window;
     const cmy = smy - (sm * sy) / window;
     if (!(cxx > 0) || !(cyy > 0)) {
-      reasons[t] = !(cyy > 0) ? "zero variance (pair)" : "zero variance (driver)";
+      reasons[t] = !(cyy > 0) ? PAIR_FLAT : DRIVER_FLAT;
       continue;
     }
     correlation[t] = Math.max(-1, Math.min(1, cxy / Math.sqrt(cxx * cyy)));
@@ -137,7 +148,7 @@ export function rollingDrivers(y: ArrayLike<number>, x: ArrayLike<number>, m: Ar
     const determinant = cxx * cmm - cxm * cxm;
     // Collinear (or a benchmark that never moves): no separate coefficient for the driver.
     if (changesM === 0 || !(determinant > 1e-12 * cxx * cmm)) {
-      reasons[t] = "driver moves with the benchmark (collinear)";
+      reasons[t] = COLLINEAR;
       continue;
     }
     betaWithBenchmark[t] = (cxy * cmm - cmy * cxm) / determinant;
@@ -164,25 +175,32 @@ export function rankFigure(values: Float64Array, dateOfReturn: (t: number) => Is
   const value = values[t] as number;
   const none: RankedFigure = { value: Number.isNaN(value) ? null : value, percentile: null, observations: 0, rankedFrom: null, rankedTo: null };
   if (Number.isNaN(value)) return none;
-  // The defined figures up to t, compacted (a window without a figure is no observation).
-  const kept: number[] = [];
-  const keptIndex: number[] = [];
-  for (let i = 0; i <= t; i++) {
-    const v = values[i] as number;
-    if (!Number.isNaN(v)) {
-      kept.push(v);
-      keptIndex.push(i);
-    }
+  // The defined figures up to t (a window without a figure is no observation): a view when
+  // they are contiguous (the usual case), else compacted.
+  let first = 0;
+  while (Number.isNaN(values[first] as number)) first++;
+  let gaps = false;
+  for (let i = first; i <= t && !gaps; i++) gaps = Number.isNaN(values[i] as number);
+  let kept: Float64Array;
+  let indexOf: (k: number) => number;
+  if (!gaps) {
+    kept = values.subarray(first, t + 1);
+    indexOf = (k) => first + k;
+  } else {
+    const keptIndex: number[] = [];
+    for (let i = first; i <= t; i++) if (!Number.isNaN(values[i] as number)) keptIndex.push(i);
+    kept = Float64Array.from(keptIndex, (i) => values[i] as number);
+    indexOf = (k) => keptIndex[k] as number;
   }
   const last = kept.length - 1;
-  const start = lookbackStart(lookback, last, (k) => dateOfReturn(keptIndex[k] as number));
-  const rank = rankAt(Float64Array.from(kept), last, MIN_RANK_OBSERVATIONS, start);
+  const start = lookbackStart(lookback, last, (k) => dateOfReturn(indexOf(k)));
+  const rank = rankAt(kept, last, MIN_RANK_OBSERVATIONS, start);
   return {
     value,
     percentile: rank.percentile,
     observations: last - start,
-    rankedFrom: last > start ? dateOfReturn(keptIndex[start] as number) : null,
-    rankedTo: last > start ? dateOfReturn(keptIndex[last - 1] as number) : null,
+    rankedFrom: last > start ? dateOfReturn(indexOf(start)) : null,
+    rankedTo: last > start ? dateOfReturn(indexOf(last - 1)) : null,
   };
 }
 
@@ -220,7 +238,7 @@ export function driverFiguresAt(rolling: RollingDrivers, t: number, ids: { pair:
     correlation: { ...correlation, interval: correlation.value === null ? null : fisherInterval(correlation.value, rolling.window) },
     beta: rankFigure(rolling.beta, dateOf, t, lookback),
     betaWithBenchmark: { ...rankFigure(rolling.betaWithBenchmark, dateOf, t, lookback), benchmarkBeta: Number.isNaN(gamma) ? null : gamma },
-    reason: rolling.reasons[t] ?? null,
+    reason: NO_FIGURE[rolling.reasons[t] as number] ?? null,
   };
 }
 
@@ -255,7 +273,7 @@ export function commonDates(series: readonly { dates: readonly IsoDate[] }[]): I
     const next: IsoDate[] = [];
     let j = 0;
     for (const date of common) {
-      while (j < other.dates.length && (other.dates[j] as IsoDate) < date) j++;
+      while (j < other.dates.length && other.dates[j] !== date && (other.dates[j] as IsoDate) < date) j++;
       if (other.dates[j] === date) next.push(date);
     }
     common = next;
@@ -263,35 +281,90 @@ export function commonDates(series: readonly { dates: readonly IsoDate[] }[]): I
   return [...common];
 }
 
+/** A series' values on `dates`, a subset of its own (ascending) dates, by one walk. */
+function valuesOn(series: LevelSeries, dates: readonly IsoDate[]): Float64Array {
+  const column = new Float64Array(dates.length);
+  let j = 0;
+  for (let i = 0; i < dates.length; i++) {
+    // Dates are shared strings: the identity test settles the common case without comparing text.
+    while (series.dates[j] !== dates[i] && (series.dates[j] as IsoDate) < (dates[i] as IsoDate)) j++;
+    column[i] = series.values[j] as number;
+  }
+  return column;
+}
+
+/** A driver's series on the dates all its parts have (one per driver, shared by every pair). */
+export interface AlignedDriver {
+  dates: IsoDate[];
+  columns: Float64Array[];
+  kinds: LevelSeries["kind"][];
+}
+
+export function alignDriver(parts: readonly LevelSeries[]): AlignedDriver {
+  const dates = commonDates(parts);
+  return { dates, columns: parts.map((part) => valuesOn(part, dates)), kinds: parts.map((part) => part.kind) };
+}
+
 /**
  * The daily series of one pair and one driver on the sessions common to all of them (the
  * returns computed after the dates are intersected): y = r_A − r_B, x = the driver's return
  * (a fund's; the long fund's less the short one's for a spread; the change of a yield, in
  * percentage points), m = r_B (the benchmark's, for the regression that holds it fixed).
+ * `pair` is the pair's closes on its own common dates.
  */
-export function driverReturns(a: LevelSeries, b: LevelSeries, driverParts: readonly LevelSeries[]): { dates: IsoDate[]; y: Float64Array; x: Float64Array; m: Float64Array; driverLevels: Float64Array[] } {
-  const all = [a, b, ...driverParts];
-  const dates = commonDates(all);
-  const columns = all.map((series) => {
-    const at = new Map<IsoDate, number>();
-    series.dates.forEach((date, i) => at.set(date, series.values[i] as number));
-    return Float64Array.from(dates, (date) => at.get(date) as number);
+export function driverReturnsOn(pair: { dates: readonly IsoDate[]; a: ArrayLike<number>; b: ArrayLike<number> }, driver: AlignedDriver): { dates: IsoDate[]; y: Float64Array; x: Float64Array; m: Float64Array; driverLevels: Float64Array[] } {
+  // The pair's dates that the driver has too: one merge walk of two ascending lists.
+  const most = Math.min(pair.dates.length, driver.dates.length);
+  const at = new Int32Array(most);
+  const driverAt = new Int32Array(most);
+  const dates: IsoDate[] = [];
+  let found = 0;
+  for (let i = 0, j = 0; i < pair.dates.length && j < driver.dates.length; ) {
+    const p = pair.dates[i] as IsoDate;
+    const d = driver.dates[j] as IsoDate;
+    if (p === d) {
+      at[found] = i;
+      driverAt[found] = j;
+      found++;
+      dates.push(p);
+      i++;
+      j++;
+    } else if (p < d) i++;
+    else j++;
+  }
+  const levels = driver.columns.map((column) => {
+    const out = new Float64Array(found);
+    for (let k = 0; k < found; k++) out[k] = column[driverAt[k] as number] as number;
+    return out;
   });
-  const n = Math.max(0, dates.length - 1);
-  const change = (column: Float64Array, kind: LevelSeries["kind"], t: number) =>
-    kind === "yield" ? (column[t + 1] as number) - (column[t] as number) : (column[t + 1] as number) / (column[t] as number) - 1;
+  const n = Math.max(0, found - 1);
   const y = new Float64Array(n);
   const x = new Float64Array(n);
   const m = new Float64Array(n);
+  // Written out (no helper per value): this loop runs for every pair, driver and day.
+  const a = pair.a;
+  const b = pair.b;
+  const long = levels[0] as Float64Array;
+  const short = levels[1];
+  const longYield = driver.kinds[0] === "yield";
+  const shortYield = driver.kinds[1] === "yield";
   for (let t = 0; t < n; t++) {
-    const ra = change(columns[0] as Float64Array, a.kind, t);
-    const rb = change(columns[1] as Float64Array, b.kind, t);
-    y[t] = ra - rb;
+    const from = at[t] as number;
+    const to = at[t + 1] as number;
+    const rb = (b[to] as number) / (b[from] as number) - 1;
+    y[t] = (a[to] as number) / (a[from] as number) - 1 - rb;
     m[t] = rb;
-    const first = change(columns[2] as Float64Array, (driverParts[0] as LevelSeries).kind, t);
-    x[t] = driverParts.length > 1 ? first - change(columns[3] as Float64Array, (driverParts[1] as LevelSeries).kind, t) : first;
+    let move = longYield ? (long[t + 1] as number) - (long[t] as number) : (long[t + 1] as number) / (long[t] as number) - 1;
+    if (short !== undefined) move -= shortYield ? (short[t + 1] as number) - (short[t] as number) : (short[t + 1] as number) / (short[t] as number) - 1;
+    x[t] = move;
   }
-  return { dates, y, x, m, driverLevels: columns.slice(2) };
+  return { dates, y, x, m, driverLevels: levels };
+}
+
+/** The same from the two funds' and the driver's own series (what the tests and one-off callers use). */
+export function driverReturns(a: LevelSeries, b: LevelSeries, driverParts: readonly LevelSeries[]): { dates: IsoDate[]; y: Float64Array; x: Float64Array; m: Float64Array; driverLevels: Float64Array[] } {
+  const dates = commonDates([a, b]);
+  return driverReturnsOn({ dates, a: valuesOn(a, dates), b: valuesOn(b, dates) }, alignDriver(driverParts));
 }
 
 /**

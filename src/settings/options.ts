@@ -283,6 +283,13 @@ export const OPTIONS = {
     hiddenIn: ["report"],
     commands: ["program", ...REPORT_COMMANDS, "chart", "report"],
   },
+  context: {
+    flags: "--no-context",
+    key: "context",
+    value: "negate",
+    help: "leave out the drivers, breadth and calendar beside the pairs (they cost time on large universes)",
+    commands: ["check", "log", "report"],
+  },
   exitCode: { flags: "--exit-code", key: "exitCode", value: "boolean", help: "exit 3 when a signal is raised", commands: ["check", "log"] },
   valuation: { flags: "--valuation", key: "valuation", value: "boolean", help: "also fetch P/E spreads live (they come from the valuation store whenever it exists)", commands: ["check"] },
   maxAge: {

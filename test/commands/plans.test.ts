@@ -41,6 +41,7 @@ describe("planCheck turns flags into a plan", () => {
       format: "table",
       color: "auto",
       exitCode: false,
+      context: true,
       valuation: { mode: "store", store: "/tmp/d/valuation.jsonl", timeoutMs: 20_000, yahooUrl: null, maxAgeDays: 7 },
     });
   });

@@ -164,6 +164,12 @@ describe("check's context line: drivers, breadth and calendar from series at han
     expect(january.context.calendar).toEqual([{ window: "january", from: "2024-01-01", to: "2024-01-31" }]);
   });
 
+  it("--no-context leaves it out (and does not load the funds)", () => {
+    const doc = JSON.parse(runCli(["check", "--data", data, "--pairs", "IWM:SPY", "--as-of", "2024-06-20", "--no-context", "--json"]).stdout);
+    expect(doc.context).toEqual({ asOf: "2024-06-20", calendar: [], drivers: [], breadth: [], notes: ["left out (--no-context)"] });
+    expect(runCli(["check", "--data", data, "--pairs", "IWM:SPY", "--as-of", "2024-06-20", "--no-context"]).stdout).not.toMatch(/Context/);
+  });
+
   it("with --sample, nothing is added to the table: a note in JSON only", () => {
     const plain = runCli(["check", "--sample", "--as-of", "2024-07-16"]);
     expect(plain.stdout).not.toMatch(/Context/);
