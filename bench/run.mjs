@@ -188,6 +188,12 @@ if (existsSync(path.join(shared, "SPY.csv"))) {
   }
   const check52 = time("check, 52 pairs against SPY", [bin, "check", "--data", shared, "--pairs", all]);
   const check52json = time("check, 52 pairs against SPY, --json", [bin, "check", "--data", shared, "--pairs", all, "--json"]);
+  // The drivers issue: 52 pairs x 2 drivers (IEF, HYG-IEF) over the full history within 2x check
+  // for the same pairs; and what check's context line (the same figures) costs it.
+  const check52bare = time("  same, --no-context", [bin, "check", "--data", shared, "--pairs", all, "--json", "--no-context"]);
+  const drivers52 = time("drivers, 52 pairs x 2 drivers (IEF, HYG-IEF), full history, --json", [bin, "drivers", "--data", shared, "--pairs", all, "--json"]);
+  target("drivers 52 x 2 / check 52 pairs (--json)", twoDecimals(drivers52.medianMs / check52json.medianMs), 2);
+  target("drivers 52 x 2 / check 52 pairs without the context", twoDecimals(drivers52.medianMs / check52bare.medianMs), 2);
   // On the terminal itself, coloured and fitted; --no-pager, or the pager would wait for a key.
   // The pseudo-terminal costs processes of its own (script, a shell, stty): `node -e 0` run
   // the same way is what these rows are compared with.
