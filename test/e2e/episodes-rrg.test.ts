@@ -73,7 +73,10 @@ describe(`rotation episodes on the real history`, () => {
     expect(Object.keys(rows[0]!)).toEqual([
       "pair", "direction", "start", "peakDate", "end", "length", "flaggedDays", "peakSurge", "peakPercentile", "peakZScore", "forward5", "forward21", "forward63", "open",
       "forwardFromPeak5", "forwardFromPeak21", "forwardFromPeak63", "observations", "rankedFrom", "rankedTo",
+      "russellReconstitution", "january", "IEF_move", "IEF_correlation", "IEF_percentile", "HYG-IEF_move", "HYG-IEF_correlation", "HYG-IEF_percentile",
     ]);
+    // The calendar at each start; the drivers' columns empty when their funds are not at hand (the sample has none).
+    expect(rows.find((r) => r.pair === "IWM:SPY" && r.start.startsWith("2024-07"))).toMatchObject({ russellReconstitution: "outside", january: "outside", IEF_correlation: "" });
     expect(rows.every((r) => r.end! <= "2024-07-16")).toBe(true);
     const current = rows.find((r) => r.pair === "IWM:SPY" && r.end === "2024-07-16")!;
     expect(current.open).toBe("true");
