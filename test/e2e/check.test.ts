@@ -150,7 +150,7 @@ describe("data faults exit 1 with one line naming the culprit", () => {
     const strict = runCli(["check", "--data", dir, "--json"]);
     expect(strict.status).toBe(1);
     expect(strict.stdout).toBe("");
-    expect(strict.stderr).toMatch(/IJH\.csv:402: date 2099-01-01 is after today \(\d{4}-\d\d-\d\d\)\n$/);
+    expect(strict.stderr).toMatch(/IJH\.csv:402: date 2099-01-01 is after today \(\d{4}-\d\d-\d\d\) \(--lenient skips bad rows, each with a warning\)\n$/);
     const lenient = runCli(["check", "--data", dir, "--lenient", "--json"]);
     expect(lenient.status).toBe(0);
     const doc = JSON.parse(lenient.stdout);

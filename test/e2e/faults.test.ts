@@ -37,7 +37,7 @@ describe("--partial", () => {
     expect(doc.pairs.map((p: { pair: string }) => p.pair)).toEqual(["IWM:SPY", "IJR:SPY"]);
     expect(doc.tickers.map((t: { symbol: string }) => t.symbol)).toEqual(["IWM", "IJR", "SPY"]);
     expect(result.stderr).toMatch(/warning: no data for QQQ in .* \(left out: --partial\)/);
-    expect(result.stderr).toMatch(/warning: .*IJH\.csv:2: price "abc" is not a number \(left out: --partial\)/);
+    expect(result.stderr).toMatch(/warning: .*IJH\.csv:2: price "abc" is not a number \(--lenient skips bad rows, each with a warning\) \(left out: --partial\)/);
   });
   it("with nothing left to compare, still fails", () => {
     const dir = folder("partial-empty");

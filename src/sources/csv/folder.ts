@@ -122,6 +122,10 @@ export class CsvFolderSource implements PriceSource {
     try {
       parsed = parsePriceCsvPieces(piecesOf(file, Number(fileStat.size)), file, symbol, this.options);
     } catch (error) {
+      // A bad row refuses the file; say once that --lenient would skip it instead.
+      if (error instanceof DataError && !this.options.lenient && error.message.startsWith(`${file}:`) && /^:\d+: /.test(error.message.slice(file.length))) {
+        throw new DataError(`${error.message} (--lenient skips bad rows, each with a warning)`);
+      }
       if (error instanceof DataError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
       if (code === "ERR_BUFFER_TOO_LARGE") throw new DataError(`${file}: larger than the ${MAX_CSV_BYTES / 1024 / 1024} MiB limit once inflated (a compressed bomb?); refused`);
