@@ -38,6 +38,22 @@ function fill(values: number[]): number[] {
 const LABEL_WIDTH = 10;
 
 /**
+ * asciichart, with the values put on its rows by one rounding: given them as they are, it
+ * rounds each value and the minimum apart, so a line can land a row off its label (a lower
+ * threshold of -3.4% drawn on the row labelled -1.8%). Here every value is first scaled to row
+ * units (0 at the minimum), so each is drawn on the row nearest to it, and each row is labelled
+ * with the value it stands for.
+ */
+export function plotOnRows(series: number[][], height: number, format: (value: number) => string, colors: (string | undefined)[]): string {
+  const all = series.flat().filter((v) => Number.isFinite(v));
+  const min = all.length > 0 ? Math.min(...all) : 0;
+  const max = all.length > 0 ? Math.max(...all) : 1;
+  const perRow = max > min ? (max - min) / height : 1;
+  const scaled = series.map((values) => values.map((v) => (v - min) / perRow));
+  return asciichart.plot(scaled, { height, min: 0, max: height, colors: colors as string[], format: (row: number) => format(min + row * perRow) });
+}
+
+/**
  * The pair's ratio (rebased to 100) with its 50-day average, and beneath it the surge with its
  * point-in-time thresholds, a row marking flagged episodes and a date axis. Returns lines.
  */
@@ -50,12 +66,8 @@ export function renderTerminalChart(data: ChartData, size: TerminalChartSize, st
   const upper = fill(resample(data.upper.map((v) => (v === null ? null : v * 100)), ranges, false));
   const lower = fill(resample(data.lower.map((v) => (v === null ? null : v * 100)), ranges, false));
   const colors = style.level > 0 ? [asciichart.blue, asciichart.darkgray] : [undefined, undefined];
-  const top = asciichart.plot([ratio, average], { height: Math.max(4, Math.floor(size.height * 0.55)), colors, format: (x) => x.toFixed(1).padStart(LABEL_WIDTH - 1) });
-  const bottom = asciichart.plot([surge, upper, lower], {
-    height: Math.max(3, Math.floor(size.height * 0.45)),
-    colors: style.level > 0 ? [asciichart.magenta, asciichart.red, asciichart.red] : [undefined, undefined, undefined],
-    format: (x) => `${x.toFixed(1)}%`.padStart(LABEL_WIDTH - 1),
-  });
+  const top = plotOnRows([ratio, average], Math.max(4, Math.floor(size.height * 0.55)), (x) => x.toFixed(1).padStart(LABEL_WIDTH - 1), colors);
+  const bottom = plotOnRows([surge, upper, lower], Math.max(3, Math.floor(size.height * 0.45)), (x) => `${x.toFixed(1)}%`.padStart(LABEL_WIDTH - 1), style.level > 0 ? [asciichart.magenta, asciichart.red, asciichart.red] : [undefined, undefined, undefined]);
   const marks = ranges.map(([from, to]) => {
     const dates = data.dates.slice(from, to);
     const hit = data.episodes.find((e) => dates.some((d) => d >= e.start && d <= e.end));
@@ -79,9 +91,13 @@ export function renderTerminalChart(data: ChartData, size: TerminalChartSize, st
     : `: the upper line, last ${data.ratio.at(-1)?.toFixed(2) ?? "n/a"} on ${lastDate}; the smoother line is its 50-day average, last ${lastAverage?.toFixed(2) ?? "n/a"}`;
   // What the thresholds rank against, said only when it is not every earlier day.
   const span = data.lookback === "all" ? "" : ` of the last ${lookbackWords(data.lookback)}`;
+  // Rows are coarse: the thresholds' own values are said, not left to be read off the axis.
+  const lastUpper = [...data.upper].reverse().find((v) => v !== null) ?? null;
+  const lastLower = [...data.lower].reverse().find((v) => v !== null) ?? null;
+  const thresholdsNow = lastUpper === null || lastLower === null ? "" : ` (now ${formatPercent(lastUpper)} and ${formatPercent(lastLower)}, each drawn on its nearest row)`;
   const surgeLegend = coloured
-    ? ` (magenta) with its point-in-time thresholds at percentiles ${data.threshold} and ${100 - data.threshold}${span} (red); last ${formatPercent(lastSurge)}`
-    : `: the jagged line, last ${formatPercent(lastSurge)}; the two steadier lines are its point-in-time thresholds at percentiles ${data.threshold} and ${100 - data.threshold}${span}`;
+    ? ` (magenta) with its point-in-time thresholds at percentiles ${data.threshold} and ${100 - data.threshold}${span} (red)${thresholdsNow}; last ${formatPercent(lastSurge)}`
+    : `: the jagged line, last ${formatPercent(lastSurge)}; the two steadier lines are its point-in-time thresholds at percentiles ${data.threshold} and ${100 - data.threshold}${span}${thresholdsNow}`;
   return [
     ...wrapLines(style.bold(`${terminalSafe(a ?? "")}/${terminalSafe(b ?? "")} rebased to 100`) + ratioLegend, coloured ? undefined : size.width),
     top,

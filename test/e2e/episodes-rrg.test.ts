@@ -76,7 +76,7 @@ describe(`rotation episodes on the real history`, () => {
       "russellReconstitution", "january", "IEF_move", "IEF_correlation", "IEF_percentile", "HYG-IEF_move", "HYG-IEF_correlation", "HYG-IEF_percentile",
     ]);
     // The calendar at each start; the drivers' columns empty when their funds are not at hand (the sample has none).
-    expect(rows.find((r) => r.pair === "IWM:SPY" && r.start.startsWith("2024-07"))).toMatchObject({ russellReconstitution: "outside", january: "outside", IEF_correlation: "" });
+    expect(rows.find((r) => r.pair === "IWM:SPY" && r.start!.startsWith("2024-07"))).toMatchObject({ russellReconstitution: "outside", january: "outside", IEF_correlation: "" });
     expect(rows.every((r) => r.end! <= "2024-07-16")).toBe(true);
     const current = rows.find((r) => r.pair === "IWM:SPY" && r.end === "2024-07-16")!;
     expect(current.open).toBe("true");
