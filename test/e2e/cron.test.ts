@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
@@ -196,5 +196,31 @@ describe("config file", () => {
     writeFileSync(file, "{ not json");
     expect(runCli(["check"], {}, folder).stderr).toMatch(/config .*: not valid JSON/);
     rmSync(file);
+  });
+});
+
+describe("the README's crontab line", () => {
+  it("keeps every day's output in the log and mails that day's output alone, only on a signal", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const readme = readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+    const line = /^ {4}30 22 \* \* 1-5 {2}(.*)$/m.exec(readme)![1]!;
+    const home = mkdtempSync(path.join(work, "home-"));
+    const bin = path.join(home, "bin");
+    mkdirSync(bin);
+    // Stand-ins: `rotation` is this build on the test's prices and journal; `mail` keeps what it was given.
+    const journal = path.join(home, "journal.jsonl");
+    writeFileSync(path.join(bin, "rotation"), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@" --data "${data}" --journal "${journal}" --as-of "$ASOF"\n`, { mode: 0o755 });
+    writeFileSync(path.join(bin, "mail"), `#!/bin/sh\ncat > "$HOME/mailed-$(date +%s%N).txt"\n`, { mode: 0o755 });
+    const run = (asOf: string) => execFileSync("/bin/sh", ["-c", line.replace("/usr/local/bin/rotation", path.join(bin, "rotation"))], { env: { PATH: `${bin}:/usr/bin:/bin`, HOME: home, ASOF: asOf, ROTATION_NOW: AFTER_CLOSE.ROTATION_NOW, ROTATION_CACHE_DIR: path.join(home, "cache") }, encoding: "utf8" });
+    run(dates[400]!); // a quiet day: logged, not mailed
+    run(dates[419]!); // a signal day
+    const mails = readdirSync(home).filter((f) => f.startsWith("mailed-"));
+    expect(mails).toHaveLength(1);
+    const mailed = readFileSync(path.join(home, mails[0]!), "utf8");
+    const log = readFileSync(path.join(home, "rotation-cron.log"), "utf8");
+    expect(mailed).toMatch(new RegExp(`rotation: logged ${dates[419]} \\(.*SMALL-SURGE|small-surge`));
+    expect(mailed).not.toContain(dates[400]!);
+    expect(log).toContain(`logged ${dates[400]}`);
+    expect(log.endsWith(mailed)).toBe(true);
   });
 });
