@@ -12,7 +12,8 @@ export const SCHEMA_VERSIONS = {
   journal: 1,
   config: 1,
   grid: 1,
-  notify: 1,
+  /** 2 (0.5.0): the events "watching" (a configuration's first record) and "test" (rotation notify test). */
+  notify: 2,
   /** rotation drivers (0.5.0). */
   drivers: 1,
 } as const;

@@ -131,6 +131,16 @@ export function buildProgram(runtime: Runtime, setExitCode: (code: number) => vo
     addExamples(history, ["rotation history", "rotation history --since 2024-01-01 --signals-only", "rotation history --csv > signals.csv"]);
   });
 
+  declare("notify", "webhooks: check that they receive before a signal needs them", (notify) => {
+    addExamples(notify, ["rotation notify test", "rotation notify test https://hooks.example.com/T000/B000/XXXX"]);
+    const testCommand = notify.command("test [url]").description("send one message marked as a test to each webhook (--notify, ROTATION_NOTIFY, the config file's notify) or to URL, and say what each answered");
+    declareOptions(testCommand, "notify test");
+    testCommand.action(async (url: string | undefined, flags: FlagsOf<"notify test">) => {
+      const command = await import("./commands/notify.js");
+      setExitCode(await command.notifyTest(command.planNotifyTest(url, await withSettings(flags, runtime), runtime.env), runtime));
+    });
+  });
+
   declare("config", "print the effective configuration and where each value comes from", (config) => {
     config.action(async (flags: FlagsOf<"config">) => {
       const command = await import("./commands/config.js");

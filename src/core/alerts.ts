@@ -2,12 +2,12 @@ import type { Signal } from "./check.js";
 import type { IsoDate } from "./dates.js";
 
 /** What `log --notify` tells a webhook about. */
-export type AlertEvent = "signal-started" | "signal-ended" | "quadrant-changed" | "failed";
+export type AlertEvent = "signal-started" | "signal-ended" | "quadrant-changed" | "failed" | "watching" | "test";
 
 export interface Alert {
   event: AlertEvent;
   asOf: IsoDate;
-  /** null for "failed", which concerns the whole run. */
+  /** null for "failed", "watching" and "test", which concern the whole run. */
   pair: string | null;
   /** One sentence a person can read as it is (Slack, ntfy). */
   text: string;
@@ -31,6 +31,12 @@ function points(value: number | null): string {
  */
 export function alertsBetween(previous: AlertRecord | null, current: AlertRecord): Alert[] {
   const alerts: Alert[] = [];
+  // A configuration's first record: the receiver learns at once that it is watched (and that
+  // its webhook works), instead of waiting for the first change.
+  if (previous === null) {
+    const on = current.pairs.filter((p) => p.signal !== null).map((p) => `${p.pair} ${LABEL[p.signal as Signal]}`);
+    alerts.push({ event: "watching", asOf: current.asOf, pair: null, text: `rotation now watches ${current.pairs.map((p) => p.pair).join(", ")}, from the record of ${current.asOf} (${on.length === 0 ? "no signal" : on.join(", ")}); what changes will be posted here.` });
+  }
   const before = new Map((previous?.pairs ?? []).map((p) => [p.pair, p]));
   for (const now of current.pairs) {
     const then = before.get(now.pair);

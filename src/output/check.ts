@@ -16,9 +16,23 @@ import { contextLine, type CheckContext } from "./drivers.js";
 
 const RETURN_HEADERS = ["1D", "5D", "21D", "63D", "252D", "YTD"];
 
-function largestSinceLabel(pair: PairResult): string {
+function largestSinceLabel(pair: PairResult, mixed: boolean): string {
   if (pair.surge.percentile === null) return NOT_AVAILABLE;
-  return pair.surge.largestSince ?? "record";
+  const date = pair.surge.largestSince ?? "record";
+  // Under a header that cannot say which (gains and losses in one table), each cell says it.
+  return mixed ? `${(pair.surge.value ?? 0) < 0 ? "loss" : "gain"} ${date}` : date;
+}
+
+/**
+ * "Largest since" means the largest gain for a positive surge and the largest loss (the most
+ * negative) for a negative one: the header says which, or each cell when the table has both.
+ */
+function largestSinceHeader(pairs: readonly PairResult[]): { header: string; mixed: boolean } {
+  const ranked = pairs.filter((p) => p.surge.percentile !== null && p.surge.value !== null);
+  const losses = ranked.filter((p) => (p.surge.value as number) < 0).length;
+  if (losses === 0) return { header: "Largest gain since", mixed: false };
+  if (losses === ranked.length) return { header: "Largest loss since", mixed: false };
+  return { header: "Largest since", mixed: true };
 }
 
 /** Which suspect figure each return column is. */
@@ -85,6 +99,13 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, opti
     width,
   );
 
+  // Each fund's size group, so that a signal is labelled by the group that surged (MID-SURGE for IJH).
+  const groupOf = new Map(result.tickers.map((t) => [t.symbol, t.group as string]));
+  const groupsOf = (pair: string) => {
+    const [fund, benchmark] = pair.split(":");
+    return { fund: groupOf.get(fund ?? ""), benchmark: groupOf.get(benchmark ?? "") };
+  };
+  const since = largestSinceHeader(result.pairs);
   const pairs = fitTable<PairResult>(
     [
       { header: "Pair", cell: (p) => (p.signal ? style.bold(terminalSafe(p.pair)) : terminalSafe(p.pair)), keep: 20 },
@@ -92,8 +113,8 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, opti
       { header: `Surge ${window}D`, cell: (p) => mark(p, "surge", p.signal ? style.bold(formatPercent(p.surge.value)) : formatPercent(p.surge.value)), keep: 20 },
       { header: "z", cell: (p) => formatSigned(p.surge.zScore), keep: 8 },
       { header: "Pctile", cell: (p) => mark(p, "rank", formatPercentile(p.surge.percentile, bands)), keep: 19 },
-      { header: "Largest since", cell: (p) => largestSinceLabel(p), keep: 18 },
-      { header: "Signal", cell: (p) => signalLabel(p.signal, style), keep: 20 },
+      { header: since.header, cell: (p) => largestSinceLabel(p, since.mixed), keep: 18 },
+      { header: "Signal", cell: (p) => signalLabel(p.signal, style, groupsOf(p.pair)), keep: 20 },
       { header: "RRG", cell: (p) => (p.rrg ? quadrantLabel(p.rrg.quadrant, style) : NOT_AVAILABLE), keep: 7 },
       { header: "Streak", cell: (p) => (p.streak.leader ? `${terminalSafe(p.streak.leader)} ${p.streak.sessions}` : "—"), keep: 4 },
       { header: "From peak", cell: (p) => mark(p, "ratio", formatPercent(p.ratio?.fromPeak)), keep: 3 },
@@ -131,7 +152,7 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, opti
       const what = signal.signal === "small-surge" ? "outran" : "trailed";
       const [a, b] = signal.pair.split(":");
       lines.push(
-        signalLabel(signal.signal, style) +
+        signalLabel(signal.signal, style, groupsOf(signal.pair)) +
           ` ${terminalSafe(a ?? "")} ${what} ${terminalSafe(b ?? "")} by ${formatPercent(Math.abs(signal.value))} over ${window} days` +
           ` (percentile ${formatPercentile(signal.percentile, bands)}).`,
       );

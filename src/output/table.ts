@@ -69,10 +69,16 @@ export function drawTable(head: readonly string[], rows: readonly (readonly stri
   return lines.join("\n");
 }
 
-export function signalLabel(signal: Signal | null, style: ChalkInstance): string {
-  if (signal === "small-surge") return style.green.bold("SMALL-SURGE");
-  if (signal === "large-surge") return style.red.bold("LARGE-SURGE");
-  return "";
+/**
+ * A signal as people read it. With `groups` (the size groups of the pair's fund and benchmark),
+ * the label names the group that surged: IJH, a mid-cap fund, outrunning SPY is a MID-SURGE.
+ * The JSON values stay "small-surge" and "large-surge" (the fund's side, the benchmark's side).
+ */
+export function signalLabel(signal: Signal | null, style: ChalkInstance, groups?: { fund?: string; benchmark?: string }): string {
+  if (signal === null) return "";
+  const side = signal === "small-surge" ? groups?.fund : groups?.benchmark;
+  const named = side === "small" || side === "mid" || side === "large" ? side.toUpperCase() : signal === "small-surge" ? "SMALL" : "LARGE";
+  return signal === "small-surge" ? style.green.bold(`${named}-SURGE`) : style.red.bold(`${named}-SURGE`);
 }
 
 export function quadrantLabel(quadrant: Quadrant, style: ChalkInstance): string {

@@ -15,7 +15,7 @@ import { OUTPUT_FORMATS, SPLIT_KINDS, parseCorrelationWindow, parseDrivers, pars
  */
 
 /** Every command, and "program" for the options given before a command (rotation --data DIR check). */
-export const COMMAND_NAMES = ["program", "check", "log", "history", "config", "valuation", "valuation import", "chart", "episodes", "rrg", "grid", "drivers", "report", "completion"] as const;
+export const COMMAND_NAMES = ["program", "check", "log", "history", "config", "valuation", "valuation import", "chart", "episodes", "rrg", "grid", "drivers", "report", "notify", "notify test", "completion"] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** The commands that load prices, and so take the source options. */
@@ -326,10 +326,11 @@ export const OPTIONS = {
     key: "notify",
     value: "list",
     help: "post what changed (a signal started or ended, a quadrant changed, a failed run) to this webhook; repeatable",
+    helpFor: { "notify test": "a webhook to test; repeatable (default: ROTATION_NOTIFY, else the config file's notify)" },
     env: "ROTATION_NOTIFY",
     configKey: "notify",
     secret: true,
-    commands: ["log"],
+    commands: ["log", "notify test"],
   },
   notifyFormat: {
     flags: "--notify-format <format>",
@@ -338,7 +339,7 @@ export const OPTIONS = {
     help: "json (a document with a text field: Slack-compatible) or text (the sentence alone, e.g. for ntfy)",
     default: DEFAULTS.notifyFormat,
     completion: ["json", "text"],
-    commands: ["log"],
+    commands: ["log", "notify test"],
   },
   signalsOnly: { flags: "--signals-only", key: "signalsOnly", value: "boolean", help: "only pairs that raised a signal", commands: ["history"] },
 

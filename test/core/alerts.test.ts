@@ -6,10 +6,10 @@ const pair = (name: string, signal: "small-surge" | "large-surge" | null, rrgQua
 const record = (asOf: string, pairs: AlertRecord["pairs"]): AlertRecord => ({ asOf, pairs });
 
 describe("alertsBetween", () => {
-  it("a quiet day says nothing; the first record says only what is on", () => {
+  it("a quiet day says nothing; the first record says that it watches, and what is on", () => {
     expect(alertsBetween(record("d1", [pair("A:B", null, "Lagging")]), record("d2", [pair("A:B", null, "Lagging")]))).toEqual([]);
-    expect(alertsBetween(null, record("d1", [pair("A:B", null, "Lagging")]))).toEqual([]);
-    expect(alertsBetween(null, record("d1", [pair("A:B", "small-surge")])).map((a) => a.event)).toEqual(["signal-started"]);
+    expect(alertsBetween(null, record("d1", [pair("A:B", null, "Lagging")]))).toEqual([{ event: "watching", asOf: "d1", pair: null, text: "rotation now watches A:B, from the record of d1 (no signal); what changes will be posted here." }]);
+    expect(alertsBetween(null, record("d1", [pair("A:B", "small-surge")])).map((a) => a.event)).toEqual(["watching", "signal-started"]);
   });
   it("a signal that starts, changes direction, or ends; a quadrant that changes", () => {
     const started = alertsBetween(record("d1", [pair("A:B", null, "Lagging")]), record("d2", [pair("A:B", "small-surge", "Improving")]));

@@ -134,7 +134,7 @@ describe("data faults exit 1 with one line naming the culprit", () => {
     writeFileSync(path.join(dir, "IJH.csv"), "Date,Close\n2024-01-02,1\n2024-01-03,abc\n");
     const result = runCli(["check", "--data", dir]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe(`rotation: ${path.join(dir, "IJH.csv")}:3: price "abc" is not a number\n`);
+    expect(result.stderr).toBe(`rotation: ${path.join(dir, "IJH.csv")}:3: price "abc" is not a number (--lenient skips bad rows, each with a warning)\n`);
   });
   it("a bad row under --lenient is a warning on stderr, not in stdout", () => {
     const dir = syntheticFolder("lenient");

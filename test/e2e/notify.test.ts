@@ -29,10 +29,37 @@ const log = (asOf: string, extra: string[] = [], env: Record<string, string> = {
   runCliAsync(["log", "--data", FIXTURE_PRICES, "--pairs", "IWM:SPY", "--journal", journal, "--as-of", asOf, ...extra], env);
 const events = () => receiver.posts.map((p) => JSON.parse(p.body) as { event: string; asOf: string; pair: string | null; text: string });
 
+describe("rotation notify test", () => {
+  it("posts one message marked as a test to the URL given, or to each configured webhook, and says what each answered", async () => {
+    const given = await runCliAsync(["notify", "test", hook]);
+    expectCleanOutput(given);
+    expect(given.status).toBe(0);
+    expect(given.stderr).toMatch(/^rotation: http:\/\/127\.0\.0\.1:\d+\/…: delivered \(answered 2xx in \d+ ms\)\n$/);
+    expect(events().map((e) => [e.event, e.pair])).toEqual([["test", null]]);
+    expect(events()[0]!.text).toMatch(/^rotation \d+\.\d+\.\d+ on .+: a test message \(rotation notify test\); no signal is meant\.$/);
+    expect(validate(JSON.parse(receiver.posts[0]!.body))).toBe(true);
+    expect(receiver.posts[0]!.idempotencyKey).toMatch(/^[0-9a-f]{32}$/);
+    // Every configured webhook, each said in its own line; a dead one fails the run (exit 1).
+    const port = await closedPort();
+    const both = await runCliAsync(["notify", "test", "--notify-format", "text"], { ROTATION_NOTIFY: `${hook} http://127.0.0.1:${port}/dead` });
+    expect(both.status).toBe(1);
+    expect(both.stderr).toMatch(/: delivered \(answered 2xx/);
+    expect(both.stderr).toMatch(new RegExp(`rotation: http://127\\.0\\.0\\.1:${port}/…: not delivered: `));
+    expect(receiver.posts.at(-1)!.contentType).toMatch(/^text\/plain/);
+    // Nothing to test: a usage error.
+    const none = await runCliAsync(["notify", "test"]);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toBe("rotation: no webhook to test: give a URL (rotation notify test URL), --notify URL, ROTATION_NOTIFY or the config file's notify\n");
+  });
+});
+
 describe("rotation log --notify", () => {
   it("posts one event per change: July 2024's signal starts, is quiet while it lasts, and ends", async () => {
     expect((await log("2024-07-11", ["--notify", hook])).status).toBe(0);
-    expect(events()).toEqual([]);
+    // The first record: the receiver is told it is watched (and so that its webhook works).
+    expect(events().map((e) => [e.event, e.asOf, e.pair])).toEqual([["watching", "2024-07-11", null]]);
+    expect(events()[0]!.text).toBe("rotation now watches IWM:SPY, from the record of 2024-07-11 (no signal); what changes will be posted here.");
+    receiver.posts.length = 0;
     const started = await log("2024-07-12", ["--notify", hook]);
     expectCleanOutput(started);
     expect(events().map((e) => [e.event, e.asOf, e.pair])).toEqual([["signal-started", "2024-07-12", "IWM:SPY"]]);

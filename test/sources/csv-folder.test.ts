@@ -36,7 +36,7 @@ describe("price files read piece by piece", () => {
       lines[8000] = lines[8000]!.replace(/^("?)\d{4}/, "$1x024");
       const broken = folder({ "W.csv": lines.join(lineEnd) });
       const refused = await new CsvFolderSource(broken, { lenient: false }).load(["W"]);
-      expect(refused.failures[0]?.error.message).toMatch(/W\.csv:8001: date "x024-.*" is not a YYYY-MM-DD calendar date$/);
+      expect(refused.failures[0]?.error.message).toMatch(/W\.csv:8001: date "x024-.*" is not a YYYY-MM-DD calendar date \(--lenient skips bad rows, each with a warning\)$/);
     });
   }
 
@@ -50,7 +50,7 @@ describe("price files read piece by piece", () => {
   it("a row dated after the latest date given is refused, naming file and line", async () => {
     const dir = folder({ "F.csv": "Date,Close\n2024-07-15,1\n2024-07-16,2\n2024-07-17,3\n" });
     const { failures } = await new CsvFolderSource(dir, { lenient: false, latest: "2024-07-16" }).load(["F"]);
-    expect(failures[0]?.error.message).toMatch(/F\.csv:4: date 2024-07-17 is after today \(2024-07-16\)$/);
+    expect(failures[0]?.error.message).toMatch(/F\.csv:4: date 2024-07-17 is after today \(2024-07-16\) \(--lenient skips bad rows, each with a warning\)$/);
     const lenient = await new CsvFolderSource(dir, { lenient: true, latest: "2024-07-16" }).load(["F"]);
     expect(lenient.series.get("F")!.dates).toEqual(["2024-07-15", "2024-07-16"]);
   });
