@@ -7,7 +7,7 @@ import { redactUrl } from "./secrets.js";
 import { splitNotifyUrls } from "./validators.js";
 import { ENV_BY_CONFIG_KEY, OPTIONS, type OptionDefinition } from "./options.js";
 import { DEFAULT_PRICE_SOURCE } from "../sources/providers.js";
-import { journalPath, userCacheDir } from "./paths.js";
+import { journalPath, userCacheDir, valuationStorePath } from "./paths.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -21,7 +21,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 export const ENV_FOR_SETTING: Partial<Record<keyof ConfigValues, string>> = { ...ENV_BY_CONFIG_KEY, cacheDir: "ROTATION_CACHE_DIR" };
 
 export interface Setting {
-  key: keyof ConfigValues;
+  /** A config file's key, or valuationStore (which only --store and the environment set). */
+  key: keyof ConfigValues | "valuationStore";
   value: unknown;
   origin: string;
 }
@@ -131,6 +132,11 @@ export function describeSettings(config: ConfigFile | null, env: Env, cwd: strin
     seen.add(key);
     settings.push(special[key]?.() ?? fromConfig(key, definition.default ?? null));
     if (key === "data") settings.push(fromEnv("cacheDir", userCacheDir(env), (value) => value));
+    // The valuation store beside the journal (no config key sets it: --store or the environment).
+    if (key === "journal") {
+      const store = valuationStorePath(undefined, env, cwd);
+      settings.push({ key: "valuationStore", value: store, origin: env.ROTATION_VALUATION_STORE ? "env ROTATION_VALUATION_STORE" : env.ROTATION_DATA_HOME ? "env ROTATION_DATA_HOME" : "default" });
+    }
   }
   return settings;
 }

@@ -181,6 +181,11 @@ describe("config file", () => {
     expect(shown.settings.data).toEqual({ value: data, origin: "env ROTATION_DATA" });
     expect(shown.settings.threshold).toEqual({ value: 99, origin: "default" });
     expect(shown.settings.journal.value).toBe(path.join(folder, "j.jsonl"));
+    // The valuation store is listed with where it came from, beside the journal.
+    expect(Object.keys(shown.settings).indexOf("valuationStore")).toBe(Object.keys(shown.settings).indexOf("journal") + 1);
+    expect(shown.settings.valuationStore.origin).toBe("default");
+    const store = path.join(folder, "pe.jsonl");
+    expect(JSON.parse(runCli(["config", "--json"], { ROTATION_VALUATION_STORE: store }, folder).stdout).settings.valuationStore).toEqual({ value: store, origin: "env ROTATION_VALUATION_STORE" });
   });
 
   it("refuses an unknown key or a wrong type as a usage error naming key and file", () => {
