@@ -78,8 +78,8 @@ export async function rrg(plan: RrgPlan, runtime: Runtime): Promise<number> {
     if (plan.svg) await writeOutputFile(plan.svg, rrgSvg(report.benchmark, report.asOf, report.symbols, { namespace: true, subtitle }), runtime.stdout);
     if (plan.html) await writeOutputFile(plan.html, htmlPage(`RRG against ${report.benchmark}`, rrgSvg(report.benchmark, report.asOf, report.symbols, { namespace: false, subtitle })), runtime.stdout);
     for (const file of [plan.svg, plan.html]) if (file && file !== "-") runtime.stderr.write(`rotation: wrote ${file}\n`);
-    // As with chart, a picture takes the place of the table; asked-for data formats still print.
-    if (plan.format === "table") return ExitCode.ok;
+    // The table is printed too ("also write"), unless a picture went to standard output.
+    if (plan.format === "table" && (plan.svg === "-" || plan.html === "-")) return ExitCode.ok;
   }
   const render: Record<OutputFormat, () => string> = {
     table: () => renderRrgTable(report, styleFor(plan.color, runtime.stdout, runtime.env), terminalWidth(runtime.stdout)),

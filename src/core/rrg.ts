@@ -190,12 +190,16 @@ function rrgPointsFrom(pair: AlignedPair, options: RrgOptions, picks: readonly n
   return points;
 }
 
-/** "Improving → Leading" when the tail crossed quadrants, else the one quadrant. */
+/**
+ * The quadrants the tail passed through, in order, each once per stay: "Lagging → Improving →
+ * Leading → Lagging" (a loop shown as a loop, where first → last said "Lagging"); the one
+ * quadrant when it never left.
+ */
 export function travel(tail: readonly RrgPoint[]): string | null {
-  const first = tail[0];
-  const last = tail[tail.length - 1];
-  if (!first || !last) return null;
-  return first.quadrant === last.quadrant ? last.quadrant : `${first.quadrant} → ${last.quadrant}`;
+  if (tail.length === 0) return null;
+  const path: string[] = [];
+  for (const point of tail) if (path.at(-1) !== point.quadrant) path.push(point.quadrant);
+  return path.join(" → ");
 }
 
 /** The latest RRG point, from the fewest periods that determine it. */

@@ -71,10 +71,12 @@ describe("rrgSeries", () => {
     expect(points[0]!.ratio).toBeCloseTo(ratio[2]!, 12);
     expect(points[0]!.momentum).toBeCloseTo(100 + z(roc), 12);
   });
-  it("describes the direction of travel", () => {
-    const p = (quadrant: "Leading" | "Improving") => ({ date: "d", ratio: 100, momentum: 100, quadrant });
+  it("describes the path of travel, each quadrant once per stay", () => {
+    const p = (quadrant: "Leading" | "Improving" | "Lagging" | "Weakening") => ({ date: "d", ratio: 100, momentum: 100, quadrant });
     expect(travel([p("Improving"), p("Improving"), p("Leading")])).toBe("Improving → Leading");
     expect(travel([p("Leading")])).toBe("Leading");
+    // A loop is shown as a loop (first → last alone said "Lagging").
+    expect(travel(["Lagging", "Improving", "Leading", "Leading", "Leading", "Leading", "Lagging", "Lagging"].map((q) => p(q as "Lagging" | "Improving" | "Leading")))).toBe("Lagging → Improving → Leading → Lagging");
     expect(travel([])).toBeNull();
   });
 });

@@ -42,6 +42,9 @@ describe(`rotation chart on the real history`, () => {
     const text = readFileSync(svg, "utf8");
     expect(XMLValidator.validate(text)).toBe(true);
     for (const q of ["Leading", "Weakening", "Lagging", "Improving"]) expect(text).toContain(`>${q}</text>`);
+    // "Also write": the table is printed as without --svg.
+    expect(result.stdout).toBe(runCli(["rrg", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16"]).stdout);
+    expect(result.stdout).toMatch(/^Relative rotation against SPY as of 2024-07-16/);
   });
 
   it("refuses a bad pair or size with exit 2", () => {
