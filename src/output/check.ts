@@ -82,13 +82,14 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, opti
       header: `${prefix}${RETURN_HEADERS[i]}`,
       cell: (row: T) => mark(row, SUSPECT_FIGURE_OF[key], colourReturn(get(row)[key], style)),
       // A pair's 5-day relative return is its surge at the default window: dropped first.
-      keep: duplicateOfSurge && key === "d5" && window === 5 ? -1 : { d1: 2, d5: 9, d21: 6, d63: 3, d252: 4, ytd: 5 }[key],
+      keep: duplicateOfSurge && key === "d5" && window === 5 ? -1 : { d1: 7, d5: 9, d21: 6, d63: 3, d252: 4, ytd: 5 }[key],
     }));
   const tickers = fitTable<TickerResult>(
     [
       { header: "Ticker", cell: (t) => terminalSafe(t.symbol), keep: 10 },
       { header: "Group", cell: (t) => t.group, keep: 10 },
-      { header: "Date", cell: (t) => t.date, keep: 7 },
+      // A date the same on every row is the title's "as of", not a column.
+      ...(result.tickers.every((t) => t.date === result.asOf) ? [] : [{ header: "Date", cell: (t: TickerResult) => t.date, keep: 7 }]),
       { header: "Close", cell: (t) => formatNumber(t.close), keep: 1 },
       ...returnColumns<TickerResult>((t) => t.returns, ""),
       { header: `Pctile ${window}D`, cell: (t) => mark(t, "rank", formatPercentile(t.surge.percentile, bands)), keep: 8 },

@@ -24,8 +24,13 @@ function newestFirst(episodes: readonly Episode[]): Episode[] {
   return [...episodes].sort((a, b) => (a.start < b.start ? 1 : a.start > b.start ? -1 : a.pair.localeCompare(b.pair)));
 }
 
+/**
+ * On a narrow terminal the columns that answer "what followed?" stay longest: the start (when
+ * one could act), the peak's percentile and z, the forward returns; the peak and end dates and
+ * the length go first.
+ */
 export function renderEpisodesTable(report: EpisodesReport, style: ChalkInstance, width?: number): string {
-  const table = fittingTable(["Pair", "Direction", "Start", "Peak", "End", "Days", "Peak surge", "Pctile", "z", "Fwd 5D", "Fwd 21D", "Fwd 63D"], [20, 20, 15, 12, 14, 3, 13, 8, 2, 5, 9, 10], style, 2, width);
+  const table = fittingTable(["Pair", "Direction", "Start", "Peak", "End", "Days", "Peak surge", "Pctile", "z", "Fwd 5D", "Fwd 21D", "Fwd 63D"], [20, 20, 15, 4, 5, 3, 9, 12, 7, 10, 13, 14], style, 2, width);
   for (const e of newestFirst(report.episodes)) {
     table.push([
       terminalSafe(e.pair) + (e.open ? style.bold(" ● open") : ""),

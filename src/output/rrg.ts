@@ -20,12 +20,15 @@ export interface RrgReport {
 export const QUADRANT_CODE: Record<Quadrant, string> = { Leading: "LE", Weakening: "WE", Lagging: "LA", Improving: "IM" };
 
 export function renderRrgTable(report: RrgReport, style: ChalkInstance, width?: number): string {
-  const table = fittingTable(["Symbol", "Date", "RS-Ratio", "RS-Momentum", "Quadrant", `Travel (last ${report.parameters.tail})`, "Tail"], [20, 6, 8, 8, 15, 5, 4], style, 1, width);
+  // A date that is the same on every row (the as-of date, in the title) is no column.
+  const oneDate = report.symbols.every((item) => item.tail.at(-1)?.date === report.asOf);
+  const head = ["Symbol", ...(oneDate ? [] : ["Date"]), "RS-Ratio", "RS-Momentum", "Quadrant", `Travel (last ${report.parameters.tail})`, "Tail"];
+  const table = fittingTable(head, [20, ...(oneDate ? [] : [6]), 9, 8, 15, 12, 4], style, 1, width);
   for (const item of report.symbols) {
     const last = item.tail.at(-1);
     table.push([
       terminalSafe(item.symbol),
-      last?.date ?? NOT_AVAILABLE,
+      ...(oneDate ? [] : [last?.date ?? NOT_AVAILABLE]),
       formatNumber(last?.ratio),
       formatNumber(last?.momentum),
       last ? quadrantLabel(last.quadrant, style) : NOT_AVAILABLE,
@@ -35,15 +38,17 @@ export function renderRrgTable(report: RrgReport, style: ChalkInstance, width?: 
   }
   const { period, ratioWindow, momentumWindow, rocPeriods, smoothing } = report.parameters;
   const trend = smoothing ? `SMA ${smoothing.short} / SMA ${smoothing.long} of the price ratio` : "the price ratio";
+  const drawn = table.toString();
   return [
     fitTitle(
       style.bold(`Relative rotation against ${terminalSafe(report.benchmark)} as of ${report.asOf}`) + sourceNote(report.source),
       ` (${period}; RS-Ratio z over ${ratioWindow} of ${trend}, RS-Momentum z over ${momentumWindow} of its ${rocPeriods}-period change)`,
       width,
     ),
-    table.toString(),
+    drawn,
     ...wrapLines("Quadrants: Leading (ratio >= 100, momentum >= 100), Weakening (ratio >= 100, momentum < 100), Lagging (both < 100), Improving (ratio < 100, momentum >= 100).", width),
-    "Tail, oldest first: LE Leading, WE Weakening, LA Lagging, IM Improving.",
+    // The legend of the tail's codes only when the tail is shown.
+    ...(table.shows("Tail") ? ["Tail, oldest first: LE Leading, WE Weakening, LA Lagging, IM Improving."] : []),
     "",
   ].join("\n");
 }

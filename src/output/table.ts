@@ -109,7 +109,7 @@ export interface Column<T> {
  * widths (a table is its cells, one space of padding each side, and a border between), and
  * drawTable draws only the final table. A row is never wrapped.
  */
-export function fitTable<T>(columns: Column<T>[], rows: readonly T[], style: ChalkInstance, leftColumns: number, width: number | undefined): string {
+export function fitTable<T>(columns: Column<T>[], rows: readonly T[], style: ChalkInstance, leftColumns: number, width: number | undefined, onShown?: (indices: readonly number[]) => void): string {
   const cells = rows.map((row) => columns.map((c) => c.cell(row)));
   const widths = columns.map((c, i) => Math.max(visibleWidth(style.bold(c.header)), ...cells.map((row) => visibleWidth(row[i] as string))));
   let shown = columns.map((_, i) => i);
@@ -118,6 +118,7 @@ export function fitTable<T>(columns: Column<T>[], rows: readonly T[], style: Cha
     const weakest = shown.slice(leftColumns).reduce((a, b) => ((columns[b] as Column<T>).keep < (columns[a] as Column<T>).keep ? b : a));
     shown = shown.filter((i) => i !== weakest);
   }
+  onShown?.(shown);
   return drawTable(
     shown.map((i) => style.bold((columns[i] as Column<T>).header)),
     cells.map((row) => shown.map((i) => row[i] as string)),
@@ -126,9 +127,9 @@ export function fitTable<T>(columns: Column<T>[], rows: readonly T[], style: Cha
 }
 
 /** A table of ready cells (strings) fitted the same way: `keep` weighs each column (higher stays longer). */
-export function fitCells(head: readonly string[], rows: readonly (readonly string[])[], keep: readonly number[], style: ChalkInstance, leftColumns: number, width: number | undefined): string {
+export function fitCells(head: readonly string[], rows: readonly (readonly string[])[], keep: readonly number[], style: ChalkInstance, leftColumns: number, width: number | undefined, onShown?: (indices: readonly number[]) => void): string {
   const columns: Column<readonly string[]>[] = head.map((header, i) => ({ header, cell: (row) => row[i] ?? "", keep: keep[i] ?? 0 }));
-  return fitTable(columns, rows, style, leftColumns, width);
+  return fitTable(columns, rows, style, leftColumns, width, onShown);
 }
 
 /** A report's title, its parenthesised details on a line of their own when it would not fit. */
@@ -146,9 +147,12 @@ export function colourReturn(value: number | null, style: ChalkInstance): string
 /** newTable's shape (push rows, then toString), fitted to `width` with `keep` weights per column. */
 export function fittingTable(head: readonly string[], keep: readonly number[], style: ChalkInstance, leftColumns: number, width: number | undefined) {
   const rows: string[][] = [];
+  let shown: readonly number[] = head.map((_, i) => i);
   return {
     push: (row: string[]) => void rows.push(row),
-    toString: () => fitCells(head, rows, keep, style, leftColumns, width),
+    toString: () => fitCells(head, rows, keep, style, leftColumns, width, (indices) => (shown = indices)),
+    /** Whether the column headed `header` was kept by the last toString (a legend is printed only for what is shown). */
+    shows: (header: string) => shown.includes(head.indexOf(header)),
   };
 }
 

@@ -25,7 +25,7 @@ describe("the bundled sample when Yahoo Finance cannot be reached", () => {
     expectCleanOutput(result);
     expect(result.status).toBe(0);
     expect(result.stdout.split("\n")[0]).toMatch(/^Size rotation as of 2026-08-03 \[bundled sample of daily closes to 2026-08-03, not live data\] \(pairs ranked against \d{4}-\d{2}-\d{2} … 2026-07-31, [\d,]+ sessions\)$/);
-    for (const symbol of ["IWM", "IJR", "IJH", "SPY", "QQQ"]) expect(result.stdout).toMatch(new RegExp(`│ ${symbol} +│ \\w+ +│ 2026-08-03 │`));
+    for (const symbol of ["IWM", "IJR", "IJH", "SPY", "QQQ"]) expect(result.stdout).toMatch(new RegExp(`│ ${symbol} +│ \\w+ +│ +\\d+\\.\\d\\d │`));
     expect(result.stderr).toMatch(BANNER);
     expect(result.stderr.match(/bundled sample/g)).toHaveLength(1);
     // The figures are the sample's own: IWM's close on 2026-08-03, independently read.

@@ -48,26 +48,61 @@ function inTerminal(args: string[], columns: number, rows: number, extraEnv: Rec
   return screen.split("\n").filter((line) => line !== "__DONE__");
 }
 
-const COMMANDS: string[][] = [
-  ["check", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16"],
-  ["episodes", "--data", FIXTURE_PRICES, "--pairs", "IWM:SPY", "--since", "2024-01-01", "--as-of", "2024-12-31"],
-  ["rrg", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16"],
-  ["grid", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16"],
-  ["chart", "IWM:SPY", "--data", FIXTURE_PRICES, "--as-of", "2024-09-30"],
-  ["history"],
-  ["valuation", "--offline"],
-  ["config"],
+/** A valuation store with a year and a half of P/E, so that valuation draws its tables. */
+const STORE = path.join(home, "valuation.jsonl");
+const JOURNAL = path.join(home, "journal.jsonl");
+const DRIVERS_DATA = path.join(PROJECT_ROOT, "fixtures", "drivers");
+
+/**
+ * Every command, and the columns that answer its question: they must stay on an 80-column
+ * screen (the decorative and repeated ones go first); at 120 columns, more of them.
+ */
+const COMMANDS: { args: string[]; at80: string[]; at120: string[] }[] = [
+  { args: ["check", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16"], at80: ["Pair", "Surge 5D", "Pctile", "Signal", "1D"], at120: ["z", "Largest gain since", "RRG"] },
+  { args: ["episodes", "--data", FIXTURE_PRICES, "--pairs", "IWM:SPY", "--since", "2024-01-01", "--as-of", "2024-12-31"], at80: ["Start", "Pctile", "Fwd 21D", "Fwd 63D", "Verdict"], at120: ["z", "Fwd 5D", "Peak surge"] },
+  { args: ["rrg", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16"], at80: ["Quadrant", "Travel (last 8)", "RS-Ratio"], at120: ["RS-Momentum", "Tail"] },
+  { args: ["grid", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16"], at80: ["value", "blend", "growth"], at120: [] },
+  { args: ["drivers", "--data", DRIVERS_DATA, "--pairs", "IWM:SPY", "--as-of", "2024-07-16"], at80: ["Driver", "Corr", "Pctile"], at120: ["90% interval", "Beta"] },
+  { args: ["valuation", "--store", STORE, "--offline", "--as-of", "2024-07-16", "--history", "none"], at80: ["Pair", "Spread", "Pctile"], at120: ["Ratio"] },
+  { args: ["chart", "IWM:SPY", "--data", FIXTURE_PRICES, "--as-of", "2024-09-30"], at80: [], at120: [] },
+  { args: ["history", "--journal", JOURNAL], at80: ["Pair", "Surge", "Signal"], at120: ["Pctile"] },
+  { args: ["config"], at80: [], at120: [] },
 ];
 
+/** The headers of every table on the screen: the cells of each line that follows a top border. */
+function headers(lines: readonly string[]): string[] {
+  return lines.flatMap((line, i) => (i > 0 && /^┌/.test(lines[i - 1] ?? "") ? line.split("│").map((cell) => cell.trim()).filter((cell) => cell !== "") : []));
+}
+
 describe("every command fits the terminal (tmux)", () => {
+  beforeAll(() => {
+    const rows = ["Date,Symbol,TrailingPE,ForwardPE"];
+    for (let t = Date.UTC(2023, 0, 2), i = 0; t <= Date.UTC(2024, 6, 16); t += 86_400_000, i++) {
+      const day = new Date(t);
+      if (day.getUTCDay() === 0 || day.getUTCDay() === 6) continue;
+      const date = day.toISOString().slice(0, 10);
+      for (const [symbol, base] of [["IWM", 15], ["SPY", 24], ["IJR", 14], ["IJH", 17]] as const) rows.push(`${date},${symbol},${(base + (i % 7) * 0.3).toFixed(2)},${(base - 1 + (i % 5) * 0.2).toFixed(2)}`);
+    }
+    const csv = path.join(home, "pe.csv");
+    writeFileSync(csv, `${rows.join("\n")}\n`);
+    expect(spawnSync(process.execPath, [BIN, "valuation", "import", csv, "--store", STORE]).status).toBe(0);
+    expect(spawnSync(process.execPath, [BIN, "log", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16", "--journal", JOURNAL]).status).toBe(0);
+  });
+
   for (const [columns, rows] of [[80, 24], [120, 40]] as const) {
-    for (const args of COMMANDS) {
-      it(`${args[0]} at ${columns}x${rows}: no line wider than the screen`, () => {
+    for (const { args, at80, at120 } of COMMANDS) {
+      it(`${args[0]} at ${columns}x${rows}: no line wider than the screen, the answering columns kept`, () => {
         // -J joins lines the terminal wrapped: a line longer than the width is caught, not hidden.
         const lines = inTerminal([...args, "--no-pager"], columns, rows);
         const longest = Math.max(...lines.map((line) => [...line].length));
         expect(longest, lines.find((line) => [...line].length > columns)).toBeLessThanOrEqual(columns);
         expect(lines.join("\n")).not.toMatch(/\bNaN\b|\bundefined\b/);
+        const shown = headers(lines);
+        for (const header of columns === 80 ? at80 : [...at80, ...at120]) expect(shown, `${args[0]} at ${columns}: ${header}`).toContain(header);
+        // A column's legend only where the column is: the RRG's tail codes.
+        if (args[0] === "rrg") expect(lines.some((line) => line.startsWith("Tail, oldest first"))).toBe(shown.includes("Tail"));
+        // A date the same on every row is in the title, not a column.
+        if (args[0] === "check" || args[0] === "rrg") expect(shown).not.toContain("Date");
       }, 30_000);
     }
   }
