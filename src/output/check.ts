@@ -146,20 +146,28 @@ export function renderCheckTable(result: CheckResult, style: ChalkInstance, opti
   }
   const gaps = [...new Set(result.tickers.flatMap((t) => (t.missing ? t.missing.dates.map((d) => `${terminalSafe(t.symbol)} ${d}`) : [])))];
   if (gaps.length > 0) lines.push(style.yellow(`Missing: no close for ${gaps.join(", ")}, a session its peers have. Figures marked ! span it.`));
+  const merged = new Set<string>();
   if (result.signals.length === 0) {
     lines.push("No rotation signal.");
   } else {
     for (const signal of result.signals) {
       const what = signal.signal === "small-surge" ? "outran" : "trailed";
       const [a, b] = signal.pair.split(":");
-      lines.push(
-        signalLabel(signal.signal, style, groupsOf(signal.pair)) +
-          ` ${terminalSafe(a ?? "")} ${what} ${terminalSafe(b ?? "")} by ${formatPercent(Math.abs(signal.value))} over ${window} days` +
-          ` (percentile ${formatPercentile(signal.percentile, bands)}).`,
-      );
+      const label = signalLabel(signal.signal, style, groupsOf(signal.pair));
+      const rank = `(percentile ${formatPercentile(signal.percentile, bands)})`;
+      // One sentence per fact: the pair's margin headline, when there is one, carries the signal.
+      const margin = headlines.find((h) => !merged.has(h) && h.startsWith(`${a} ${what} ${b} by `));
+      if (margin !== undefined) {
+        merged.add(margin);
+        const comma = margin.indexOf(", ");
+        const sentence = comma < 0 ? `${margin.replace(/\.$/, "")} ${rank}.` : `${margin.slice(0, comma)} ${rank}${margin.slice(comma)}`;
+        lines.push(`${label} ${terminalSafe(sentence)}`);
+        continue;
+      }
+      lines.push(`${label} ${terminalSafe(a ?? "")} ${what} ${terminalSafe(b ?? "")} by ${formatPercent(Math.abs(signal.value))} over ${window} days ${rank}.`);
     }
   }
-  for (const headline of headlines) lines.push(terminalSafe(headline));
+  for (const headline of headlines) if (!merged.has(headline)) lines.push(terminalSafe(headline));
   if (history) lines.push(...historyLines(history, width));
   else if (history === null) lines.push("Valuation history: not downloaded yet (`rotation valuation` fetches the Fama/French data once a month; check reads it from the cache).");
   const said = context ? contextLine(context, window) : null;

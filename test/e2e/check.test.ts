@@ -202,7 +202,10 @@ describe("headlines", () => {
   it("says what the newsletters wrote, with the table's own figures", () => {
     const result = runCli(["check", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16"]);
     expect(result.stdout).toContain("IWM rose 11.52% in the 5 trading days to 2024-07-16, its largest 5-day gain since 2020-04-29 (+13.67%).");
-    expect(result.stdout).toContain("IWM outran SPY by 9.89 points over 5 days to 2024-07-16, the largest margin in the pair's history (since 2000-06-05).");
+    // One sentence per fact: the signal and the pair's margin headline are one line.
+    expect(result.stdout).toContain("SMALL-SURGE IWM outran SPY by 9.89 points over 5 days to 2024-07-16 (percentile 100.00), the largest margin in the pair's history (since 2000-06-05).");
+    expect(result.stdout).not.toMatch(/IWM outran SPY by \+9\.89%/);
+    expect(result.stdout.match(/IWM outran SPY/g)).toHaveLength(1);
     expect(result.stdout).toMatch(/│ IWM +│ small │ +219\.78 │ +\+3\.41% │ \+11\.52% │/);
     const doc = JSON.parse(runCli(["check", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16", "--json"]).stdout);
     expect(doc.headlines[0]).toBe("IWM rose 11.52% in the 5 trading days to 2024-07-16, its largest 5-day gain since 2020-04-29 (+13.67%).");
