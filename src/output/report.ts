@@ -257,7 +257,7 @@ h1{font-size:1.6em;margin:0 0 .2em}h2{font-size:1.25em;border-bottom:1px solid v
 .sub{color:var(--muted);margin:0}
 .scroll{overflow-x:auto}table{border-collapse:collapse;margin:1em 0;font-variant-numeric:tabular-nums}
 caption{text-align:left;color:var(--muted);padding:.3em 0;caption-side:top}
-th,td{border:1px solid var(--line);padding:.25em .6em;text-align:right;white-space:nowrap}
+th,td{border:1px solid var(--line);padding:.25em .5em;text-align:right;white-space:nowrap}thead th{white-space:normal;vertical-align:bottom}table{font-size:.94em}
 th[scope=row],thead th:first-child{text-align:left}thead th{background:var(--head)}
 tr.small-surge{background:var(--small)}tr.large-surge{background:var(--large)}
 figure{margin:1em 0}figure svg{max-width:100%;height:auto;background:#fff;border:1px solid var(--line);border-radius:4px}

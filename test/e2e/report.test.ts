@@ -38,6 +38,21 @@ describe("rotation report in a real browser (Debian chromium, headless)", () => 
     expect(await page.title()).toBe("Size rotation as of 2024-07-16");
   });
 
+  it("fits a 1,280-pixel window: no table scrolls or is clipped (the pairs table hid its RRG column)", async () => {
+    const overflow = await page.evaluate(() =>
+      [...document.querySelectorAll("table")].map((table) => {
+        const box = table.parentElement!;
+        return { section: table.closest("section")?.id ?? "", scrolls: box.scrollWidth > box.clientWidth, right: table.getBoundingClientRect().right };
+      }),
+    );
+    expect(overflow.length).toBeGreaterThan(5);
+    for (const table of overflow) {
+      expect(table.scrolls, table.section).toBe(false);
+      expect(table.right, table.section).toBeLessThanOrEqual(1280);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+  });
+
   it("flags IWM:SPY in an accessible pairs table", async () => {
     const row = page.locator("section#pairs table").first().locator("tbody tr", { has: page.locator('th[scope="row"]', { hasText: "IWM:SPY" }) });
     expect(await (row).isVisible()).toBe(true);
