@@ -333,6 +333,27 @@ const growth = {
   rmSync(dir, { recursive: true, force: true });
 }
 
+// First contact: the packed package installed into an empty prefix, and its first answer
+// (no compiled-code cache yet, no second build), from another folder. Target: under 2 s.
+{
+  const dir = mkdtempSync(path.join(work, "first-run-"));
+  const pack = spawnSync("npm", ["pack", "--ignore-scripts", "--pack-destination", dir, "--json"], { cwd: root, encoding: "utf8" });
+  const tarball = path.join(dir, JSON.parse(pack.stdout)[0].filename);
+  const prefix = path.join(dir, "prefix");
+  const install = spawnSync("npm", ["install", "-g", "--prefix", prefix, "--prefer-offline", "--no-audit", "--no-fund", tarball], { cwd: dir, encoding: "utf8" });
+  if (install.status === 0) {
+    const env = { PATH: `${path.dirname(node)}:/usr/bin:/bin`, HOME: dir, XDG_CACHE_HOME: path.join(dir, "cache") };
+    const started = process.hrtime.bigint();
+    const first = spawnSync(path.join(prefix, "bin", "rotation"), ["check", "--sample", "--as-of", "2024-07-16"], { cwd: dir, env, encoding: "utf8" });
+    const firstMs = round(Number(process.hrtime.bigint() - started) / 1e6);
+    if (first.status === 0) {
+      results.push({ name: "first run after npm install -g of the packed package (check --sample), cold", runs: 1, medianMs: firstMs, minMs: firstMs, maxMs: firstMs, peakRssMB: null });
+      target("first run after install, ms", firstMs, 2000, " ms");
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
 // The Yahoo path, in one process with a local fetch serving Yahoo-shaped answers.
 const yahoo = await (async () => {
   const { YahooSource } = await import(path.join(root, "dist/sources/yahoo/prices.js"));
