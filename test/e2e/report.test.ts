@@ -39,18 +39,14 @@ describe("rotation report in a real browser (Debian chromium, headless)", () => 
   });
 
   it("fits a 1,280-pixel window: no table scrolls or is clipped (the pairs table hid its RRG column)", async () => {
-    const overflow = await page.evaluate(() =>
-      [...document.querySelectorAll("table")].map((table) => {
-        const box = table.parentElement!;
-        return { section: table.closest("section")?.id ?? "", scrolls: box.scrollWidth > box.clientWidth, right: table.getBoundingClientRect().right };
-      }),
-    );
+    // Run in the page (a string: the tests are type-checked without the DOM's types).
+    const overflow = (await page.evaluate(`[...document.querySelectorAll("table")].map((table) => ({ section: table.closest("section")?.id ?? "", scrolls: table.parentElement.scrollWidth > table.parentElement.clientWidth, right: table.getBoundingClientRect().right }))`)) as { section: string; scrolls: boolean; right: number }[];
     expect(overflow.length).toBeGreaterThan(5);
     for (const table of overflow) {
       expect(table.scrolls, table.section).toBe(false);
       expect(table.right, table.section).toBeLessThanOrEqual(1280);
     }
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(1280);
   });
 
   it("flags IWM:SPY in an accessible pairs table", async () => {
