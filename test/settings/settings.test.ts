@@ -68,12 +68,13 @@ describe("config files that try Object.prototype", () => {
 });
 
 describe("rotation config's list, made from the option definitions", () => {
-  it("shows every setting a config file can hold (but the option kept for older scripts), the webhooks redacted", async () => {
+  it("shows every setting a config file can hold (but the option kept for older scripts) and the valuation store, the webhooks redacted", async () => {
     const { describeSettings } = await import("../../src/settings/settings.js");
     const { parseConfig } = await import("../../src/settings/config-file.js");
     const keys = describeSettings(null, {}, "/w").map((s) => s.key);
     const known = /\(known: ([^)]*)\)/.exec(await parseConfig('{"nope": 1}', "/c.json").then(() => "", (error: Error) => error.message))![1]!.split(", ");
-    expect([...keys].sort()).toEqual(known.filter((key) => key !== "offlineFallback").sort());
+    // And the valuation store, which no config key sets (--store, or the environment).
+    expect([...keys].sort()).toEqual([...known.filter((key) => key !== "offlineFallback"), "valuationStore"].sort());
     const notify = describeSettings(null, { ROTATION_NOTIFY: "https://hooks.example/T000/SECRET https://ntfy.example/topic?auth=tok" }, "/w").find((s) => s.key === "notify");
     expect(notify).toEqual({ key: "notify", value: ["https://hooks.example/…", "https://ntfy.example/…"], origin: "env ROTATION_NOTIFY" });
   });
