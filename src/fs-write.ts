@@ -71,18 +71,19 @@ export async function writeWholeFile(file: string, text: string | (() => Iterabl
 }
 
 /**
- * A large file written piece by piece (never whole in memory) with write-file-atomic's rules:
- * a temporary file beside the target (the real path of a link, as that library does), created
- * exclusively, given the old file's mode (and owner, as root) or `mode`, fsynced, renamed over.
+ * The one rule for writing a file whole: `write` fills a temporary file beside the target,
+ * created exclusively ("wx": never through a link or over a file someone else put there) with
+ * `mode` set exactly (a umask never widens or narrows it) and, as root, the owner kept; fsynced
+ * when asked; then renamed over the target, so that a reader sees the old file or the new one,
+ * never half of one. On failure the temporary file is removed and the error thrown as it is.
  */
-function writePiecesAtomically(target: string, pieces: () => Iterable<string>, keep: { mode: number; uid?: number; gid?: number }, fsync: boolean): void {
-  const temporary = `${target}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+function writeThenRename(target: string, write: (fd: number) => void, keep: { mode: number; uid?: number; gid?: number }, fsync: boolean): void {
+  const temporary = `${target}.${process.pid}.tmp`;
   const fd = openSync(temporary, "wx", keep.mode);
   try {
-    // The umask narrowed the mode at creation: set it exactly, never wider than asked.
     fchmodSync(fd, keep.mode);
     if (keep.uid !== undefined && keep.gid !== undefined && process.getuid?.() === 0) fchownSync(fd, keep.uid, keep.gid);
-    for (const piece of pieces()) writeSync(fd, piece);
+    write(fd);
     if (fsync) fsyncSync(fd);
     closeSync(fd);
     renameSync(temporary, target);
@@ -102,33 +103,24 @@ function writePiecesAtomically(target: string, pieces: () => Iterable<string>, k
 }
 
 /**
- * A file of ours written whole: under a temporary name of this process, created exclusively
- * ("wx": never through a link or over a file someone else put there) with `mode` (0600 unless
- * said: a umask never widens it), fsynced when asked, then renamed over `target`, so that a
- * reader sees the old file or the new one, never half of one; a link at `target` is replaced
- * by the file, never followed. Throws the file system's error; leaves no temporary file.
+ * A large file written piece by piece (never whole in memory) with write-file-atomic's rules:
+ * beside the target's real path (a link's, as that library does), the old file's mode (and
+ * owner, as root) kept, or `mode` for a new one.
+ */
+function writePiecesAtomically(target: string, pieces: () => Iterable<string>, keep: { mode: number; uid?: number; gid?: number }, fsync: boolean): void {
+  writeThenRename(target, (fd) => {
+    for (const piece of pieces()) writeSync(fd, piece);
+  }, keep, fsync);
+}
+
+/**
+ * A file of ours written whole (writeThenRename), mode 0600 unless said; a link at `target` is
+ * replaced by the file, never followed. Throws the file system's error; leaves no temporary file.
  */
 export function replaceFile(target: string, bytes: Uint8Array, options: { mode?: number; fsync?: boolean } = {}): void {
-  const temporary = `${target}.${process.pid}.tmp`;
-  const fd = openSync(temporary, "wx", options.mode ?? 0o600);
-  try {
+  writeThenRename(target, (fd) => {
     for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
-    if (options.fsync) fsyncSync(fd);
-    closeSync(fd);
-    renameSync(temporary, target);
-  } catch (error) {
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed
-    }
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // nothing to remove
-    }
-    throw error;
-  }
+  }, { mode: options.mode ?? 0o600 }, options.fsync ?? false);
 }
 
 /**

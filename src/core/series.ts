@@ -142,8 +142,7 @@ export interface PointInTime {
 export function pointInTime(all: ReadonlyMap<string, PriceSeries>, asOf: IsoDate | undefined): PointInTime {
   const cut = new Map<string, PriceSeries>();
   const cutCalendars = new Map<readonly IsoDate[], IsoDate[]>();
-  const pairs = new Map<string, AlignedPair>();
-  const series = (symbol: string): PriceSeries => {
+  return pricesOf(asOf, (symbol) => all.has(symbol), (symbol) => {
     let known = cut.get(symbol);
     if (known === undefined) {
       const full = all.get(symbol);
@@ -152,12 +151,19 @@ export function pointInTime(all: ReadonlyMap<string, PriceSeries>, asOf: IsoDate
       cut.set(symbol, known);
     }
     return known;
-  };
+  });
+}
+
+/** A PointInTime from how to tell and get a cut series: its pairs aligned once each, and the latest date. */
+function pricesOf(requested: IsoDate | undefined, has: (symbol: string) => boolean, series: (symbol: string) => PriceSeries, pairOf?: (symbol: string, benchmark: string) => AlignedPair | undefined): PointInTime {
+  const pairs = new Map<string, AlignedPair>();
   return {
-    requested: asOf,
+    requested,
     series,
-    has: (symbol) => all.has(symbol),
+    has,
     pair(symbol, benchmark) {
+      const known = pairOf?.(symbol, benchmark);
+      if (known !== undefined) return known;
       const key = `${symbol}\u0000${benchmark}`;
       let aligned = pairs.get(key);
       if (aligned === undefined) {
@@ -190,29 +196,11 @@ export function asPointInTime(prices: ReadonlyMap<string, PriceSeries> | PointIn
  * series loaded apart, such as the context funds check reads from the cache beside its universe.
  */
 export function mergedPointInTime(first: PointInTime, second: PointInTime): PointInTime {
-  const series = (symbol: string): PriceSeries => (first.has(symbol) ? first.series(symbol) : second.series(symbol));
-  const pairs = new Map<string, AlignedPair>();
-  return {
-    requested: first.requested,
-    series,
-    has: (symbol) => first.has(symbol) || second.has(symbol),
-    pair(symbol, benchmark) {
-      if (first.has(symbol) && first.has(benchmark)) return first.pair(symbol, benchmark);
-      const key = `${symbol}\u0000${benchmark}`;
-      let aligned = pairs.get(key);
-      if (aligned === undefined) {
-        aligned = alignPair(series(symbol), series(benchmark));
-        pairs.set(key, aligned);
-      }
-      return aligned;
-    },
-    lastDate(symbols) {
-      let latest: IsoDate | undefined;
-      for (const symbol of symbols) {
-        const date = series(symbol).dates.at(-1);
-        if (date !== undefined && (latest === undefined || date > latest)) latest = date;
-      }
-      return latest;
-    },
-  };
+  return pricesOf(
+    first.requested,
+    (symbol) => first.has(symbol) || second.has(symbol),
+    (symbol) => (first.has(symbol) ? first.series(symbol) : second.series(symbol)),
+    // A pair both of whose funds the first holds is the first's own (aligned once, there).
+    (symbol, benchmark) => (first.has(symbol) && first.has(benchmark) ? first.pair(symbol, benchmark) : undefined),
+  );
 }
