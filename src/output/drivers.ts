@@ -69,7 +69,13 @@ function columns(): Column<Row>[] {
 }
 
 export function renderDriversTable(report: DriversReport, style: ChalkInstance, width?: number): string {
-  const details = ` (${report.window}-session rolling figures of daily relative returns; percentiles against ${report.lookback === "all" ? "all earlier days" : `the last ${lookbackWords(report.lookback)}`})`;
+  // The span the percentiles were ranked against, as check's title gives it (the widest; "or fewer" when rows differ).
+  const ranked = report.pairs.map((r) => r.correlation).filter((c) => c.rankedFrom !== null && c.rankedTo !== null);
+  const from = ranked.map((c) => c.rankedFrom as string).sort()[0];
+  const to = ranked.map((c) => c.rankedTo as string).sort().at(-1);
+  const alike = ranked.every((c) => c.rankedFrom === from && c.rankedTo === to);
+  const span = from && to ? `, ${from} … ${to}${alike ? "" : " or fewer"}` : "";
+  const details = ` (${report.window}-session rolling figures of daily relative returns; percentiles against ${report.lookback === "all" ? "all earlier days" : `the last ${lookbackWords(report.lookback)}`}${span})`;
   const lines = [fitTitle(style.bold(`Drivers as of ${report.asOf}`) + sourceNote(report.source), details, width)];
   lines.push(fitTable(columns(), report.pairs, style, 2, width).trimEnd());
   for (const info of report.drivers) {

@@ -25,6 +25,8 @@ describe("rotation drivers", () => {
     expectCleanOutput(table);
     expect(table.status).toBe(0);
     expect(table.stdout).toMatch(/^Drivers as of 2024-07-16/);
+    // The span the percentiles were ranked against, as in check's title.
+    expect(table.stdout.split("\n")[0]).toMatch(/percentiles against all earlier days, \d{4}-\d\d-\d\d … 2024-07-15\)$/);
     expect(table.stdout).toMatch(/IWM:SPY (moved with|moved against|had no clear link with) IEF to 2024-07-16: 63-day correlation [+-]\d\.\d\d \(90%: /);
     expect(table.stdout).toMatch(/RSP:SPY \(equal vs cap weight, S&P 500\): [+-]\d+\.\d\d% to 2024-07-16, percentile/);
     const json = JSON.parse(runCli([...base, "--json"]).stdout);
