@@ -7,7 +7,7 @@ import path from "node:path";
  * read, or a device), not writable by others, in a folder others cannot write (unless sticky),
  * and no larger than `maxBytes`. Null: trusted, or no file at all (the caller reads and finds none).
  */
-export function untrustedCacheFile(file: string, maxBytes: number): string | null {
+export function untrustedCacheFile(file: string, maxBytes: number, what = "such file"): string | null {
   let stat;
   let folder;
   try {
@@ -23,6 +23,6 @@ export function untrustedCacheFile(file: string, maxBytes: number): string | nul
   if ((stat.mode & 0o022) !== 0) return `cache file ${file} is writable by other users (not trusted: chmod 600 it, or remove it)`;
   if (process.getuid !== undefined && stat.uid !== process.getuid()) return `cache file ${file} belongs to another user (not trusted)`;
   if ((folder.mode & 0o022) !== 0 && (folder.mode & 0o1000) === 0) return `cache folder ${path.dirname(file)} is writable by other users, so its files are not trusted (chmod 700 ${path.dirname(file)})`;
-  if (stat.size > maxBytes) return `cache file ${file} is larger than any such file (${stat.size} bytes; not trusted)`;
+  if (stat.size > maxBytes) return `cache file ${file} is larger than any ${what} (${stat.size} bytes; not trusted)`;
   return null;
 }

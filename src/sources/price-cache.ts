@@ -1,4 +1,5 @@
-import { lstat, mkdir, readFile, stat as stat_ } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
+import { untrustedCacheFile } from "./cache-trust.js";
 import { replaceFile } from "../fs-write.js";
 import { plausiblePrice } from "../core/series.js";
 import path from "node:path";
@@ -58,14 +59,8 @@ export class PriceCache {
       // Only a regular file of ours is read back: a link, a FIFO (which would block the read)
       // or a device, a file or folder others may write, or a file too large to be a history is
       // not trusted, said in a warning, and fetched again (the write replaces it).
-      const stat = await lstat(file);
-      const folder = await stat_(this.dir);
-      if (stat.isSymbolicLink()) return { entry: null, problem: `cache file ${file} is a link, not a file rotation wrote (not trusted)` };
-      if (!stat.isFile()) return { entry: null, problem: `cache file ${file} is not a regular file (not trusted)` };
-      if ((stat.mode & 0o022) !== 0) return { entry: null, problem: `cache file ${file} is writable by other users (not trusted: chmod 600 it, or remove it)` };
-      if (process.getuid !== undefined && stat.uid !== process.getuid()) return { entry: null, problem: `cache file ${file} belongs to another user (not trusted)` };
-      if ((folder.mode & 0o022) !== 0 && (folder.mode & 0o1000) === 0) return { entry: null, problem: `cache folder ${this.dir} is writable by other users, so its files are not trusted (chmod 700 ${this.dir})` };
-      if (stat.size > MAX_CACHE_FILE_BYTES) return { entry: null, problem: `cache file ${file} is larger than any history (${stat.size} bytes; not trusted)` };
+      const problem = untrustedCacheFile(file, MAX_CACHE_FILE_BYTES, "history");
+      if (problem !== null) return { entry: null, problem };
       text = await readFile(file, "utf8");
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;

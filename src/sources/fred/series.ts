@@ -98,7 +98,7 @@ function sha256(text: string): string {
 function readCache(dir: string, id: string): { series: FredSeries | null; problem?: string } {
   const recordFile = path.join(dir, `${id}.json`);
   const csvFile = path.join(dir, `${id}.csv`);
-  const why = untrustedCacheFile(recordFile, 1 << 16) ?? untrustedCacheFile(csvFile, MAX_FRED_BYTES);
+  const why = untrustedCacheFile(recordFile, 1 << 16, "FRED record") ?? untrustedCacheFile(csvFile, MAX_FRED_BYTES, "FRED series");
   if (why) return { series: null, problem: `${why}; fetching it again` };
   try {
     const record = JSON.parse(readFileSync(recordFile, "utf8")) as CacheRecord;
