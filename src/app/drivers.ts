@@ -1,6 +1,6 @@
 import type { IsoDate } from "../core/dates.js";
 import { rankedSurge } from "../core/check.js";
-import { CONTEXT_PAIRS, DEFAULT_CORRELATION_WINDOW, DEFAULT_DRIVER_SPECS, alignDriver, driverFiguresAt, driverMove, driverReturnsOn, type AlignedDriver, rankFigure, readingOf, regimeOf, driverLabel, driverReturns, driverSymbols, rollingDrivers, type DriverFigures, type DriverSpec, type LevelSeries } from "../core/drivers.js";
+import { CONTEXT_PAIRS, DEFAULT_CORRELATION_WINDOW, DEFAULT_DRIVER_SPECS, alignDriver, driverFiguresAt, noFigures, driverMove, driverReturnsOn, type AlignedDriver, rankFigure, readingOf, regimeOf, driverLabel, driverSymbols, rollingDrivers, type DriverSpec, type LevelSeries } from "../core/drivers.js";
 import { lookbackText, type Lookback } from "../core/lookback.js";
 import { mergedPointInTime, pointInTime, type AlignedPair, type PointInTime, type PriceSeries } from "../core/series.js";
 import { CALENDAR_WINDOWS, windowAt, windowsAt, type CalendarWindowKind, type WindowMembership } from "../core/calendars/windows.js";
@@ -98,9 +98,8 @@ export function driversOf(
       const parts = levels.get(spec.id) ?? null;
       const driver = spec.id;
       if (parts === null) {
-        const row = driverFiguresAt(rollingDrivers([], [], [], request.window, []), -1, { ...ids, driver }, request.lookback);
         const reason = spec.kind === "yield" ? `no FRED ${spec.series} series` : `no prices for ${missingOf(spec).join(", ")}`;
-        figures.push({ ...row, reason, reading: `${ids.pair} and ${driver}: no figures (${reason}).` });
+        figures.push({ ...noFigures({ ...ids, driver }, request.window, reason), reading: `${ids.pair} and ${driver}: no figures (${reason}).` });
         continue;
       }
       const data = driverReturnsOn(prices.pair(pair.symbol, pair.benchmark), parts);
@@ -176,11 +175,13 @@ export async function computeCheckContext(
   const merged = await withPricesAtHand(prices, [...drivers.flatMap(driverSymbols), ...CONTEXT_PAIRS.flatMap((p) => [p.symbol, p.benchmark])], request.source, runtime, asOf);
   const figures = driversOf(merged, failed, { pairs: request.universe.pairs.filter((p) => !failed.has(p.symbol) && !failed.has(p.benchmark)), drivers, window: DEFAULT_CORRELATION_WINDOW, surgeWindow: request.window, lookback: request.lookback }, asOf);
   const missingFunds = [...new Set(drivers.flatMap(driverSymbols))].filter((s) => !merged.has(s));
+  // Rows of a driver whose funds are not at hand are left out (said in the notes), not shown empty.
+  const missingDrivers = new Set(drivers.filter((d) => driverSymbols(d).some((s) => missingFunds.includes(s))).map((d) => d.id));
   if (request.source.kind !== "sample") {
     if (missingFunds.length > 0) notes.push(`drivers ${drivers.filter((d) => driverSymbols(d).some((s) => missingFunds.includes(s))).map((d) => d.id).join(", ")} left out: ${missingFunds.join(", ")} not at hand (run rotation drivers once, or add the files to the data folder)`);
     if (figures.absentContext.length > 0) notes.push(`breadth ${figures.absentContext.join(", ")} left out: not at hand`);
   }
-  const context = { asOf, calendar: windowsAt(asOf), drivers: figures.pairs.filter((row) => !row.reason?.startsWith("no prices for")), breadth: figures.context, notes };
+  const context = { asOf, calendar: windowsAt(asOf), drivers: figures.pairs.filter((row) => !missingDrivers.has(row.driver)), breadth: figures.context, notes };
   // The first pair's rolling correlation with the rates driver, day by day: report's chart.
   const first = context.drivers.find((row) => row.driver === drivers[0]?.id && row.correlation.value !== null);
   let history: CorrelationHistory | null = null;

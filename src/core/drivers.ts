@@ -222,12 +222,15 @@ export interface DriverFigures {
 }
 
 /** The figures of one pair and one driver at its last common day. */
+/** A row without figures (a driver without its series, too short a history), saying why. */
+export function noFigures(ids: { pair: string; symbol: string; benchmark: string; driver: string }, window: number, reason: string): DriverFigures {
+  const empty: RankedFigure = { value: null, percentile: null, observations: 0, rankedFrom: null, rankedTo: null };
+  return { ...ids, date: null, from: null, window, correlation: { ...empty, interval: null }, beta: empty, betaWithBenchmark: { ...empty, benchmarkBeta: null }, reason };
+}
+
 export function driverFiguresAt(rolling: RollingDrivers, t: number, ids: { pair: string; symbol: string; benchmark: string; driver: string }, lookback: Lookback = ALL_HISTORY): DriverFigures {
   const dateOf = (i: number) => rolling.dates[i + 1] as IsoDate;
-  const empty: RankedFigure = { value: null, percentile: null, observations: 0, rankedFrom: null, rankedTo: null };
-  if (t < rolling.window - 1) {
-    return { ...ids, date: t >= 0 ? dateOf(t) : null, from: null, window: rolling.window, correlation: { ...empty, interval: null }, beta: empty, betaWithBenchmark: { ...empty, benchmarkBeta: null }, reason: `fewer than ${rolling.window} common sessions of returns` };
-  }
+  if (t < rolling.window - 1) return { ...noFigures(ids, rolling.window, `fewer than ${rolling.window} common sessions of returns`), date: t >= 0 ? dateOf(t) : null };
   const correlation = rankFigure(rolling.correlation, dateOf, t, lookback);
   const gamma = rolling.benchmarkBeta[t] as number;
   return {
@@ -244,6 +247,12 @@ export function driverFiguresAt(rolling: RollingDrivers, t: number, ids: { pair:
 
 const signed = (value: number) => `${value >= 0 ? "+" : "-"}${Math.abs(value).toFixed(2)}`;
 
+/** The words of a reading: "moved with" when the 90% interval lies above 0, "moved against" below, else "had no clear link with". */
+export function linkOf(correlation: { value: number | null; interval: [number, number] | null }): "moved with" | "moved against" | "had no clear link with" {
+  const [low, high] = correlation.interval ?? [correlation.value ?? 0, correlation.value ?? 0];
+  return low > 0 ? "moved with" : high < 0 ? "moved against" : "had no clear link with";
+}
+
 /**
  * The reading in words: "IWM:SPY moved with IEF: 63-day correlation +0.46 (90%: +0.26 to
  * +0.62), higher than on 94% of earlier days." With: the interval excludes 0 above; against:
@@ -252,9 +261,8 @@ const signed = (value: number) => `${value >= 0 ? "+" : "-"}${Math.abs(value).to
 export function readingOf(figures: DriverFigures): string {
   const r = figures.correlation;
   if (r.value === null) return `${figures.pair} and ${figures.driver}: no correlation (${figures.reason ?? "no data"}).`;
-  const [low, high] = r.interval ?? [r.value, r.value];
-  const link = low > 0 ? `moved with ${figures.driver}` : high < 0 ? `moved against ${figures.driver}` : `had no clear link with ${figures.driver}`;
-  const interval = r.interval ? ` (90%: ${signed(low)} to ${signed(high)})` : "";
+  const interval = r.interval ? ` (90%: ${signed(r.interval[0])} to ${signed(r.interval[1])})` : "";
+  const link = `${linkOf(r)} ${figures.driver}`;
   const rank = r.percentile === null ? "" : `, higher than on ${r.percentile.toFixed(0)}% of earlier days`;
   return `${figures.pair} ${link} to ${figures.date}: ${figures.window}-day correlation ${signed(r.value)}${interval}${rank}.`;
 }

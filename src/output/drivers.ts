@@ -1,12 +1,12 @@
 import type { ChalkInstance } from "chalk";
 import type { SurgeResult } from "../core/check.js";
 import type { IsoDate } from "../core/dates.js";
-import type { DriverFigures, DriverSpec } from "../core/drivers.js";
+import { linkOf, type DriverFigures, type DriverSpec } from "../core/drivers.js";
 import { SCHEMA_VERSIONS } from "../contract.js";
 import type { SourceInfo } from "../sources/source.js";
 import { windowWords, type CalendarWindow } from "../core/calendars/windows.js";
 import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
-import { formatPercent, formatPercentile, lookbackWords, NOT_AVAILABLE, sourceNote, surgeBands, terminalSafe } from "./format.js";
+import { formatPercent, formatPercentile, formatSigned, lookbackWords, NOT_AVAILABLE, sourceNote, surgeBands, terminalSafe } from "./format.js";
 import { fitTable, fitTitle, wrapLines, type Column } from "./table.js";
 import { DEFAULTS } from "../settings/defaults.js";
 
@@ -48,7 +48,7 @@ export interface DriversReport {
   warnings: string[];
 }
 
-const signed = (value: number | null, digits = 2) => (value === null ? NOT_AVAILABLE : `${value >= 0 ? "+" : "-"}${Math.abs(value).toFixed(digits)}`);
+const signed = (value: number | null) => formatSigned(value);
 const percentile = (value: number | null) => (value === null ? NOT_AVAILABLE : value.toFixed(0));
 
 type Row = DriversReport["pairs"][number];
@@ -163,7 +163,7 @@ export function contextLine(context: CheckContext, surgeWindow: number): string 
       `${terminalSafe(first ?? "")} ${rows
         .map((row) => {
           const r = row.correlation;
-          const link = r.interval && r.interval[0] > 0 ? "moved with" : r.interval && r.interval[1] < 0 ? "moved against" : "had no clear link with";
+          const link = linkOf(r);
           const rank = r.percentile === null ? "" : `, higher than on ${r.percentile.toFixed(0)}% of earlier days`;
           return `${link} ${terminalSafe(row.driver)} (${row.window}-day correlation ${signed(r.value)}${r.interval ? `, 90% ${signed(r.interval[0])} to ${signed(r.interval[1])}` : ""}${rank})`;
         })

@@ -226,7 +226,7 @@ export function reportSections(report: Report): Section[] {
 function driversSection(report: Report): Section {
   const { context, contextHistory } = report;
   const line = contextLine(context, report.parameters.window);
-  const signed = (v: number | null) => (v === null ? NOT_AVAILABLE : `${v >= 0 ? "+" : "-"}${Math.abs(v).toFixed(2)}`);
+  const signed = (v: number | null) => formatSigned(v);
   return {
     id: "drivers",
     title: "Drivers, breadth and calendar",

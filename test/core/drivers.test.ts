@@ -200,3 +200,12 @@ describe("calendar windows", () => {
     }
   });
 });
+
+describe("the reading's words, one rule for the drivers table, check's context line and the report", () => {
+  it("with when the 90% interval lies above 0, against when below, no clear link when it spans 0", async () => {
+    const { linkOf } = await import("../../src/core/drivers.js");
+    expect(linkOf({ value: 0.25, interval: [0.04, 0.43] })).toBe("moved with");
+    expect(linkOf({ value: -0.3, interval: [-0.5, -0.1] })).toBe("moved against");
+    expect(linkOf({ value: 0.19, interval: [-0.02, 0.38] })).toBe("had no clear link with");
+  });
+});
