@@ -1,6 +1,6 @@
 import type { IsoDate } from "../core/dates.js";
 import { rankedSurge } from "../core/check.js";
-import { CONTEXT_PAIRS, DEFAULT_CORRELATION_WINDOW, DEFAULT_DRIVER_SPECS, alignDriver, driverFiguresAt, noFigures, driverMove, driverReturnsOn, type AlignedDriver, rankFigure, readingOf, regimeOf, driverLabel, driverSymbols, rollingDrivers, type DriverSpec, type LevelSeries } from "../core/drivers.js";
+import { CONTEXT_PAIRS, DEFAULT_CORRELATION_WINDOW, DEFAULT_DRIVER_SPECS, alignDriver, driverFiguresAt, noFigures, driverMove, driverReturnsOn, type AlignedDriver, percentilesOf, readingOf, regimeOf, driverLabel, driverSymbols, rollingDrivers, type DriverSpec, type LevelSeries } from "../core/drivers.js";
 import { lookbackText, type Lookback } from "../core/lookback.js";
 import { mergedPointInTime, pointInTime, type AlignedPair, type PointInTime, type PriceSeries } from "../core/series.js";
 import { CALENDAR_WINDOWS, windowAt, windowsAt, type CalendarWindowKind, type WindowMembership } from "../core/calendars/windows.js";
@@ -208,24 +208,27 @@ export function episodeAnnotator(prices: PointInTime, lookback: Lookback): (pair
       const data = driverReturnsOn(pair, aligned);
       const rolling = rollingDrivers(data.y, data.x, data.m, DEFAULT_CORRELATION_WINDOW, data.dates);
       const index = new Map(data.dates.map((date, i) => [date, i]));
-      return { spec, data, rolling, index, kinds: aligned.kinds };
+      // Every day's rank at once: an episode's start is looked up, not ranked against the history again.
+      const percentiles = percentilesOf(rolling.correlation, (i) => data.dates[i + 1] as IsoDate, lookback);
+      return { spec, data, rolling, index, percentiles, kinds: aligned.kinds };
     });
     for (const episode of episodes) {
       const calendar = Object.fromEntries(CALENDAR_WINDOWS.map((kind) => [kind, windowAt(kind, episode.start).membership])) as Record<CalendarWindowKind, WindowMembership>;
       episode.context = {
         calendar,
-        drivers: perDriver.map(({ spec, data, rolling, index, kinds }) => {
+        drivers: perDriver.map(({ spec, data, rolling, index, percentiles, kinds }) => {
           const start = index.get(episode.start);
           const end = index.get(episode.end);
           // The return ending at `start` is index start − 1; its window's figure is that day's.
           const t = start === undefined ? -1 : start - 1;
-          const figure = t >= rolling.window - 1 ? rankFigure(rolling.correlation, (i) => data.dates[i + 1] as IsoDate, t, lookback) : null;
+          const correlation = t >= 0 && !Number.isNaN(rolling.correlation[t] as number) ? (rolling.correlation[t] as number) : null;
+          const percentile = correlation !== null && !Number.isNaN(percentiles[t] as number) ? (percentiles[t] as number) : null;
           return {
             driver: spec.id,
             episodeReturn: start !== undefined && end !== undefined && start > 0 ? driverMove(data.driverLevels, kinds, start - 1, end) : null,
-            correlation: figure?.value ?? null,
-            percentile: figure?.percentile ?? null,
-            regime: regimeOf(figure?.percentile ?? null),
+            correlation,
+            percentile,
+            regime: regimeOf(percentile),
           };
         }),
       };

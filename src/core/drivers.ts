@@ -1,6 +1,6 @@
 import type { IsoDate } from "./dates.js";
-import { ALL_HISTORY, lookbackStart, type Lookback } from "./lookback.js";
-import { MIN_RANK_OBSERVATIONS, rankAt } from "./surge.js";
+import { ALL_HISTORY, lookbackStart, lookbackStarts, type Lookback } from "./lookback.js";
+import { MIN_RANK_OBSERVATIONS, rankAt, rankSeries } from "./surge.js";
 
 /**
  * What may drive a size rotation, measured point in time: the rolling correlation and beta of a
@@ -202,6 +202,23 @@ export function rankFigure(values: Float64Array, dateOfReturn: (t: number) => Is
     rankedFrom: last > start ? dateOfReturn(indexOf(start)) : null,
     rankedTo: last > start ? dateOfReturn(indexOf(last - 1)) : null,
   };
+}
+
+/**
+ * Every day's percentile of a figure among its earlier values, in one pass (rankSeries: the same
+ * mid-rank as rankFigure, which ranks one day): for ranking many days of one series, such as each
+ * episode's first flagged day, where rankFigure per day would cost the history each time.
+ * NaN where the day has no figure or too few earlier ones.
+ */
+export function percentilesOf(values: Float64Array, dateOfReturn: (t: number) => IsoDate, lookback: Lookback = ALL_HISTORY): Float64Array {
+  const out = new Float64Array(values.length).fill(Number.NaN);
+  const keptIndex: number[] = [];
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i] as number)) keptIndex.push(i);
+  const kept = Float64Array.from(keptIndex, (i) => values[i] as number);
+  const starts = lookbackStarts(lookback, kept.length, (k) => dateOfReturn(keptIndex[k] as number));
+  const ranks = rankSeries(kept, MIN_RANK_OBSERVATIONS, undefined, starts);
+  keptIndex.forEach((i, k) => (out[i] = ranks.percentile[k] as number));
+  return out;
 }
 
 export interface DriverFigures {

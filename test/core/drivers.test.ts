@@ -209,3 +209,20 @@ describe("the reading's words, one rule for the drivers table, check's context l
     expect(linkOf({ value: 0.19, interval: [-0.02, 0.38] })).toBe("had no clear link with");
   });
 });
+
+describe("every day's percentile at once", () => {
+  it("is each day's rankFigure percentile, with and without a lookback, NaN where there is none", async () => {
+    const { percentilesOf, rankFigure } = await import("../../src/core/drivers.js");
+    const values = Float64Array.from(noise(9, 900), (v, i) => (i < 62 || (i > 400 && i < 420) ? Number.NaN : v));
+    const days = weekdays("2020-01-01", 901);
+    const dateOf = (t: number) => days[t + 1]!;
+    for (const lookback of [{ kind: "all" } as const, { kind: "sessions", sessions: 300 } as const]) {
+      const all = percentilesOf(values, dateOf, lookback);
+      for (const t of [70, 330, 333, 410, 500, 899]) {
+        const one = rankFigure(values, dateOf, t, lookback).percentile;
+        if (one === null) expect(Number.isNaN(all[t]!), `t ${t}`).toBe(true);
+        else expect(all[t], `t ${t}`).toBeCloseTo(one, 10);
+      }
+    }
+  });
+});
