@@ -228,5 +228,7 @@ export function withoutFutureBars(symbol: string, history: FetchedHistory, now: 
 
 function toSeries(entry: CacheEntry): PriceSeries {
   const splitDates = entry.events.filter((event) => event.includes(":split:")).map((event) => event.slice(0, 10));
-  return { symbol: entry.symbol, dates: entry.dates, closes: entry.adjclose, timezone: entry.timezone, ...(splitDates.length > 0 ? { splitDates } : {}), ...(entry.session ? { session: entry.session } : {}) };
+  // Float64Array whether downloaded or read back from the cache: one shape for every series of a feed.
+  const closes = entry.adjclose instanceof Float64Array ? entry.adjclose : Float64Array.from(entry.adjclose);
+  return { symbol: entry.symbol, dates: entry.dates, closes, timezone: entry.timezone, ...(splitDates.length > 0 ? { splitDates } : {}), ...(entry.session ? { session: entry.session } : {}) };
 }

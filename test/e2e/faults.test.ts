@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../../src/run.js";
+import { readCacheFile, writeCacheFile } from "../helpers/price-cache-file.js";
 import { expectCleanOutput, runCli } from "../helpers/cli.js";
 import { BIN, PROJECT_ROOT } from "../helpers/paths.js";
 import { randomWalk, weekdays } from "../helpers/series.js";
@@ -138,7 +139,7 @@ describe("Ctrl-C in the middle of a download", () => {
     cacheDir = path.join(work, "sigint-cache");
     mkdirSync(cacheDir);
     // An older, complete cache file that the interrupted run must leave old or replace whole.
-    writeFileSync(path.join(cacheDir, "IWM.json"), JSON.stringify({ format: 1, symbol: "IWM", fetchedAt: "2020-01-01T00:00:00.000Z", timezone: "America/New_York", dates: ["2019-12-31"], close: [1], adjclose: [1], events: [] }));
+    writeCacheFile(path.join(cacheDir, "IWM.bin"), { symbol: "IWM", fetchedAt: "2020-01-01T00:00:00.000Z", timezone: "America/New_York", dates: ["2019-12-31"], close: [1], adjclose: [1], events: [] });
   });
 
   it("exits 130 and leaves every cache file whole", async () => {
@@ -166,9 +167,9 @@ describe("Ctrl-C in the middle of a download", () => {
     expect(code).toBe(130);
     expect(stderr).toMatch(/rotation: interrupted/);
     for (const file of readdirSync(cacheDir)) {
-      expect(file.endsWith(".json")).toBe(true);
-      expect(() => JSON.parse(readFileSync(path.join(cacheDir, file), "utf8"))).not.toThrow();
+      expect(file.endsWith(".bin")).toBe(true);
+      expect(() => readCacheFile(path.join(cacheDir, file))).not.toThrow();
     }
-    expect(existsSync(path.join(cacheDir, "IWM.json"))).toBe(true);
+    expect(readCacheFile(path.join(cacheDir, "IWM.bin")).dates).toEqual(["2019-12-31"]);
   }, 30_000);
 });

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { readCacheFile } from "../helpers/price-cache-file.js";
 import { expectCleanOutput, runCliAsync } from "../helpers/cli.js";
 import { readFixtureCloses } from "../helpers/paths.js";
 import { FakeTiingoServer, GOOD_TOKEN } from "../helpers/tiingo-server.js";
@@ -59,10 +60,10 @@ describe("--source tiingo", () => {
     expect(doc.pairs[0].surge.value).toBeCloseTo(fiveDayGap(TUESDAY), 12);
     expect(tiingo.requests.map((r) => r.authorization)).toEqual([`Token ${GOOD_TOKEN}`, `Token ${GOOD_TOKEN}`]);
     expect(tiingo.requests.every((r) => r.startDate === "1970-01-02")).toBe(true);
-    const entry = JSON.parse(readFileSync(path.join(cache, "tiingo", "IWM.json"), "utf8"));
+    const entry = readCacheFile(path.join(cache, "tiingo", "IWM.bin"));
     expect(entry.dates.at(-1)).toBe(TUESDAY);
     expect(entry.adjclose.at(-1)).toBe(readFixtureCloses("IWM").get(TUESDAY));
-    expect(existsSync(path.join(cache, "IWM.json"))).toBe(false);
+    expect(existsSync(path.join(cache, "IWM.bin"))).toBe(false);
   });
 
   it("the next day downloads only the days since the cache (with its overlap) and gives the next day's figures", async () => {
@@ -142,7 +143,7 @@ describe("--source tiingo", () => {
     const result = await run(["--json"]);
     expect(result.status).toBe(0);
     expect(result.stderr).toContain("warning: IWM: 1 bar without a usable adjusted close skipped");
-    const entry = JSON.parse(readFileSync(path.join(cache, "tiingo", "IWM.json"), "utf8"));
+    const entry = readCacheFile(path.join(cache, "tiingo", "IWM.bin"));
     expect(entry.dates).not.toContain("2024-07-12");
   });
 

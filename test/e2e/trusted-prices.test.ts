@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { readCacheFile } from "../helpers/price-cache-file.js";
 import { expectCleanOutput, runCliAsync } from "../helpers/cli.js";
 import { FIXTURE_PRICES, readFixtureCloses } from "../helpers/paths.js";
 import { closedPort } from "../helpers/net.js";
@@ -75,16 +76,16 @@ describe("adjusted closes or nothing", () => {
 
   it("the weekly full download that lacks adjusted closes never overwrites a correct cache", async () => {
     expect((await live([])).status).toBe(0);
-    const file = path.join(cache, "IJR.json");
-    const before = readFileSync(file, "utf8");
+    const file = path.join(cache, "IJR.bin");
+    const before = readFileSync(file);
     const mtime = statSync(file).mtimeMs;
     yahoo.dropAdjclose.add("IJR");
     yahoo.until = "2024-07-24";
     const result = await live([], WEEK_LATER);
     expect(result.status).toBe(0);
-    expect(readFileSync(file, "utf8")).toBe(before);
+    expect(readFileSync(file).equals(before)).toBe(true);
     expect(statSync(file).mtimeMs).toBe(mtime);
-    expect(JSON.parse(before).adjclose.at(-1)).toBe(readFixtureCloses("IJR").get(TUESDAY));
+    expect(readCacheFile(file).adjclose.at(-1)).toBe(readFixtureCloses("IJR").get(TUESDAY));
   });
 
   it("bars whose adjusted close is null are left out and counted, never given their raw close; all null fails the ticker", async () => {
@@ -93,7 +94,7 @@ describe("adjusted closes or nothing", () => {
     const result = await live([]);
     expect(result.status).toBe(0);
     expect(result.stderr).toContain("warning: IWM: 3 bars without an adjusted close left out (the raw close is never used in its place)");
-    const entry = JSON.parse(readFileSync(path.join(cache, "IWM.json"), "utf8"));
+    const entry = readCacheFile(path.join(cache, "IWM.bin"));
     for (const date of gaps) expect(entry.dates).not.toContain(date);
     const fixture = readFixtureCloses("IWM");
     entry.dates.forEach((date: string, i: number) => expect(entry.adjclose[i]).toBe(fixture.get(date)));
@@ -353,7 +354,7 @@ describe("no missing session", () => {
     expect(result.status).toBe(0);
     expect(yahoo.count("IWM")).toBe(2);
     expect(figures(result.stdout)).toEqual(await truth(TUESDAY));
-    expect(JSON.parse(readFileSync(path.join(cache, "IWM.json"), "utf8")).dates).toContain(GAP);
+    expect(readCacheFile(path.join(cache, "IWM.bin")).dates).toContain(GAP);
   });
 
   it("still missing after the full download: a warning names the ticker and the date, and every figure spanning it is marked", async () => {
@@ -384,13 +385,13 @@ describe("no missing session", () => {
   it("a session that comes back after the overlap window has passed it: the peers' check fetches the whole history again", async () => {
     yahoo.overrides.set("IWM", (bars) => bars.filter((bar) => bar.date !== "2024-07-01"));
     expect((await live([])).status).toBe(0);
-    expect(JSON.parse(readFileSync(path.join(cache, "IWM.json"), "utf8")).dates).not.toContain("2024-07-01");
+    expect(readCacheFile(path.join(cache, "IWM.bin")).dates).not.toContain("2024-07-01");
     yahoo.overrides.clear();
     yahoo.until = "2024-07-17";
     // The next day's small download overlaps only the last 5 bars, which do not reach 07-01.
     const next = await live([], NEXT_EVENING);
     expect(next.status).toBe(0);
-    expect(JSON.parse(readFileSync(path.join(cache, "IWM.json"), "utf8")).dates).toContain("2024-07-01");
+    expect(readCacheFile(path.join(cache, "IWM.bin")).dates).toContain("2024-07-01");
     expect(figures(next.stdout)).toEqual(await truth("2024-07-17"));
   });
 });

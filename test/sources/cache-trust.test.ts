@@ -2,6 +2,7 @@ import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { readCacheFile, writeCacheFile } from "../helpers/price-cache-file.js";
 import { describe, expect, it } from "vitest";
 import { PriceCache } from "../../src/sources/price-cache.js";
 import { YahooSource, type YahooSourceOptions } from "../../src/sources/yahoo/prices.js";
@@ -20,7 +21,7 @@ function setup() {
   mkdirSync(cacheDir, { mode: 0o700 });
   const load = (extra: Partial<YahooSourceOptions> = {}) =>
     new YahooSource({ cache: new PriceCache(cacheDir), offline: false, refresh: false, fetch: fakeYahoo(serveHistory({ IWM: bars() })).fetch, retry: { sleep: async () => undefined, timeoutMs: 2_000 }, now: () => evening, concurrency: 2, fallback: false, log: () => undefined, ...extra }).load(["IWM"]);
-  return { dir, cacheDir, cacheFile: path.join(cacheDir, "IWM.json"), load };
+  return { dir, cacheDir, cacheFile: path.join(cacheDir, "IWM.bin"), load };
 }
 
 describe("price caches that cannot be turned against their user", () => {
@@ -35,19 +36,19 @@ describe("price caches that cannot be turned against their user", () => {
       expect(readFileSync(victim, "utf8")).toBe("precious");
       expect(lstatSync(cacheFile).isFile()).toBe(true);
       expect(lstatSync(cacheFile).mode & 0o777).toBe(0o600);
-      if (!refresh) expect(result.warnings[0]).toMatch(/IWM\.json is a link, not a file rotation wrote \(not trusted\); fetching again/);
+      if (!refresh) expect(result.warnings[0]).toMatch(/IWM\.bin is a link, not a file rotation wrote \(not trusted\); fetching again/);
     }
   });
 
   it("a cache file others may write is not trusted: its forged bars are never used", async () => {
     const { cacheFile, load } = setup();
     await load();
-    const entry = JSON.parse(readFileSync(cacheFile, "utf8"));
+    const entry = readCacheFile(cacheFile);
     entry.adjclose = entry.adjclose.map((v: number, i: number) => (i >= 7 ? v * 1.5 : v));
-    writeFileSync(cacheFile, JSON.stringify(entry));
+    writeCacheFile(cacheFile, entry);
     chmodSync(cacheFile, 0o666);
     const result = await load({ offline: true });
-    expect(result.warnings.join("\n")).toMatch(/IWM\.json is writable by other users \(not trusted: chmod 600 it, or remove it\)/);
+    expect(result.warnings.join("\n")).toMatch(/IWM\.bin is writable by other users \(not trusted: chmod 600 it, or remove it\)/);
     expect(result.series.get("IWM")).toBeUndefined();
     // Online, it is fetched again and replaced by a file of ours.
     const online = await load();
@@ -61,7 +62,7 @@ describe("price caches that cannot be turned against their user", () => {
     const started = Date.now();
     const result = await load();
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(result.warnings[0]).toMatch(/IWM\.json is not a regular file \(not trusted\); fetching again/);
+    expect(result.warnings[0]).toMatch(/IWM\.bin is not a regular file \(not trusted\); fetching again/);
     expect(result.series.get("IWM")!.dates).toEqual(dates);
   });
 });
@@ -144,10 +145,10 @@ describe("hostile bars in a normal answer", () => {
     expect(result.warnings).toContain("IWM: 2 bars without a usable close skipped");
     const { cacheFile, load } = setup();
     await load();
-    const entry = JSON.parse(readFileSync(cacheFile, "utf8"));
+    const entry = readCacheFile(cacheFile);
     entry.adjclose[4] = 1e308;
-    writeFileSync(cacheFile, JSON.stringify(entry), { mode: 0o600 });
+    writeCacheFile(cacheFile, entry);
     const offline = await load({ offline: true });
-    expect(offline.warnings.join("\n")).toMatch(/IWM\.json is corrupt \(prices at row 4\)/);
+    expect(offline.warnings.join("\n")).toMatch(/IWM\.bin is corrupt \(prices at row 4\)/);
   });
 });

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
+import { readCacheFile, writeCacheFile } from "../helpers/price-cache-file.js";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -53,7 +54,7 @@ describe(`recorded Yahoo answers through yahoo-finance2's own parsing`, () => {
     const { yahoo, logs } = source(server.fetch, new Date("2020-01-03T22:00:00Z"));
     const result = await yahoo.load(["QQQ"]);
     // The exchange's zone (its calendar's peers) and the trading period of the answer come along.
-    expect(result.series.get("QQQ")).toMatchObject({ symbol: "QQQ", dates: ["2020-01-02"], closes: [209.6380615234375], timezone: "America/New_York" });
+    expect(result.series.get("QQQ")).toMatchObject({ symbol: "QQQ", dates: ["2020-01-02"], closes: Float64Array.of(209.6380615234375), timezone: "America/New_York" });
     expect(Object.keys(result.series.get("QQQ")!).sort()).toEqual(["closes", "dates", "session", "symbol", "timezone"]);
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]).toMatch(/^\/v8\/finance\/chart\/QQQ\?.*interval=1d/);
@@ -70,7 +71,7 @@ describe(`recorded Yahoo answers through yahoo-finance2's own parsing`, () => {
     // Bars are stamped 13:30Z at the open; the trading date comes from America/New_York.
     expect(series.dates[0]).toBe("2020-08-31");
     expect(series.closes[0]).toBeCloseTo(125.82673645019531, 10);
-    const cached = JSON.parse(readFileSync(path.join(dir, "cache", "AAPL.json"), "utf8"));
+    const cached = readCacheFile(path.join(dir, "cache", "AAPL.bin"));
     expect(cached.events).toEqual(["2020-08-31:split:4/1", "2020-11-06:div:0.205"]);
     expect(cached.close[0]).toBeCloseTo(129.0399932861328, 10);
   });
@@ -223,7 +224,50 @@ describe("the cache", () => {
     const server = fakeYahoo(serveHistory({ IWM: bars(dates.slice(0, 10)) }));
     const result = await source(server.fetch, tuesdayEvening).yahoo.load(["IWM"]);
     expect(result.warnings[0]).toMatch(/cache file .*IWM\.json is corrupt \(not JSON\); fetching again/);
-    expect(JSON.parse(readFileSync(path.join(dir, "cache", "IWM.json"), "utf8")).dates).toHaveLength(10);
+    expect(readCacheFile(path.join(dir, "cache", "IWM.bin")).dates).toHaveLength(10);
+    // The binary file supersedes the old one, which is removed.
+    expect(existsSync(path.join(dir, "cache", "IWM.json"))).toBe(false);
+  });
+
+  it("a binary cache file cut short, with dates out of order, or an implausible price is refused and fetched again", async () => {
+    const server = fakeYahoo(serveHistory({ IWM: bars(dates.slice(0, 10)) }));
+    await source(server.fetch, tuesdayEvening).yahoo.load(["IWM"]);
+    const file = path.join(dir, "cache", "IWM.bin");
+    const whole = readFileSync(file);
+    const good = readCacheFile(file);
+    const forgeries: [string, () => void][] = [
+      ["cut short", () => writeFileSync(file, whole.subarray(0, whole.length - 3), { mode: 0o600 })],
+      ["dates", () => writeCacheFile(file, { ...good, dates: [...good.dates.slice(0, 8), good.dates[9]!, good.dates[8]!] })],
+      ["dates", () => writeCacheFile(file, { ...good, dates: good.dates.map((d, i) => (i === 4 ? "2024-13-01" : d)) })],
+      ["prices at row 3", () => writeCacheFile(file, { ...good, adjclose: good.adjclose.map((c, i) => (i === 3 ? Number.NaN : c)) })],
+      ["not a price history of rotation's", () => writeFileSync(file, JSON.stringify(good), { mode: 0o600 })],
+    ];
+    for (const [problem, forge] of forgeries) {
+      forge();
+      const before = server.requests.length;
+      const result = await source(server.fetch, tuesdayEvening).yahoo.load(["IWM"]);
+      expect(result.warnings[0]).toBe(`cache file ${file} is corrupt (${problem}); fetching again`);
+      expect(server.requests.length).toBe(before + 1);
+      expect(readCacheFile(file)).toEqual(good);
+    }
+  });
+
+  it("a history cached as JSON by 0.5 is used as it is (no request while fresh), then kept in binary and the JSON removed", async () => {
+    const server = fakeYahoo(serveHistory({ IWM: bars(dates.slice(0, 10)) }));
+    await source(server.fetch, tuesdayEvening).yahoo.load(["IWM"]);
+    const file = path.join(dir, "cache", "IWM.bin");
+    const entry = readCacheFile(file);
+    rmSync(file);
+    // What 0.5 wrote: the same fields, as JSON.
+    const legacy = path.join(dir, "cache", "IWM.json");
+    writeFileSync(legacy, JSON.stringify({ format: 1, ...entry }), { mode: 0o600 });
+    const result = await source(server.fetch, tuesdayEvening).yahoo.load(["IWM"]);
+    expect(result.warnings).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+    expect([...result.series.get("IWM")!.closes]).toEqual(entry.adjclose);
+    expect(existsSync(legacy)).toBe(false);
+    expect(readCacheFile(file)).toEqual(entry);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
   it("refetches a cache file of another format version", async () => {
@@ -257,7 +301,7 @@ describe("the cache", () => {
     const server = fakeYahoo(serveHistory({ IWM: bars(dates.slice(0, 10)) }));
     await source(server.fetch, tuesdayEvening).yahoo.load(["IWM"]);
     expect(statSync(path.join(dir, "cache")).mode & 0o777).toBe(0o700);
-    expect(statSync(path.join(dir, "cache", "IWM.json")).mode & 0o777).toBe(0o600);
+    expect(statSync(path.join(dir, "cache", "IWM.bin")).mode & 0o777).toBe(0o600);
   });
 
   it("loads at most four tickers at once", async () => {
@@ -327,14 +371,14 @@ describe("faults that leave the run going", () => {
     });
     const result = await yahoo.load(["IWM"]);
     expect(result.series.get("IWM")!.dates).toHaveLength(10);
-    expect(result.warnings[0]).toMatch(/^cannot write cache file .*IWM\.json \((ENOTDIR|EEXIST)\); continuing without caching IWM$/);
+    expect(result.warnings[0]).toMatch(/^cannot write cache file .*IWM\.bin \((ENOTDIR|EEXIST)\); continuing without caching IWM$/);
   });
 
   it("an unreadable cache entry (a folder where the file should be) is refetched with a warning", async () => {
-    mkdirSync(path.join(dir, "cache", "IWM.json"), { recursive: true });
+    mkdirSync(path.join(dir, "cache", "IWM.bin"), { recursive: true });
     const server = fakeYahoo(serveHistory({ IWM: bars(dates.slice(0, 10)) }));
     const result = await source(server.fetch, evening).yahoo.load(["IWM"]);
-    expect(result.warnings[0]).toMatch(/cache file .*IWM\.json is not a regular file \(not trusted\); fetching again/);
+    expect(result.warnings[0]).toMatch(/cache file .*IWM\.bin is not a regular file \(not trusted\); fetching again/);
     expect(result.series.get("IWM")!.dates).toHaveLength(10);
   });
 
@@ -342,7 +386,7 @@ describe("faults that leave the run going", () => {
     const server = fakeYahoo(serveHistory({ IWM: bars(dates.slice(0, 131)), SPY: bars(dates.slice(0, 131), 400) }));
     await Promise.all([source(server.fetch, evening).yahoo.load(["IWM", "SPY"]), source(server.fetch, evening).yahoo.load(["IWM", "SPY"])]);
     for (const symbol of ["IWM", "SPY"]) {
-      const entry = JSON.parse(readFileSync(path.join(dir, "cache", `${symbol}.json`), "utf8"));
+      const entry = readCacheFile(path.join(dir, "cache", `${symbol}.bin`));
       expect(entry.dates).toHaveLength(131);
     }
   });

@@ -1,8 +1,8 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, type BigIntStats } from "node:fs";
+import { mkdirSync, type BigIntStats } from "node:fs";
 import path from "node:path";
-import type { IsoDate } from "../../core/dates.js";
 import type { PriceSeries } from "../../core/series.js";
 import { replaceCacheFile } from "../../fs-write.js";
+import { DATE_BYTES, aligned, calendarOf, float64Column, readIntoScratch } from "../binary-columns.js";
 
 /**
  * Parsed price files kept in binary beside the cache, so that a second run over the same
@@ -15,7 +15,6 @@ import { replaceCacheFile } from "../../fs-write.js";
 // RTS3: dates as their ISO text (RTS2 stored day numbers, whose conversion back cost more than the read).
 // RTS4: rows dated before 1800 or after today are refused; older snapshots are parsed again.
 const MAGIC = "RTS4";
-const DATE_BYTES = 10;
 
 interface SnapshotHeader {
   file: string;
@@ -53,51 +52,6 @@ function headerFor(file: string, stat: BigIntStats, count: number): SnapshotHead
   return { file, size: String(stat.size), mtimeNs: String(stat.mtimeNs), ctimeNs: String(stat.ctimeNs), ino: String(stat.ino), count };
 }
 
-/**
- * Calendars already read in this run. Funds on one exchange trade on the same days, so a fund
- * listed later has, day for day, the tail of an older fund's calendar: it gets a slice of that
- * (never mutated) dates array, and an older calendar read after a younger one reuses the
- * younger one's dates for its tail. No date string is made twice, and pairs compare calendars
- * by identity, not by text.
- */
-const knownCalendars: { text: Buffer; dates: IsoDate[] }[] = [];
-
-function datesOf(text: Buffer, from: number, to: number): IsoDate[] {
-  const all = text.toString("latin1", from * DATE_BYTES, to * DATE_BYTES);
-  const dates: IsoDate[] = new Array(to - from);
-  for (let i = 0; i < to - from; i++) dates[i] = all.slice(i * DATE_BYTES, (i + 1) * DATE_BYTES);
-  return dates;
-}
-
-/** Whether `tail` is, byte for byte, the end of `whole`. */
-function endsWith(whole: Buffer, tail: Buffer): boolean {
-  return whole.length >= tail.length && whole.subarray(whole.length - tail.length).equals(tail);
-}
-
-function calendarOf(text: Buffer, count: number): IsoDate[] {
-  // The same calendar again: the same array (what is worked out per calendar is then done once).
-  for (const known of knownCalendars) if (known.text.length === text.length && known.text.equals(text)) return known.dates;
-  for (const known of knownCalendars) {
-    if (endsWith(known.text, text)) {
-      const dates = known.dates.slice(known.dates.length - count);
-      remember(text, dates);
-      return dates;
-    }
-  }
-  // The longest known calendar that is this one's tail lends its dates; only the head is made.
-  let tail: { text: Buffer; dates: IsoDate[] } | undefined;
-  for (const known of knownCalendars) if (endsWith(text, known.text) && (tail === undefined || known.text.length > tail.text.length)) tail = known;
-  const headCount = count - (tail?.dates.length ?? 0);
-  const dates = tail === undefined ? datesOf(text, 0, count) : datesOf(text, 0, headCount).concat(tail.dates);
-  remember(text, dates);
-  return dates;
-}
-
-function remember(text: Buffer, dates: IsoDate[]): void {
-  knownCalendars.push({ text: Buffer.from(text), dates });
-  if (knownCalendars.length > 16) knownCalendars.shift();
-}
-
 export function readSnapshot(dir: string, file: string, symbol: string, stat: BigIntStats): PriceSeries | null {
   let bytes: Buffer;
   try {
@@ -111,12 +65,12 @@ export function readSnapshot(dir: string, file: string, symbol: string, stat: Bi
     const header = JSON.parse(bytes.toString("utf8", 8, 8 + headerLength)) as SnapshotHeader;
     const expected = headerFor(file, stat, header.count);
     if (header.file !== expected.file || header.size !== expected.size || header.mtimeNs !== expected.mtimeNs || header.ctimeNs !== expected.ctimeNs || header.ino !== expected.ino) return null;
-    const offset = Math.ceil((8 + headerLength) / 8) * 8;
+    const offset = aligned(8 + headerLength);
     if (bytes.length !== offset + header.count * (8 + DATE_BYTES)) return null;
     // The scratch buffer starts its own memory, and the closes start at a multiple of 8 in it.
     // They are copied out as they are (one memory copy): a plain array would be built number by
     // number, which was most of what reading 50 snapshots cost.
-    const closes = new Float64Array(bytes.buffer, bytes.byteOffset + offset, header.count).slice();
+    const closes = float64Column(bytes, offset, header.count);
     const dates = calendarOf(bytes.subarray(offset + header.count * 8), header.count);
     return { symbol, dates, closes };
   } catch {
@@ -124,36 +78,11 @@ export function readSnapshot(dir: string, file: string, symbol: string, stat: Bi
   }
 }
 
-/**
- * One buffer, reused for every snapshot of a run: a thousand funds would otherwise leave a
- * thousand file-sized buffers (outside V8's heap, collected late) behind them, which is most of
- * what a run over them holds at its peak. The answer is valid until the next read.
- */
-let scratch: Buffer = Buffer.allocUnsafeSlow(0);
-
-function readIntoScratch(file: string): Buffer {
-  const fd = openSync(file, "r");
-  try {
-    const size = fstatSync(fd).size;
-    // allocUnsafeSlow: memory of its own (never a slice of Node's pool), so offset 0 is 8-aligned.
-    if (scratch.length < size) scratch = Buffer.allocUnsafeSlow(Math.max(size, 2 * scratch.length));
-    let read = 0;
-    while (read < size) {
-      const got = readSync(fd, scratch, read, size - read, read);
-      if (got === 0) break;
-      read += got;
-    }
-    return scratch.subarray(0, read);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Best effort: a snapshot that cannot be written only costs the next run its head start. */
 export function writeSnapshot(dir: string, file: string, stat: BigIntStats, series: PriceSeries): void {
   try {
     const header = Buffer.from(JSON.stringify(headerFor(file, stat, series.dates.length)), "utf8");
-    const offset = Math.ceil((8 + header.length) / 8) * 8;
+    const offset = aligned(8 + header.length);
     const bytes = Buffer.alloc(offset + series.dates.length * (8 + DATE_BYTES));
     bytes.write(MAGIC, 0, "latin1");
     bytes.writeUInt32LE(header.length, 4);
