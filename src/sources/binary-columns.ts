@@ -68,17 +68,24 @@ const DASH = 0x2d;
  */
 export function datesInOrder(text: Buffer, count: number): boolean {
   if (text.length !== count * DATE_BYTES) return false;
-  for (let i = 0; i < count; i++) {
-    const at = i * DATE_BYTES;
+  let previous = -1;
+  for (let at = 0; at < text.length; at += DATE_BYTES) {
+    let key = 0;
     for (let k = 0; k < DATE_BYTES; k++) {
       const byte = text[at + k] as number;
-      if (k === 4 || k === 7 ? byte !== DASH : byte < ZERO || byte > ZERO + 9) return false;
+      if (k === 4 || k === 7) {
+        if (byte !== DASH) return false;
+      } else {
+        const digit = byte - ZERO;
+        if (digit < 0 || digit > 9) return false;
+        key = key * 10 + digit;
+      }
     }
-    const month = ((text[at + 5] as number) - ZERO) * 10 + ((text[at + 6] as number) - ZERO);
-    const day = ((text[at + 8] as number) - ZERO) * 10 + ((text[at + 9] as number) - ZERO);
-    if (month < 1 || month > 12 || day < 1 || day > 31) return false;
-    // compare() is 1 when the previous date (the target) sorts before this one.
-    if (i > 0 && text.compare(text, at - DATE_BYTES, at, at, at + DATE_BYTES) !== 1) return false;
+    // key is YYYYMMDD: its month and day in range, and larger than the previous date's.
+    const month = Math.floor(key / 100) % 100;
+    const day = key % 100;
+    if (month < 1 || month > 12 || day < 1 || day > 31 || key <= previous) return false;
+    previous = key;
   }
   return true;
 }
