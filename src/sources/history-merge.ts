@@ -1,4 +1,5 @@
 import type { IsoDate } from "../core/dates.js";
+import type { Closes } from "../core/series.js";
 import type { CacheEntry } from "./price-cache.js";
 
 /** One download from the provider: bars on exchange dates, and the corporate actions in it. */
@@ -69,11 +70,20 @@ export function mergeIncremental(cached: CacheEntry, fetched: FetchedHistory, fe
       ...cached,
       fetchedAt,
       timezone: fetched.timezone,
-      dates: [...cached.dates.slice(0, cut), ...fetched.dates],
-      close: [...cached.close.slice(0, cut), ...fetched.close],
-      adjclose: [...cached.adjclose.slice(0, cut), ...fetched.adjclose],
+      // concat and typed copies, not spreads: a fund's 8,000 cached bars are copied in one move.
+      dates: cached.dates.slice(0, cut).concat(fetched.dates),
+      close: joined(cached.close, cut, fetched.close),
+      adjclose: joined(cached.adjclose, cut, fetched.adjclose),
       events: [...cached.events, ...fetched.events.filter((event) => !known.has(event))],
       ...(fetched.session ? { session: fetched.session } : { session: undefined }),
     },
   };
+}
+
+/** The first `cut` values of `head`, then `tail`, as one Float64Array. */
+function joined(head: Closes, cut: number, tail: readonly number[]): Float64Array {
+  const out = new Float64Array(cut + tail.length);
+  out.set(head.length === cut ? head : head.slice(0, cut));
+  out.set(tail, cut);
+  return out;
 }

@@ -22,7 +22,7 @@ describe("mergeIncremental", () => {
     );
     expect(outcome).toEqual({
       kind: "merged",
-      entry: { ...cached, fetchedAt: "2024-07-11T21:00:00.000Z", dates: ["2024-07-08", "2024-07-09", "2024-07-10", "2024-07-11"], close: [100, 101, 102.5, 103], adjclose: [99, 99.99, 101.475, 101.97] },
+      entry: { ...cached, fetchedAt: "2024-07-11T21:00:00.000Z", dates: ["2024-07-08", "2024-07-09", "2024-07-10", "2024-07-11"], close: Float64Array.of(100, 101, 102.5, 103), adjclose: Float64Array.of(99, 99.99, 101.475, 101.97) },
     });
   });
   it("asks for the whole history when a dividend rescaled the overlap", () => {

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DataError, NetworkError } from "../../src/errors.js";
 import { PriceCache } from "../../src/sources/price-cache.js";
-import { YahooSource, type YahooSourceOptions } from "../../src/sources/yahoo/prices.js";
+import { YAHOO_CONCURRENCY, YahooSource, type YahooSourceOptions } from "../../src/sources/yahoo/prices.js";
 import { combineFailures } from "../../src/app/prices.js";
 import { chartBody, fakeYahoo, json, loadRecording, replay, serveHistory, type Bar, type Handler } from "../helpers/fake-yahoo.js";
 import {} from "../helpers/paths.js";
@@ -304,21 +304,25 @@ describe("the cache", () => {
     expect(statSync(path.join(dir, "cache", "IWM.bin")).mode & 0o777).toBe(0o600);
   });
 
-  it("loads at most four tickers at once", async () => {
-    let inFlight = 0;
-    let most = 0;
-    const served = serveHistory(Object.fromEntries(["A", "B", "C", "D", "E", "F", "G", "H"].map((s) => [s, bars(dates.slice(0, 5))])));
-    const handler: Handler = async (url, symbol) => {
-      inFlight++;
-      most = Math.max(most, inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      inFlight--;
-      return served(url, symbol);
-    };
-    const result = await source(fakeYahoo(handler).fetch, tuesdayEvening).yahoo.load(["A", "B", "C", "D", "E", "F", "G", "H"]);
-    expect(result.series.size).toBe(8);
-    expect(most).toBeLessThanOrEqual(4);
-    expect(most).toBeGreaterThan(1);
+  it("loads at most YAHOO_CONCURRENCY tickers at once, through the library's own queue too (the five default funds in one round)", async () => {
+    for (const concurrency of [YAHOO_CONCURRENCY, 2]) {
+      let inFlight = 0;
+      let most = 0;
+      // Symbols of their own per round: the first round's are cached (and fresh) by the second.
+      const symbols = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J"].map((letter) => `${letter}${concurrency}`);
+      const served = serveHistory(Object.fromEntries(symbols.map((s) => [s, bars(dates.slice(0, 5))])));
+      const handler: Handler = async (url, symbol) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inFlight--;
+        return served(url, symbol);
+      };
+      const result = await source(fakeYahoo(handler).fetch, tuesdayEvening, { concurrency }).yahoo.load(symbols);
+      expect(result.series.size).toBe(10);
+      expect(most).toBe(concurrency);
+    }
+    expect(YAHOO_CONCURRENCY).toBeGreaterThanOrEqual(5);
   });
 });
 

@@ -11,7 +11,7 @@ function isYahooData(url: string): boolean {
  * yahoo-finance2, loaded on first use (importing it costs ~100 ms that CSV runs never need),
  * with our retrying fetch and a logger that never writes to stdout.
  */
-export async function createYahooClient(fetch: FetchFunction, policy: RetryPolicy, log: (line: string) => void, yahooUrl: string | null = null): Promise<unknown> {
+export async function createYahooClient(fetch: FetchFunction, policy: RetryPolicy, log: (line: string) => void, yahooUrl: string | null = null, concurrency = 4): Promise<unknown> {
   const [{ default: YahooFinance }, { ExtendedCookieJar }] = await Promise.all([importYahooFinance(), importYahooCookieJar()]);
   const quiet = (...args: unknown[]): void => {
     const text = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
@@ -24,6 +24,8 @@ export async function createYahooClient(fetch: FetchFunction, policy: RetryPolic
     fetch: withYahooBase(retryingFetch(fetch, { ...policy, expectsData: isYahooData }), yahooUrl) as typeof globalThis.fetch,
     logger: { info: () => undefined, debug: () => undefined, dir: () => undefined, warn: quiet, error: quiet },
     versionCheck: false,
+    // The caller's limit, not the library's default of 4 (which would hold back a fifth request).
+    queue: { concurrency },
     // A jar of its own: the library keys its crumb by jar, so a new client is a truly fresh
     // session (cookie and crumb), which is what a 401 for a stale crumb needs.
     cookieJar: new ExtendedCookieJar(),

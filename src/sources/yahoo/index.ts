@@ -22,8 +22,8 @@ export const yahooProvider = definePriceProvider<YahooChoice>({
   live: true,
   choose: (context) => ({ ...liveChoice(context), yahooUrl: yahooBaseUrl(context.env) }),
   async open(choice, runtime) {
-    const { YahooSource } = await import("./prices.js");
-    return new YahooSource({ ...(await cachedFeedOptions(choice, runtime, 4)), yahooUrl: choice.yahooUrl, log: (line) => runtime.stderr.write(`${line}\n`) });
+    const { YahooSource, YAHOO_CONCURRENCY } = await import("./prices.js");
+    return new YahooSource({ ...(await cachedFeedOptions(choice, runtime, YAHOO_CONCURRENCY)), yahooUrl: choice.yahooUrl, log: (line) => runtime.stderr.write(`${line}\n`) });
   },
   describe: (choice) => `${TITLE}${choice.yahooUrl ? ` through ${choice.yahooUrl}` : ""}, ${describeLive(choice, TITLE)}`,
   settings: (choice) => ({ yahooUrl: choice.yahooUrl }),

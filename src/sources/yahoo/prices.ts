@@ -20,6 +20,13 @@ type YahooClient = {
   chart: (symbol: string, options: Record<string, unknown>, moduleOptions: Record<string, unknown>) => Promise<unknown>;
 };
 
+/**
+ * Requests in flight at once: the five default funds in one round trip (a next-day run waits for
+ * one answer's latency, not two), and no more than a browser opens to one host (6), which Yahoo
+ * serves without a 429. The library's own queue is given the same number (it defaults to 4).
+ */
+export const YAHOO_CONCURRENCY = 6;
+
 /** Yahoo Finance's chart endpoint, through the yahoo-finance2 client (loaded on the first download). */
 export class YahooSource extends CachedFeedSource {
   protected readonly kind = "yahoo";
@@ -49,7 +56,7 @@ export class YahooSource extends CachedFeedSource {
       },
       breaker: this.breaker,
     };
-    return (await createYahooClient(this.options.fetch, policy, this.options.log, this.options.yahooUrl ?? null)) as YahooClient;
+    return (await createYahooClient(this.options.fetch, policy, this.options.log, this.options.yahooUrl ?? null, this.options.concurrency)) as YahooClient;
   }
 
   protected async fetchHistory(symbol: string, from: Date, now: Date, warnings: string[]): Promise<FetchedHistory> {
