@@ -20,10 +20,14 @@ const MEANINGS: Record<string, string> = {
   EBADF: "not open for writing",
 };
 
-/** A one-line DataError for a file-system failure, naming the path, the code and what it means. */
-export function fileError(what: string, file: string, error: unknown): DataError {
+/** A file-system failure in a few words: "ENOENT: no such file or folder". */
+export function fileProblem(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   const meaning = code ? MEANINGS[code] : undefined;
-  const detail = code ? (meaning ? `${code}: ${meaning}` : code) : printable(errorMessage(error), 80);
-  return new DataError(`${what} ${file} (${detail})`);
+  return code ? (meaning ? `${code}: ${meaning}` : code) : printable(errorMessage(error), 80);
+}
+
+/** A one-line DataError for a file-system failure, naming the path, the code and what it means. */
+export function fileError(what: string, file: string, error: unknown): DataError {
+  return new DataError(`${what} ${file} (${fileProblem(error)})`);
 }

@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import type { Runtime } from "./runtime.js";
 import { helpIn, optionsOf, shownIn, type CommandFlags, type CommandName, type FlagsOf } from "./settings/options.js";
 import { VERSION } from "./version.js";
+import { UsageError } from "./errors.js";
 
 /** Options that may also come before the subcommand (rotation --data DIR check); --no-pager is read from the command line itself. */
 const GLOBAL_OPTIONS = optionsOf("program")
@@ -17,6 +18,12 @@ async function withSettings<T extends object>(flags: T, runtime: Runtime): Promi
   const merged: Record<string, unknown> = { ...(flags as Record<string, unknown>) };
   for (const key of new Set(GLOBAL_OPTIONS)) if (merged[key] === undefined && globals[key] !== undefined) merged[key] = globals[key];
   if (merged.quiet === true) runtime.stderr = quietStream(runtime.stderr);
+  // --pairs-file becomes --pairs (one rule for pairs after this); both at once is a usage error.
+  if (typeof merged.pairsFile === "string") {
+    if (merged.pairs !== undefined) throw new UsageError("--pairs and --pairs-file say the same thing: give one or the other");
+    const { readPairsFile } = await import("./settings/pairs-file.js");
+    merged.pairs = await readPairsFile(merged.pairsFile, runtime.cwd, runtime.stdin ?? (() => process.stdin));
+  }
   const [{ findConfig }, { withConfig }] = await Promise.all([import("./settings/config-file.js"), import("./settings/settings.js")]);
   return withConfig(merged as T & Record<string, unknown>, await findConfig(runtime), runtime.env);
 }

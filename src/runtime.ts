@@ -26,6 +26,8 @@ export interface Runtime {
   stderr: OutputStream;
   now: () => Date;
   fetch: FetchFunction;
+  /** Standard input, for `--pairs-file -` (the process's own when absent). */
+  stdin?: () => NodeJS.ReadableStream;
   /** Overrides of the retry policy (tests shorten the waits). */
   retry?: Partial<RetryPolicy>;
 }

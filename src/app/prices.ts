@@ -1,3 +1,4 @@
+import { namesList } from "../core/text.js";
 import type { IsoDate } from "../core/dates.js";
 import { byCalendar, cutAsOf, pointInTime, type PointInTime, type PriceSeries } from "../core/series.js";
 import { missingSessions } from "../core/sessions.js";
@@ -37,18 +38,19 @@ export function combineFailures(failures: LoadResult["failures"], title = "the p
   const unreachable = sharedUnreachable(failures);
   if (unreachable !== null && failures.length > 1) {
     return new NetworkError(
-      `cannot reach ${title} (${unreachable.code} ${unreachable.host}) for ${failures.map((f) => f.symbol).join(", ")} — ${UNREACHABLE_ADVICE}`,
+      `cannot reach ${title} (${unreachable.code} ${unreachable.host}) for ${namesList(failures.map((f) => f.symbol))} — ${UNREACHABLE_ADVICE}`,
       unreachable,
     );
   }
   if (failures.length > 1 && failures.every((f) => f.error instanceof NotCachedError)) {
     const dir = (failures[0]!.error as NotCachedError).cacheDir;
     return new DataError(
-      `nothing cached for ${failures.map((f) => f.symbol).join(", ")}${dir ? ` in ${dir}` : ""} — run once without --offline to download, use --sample for the bundled sample, or read CSV files with --data DIR`,
+      `nothing cached for ${namesList(failures.map((f) => f.symbol))}${dir ? ` in ${dir}` : ""} — run once without --offline to download, use --sample for the bundled sample, or read CSV files with --data DIR`,
     );
   }
   const messages = [...new Set(failures.map((f) => f.error.message))];
-  const text = messages.join("; ");
+  // One cause a clause; thousands of failing files are counted, not all written out.
+  const text = namesList(messages, 12, "; ");
   // A usage fault (a token missing or refused) keeps its exit code: the command must change.
   if (failures.some((f) => f.error instanceof UsageError)) return new UsageError(text);
   return failures.every((f) => f.error instanceof NetworkError) ? new NetworkError(text) : new DataError(text);

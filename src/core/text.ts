@@ -21,3 +21,14 @@ export const TICKER_PATTERN = /^\^?[A-Z0-9][A-Z0-9.\-=]{0,14}$/;
 
 /** A plain decimal number as text: digits, one optional point, an optional sign and exponent. */
 export const DECIMAL_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Names joined for a message, the first `max` of them and a count of the rest ("A, B, C and
+ * 4,997 more"): a universe of thousands of funds must not make a one-line message 30 KB long.
+ */
+export function namesList(names: readonly string[], max = 12, separator = ", "): string {
+  if (names.length <= max) return names.join(separator);
+  // "A, B and 3 more"; with another separator, "x; y; and 3 more".
+  const before = separator.trim() === "," ? " " : separator;
+  return `${names.slice(0, max).join(separator)}${before}and ${(names.length - max).toLocaleString("en-US")} more`;
+}

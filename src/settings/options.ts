@@ -157,6 +157,14 @@ export const OPTIONS = {
     completion: "tickers",
     commands: ["check", "log", "history", "valuation", "episodes", "rrg", "drivers", "report"],
   },
+  pairsFile: {
+    flags: "--pairs-file <file>",
+    key: "pairsFile",
+    value: "string",
+    help: "read the pairs from FILE instead (- for standard input): one SMALL:LARGE a line, # starts a comment; for universes too long for a command line",
+    completion: "file",
+    commands: ["check", "log", "history", "valuation", "episodes", "rrg", "drivers", "report"],
+  },
 
   // The surge: window, threshold and what each day is ranked against.
   window: {

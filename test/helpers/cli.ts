@@ -22,9 +22,10 @@ const isolated = {
 };
 
 /** Runs the built CLI as a user would, with a clean environment unless told otherwise. */
-export function runCli(args: string[], env: Record<string, string> = {}, cwd = PROJECT_ROOT): CliResult {
+export function runCli(args: string[], env: Record<string, string> = {}, cwd = PROJECT_ROOT, input?: string): CliResult {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd,
+    ...(input === undefined ? {} : { input }),
     encoding: "utf8",
     env: { PATH: process.env.PATH ?? "", ...isolated, ...env },
     timeout: 60_000,

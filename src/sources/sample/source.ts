@@ -1,3 +1,4 @@
+import { namesList } from "../../core/text.js";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { DataError } from "../../errors.js";
@@ -32,7 +33,7 @@ export class SampleSource implements PriceSource {
     const { lastDate, tickers } = sampleManifest();
     const missing = symbols.filter((s) => !tickers.includes(s));
     if (missing.length > 0) {
-      throw new DataError(`the bundled sample has no ${missing.join(", ")}; it covers ${tickers.join(", ")} (daily closes to ${lastDate})`);
+      throw new DataError(`the bundled sample has no ${namesList(missing)}; it covers ${tickers.join(", ")} (daily closes to ${lastDate})`);
     }
     const loaded = await new CsvFolderSource(SAMPLE_DIR, { lenient: false, snapshotDir: null }).load(symbols);
     return { ...loaded, info: { kind: "sample", lastDate, reason: this.reason } };

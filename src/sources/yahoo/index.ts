@@ -14,7 +14,7 @@ export interface YahooChoice extends LiveChoice {
   yahooUrl: string | null;
 }
 
-/** Yahoo Finance's chart endpoint: adjusted daily closes, no key; cached in the cache folder as TICKER.json. */
+/** Yahoo Finance's chart endpoint: adjusted daily closes, no key; cached in the cache folder as TICKER.bin (price-cache.ts). */
 export const yahooProvider = definePriceProvider<YahooChoice>({
   serves: "prices",
   title: TITLE,
