@@ -1,3 +1,4 @@
+import { phaseDone } from "../phases.js";
 import { existsSync } from "node:fs";
 import { runCheck, type CheckResult } from "../core/check.js";
 import { openSessionDate } from "../core/market.js";
@@ -46,6 +47,7 @@ export interface CheckOutcome {
 /** Loads the universe's prices, cut to the as-of date, and runs the pure core on them. */
 export async function computeCheck(request: CheckRequest, runtime: Runtime, onProgress?: (progress: LoadProgress) => void): Promise<CheckOutcome> {
   const loaded = await loadPrices(universeSymbols(request.universe).map((m) => m.symbol), request.source, runtime, request.asOf, onProgress);
+  phaseDone("load");
   const universe = withoutSymbols(request.universe, failedSymbols(loaded));
   if (universe.pairs.length === 0) throw new DataError("nothing left to compare: every pair lost a ticker that failed to load");
   const result = runCheck(loaded.prices, { universe, window: request.window, threshold: request.threshold, lookback: request.lookback, asOf: request.asOf, provisionalDate: openSessionDate(runtime.now()), openSessions: openSessions(loaded, runtime.now()), suspects: keptSuspects(loaded.judged), gaps: loaded.judged.gaps });

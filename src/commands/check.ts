@@ -1,6 +1,7 @@
 import { computeCheck, recentRatios } from "../app/check.js";
 import { lookbackText } from "../core/lookback.js";
 import { ExitCode } from "../errors.js";
+import { phaseDone } from "../phases.js";
 import { checkToCsv, checkToJson, checkToNdjson } from "../output/check.js";
 import { headlinesOf } from "../output/headlines.js";
 import { progressReporter, writeWarnings } from "../output/stderr.js";
@@ -14,7 +15,9 @@ export { planCheck, type CheckFlags, type CheckPlan } from "./check-plan.js";
 const SPARKLINE_DAYS = 63;
 
 export async function check(plan: CheckPlan, runtime: Runtime): Promise<number> {
+  phaseDone("start");
   const outcome = await computeCheck(plan, runtime, progressReporter(runtime.stderr));
+  phaseDone("compute");
   const { result, loaded, valuation, history, context } = outcome;
   writeWarnings(runtime.stderr, result.warnings);
   const headlines = headlinesOf(result, { threshold: plan.threshold, valuation });
@@ -31,5 +34,6 @@ export async function check(plan: CheckPlan, runtime: Runtime): Promise<number> 
     csv: () => checkToCsv(result),
   };
   runtime.stdout.write(await render[plan.format]());
+  phaseDone("output");
   return plan.exitCode && result.signals.length > 0 ? ExitCode.signal : ExitCode.ok;
 }
