@@ -67,3 +67,11 @@ export async function startYahooStandIn({ pricesDir, latencyMs, until }) {
     close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
   };
 }
+
+// Run on its own (the bench times whole processes with spawnSync, which would block a server in
+// its own process): node bench/yahoo-stand-in.mjs PRICES_DIR LATENCY_MS UNTIL prints its URL.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [pricesDir, latency, until] = process.argv.slice(2);
+  const server = await startYahooStandIn({ pricesDir, latencyMs: Number(latency), until });
+  process.stdout.write(`${server.url}\n`);
+}
