@@ -17,4 +17,13 @@ describe("the README's table of contents", () => {
     expect(links.map((l) => l.anchor)).toEqual(after.map(anchorOf));
     expect(sections.slice(0, 2)).toEqual(["Getting started", "Contents"]);
   });
+
+  it("has one section per command in the order Getting started meets them", () => {
+    const text = readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+    const gettingStarted = text.slice(text.indexOf("## Getting started"), text.indexOf("## Contents"));
+    const met: string[] = [];
+    for (const m of gettingStarted.matchAll(/`rotation (check|episodes|drivers|valuation|rrg|grid|chart|report|log)\b/g)) if (!met.includes(m[1]!)) met.push(m[1]!);
+    const sections = [...text.matchAll(/^## `rotation (\w+)`/gm)].map((m) => m[1]!);
+    expect(sections).toEqual(met);
+  });
 });
