@@ -201,7 +201,8 @@ async function liveRows(allPairs) {
   // stand-in serving Monday's bar: one small request a fund, a merge and a write each.
   const friday = await standIn("2026-07-31");
   const seed = path.join(work, "live-seed");
-  spawnSync(node, base.concat([]), { env: { ...process.env, NODE_EXTRA_CA_CERTS: "", ROTATION_NOW: "2026-07-31T22:00:00Z", ROTATION_YAHOO_URL: friday.url, ROTATION_CACHE_DIR: seed } });
+  const seeded = spawnSync(node, base, { env: { ...process.env, ROTATION_NOW: "2026-07-31T22:00:00Z", ROTATION_YAHOO_URL: friday.url, ROTATION_CACHE_DIR: seed }, encoding: "utf8" });
+  if (seeded.status !== 0) throw new Error(`filling the Friday cache: exit ${seeded.status}\n${seeded.stderr}`);
   friday.stop();
   const nextDayCache = path.join(work, "live-next-day");
   const restore = () => {

@@ -2,6 +2,7 @@ import type { RotationError } from "../errors.js";
 import type { PriceSeries } from "../core/series.js";
 import type { Runtime } from "../runtime.js";
 import type { PriceSourceKind } from "./providers.js";
+import type { FetchFunction, RetryPolicy } from "./http.js";
 
 /**
  * The contract between the tool and its data providers. Each provider lives in its own folder
@@ -105,6 +106,21 @@ export interface PriceProvider<Choice extends object = object> {
 }
 
 /** A provider of something other than daily prices: a dataset (valuation history) or a series (yields). */
+/** What a dataset provider's download is given (French library, FRED): one shape for both. */
+export interface DatasetRequest {
+  cacheDir: string;
+  /** The provider's URL setting (ROTATION_FRENCH_URL, ROTATION_FRED_URL), or its own address. */
+  baseUrl: string;
+  /** Cache only: no download, whatever its age. */
+  offline: boolean;
+  /** Cache only, and no warning when there is none (check and log: the dataset is extra there). */
+  quiet?: boolean;
+  timeoutMs: number;
+  fetch: FetchFunction;
+  now: () => Date;
+  retry?: Partial<RetryPolicy>;
+}
+
 export interface DatasetProvider {
   serves: "valuation-history" | "series";
   title: string;

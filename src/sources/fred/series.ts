@@ -6,7 +6,8 @@ import { printable } from "../../core/text.js";
 import { DataError, errorMessage, NetworkError } from "../../errors.js";
 import { replaceCacheFile } from "../../fs-write.js";
 import { untrustedCacheFile } from "../cache-trust.js";
-import { defaultRetryPolicy, retryingFetch, type FetchFunction, type RetryPolicy } from "../http.js";
+import { defaultRetryPolicy, retryingFetch } from "../http.js";
+import type { DatasetRequest } from "../source.js";
 
 /**
  * A FRED daily series (DGS10: the 10-year Treasury's constant-maturity yield, in percent),
@@ -26,17 +27,8 @@ export interface FredSeries {
   missingDays: number;
 }
 
-export interface FredRequest {
+export interface FredRequest extends DatasetRequest {
   id: string;
-  cacheDir: string;
-  baseUrl: string;
-  offline: boolean;
-  /** Cache only, and no warning when there is none (check and log: context is extra there). */
-  quiet?: boolean;
-  timeoutMs: number;
-  fetch: FetchFunction;
-  now: () => Date;
-  retry?: Partial<RetryPolicy>;
 }
 
 /** A cached series younger than this is used without asking FRED (it publishes once a day). */

@@ -4,7 +4,8 @@ import path from "node:path";
 import { SERIES_DERIVATION, splitSeriesOf, type SizeBookToMarket, type SplitSeries } from "../../core/size-valuation.js";
 import { DataError, errorMessage, NetworkError } from "../../errors.js";
 import { replaceCacheFile } from "../../fs-write.js";
-import { defaultRetryPolicy, retryingFetch, type FetchFunction, type RetryPolicy } from "../http.js";
+import { defaultRetryPolicy, retryingFetch } from "../http.js";
+import type { DatasetRequest } from "../source.js";
 import { parseFrenchCsv, sectionTitled, type FrenchFile } from "./format.js";
 
 /**
@@ -32,19 +33,8 @@ export interface FrenchDataset {
   series: SplitSeries[];
 }
 
-export interface FrenchRequest {
+export interface FrenchRequest extends DatasetRequest {
   name: string;
-  cacheDir: string;
-  /** ROTATION_FRENCH_URL, or the library's own address. */
-  baseUrl: string;
-  /** Cache only: no download, whatever its age. */
-  offline: boolean;
-  /** Cache only, and no warning when there is none (check and log: the history is extra there). */
-  quiet?: boolean;
-  timeoutMs: number;
-  fetch: FetchFunction;
-  now: () => Date;
-  retry?: Partial<RetryPolicy>;
 }
 
 export interface FrenchLoad {
