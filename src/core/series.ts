@@ -21,7 +21,9 @@ export function byCalendar(series: Iterable<PriceSeries>): PriceSeries[][] {
   const groups = new Map<string, PriceSeries[]>();
   for (const one of series) {
     const key = one.timezone ?? "";
-    groups.set(key, [...(groups.get(key) ?? []), one]);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [one]);
+    else group.push(one);
   }
   return [...groups.values()];
 }

@@ -115,7 +115,7 @@ describe("properties of the CSV reader", () => {
         const text = ["Date,Close", ...rows].join(crlf ? "\r\n" : "\n") + (crlf ? "\r\n" : "\n");
         const { series } = parsePriceCsv(text, "p.csv", "P", { lenient: false });
         expect(series.dates).toEqual(dates);
-        expect(series.closes).toEqual(closes);
+        expect(Array.from(series.closes)).toEqual(closes);
       }),
       settings,
     );

@@ -196,6 +196,48 @@ describe("nothing stale, nothing raw", () => {
     }
   });
 
+  it("snapshots hold each close in 8 bytes and the dates once per calendar; a damaged or swapped calendar is never trusted", () => {
+    const older = csvOf(300, 11);
+    // YOUNG lists 100 sessions later: the tail of OLD's calendar, with closes of its own.
+    const young = `Date,Close\n${older.trim().split("\n").slice(101).map((row, i) => `${row.split(",")[0]},${(50 + i / 9).toFixed(4)}`).join("\n")}\n`;
+    const dir = folderWith({ "OLD.csv": older, "TWIN.csv": csvOf(300, 12), "YOUNG.csv": young });
+    const cache = path.join(work, "calendar-cache");
+    const snapshots = path.join(cache, "csv");
+    const args = ["check", "--data", dir, "--pairs", "YOUNG:OLD,TWIN:OLD", "--json"];
+    const first = runCli(args, { ROTATION_CACHE_DIR: cache });
+    expect(first.status).toBe(0);
+    const dates = weekdays("2015-01-05", 300);
+    // Each snapshot: "RTS5", its header's length, the header, padding to 8, then 8 bytes a row.
+    const files = readdirSync(snapshots).filter((name) => name.endsWith(".bin"));
+    expect(files).toHaveLength(3);
+    const rows = files.map((name) => {
+      const bytes = readFileSync(path.join(snapshots, name));
+      expect(bytes.toString("latin1", 0, 4)).toBe("RTS5");
+      const headerLength = bytes.readUInt32LE(4);
+      const header = JSON.parse(bytes.toString("utf8", 8, 8 + headerLength)) as { count: number; skip: number };
+      expect(bytes.length).toBe(Math.ceil((8 + headerLength) / 8) * 8 + 8 * header.count);
+      return [header.count, header.skip];
+    });
+    expect(rows.sort((x, y) => x[0]! - y[0]!)).toEqual([[200, 100], [300, 0], [300, 0]]);
+    // One calendar for the three funds, though YOUNG was read first: "RTC1", the count, the dates as text.
+    const calendars = readdirSync(path.join(snapshots, "calendars"));
+    expect(calendars).toHaveLength(1);
+    const calendar = path.join(snapshots, "calendars", calendars[0]!);
+    const good = readFileSync(calendar);
+    expect(good.toString("latin1", 0, 4)).toBe("RTC1");
+    expect(good.readUInt32LE(4)).toBe(300);
+    expect(good.toString("latin1", 8)).toBe(dates.join(""));
+    // Another valid calendar of the same length under its name, then one cut short: each time
+    // the files are parsed again (the same figures) and the calendar written back as it was.
+    const shifted = Buffer.concat([good.subarray(0, 8), Buffer.from(weekdays("2015-01-06", 300).join(""), "latin1")]);
+    for (const forged of [shifted, good.subarray(0, 1000)]) {
+      writeFileSync(calendar, forged);
+      const again = runCli(args, { ROTATION_CACHE_DIR: cache });
+      expect(again.stdout).toBe(first.stdout);
+      expect(readFileSync(calendar).equals(good)).toBe(true);
+    }
+  });
+
   it("--timeout takes fractions, and refuses values outside 0.1 to 3600 s as usage errors", () => {
     expect(runCli(["check", "--data", FIXTURE_PRICES, "--timeout", "2.01", "--as-of", "2024-07-16"]).status).toBe(0);
     for (const bad of ["0.0015", "2147484", "1e400", "-1"]) {

@@ -5,8 +5,11 @@ import { DataError } from "../../src/errors.js";
 const strict = { lenient: false };
 const lenient = { lenient: true };
 
+/** The parse, its closes as a plain array (the parser gives a Float64Array) so they compare with literals. */
 function parse(text: string, options = strict) {
-  return parsePriceCsv(text, "T.csv", "T", options);
+  const parsed = parsePriceCsv(text, "T.csv", "T", options);
+  expect(parsed.series.closes).toBeInstanceOf(Float64Array);
+  return { ...parsed, series: { ...parsed.series, closes: Array.from(parsed.series.closes) } };
 }
 
 describe("accepted layouts", () => {
@@ -101,5 +104,14 @@ describe("a row with more cells than the header is refused, never half-read", ()
 
   it("blank trailing cells are not extra cells", () => {
     expect(parse("Date,Close\n2024-07-16,295.5,\n2024-07-17,296, ,\n", strict).series.closes).toEqual([295.5, 296]);
+  });
+});
+
+describe("dates read character by character", () => {
+  it("a date with a non-digit in it is refused, even when a real date was read before", () => {
+    // Once, signed parts summed into the key let "2024-03-x5" stand for 2023-03-05.
+    for (const bad of ["2024-03-x5", "2024-03-0:", "20a4-03-05", "2024-0/-05"]) {
+      expect(() => parse(`Date,Close\n2023-03-05,1\n${bad},2\n`)).toThrow(`T.csv:3: date "${bad}" is not a YYYY-MM-DD calendar date`);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { accessSync, constants, readFileSync, realpathSync, statSync } from "node:fs";
+import { accessSync, constants, readFileSync, realpathSync, statSync, type BigIntStats } from "node:fs";
 import { decodedPieces, filePieces } from "../../fs-read.js";
 import path from "node:path";
 import { DataError } from "../../errors.js";
@@ -6,12 +6,16 @@ import { requireOnUse } from "../../boot/require-on-use.js";
 import { fileError } from "../../fs-errors.js";
 import type { PriceSeries } from "../../core/series.js";
 import type { IsoDate } from "../../core/dates.js";
-import { parsePriceCsvPieces, type ParsedCsv } from "./format.js";
+import { parsePriceCsvPieces, type CsvParseOptions, type ParsedCsv } from "./format.js";
+import { parsePlainBytes } from "./fast-path.js";
 import { readSnapshot, writeSnapshot } from "./snapshot.js";
 import type { LoadResult, PriceSource } from "../source.js";
 
 /** Larger price files are refused rather than read: 50 years of daily bars is under 1 MiB. */
 export const MAX_CSV_BYTES = 64 * 1024 * 1024;
+
+/** Files up to this size are read whole as bytes, so that the common layout is parsed from them directly. */
+const WHOLE_FILE_BYTES = 8 * 1024 * 1024;
 
 /**
  * The text of a price file from its start, each time it is called: read piece by piece, or for a
@@ -31,6 +35,23 @@ function piecesOf(file: string, size: number): () => Iterable<string> {
     };
   }
   return filePieces(file, size, MAX_CSV_BYTES, `${file}: larger than the ${MAX_CSV_BYTES / 1024 / 1024} MiB limit for a price file`);
+}
+
+/**
+ * A price file parsed: a plain file of up to 8 MiB read whole as bytes and, in the common layout,
+ * parsed from them (fast-path.ts); anything else by the general parser, from its text.
+ */
+function parseFile(file: string, size: number, symbol: string, options: CsvParseOptions): ParsedCsv {
+  if (!file.endsWith(".gz") && size <= WHOLE_FILE_BYTES) {
+    const bytes = readFileSync(file);
+    if (bytes.length <= WHOLE_FILE_BYTES) {
+      const fast = parsePlainBytes(bytes, symbol, options);
+      if (fast !== null) return fast;
+      const text = bytes.toString("utf8");
+      return parsePriceCsvPieces(() => [text], file, symbol, options);
+    }
+  }
+  return parsePriceCsvPieces(piecesOf(file, size), file, symbol, options);
 }
 
 function readable(file: string): boolean {
@@ -56,6 +77,13 @@ function priceFile(folder: string, symbol: string): string | null {
   return null;
 }
 
+/** A file parsed without a warning, to be kept as a snapshot once every file is read. */
+interface Snapshotted {
+  real: string;
+  stat: BigIntStats;
+  series: PriceSeries;
+}
+
 /** Reads DIR/TICKER.csv (or DIR/TICKER.csv.gz) for each ticker. */
 export class CsvFolderSource implements PriceSource {
   constructor(
@@ -76,10 +104,11 @@ export class CsvFolderSource implements PriceSource {
     const warnings: string[] = [];
     const failures: LoadResult["failures"] = [];
     const missing: string[] = [];
+    const toSnapshot: Snapshotted[] = [];
     for (const symbol of symbols) {
       const file = priceFile(folder, symbol);
       try {
-        const parsed = file === null ? null : this.readOne(file, symbol, realFolder);
+        const parsed = file === null ? null : this.readOne(file, symbol, realFolder, toSnapshot);
         if (parsed === null) {
           missing.push(symbol);
           continue;
@@ -91,6 +120,10 @@ export class CsvFolderSource implements PriceSource {
         failures.push({ symbol, error });
       }
     }
+    // Longest first: a fund listed later then refers to the calendar of an older one (its tail),
+    // whatever order the funds were asked for in, and the dates are stored once.
+    const snapshots = this.options.snapshotDir;
+    if (snapshots) for (const one of toSnapshot.sort((x, y) => y.series.dates.length - x.series.dates.length)) writeSnapshot(snapshots, one.real, one.stat, one.series);
     if (missing.length > 0) {
       // One line naming every missing ticker, as the first failure.
       const error = new DataError(`no data for ${missing.join(", ")} in ${folder} (expected ${missing.length === 1 ? "file" : "files"} ${missing.map((s) => `${s}.csv`).join(", ")})`);
@@ -100,7 +133,7 @@ export class CsvFolderSource implements PriceSource {
   }
 
   /** One file, or null when there is none; a link that leads out of the folder is refused. */
-  private readOne(file: string, symbol: string, realFolder: string): ParsedCsv | null {
+  private readOne(file: string, symbol: string, realFolder: string, toSnapshot: Snapshotted[]): ParsedCsv | null {
     let fileStat;
     let real: string;
     try {
@@ -120,7 +153,7 @@ export class CsvFolderSource implements PriceSource {
     if (remembered) return { series: remembered, warnings: [] };
     let parsed: ParsedCsv;
     try {
-      parsed = parsePriceCsvPieces(piecesOf(file, Number(fileStat.size)), file, symbol, this.options);
+      parsed = parseFile(file, Number(fileStat.size), symbol, this.options);
     } catch (error) {
       // A bad row refuses the file; say once that --lenient would skip it instead.
       if (error instanceof DataError && !this.options.lenient && error.message.startsWith(`${file}:`) && /^:\d+: /.test(error.message.slice(file.length))) {
@@ -132,7 +165,7 @@ export class CsvFolderSource implements PriceSource {
       if (code?.startsWith("Z_")) throw new DataError(`${file}: not a readable gzip file (${code})`);
       throw new DataError(`${file}: cannot be read (${code ?? "error"})`);
     }
-    if (snapshots && parsed.warnings.length === 0) writeSnapshot(snapshots, real, fileStat, parsed.series);
+    if (snapshots && parsed.warnings.length === 0) toSnapshot.push({ real, stat: fileStat, series: parsed.series });
     return parsed;
   }
 }

@@ -3,6 +3,7 @@ import type { PriceSeries } from "../../core/series.js";
 import { DataError } from "../../errors.js";
 import { DECIMAL_PATTERN, printable } from "../../core/text.js";
 import { eachCsvRecord, type CsvRecord } from "./records.js";
+import { sharedCalendar } from "../calendars.js";
 
 export interface CsvParseOptions {
   /** Skip bad rows with a warning instead of refusing the file. */
@@ -51,35 +52,50 @@ const datesByKey = new Map<number, IsoDate>();
 const FIRST_YEAR = 1900;
 let datesBySlot: (IsoDate | undefined)[] | undefined;
 
-function digit(text: string, at: number): number {
-  const c = text.charCodeAt(at) - 48;
-  return c >= 0 && c <= 9 ? c : -1000;
+/** The digits of text at `at`..`at + count` as a number, or -1 if any is not a digit. */
+function digitsAt(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const c = text.charCodeAt(i) - 48;
+    // Every character is checked on its own: a sum of signed parts once let "2024-03-x5" pass as 2023-03-05.
+    if (c < 0 || c > 9) return -1;
+    value = value * 10 + c;
+  }
+  return value;
 }
 
-/** The interned ISO date in text[start, end), or undefined when it is not a calendar date. */
-function dateAt(text: string, start: number, end: number): IsoDate | undefined {
-  if (end - start !== 10 || text.charCodeAt(start + 4) !== 45 || text.charCodeAt(start + 7) !== 45) return undefined;
-  const key =
-    digit(text, start) * 10_000_000 + digit(text, start + 1) * 1_000_000 + digit(text, start + 2) * 100_000 + digit(text, start + 3) * 10_000 +
-    digit(text, start + 5) * 1000 + digit(text, start + 6) * 100 + digit(text, start + 8) * 10 + digit(text, start + 9);
-  if (key < 0) return undefined;
+/**
+ * The interned ISO date of a key yyyymmdd (digits already checked), or undefined when it is not
+ * a calendar date: each date's text is made and checked once per run.
+ */
+export function isoDateOfKey(key: number): IsoDate | undefined {
   const year = Math.floor(key / 10_000);
   const slot = year >= FIRST_YEAR && year < FIRST_YEAR + 200 ? (year - FIRST_YEAR) * 372 + (Math.floor(key / 100) % 100) * 31 + (key % 100) - 32 : -1;
   const slots = (datesBySlot ??= new Array(200 * 12 * 31));
   const known = slot >= 0 ? slots[slot] : datesByKey.get(key);
   if (known !== undefined) return known;
-  const date = text.slice(start, end);
+  const digits = String(key).padStart(8, "0");
+  const date = `${digits.slice(0, 4)}-${digits.slice(4, 6)}-${digits.slice(6, 8)}`;
   if (!isIsoDate(date)) return undefined;
   if (slot >= 0) slots[slot] = date;
   else datesByKey.set(key, date);
   return date;
 }
 
+/** The interned ISO date in text[start, end), or undefined when it is not a calendar date. */
+function dateAt(text: string, start: number, end: number): IsoDate | undefined {
+  if (end - start !== 10 || text.charCodeAt(start + 4) !== 45 || text.charCodeAt(start + 7) !== 45) return undefined;
+  const year = digitsAt(text, start, 4);
+  const month = digitsAt(text, start + 5, 2);
+  const day = digitsAt(text, start + 8, 2);
+  return year < 0 || month < 0 || day < 0 ? undefined : isoDateOfKey(year * 10_000 + month * 100 + day);
+}
+
 const X = 120;
 const B = 98;
 const O = 111;
 
-const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+export const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /**
  * A plain decimal (digits, at most one point). Up to 15 digits, the integer of the digits and
@@ -87,7 +103,7 @@ const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11
  * the very number Number() would give; longer ones go to Number(), which the scan has shown
  * holds nothing but digits and a point. Anything else (signs, exponents, junk) is undefined.
  */
-function shortDecimal(text: string, start = 0, end = text.length): number | undefined {
+export function shortDecimal(text: string, start = 0, end = text.length): number | undefined {
   let mantissa = 0;
   let digits = 0;
   let point = -1;
@@ -119,7 +135,12 @@ const MAX_ROW_WARNINGS = 20;
 /** Collects rows, validating each; the same rules whichever way the file was split. */
 class RowCollector {
   readonly dates: IsoDate[] = [];
-  readonly closes: number[] = [];
+  /**
+   * Closes straight into a typed array (doubled as it fills): thousands of files parsed in one
+   * run then hold their closes outside the garbage-collected heap, which at 12,000 files was
+   * where most of a first run's time went (the collector walking millions of boxed numbers).
+   */
+  private closes = new Float64Array(1024);
   /**
    * Once rows turn out unordered, the first line of every date seen: a duplicate is rejected as
    * it is read, so a file of a million repeated dates holds each date once, never a million rows.
@@ -182,8 +203,14 @@ class RowCollector {
       }
       this.firstLineOf.set(date, line);
     }
+    const at = this.dates.length;
+    if (at === this.closes.length) {
+      const grown = new Float64Array(this.closes.length * 2);
+      grown.set(this.closes);
+      this.closes = grown;
+    }
+    this.closes[at] = close;
     this.dates.push(date);
-    this.closes.push(close);
     return true;
   }
 
@@ -194,12 +221,13 @@ class RowCollector {
   }
 
   finish(symbol: string): ParsedCsv {
-    if (this.dates.length === 0) throw new DataError(`${this.file}: no price rows`);
-    if (this.firstLineOf === null) return { series: { symbol, dates: this.dates, closes: this.closes }, warnings: this.said() };
-    // Out of order (duplicates were already turned away): sort by date.
     const { dates, closes } = this;
+    if (dates.length === 0) throw new DataError(`${this.file}: no price rows`);
+    // Funds of one calendar share one dates array (see sharedCalendar): a thousand funds hold one.
+    if (this.firstLineOf === null) return { series: { symbol, dates: sharedCalendar(dates), closes: closes.slice(0, dates.length) }, warnings: this.said() };
+    // Out of order (duplicates were already turned away): sort by date.
     const order = dates.map((_, i) => i).sort((x, y) => ((dates[x] as IsoDate) < (dates[y] as IsoDate) ? -1 : 1));
-    return { series: { symbol, dates: order.map((i) => dates[i] as IsoDate), closes: order.map((i) => closes[i] as number) }, warnings: this.said() };
+    return { series: { symbol, dates: sharedCalendar(order.map((i) => dates[i] as IsoDate)), closes: Float64Array.from(order, (i) => closes[i] as number) }, warnings: this.said() };
   }
 }
 
@@ -208,7 +236,7 @@ interface Columns {
   price: number;
 }
 
-function findColumns(cells: string[], file: string, line: number): Columns {
+export function findColumns(cells: string[], file: string, line: number): Columns {
   const names = cells.map((cell) => cell.toLowerCase().replace(/[\s_]+/g, " ").trim());
   const date = names.indexOf("date");
   const adjusted = names.findIndex((name) => name === "adj close" || name === "adjclose");

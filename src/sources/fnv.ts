@@ -1,0 +1,18 @@
+/**
+ * 64-bit FNV-1a of a text's UTF-16 code units, as 16 hex digits: the names of cache files (a
+ * price file's path, a calendar's dates). Names, not secrets: every file says what it holds and
+ * is checked against it, so Node's crypto module need not load on every run.
+ */
+export function pathHash(text: string): string {
+  // The 64-bit state in two 32-bit halves; the prime is 2^40 + 0x1b3.
+  let high = 0xcbf29ce4;
+  let low = 0x84222325;
+  for (let i = 0; i < text.length; i++) {
+    low = (low ^ text.charCodeAt(i)) >>> 0;
+    const lowTimesPrime = low * 0x1b3;
+    const carry = Math.floor(lowTimesPrime / 0x1_0000_0000);
+    high = (Math.imul(high, 0x1b3) + Math.imul(low, 0x100) + carry) >>> 0;
+    low = lowTimesPrime >>> 0;
+  }
+  return high.toString(16).padStart(8, "0") + low.toString(16).padStart(8, "0");
+}
