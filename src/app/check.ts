@@ -1,6 +1,7 @@
 import { phaseDone } from "../phases.js";
 import { existsSync } from "node:fs";
-import { runCheck, type CheckResult } from "../core/check.js";
+import { checkAsOf, checkPairs, checkTickers, runCheck, signalsOf, type CheckOptions, type CheckResult, type PairResult } from "../core/check.js";
+import type { PointInTime } from "../core/series.js";
 import { openSessionDate } from "../core/market.js";
 import type { CheckContext, CorrelationHistory } from "../output/drivers.js";
 import type { IsoDate } from "../core/dates.js";
@@ -13,7 +14,7 @@ import type { Runtime } from "../runtime.js";
 import { DEFAULTS } from "../settings/defaults.js";
 import type { LoadProgress } from "../sources/source.js";
 import type { SourceChoice } from "../settings/source.js";
-import { failedSymbols, keptSuspects, loadPrices, openSessions, withoutSymbols, type LoadedPrices } from "./prices.js";
+import { failedSymbols, keptSuspects, loadPrices, openSessions, pairChunks, surveyPrices, withoutSymbols, type LoadedPrices } from "./prices.js";
 
 export interface CheckRequest {
   universe: Universe;
@@ -59,6 +60,58 @@ export async function computeCheck(request: CheckRequest, runtime: Runtime, onPr
       ? { context: { asOf: result.asOf, calendar: [], drivers: [], breadth: [], notes: ["left out (--no-context)"] }, history: null }
       : await computeCheckContext({ ...request, universe }, loaded.prices, failedSymbols(loaded), result.asOf, runtime);
   return { result, loaded, valuation: await valuationFor(request, universe, result.asOf, runtime, result.warnings), history: french.history, historyPoints: french.points, context: around.context, contextHistory: around.history };
+}
+
+export interface StreamedCheck {
+  asOf: IsoDate;
+  source: LoadedPrices["info"];
+  /** What computeCheck's result would warn of about prices, funds and pairs, in its order. */
+  warnings: string[];
+  signals: number;
+}
+
+/**
+ * computeCheck's pairs, a chunk at a time (--format ndjson): each pair is handed to `emit` as
+ * soon as it is computed, and only a chunk's closes are ever in memory (surveyPrices). The
+ * figures are computeCheck's: the same universe-wide as-of date, suspect bars and missing
+ * sessions. Valuations, the valuation history and the context are not part of the lines, and
+ * are not computed.
+ */
+export async function streamCheck(request: CheckRequest, runtime: Runtime, emit: (pair: PairResult, asOf: IsoDate) => void, onProgress?: (progress: LoadProgress) => void): Promise<StreamedCheck> {
+  const survey = await surveyPrices(universeSymbols(request.universe).map((m) => m.symbol), request.source, runtime, request.asOf, onProgress);
+  phaseDone("load");
+  const universe = withoutSymbols(request.universe, survey.failed);
+  if (universe.pairs.length === 0) throw new DataError("nothing left to compare: every pair lost a ticker that failed to load");
+  const members = universeSymbols(universe);
+  const options: CheckOptions = { universe, window: request.window, threshold: request.threshold, lookback: request.lookback, asOf: request.asOf, provisionalDate: openSessionDate(runtime.now()), openSessions: survey.openSessions, suspects: survey.suspects, gaps: survey.gaps };
+  const { asOf, warnings } = checkAsOf(survey.dates, members.map((m) => m.symbol), options);
+  // Warnings are gathered per fund and said in the universe's order, as computeCheck says them.
+  const fundWarnings = new Map<string, string[]>();
+  const pairWarnings: string[] = [];
+  let signals = 0;
+  const checkFunds = (known: PointInTime, funds: typeof members): void => {
+    for (const member of funds) {
+      if (fundWarnings.has(member.symbol)) continue;
+      const said: string[] = [];
+      checkTickers(known, [member], asOf, options, said);
+      fundWarnings.set(member.symbol, said);
+    }
+  };
+  const groupOf = new Map(members.map((m) => [m.symbol, m]));
+  const fundsOf = (symbols: readonly string[]) => [...new Set(symbols)].map((symbol) => groupOf.get(symbol)!).filter((m) => m !== undefined);
+  for (const chunk of pairChunks(universe.pairs)) {
+    const symbols = [...new Set(chunk.flatMap((p) => [p.symbol, p.benchmark]))];
+    const known = await survey.load(symbols);
+    checkFunds(known, fundsOf(symbols));
+    for (const pair of checkPairs(known, chunk, options, pairWarnings)) {
+      signals += signalsOf([pair]).length;
+      emit(pair, asOf);
+    }
+  }
+  // Funds named in a group (--small, --mid, --large) but in no pair.
+  const alone = members.filter((m) => !fundWarnings.has(m.symbol));
+  for (const chunk of pairChunks(alone)) checkFunds(await survey.load(chunk.map((m) => m.symbol)), chunk);
+  return { asOf, source: survey.info, signals, warnings: [...survey.warnings, ...warnings, ...members.flatMap((m) => fundWarnings.get(m.symbol) ?? []), ...pairWarnings] };
 }
 
 /** The valuation history from its cache, if there is one (a run never waits for the library). */

@@ -87,32 +87,144 @@ export async function loadPrices(
   // the sample has it: for every command alike, whatever else came from the feed or the cache.
   const fallback = provider.live && "fallback" in choice && choice.fallback === true;
   if (fallback) loaded = await withSampleFallback(loaded, provider.title);
-  if (loaded.failures.length > 0) {
-    if (!choice.partial || loaded.series.size === 0) throw combineFailures(loaded.failures, provider.title);
-    for (const message of new Set(loaded.failures.map((f) => f.error.message))) loaded.warnings.push(`${message} (left out: --partial)`);
-  }
-  if (asOf !== undefined) {
-    const earliest = [...loaded.series.values()]
-      .map((s) => s.dates[0])
-      .filter((d): d is string => d !== undefined)
-      .sort()[0];
-    if (earliest === undefined || earliest > asOf) {
-      throw new DataError(`--as-of ${asOf} is before the first price in the data${earliest ? ` (${earliest})` : ""}`);
-    }
-  }
+  settleFailures(loaded, choice, provider.title);
+  refuseAsOfBeforeAll([...loaded.series.values()].map((s) => s.dates[0]), asOf);
   const judged = judgeAsOf(loaded.series, asOf, provider.live);
-  // How far the newest close lies behind the last closed New York session at the as-of moment
-  // (the clock, or the --as-of date): every report says it (source.lagSessions).
+  loaded.info = withLag(loaded.info, judged.series.values(), asOf, runtime);
+  return { ...loaded, warnings: [...loaded.warnings, ...judged.warnings], prices: pointInTime(judged.series, asOf), judged };
+}
+
+/** A ticker that failed stops the run, unless --partial: then each reason is a warning and the ticker is left out. */
+function settleFailures(loaded: LoadResult, choice: SourceChoice, title: string): void {
+  if (loaded.failures.length === 0) return;
+  if (!choice.partial || loaded.series.size === 0) throw combineFailures(loaded.failures, title);
+  for (const message of new Set(loaded.failures.map((f) => f.error.message))) loaded.warnings.push(`${message} (left out: --partial)`);
+}
+
+/** Refuses an as-of date before every series starts (given each series' first date). */
+function refuseAsOfBeforeAll(firstDates: readonly (IsoDate | undefined)[], asOf: IsoDate | undefined): void {
+  if (asOf === undefined) return;
+  const earliest = firstDates.filter((d): d is string => d !== undefined).sort()[0];
+  if (earliest === undefined || earliest > asOf) {
+    throw new DataError(`--as-of ${asOf} is before the first price in the data${earliest ? ` (${earliest})` : ""}`);
+  }
+}
+
+/**
+ * How far the newest close lies behind the last closed New York session at the as-of moment
+ * (the clock, or the --as-of date): every report says it (source.lagSessions).
+ */
+function withLag(info: LoadResult["info"], judged: Iterable<PriceSeries>, asOf: IsoDate | undefined, runtime: Runtime): LoadResult["info"] {
   let newest: IsoDate | undefined;
-  for (const series of judged.series.values()) {
+  for (const series of judged) {
     const last = series.dates.at(-1);
     if (last !== undefined && (newest === undefined || last > newest)) newest = last;
   }
-  if (newest !== undefined) {
-    const reference = asOf !== undefined ? sessionOnOrBefore(asOf) : lastClosedSession(runtime.now());
-    loaded.info = { ...loaded.info, lagSessions: sessionsAfter(newest, reference), lastClosedSession: reference };
+  if (newest === undefined) return info;
+  const reference = asOf !== undefined ? sessionOnOrBefore(asOf) : lastClosedSession(runtime.now());
+  return { ...info, lagSessions: sessionsAfter(newest, reference), lastClosedSession: reference };
+}
+
+/**
+ * A universe's prices for a run that goes pair by pair (--format ndjson): judged exactly as
+ * loadPrices judges them, all at once (missing sessions are found among all peers), but held
+ * as dates only. Each chunk of pairs then asks `load` for its funds' prices.
+ */
+export interface PriceSurvey {
+  info: LoadResult["info"];
+  /** What loadPrices would warn of, in its order. */
+  warnings: string[];
+  failed: Set<string>;
+  /** Every loaded fund, judged, as its dates only (no closes): the universe's as-of date, its stale funds. */
+  dates: PointInTime;
+  /** Kept suspect bars and missing sessions by fund: what the figures are marked by. */
+  suspects: Map<string, IsoDate[]>;
+  gaps: Map<string, IsoDate[]>;
+  /** Per fund, the date of its exchange's session still open (see openSessions). */
+  openSessions: Map<string, IsoDate>;
+  /** The funds' prices, as known at the as-of date and judged as above: read again from local files, else kept from the survey. */
+  load(symbols: readonly string[]): Promise<PointInTime>;
+}
+
+/** Pairs computed together in a streamed run: their funds' closes are all that a chunk holds. */
+export const STREAM_CHUNK_PAIRS = 64;
+
+/** The universe's pairs a chunk at a time (a pair named twice, twice, as check reports it). */
+export function pairChunks<T>(pairs: readonly T[], size = STREAM_CHUNK_PAIRS): T[][] {
+  const chunks: T[][] = [];
+  for (let at = 0; at < pairs.length; at += size) chunks.push(pairs.slice(at, at + size));
+  return chunks;
+}
+
+const NO_CLOSES = new Float64Array(0);
+
+/**
+ * loadPrices for a run that goes pair by pair. A source of local files (CSV, the sample) is read
+ * twice: once here, keeping each fund's judged dates and nothing of its closes, and once a chunk
+ * at a time by `load` (from the snapshots the first read wrote), so memory is bounded by a chunk,
+ * not the universe. A second read that disagrees with the first (a file edited meanwhile) stops
+ * the run. A live feed's few funds are kept whole from one load.
+ */
+export async function surveyPrices(symbols: readonly string[], choice: SourceChoice, runtime: Runtime, asOf: IsoDate | undefined, onProgress?: (progress: LoadProgress) => void): Promise<PriceSurvey> {
+  const provider = priceProvider(choice.kind);
+  if (provider.live) {
+    const loaded = await loadPrices(symbols, choice, runtime, asOf, onProgress);
+    return {
+      info: loaded.info,
+      warnings: loaded.warnings,
+      failed: failedSymbols(loaded),
+      dates: loaded.prices,
+      suspects: keptSuspects(loaded.judged),
+      gaps: loaded.judged.gaps,
+      openSessions: openSessions(loaded, runtime.now()),
+      load: async () => loaded.prices,
+    };
   }
-  return { ...loaded, warnings: [...loaded.warnings, ...judged.warnings], prices: pointInTime(judged.series, asOf), judged };
+  const source = await provider.open(choice, runtime);
+  const calendars = new Map<readonly IsoDate[], IsoDate[]>();
+  const firstDates: (IsoDate | undefined)[] = [];
+  const suspects: SuspectBar[] = [];
+  const screenWarnings: string[] = [];
+  const loaded = await source.load([...new Set(symbols)], onProgress, (series) => {
+    firstDates.push(series.dates[0]);
+    const screened = screenTicks(cutAsOf(series, asOf, calendars));
+    suspects.push(...screened.suspects);
+    screenWarnings.push(...screened.suspects.map(suspectWarning));
+    return { ...screened.series, closes: NO_CLOSES };
+  });
+  settleFailures(loaded, choice, provider.title);
+  refuseAsOfBeforeAll(firstDates, asOf);
+  const gaps = gapsAmong(loaded.series.values(), false);
+  const info = withLag(loaded.info, loaded.series.values(), asOf, runtime);
+  const surveyed = loaded.series;
+  return {
+    info,
+    warnings: [...loaded.warnings, ...screenWarnings, ...gaps.warnings],
+    failed: failedSymbols(loaded),
+    dates: pointInTime(surveyed, asOf),
+    suspects: keptSuspects({ suspects }),
+    gaps: gaps.gaps,
+    openSessions: new Map(),
+    async load(wanted) {
+      const again = await source.load([...new Set(wanted)]);
+      if (again.failures.length > 0) throw combineFailures(again.failures, provider.title);
+      const judged = new Map<string, PriceSeries>();
+      for (const [symbol, series] of again.series) {
+        const screened = screenTicks(cutAsOf(series, asOf, calendars)).series;
+        const before = surveyed.get(symbol)?.dates;
+        if (before === undefined || !sameDates(before, screened.dates)) throw new DataError(`${symbol}: its prices changed while this run read them; run it again`);
+        judged.set(symbol, screened);
+      }
+      return pointInTime(judged, asOf);
+    },
+  };
+}
+
+function sameDates(a: readonly IsoDate[], b: readonly IsoDate[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The series as known at a date, judged (core/ticks.ts, core/sessions.ts): what every figure is computed from. */
@@ -142,15 +254,22 @@ export function judgeAsOf(all: ReadonlyMap<string, PriceSeries>, asOf: IsoDate |
     suspects.push(...screened.suspects);
     warnings.push(...screened.suspects.map(suspectWarning));
   }
+  const gaps = gapsAmong(series.values(), live);
+  return { series, suspects, gaps: gaps.gaps, warnings: [...warnings, ...gaps.warnings] };
+}
+
+/** Sessions each fund lacks that its peers (of its exchange calendar) have, found on dates alone, each said once. */
+function gapsAmong(series: Iterable<PriceSeries>, live: boolean): { gaps: Map<string, IsoDate[]>; warnings: string[] } {
   const gaps = new Map<string, IsoDate[]>();
-  for (const group of byCalendar(series.values())) {
+  const warnings: string[] = [];
+  for (const group of byCalendar(series)) {
     for (const [symbol, dates] of missingSessions(group)) {
       gaps.set(symbol, dates);
       const shown = dates.length > 3 ? `${dates.slice(0, 3).join(", ")} and ${dates.length - 3} more` : dates.join(", ");
       warnings.push(`${symbol}: no close for ${shown}, ${dates.length === 1 ? "a session" : "sessions"} its peers have${live ? " (still missing after a full download)" : ""}; every figure spanning ${dates.length === 1 ? "it" : "them"} is marked`);
     }
   }
-  return { series, suspects, gaps, warnings };
+  return { gaps, warnings };
 }
 
 /** Per symbol, the date of its exchange's regular session in course at `now`, as the feed gave it (any exchange). */
@@ -162,7 +281,7 @@ export function openSessions(loaded: LoadedPrices, now: Date): Map<string, IsoDa
 }
 
 /** The dates of the kept suspect bars of each symbol (what check marks figures by). */
-export function keptSuspects(judged: Judged): Map<string, IsoDate[]> {
+export function keptSuspects(judged: Pick<Judged, "suspects">): Map<string, IsoDate[]> {
   const kept = new Map<string, IsoDate[]>();
   for (const bar of judged.suspects) if (bar.verdict === "kept") kept.set(bar.symbol, [...(kept.get(bar.symbol) ?? []), bar.date]);
   return kept;

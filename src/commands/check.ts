@@ -1,8 +1,8 @@
-import { computeCheck, recentRatios } from "../app/check.js";
+import { computeCheck, recentRatios, streamCheck } from "../app/check.js";
 import { lookbackText } from "../core/lookback.js";
 import { ExitCode } from "../errors.js";
 import { phaseDone } from "../phases.js";
-import { checkToCsv, checkToJson, checkToNdjson } from "../output/check.js";
+import { checkNdjsonLine, checkToCsv, checkToJson, checkToNdjson } from "../output/check.js";
 import { headlinesOf } from "../output/headlines.js";
 import { progressReporter, writeWarnings } from "../output/stderr.js";
 import type { Runtime } from "../runtime.js";
@@ -16,6 +16,7 @@ const SPARKLINE_DAYS = 63;
 
 export async function check(plan: CheckPlan, runtime: Runtime): Promise<number> {
   phaseDone("start");
+  if (plan.format === "ndjson") return checkStreamed(plan, runtime);
   const outcome = await computeCheck(plan, runtime, progressReporter(runtime.stderr));
   phaseDone("compute");
   const { result, loaded, valuation, history, context } = outcome;
@@ -36,4 +37,16 @@ export async function check(plan: CheckPlan, runtime: Runtime): Promise<number> 
   runtime.stdout.write(await render[plan.format]());
   phaseDone("output");
   return plan.exitCode && result.signals.length > 0 ? ExitCode.signal : ExitCode.ok;
+}
+
+/**
+ * --format ndjson: a line per pair written as soon as the pair is computed, a chunk of pairs
+ * at a time, so that a universe of thousands of funds needs the memory of a chunk (streamCheck).
+ * The lines are those checkToNdjson makes of the whole result; warnings follow them on stderr.
+ */
+async function checkStreamed(plan: CheckPlan, runtime: Runtime): Promise<number> {
+  const streamed = await streamCheck(plan, runtime, (pair, asOf) => runtime.stdout.write(checkNdjsonLine(pair, asOf)), progressReporter(runtime.stderr));
+  phaseDone("output");
+  writeWarnings(runtime.stderr, streamed.warnings);
+  return plan.exitCode && streamed.signals > 0 ? ExitCode.signal : ExitCode.ok;
 }

@@ -1,7 +1,7 @@
 import type { CommandFlags } from "../settings/options.js";
-import { computeEpisodes, type EpisodesRequest } from "../app/episodes.js";
+import { computeEpisodes, streamEpisodes, type EpisodesRequest } from "../app/episodes.js";
 import { ExitCode } from "../errors.js";
-import { episodesToCsv, episodesToJson, episodesToNdjson, renderEpisodesTable } from "../output/episodes.js";
+import { episodesToCsv, episodesToJson, episodesToNdjson, pairEpisodesNdjson, renderEpisodesTable } from "../output/episodes.js";
 import { writeText, type TextPieces } from "../output/columns.js";
 import { progressReporter, writeWarnings } from "../output/stderr.js";
 import { styleFor, terminalWidth } from "../output/style.js";
@@ -38,6 +38,12 @@ export function planEpisodes(flags: EpisodesFlags, env: Runtime["env"], cwd: str
 }
 
 export async function episodes(plan: EpisodesPlan, runtime: Runtime): Promise<number> {
+  if (plan.format === "ndjson") {
+    // Each pair's lines as soon as the pair is done; a universe of thousands needs a chunk's memory.
+    const { warnings } = await streamEpisodes(plan, runtime, (found) => runtime.stdout.write(pairEpisodesNdjson(found)), progressReporter(runtime.stderr));
+    writeWarnings(runtime.stderr, warnings);
+    return ExitCode.ok;
+  }
   const report = await computeEpisodes(plan, runtime, progressReporter(runtime.stderr));
   writeWarnings(runtime.stderr, report.warnings);
   const render: Record<OutputFormat, () => string | TextPieces> = {

@@ -154,18 +154,32 @@ export function signalFor(percentile: number | null, threshold: number): Signal 
  * Tickers use their own trading dates; pairs use the dates both members have.
  */
 export function runCheck(prices: ReadonlyMap<string, PriceSeries> | PointInTime, options: CheckOptions): CheckResult {
-  const warnings: string[] = [];
   const members = universeSymbols(options.universe);
   const known = asPointInTime(prices, options.asOf);
-  for (const { symbol } of members) {
+  const { asOf, warnings } = checkAsOf(known, members.map((m) => m.symbol), options);
+  const tickers = checkTickers(known, members, asOf, options, warnings);
+  const pairs = checkPairs(known, options.universe.pairs, options, warnings);
+  return { asOf, tickers, pairs, signals: signalsOf(pairs), warnings };
+}
+
+/**
+ * The check's as-of date (the latest date of any member: for dates alone will do), with a
+ * warning for each member that has no price by then. Throws when none has.
+ */
+export function checkAsOf(known: PointInTime, members: readonly string[], options: Pick<CheckOptions, "asOf">): { asOf: IsoDate; warnings: string[] } {
+  const warnings: string[] = [];
+  for (const symbol of members) {
     if (known.series(symbol).dates.length === 0) {
       warnings.push(`${symbol}: no prices on or before ${options.asOf ?? "the as-of date"}`);
     }
   }
-
-  const asOf = known.lastDate(members.map((m) => m.symbol));
+  const asOf = known.lastDate(members);
   if (asOf === undefined) throw new RangeError(`no prices on or before ${options.asOf ?? "the as-of date"}`);
+  return { asOf, warnings };
+}
 
+/** Each member's own figures at its last date, warning of stale ones and those too short to rank. */
+export function checkTickers(known: PointInTime, members: readonly { symbol: string; group: Group }[], asOf: IsoDate, options: CheckOptions, warnings: string[]): TickerResult[] {
   const staleAfter = options.staleAfterDays ?? 5;
   const tickers: TickerResult[] = [];
   for (const { symbol, group } of members) {
@@ -187,15 +201,23 @@ export function runCheck(prices: ReadonlyMap<string, PriceSeries> | PointInTime,
     if (missing) ticker.missing = missing;
     tickers.push(ticker);
   }
+  return tickers;
+}
 
-  const pairs = options.universe.pairs.map((spec) => analysePair(spec, known, options, warnings));
+/** Each pair's figures on its common dates (every pair on its own: a run may go a chunk of pairs at a time). */
+export function checkPairs(known: PointInTime, pairs: readonly PairSpec[], options: CheckOptions, warnings: string[]): PairResult[] {
+  return pairs.map((spec) => analysePair(spec, known, options, warnings));
+}
+
+/** The pairs whose surge crossed the threshold. */
+export function signalsOf(pairs: readonly PairResult[]): SignalResult[] {
   const signals: SignalResult[] = [];
   for (const pair of pairs) {
     if (pair.signal && pair.date && pair.surge.value !== null && pair.surge.percentile !== null) {
       signals.push({ pair: pair.pair, signal: pair.signal, date: pair.date, value: pair.surge.value, percentile: pair.surge.percentile });
     }
   }
-  return { asOf, tickers, pairs, signals, warnings };
+  return signals;
 }
 
 function analysePair(spec: PairSpec, known: PointInTime, options: CheckOptions, warnings: string[]): PairResult {

@@ -460,6 +460,15 @@ function pairEpisodesOf(prices: PointInTime, spec: PairSpec, selection: EpisodeS
   return { pair, kept, states };
 }
 
+/** One pair's episodes kept when they overlap [since, until], annotated (selection.annotate): what a streamed run writes per pair. */
+export function pairEpisodes(prices: PointInTime, spec: PairSpec, selection: EpisodeSelection): Episode[] {
+  const { pair, kept } = pairEpisodesOf(prices, spec, selection);
+  if (kept.length === 0) return [];
+  const episodes = kept.map((s) => s.episode);
+  selection.annotate?.(pair, episodes);
+  return episodes;
+}
+
 /** Episodes of every pair on prices known at the as-of date, kept when they overlap [since, until]. */
 export function episodesOf(prices: PointInTime, selection: EpisodeSelection): Episode[] {
   return selection.pairs.flatMap((spec) => pairEpisodesOf(prices, spec, selection).kept.map((s) => s.episode));

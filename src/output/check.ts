@@ -5,7 +5,7 @@ import type { ValuationHistory } from "../core/size-valuation.js";
 import type { ValuationReport } from "../core/valuation.js";
 import { SCHEMA_VERSIONS } from "../contract.js";
 import type { SourceInfo } from "../sources/source.js";
-import { csvFromColumns, jsonDocument, ndjsonLines, type CsvColumn } from "./columns.js";
+import { csvFromColumns, jsonDocument, ndjsonLine, type CsvColumn } from "./columns.js";
 import { formatNumber, formatPercent, formatPercentile, formatSigned, NOT_AVAILABLE, sourceNote, surgeBands, terminalSafe } from "./format.js";
 import { DEFAULTS } from "../settings/defaults.js";
 import { colourReturn, fitTable, quadrantLabel, signalLabel, type Column, wrapLines } from "./table.js";
@@ -209,7 +209,12 @@ export function checkToJson(result: CheckResult, context: CheckJsonContext): str
 
 /** One line per pair, each a complete JSON object that carries its own date and version. */
 export function checkToNdjson(result: CheckResult): string {
-  return ndjsonLines(result.pairs.map((pair) => ({ schemaVersion: SCHEMA_VERSIONS.check, asOf: result.asOf, ...pair })));
+  return result.pairs.map((pair) => checkNdjsonLine(pair, result.asOf)).join("");
+}
+
+/** A pair's NDJSON line (what a streamed run writes as soon as the pair is computed). */
+export function checkNdjsonLine(pair: PairResult, asOf: string): string {
+  return ndjsonLine({ schemaVersion: SCHEMA_VERSIONS.check, asOf, ...pair });
 }
 
 type PairRow = PairResult & { asOf: string };

@@ -29,7 +29,8 @@ export function jsonDocument(document: object): string {
   return `${jsonText(document, 2)}\n`;
 }
 
-const ndjsonLine = (row: object): string => `${jsonText(row)}\n`;
+/** One NDJSON line: the row as compact JSON and a line end. */
+export const ndjsonLine = (row: object): string => `${jsonText(row)}\n`;
 
 export function ndjsonLines(rows: readonly object[]): string {
   return rows.map(ndjsonLine).join("");

@@ -4,7 +4,7 @@ import type { Edge, Episode, EpisodeSplit, EpisodeSummary, INTERVAL_METHOD } fro
 import type { SourceInfo } from "../sources/source.js";
 import { DEFAULT_DRIVER_SPECS } from "../core/drivers.js";
 import { SCHEMA_VERSIONS } from "../contract.js";
-import { csvPieces, jsonDocumentPieces, ndjsonPieces, type CsvColumn, type TextPieces } from "./columns.js";
+import { csvPieces, jsonDocumentPieces, ndjsonLine, ndjsonPieces, type CsvColumn, type TextPieces } from "./columns.js";
 import { formatBesideThresholds, formatNumber, formatPercent, formatPercentile, formatSigned, lookbackWords, NOT_AVAILABLE, sourceNote, surgeBands, terminalSafe } from "./format.js";
 import { colourReturn, fitTitle, fittingTable, signalLabel, wrapLines } from "./table.js";
 
@@ -161,6 +161,20 @@ export function episodesToCsv(report: EpisodesReport): TextPieces {
   return csvPieces(EPISODE_CSV_COLUMNS, newestFirst(report.episodes));
 }
 
+/**
+ * One line per episode, pair by pair in the order the pairs were given, each pair's newest
+ * first: the order a streamed run writes them in, as each pair is computed.
+ */
 export function episodesToNdjson(report: EpisodesReport): TextPieces {
-  return ndjsonPieces(newestFirst(report.episodes), (e) => ({ schemaVersion: SCHEMA_VERSIONS.episodes, ...e }));
+  const firstSeen = new Map<string, number>();
+  for (const e of report.episodes) if (!firstSeen.has(e.pair)) firstSeen.set(e.pair, firstSeen.size);
+  const ordered = newestFirst(report.episodes).sort((a, b) => (firstSeen.get(a.pair) as number) - (firstSeen.get(b.pair) as number));
+  return ndjsonPieces(ordered, episodeNdjsonRow);
 }
+
+/** A pair's episodes as NDJSON lines, newest first (a streamed run writes them as the pair is done). */
+export function pairEpisodesNdjson(episodes: readonly Episode[]): string {
+  return newestFirst(episodes).map((e) => ndjsonLine(episodeNdjsonRow(e))).join("");
+}
+
+const episodeNdjsonRow = (e: Episode): object => ({ schemaVersion: SCHEMA_VERSIONS.episodes, ...e });

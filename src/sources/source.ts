@@ -32,7 +32,12 @@ export interface LoadProgress {
 
 /** Every provider of daily adjusted closes answers this one question. */
 export interface PriceSource {
-  load(symbols: readonly string[], onProgress?: (progress: LoadProgress) => void): Promise<LoadResult>;
+  /**
+   * `keep`: what to hold of each series once loaded. A source of local files applies it file by
+   * file, so that a universe of thousands of funds is never in memory whole (the streamed runs
+   * keep only each fund's dates, and read the closes again pair by pair); a feed may ignore it.
+   */
+  load(symbols: readonly string[], onProgress?: (progress: LoadProgress) => void, keep?: (series: PriceSeries) => PriceSeries): Promise<LoadResult>;
 }
 
 /** The source options every price-loading command takes (commander's strings and booleans). */

@@ -77,6 +77,9 @@ function priceFile(folder: string, symbol: string): string | null {
   return null;
 }
 
+/** Parsed files kept as snapshots together (see writeSnapshots). */
+const SNAPSHOT_BATCH = 256;
+
 /** A file parsed without a warning, to be kept as a snapshot once every file is read. */
 interface Snapshotted {
   real: string;
@@ -95,7 +98,7 @@ export class CsvFolderSource implements PriceSource {
    * Files are read one after another, synchronously: local reads of a few hundred KiB are
    * faster that way than through the thread pool, and only one file's text is alive at a time.
    */
-  async load(symbols: readonly string[]): Promise<LoadResult> {
+  async load(symbols: readonly string[], _onProgress?: unknown, keep?: (series: PriceSeries) => PriceSeries): Promise<LoadResult> {
     const folder = path.resolve(this.dir);
     if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new DataError(`data folder ${this.dir} does not exist or is not a folder`);
 
@@ -113,23 +116,32 @@ export class CsvFolderSource implements PriceSource {
           missing.push(symbol);
           continue;
         }
-        series.set(symbol, parsed.series);
+        series.set(symbol, keep === undefined ? parsed.series : keep(parsed.series));
+        if (toSnapshot.length >= SNAPSHOT_BATCH) this.writeSnapshots(toSnapshot);
         for (const warning of parsed.warnings) warnings.push(warning);
       } catch (error) {
         if (!(error instanceof DataError)) throw error;
         failures.push({ symbol, error });
       }
     }
-    // Longest first: a fund listed later then refers to the calendar of an older one (its tail),
-    // whatever order the funds were asked for in, and the dates are stored once.
-    const snapshots = this.options.snapshotDir;
-    if (snapshots) for (const one of toSnapshot.sort((x, y) => y.series.dates.length - x.series.dates.length)) writeSnapshot(snapshots, one.real, one.stat, one.series);
+    this.writeSnapshots(toSnapshot);
     if (missing.length > 0) {
       // One line naming every missing ticker, as the first failure.
       const error = new DataError(`no data for ${missing.join(", ")} in ${folder} (expected ${missing.length === 1 ? "file" : "files"} ${missing.map((s) => `${s}.csv`).join(", ")})`);
       failures.unshift(...missing.map((symbol) => ({ symbol, error })));
     }
     return { series, warnings, info: { kind: "csv", dir: folder }, failures };
+  }
+
+  /**
+   * Longest first: a fund listed later then refers to the calendar of an older one (its tail),
+   * whatever order the funds were asked for in, and the dates are stored once. Written a batch
+   * at a time, so that no more than a batch of parsed files waits in memory.
+   */
+  private writeSnapshots(pending: Snapshotted[]): void {
+    const snapshots = this.options.snapshotDir;
+    if (snapshots) for (const one of pending.sort((x, y) => y.series.dates.length - x.series.dates.length)) writeSnapshot(snapshots, one.real, one.stat, one.series);
+    pending.length = 0;
   }
 
   /** One file, or null when there is none; a link that leads out of the folder is refused. */

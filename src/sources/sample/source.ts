@@ -5,6 +5,7 @@ import { DataError } from "../../errors.js";
 import { PACKAGE_ROOT } from "../../package-root.js";
 import { CsvFolderSource } from "../csv/folder.js";
 import type { LoadResult, PriceSource } from "../source.js";
+import type { PriceSeries } from "../../core/series.js";
 
 /** The bundled sample ships in the package beside dist/ (and is what the tests read too). */
 export const SAMPLE_DIR = fileURLToPath(new URL("fixtures/sample/", PACKAGE_ROOT));
@@ -29,13 +30,13 @@ export class SampleSource implements PriceSource {
   /** `reason`: why the sample is shown (asked for with --sample, or Yahoo unreachable). */
   constructor(private readonly reason: string) {}
 
-  async load(symbols: readonly string[]): Promise<LoadResult> {
+  async load(symbols: readonly string[], _onProgress?: unknown, keep?: (series: PriceSeries) => PriceSeries): Promise<LoadResult> {
     const { lastDate, tickers } = sampleManifest();
     const missing = symbols.filter((s) => !tickers.includes(s));
     if (missing.length > 0) {
       throw new DataError(`the bundled sample has no ${namesList(missing)}; it covers ${tickers.join(", ")} (daily closes to ${lastDate})`);
     }
-    const loaded = await new CsvFolderSource(SAMPLE_DIR, { lenient: false, snapshotDir: null }).load(symbols);
+    const loaded = await new CsvFolderSource(SAMPLE_DIR, { lenient: false, snapshotDir: null }).load(symbols, undefined, keep);
     return { ...loaded, info: { kind: "sample", lastDate, reason: this.reason } };
   }
 }
