@@ -1,5 +1,7 @@
 import type { IsoDate } from "../core/dates.js";
-import { episodeReportOf, INTERVAL_METHOD, pairEpisodes, type Episode } from "../core/episodes.js";
+import { availableParallelism } from "node:os";
+import { episodeReportOf, INTERVAL_METHOD } from "../core/episodes.js";
+import { chunkEpisodeLines, type EpisodeChunkSettings } from "./episode-lines.js";
 import { pairName } from "../core/universe.js";
 import { lookbackText, type Lookback } from "../core/lookback.js";
 import type { Universe } from "../core/universe.js";
@@ -46,13 +48,14 @@ export async function computeEpisodes(request: EpisodesRequest, runtime: Runtime
 }
 
 /**
- * computeEpisodes' episodes, a chunk of pairs at a time (--format ndjson): each pair's episodes
- * are handed to `emit` as soon as they are found, and only a chunk's closes are in memory
- * (surveyPrices). The episodes, their forward returns and their drivers are computeEpisodes'
- * (the driver funds are read once, as it reads them); the summaries are not part of the lines
- * and are not computed. Returns the warnings computeEpisodes would give.
+ * computeEpisodes' episodes, a chunk of pairs at a time (--format ndjson): each chunk's NDJSON
+ * lines are handed to `write`, in order, as soon as they are known, and only a few chunks'
+ * closes are ever in memory (surveyPrices). The episodes, their forward returns and their
+ * drivers are computeEpisodes' (the driver funds are read once, as it reads them); the
+ * summaries are not part of the lines and are not computed. `workers` threads (see
+ * episodeWorkers) compute chunks beside the main thread. Returns computeEpisodes' warnings.
  */
-export async function streamEpisodes(request: EpisodesRequest, runtime: Runtime, emit: (episodes: Episode[]) => void, onProgress?: (progress: LoadProgress) => void): Promise<{ warnings: string[] }> {
+export async function streamEpisodes(request: EpisodesRequest & { workers?: number | undefined }, runtime: Runtime, write: (lines: string) => void, onProgress?: (progress: LoadProgress) => void): Promise<{ warnings: string[] }> {
   const symbols = request.universe.pairs.flatMap((p) => [p.symbol, p.benchmark]);
   const survey = await surveyPrices(symbols, request.source, runtime, request.asOf, onProgress);
   const universe = withoutSymbols(request.universe, survey.failed);
@@ -61,21 +64,42 @@ export async function streamEpisodes(request: EpisodesRequest, runtime: Runtime,
   const { DEFAULT_DRIVER_SPECS, driverSymbols } = await import("../core/drivers.js");
   // The driver funds as computeEpisodes has them: those of the universe as the universe judged
   // them, the others read beside it (never a download).
-  const wanted = DEFAULT_DRIVER_SPECS.flatMap(driverSymbols);
+  const wanted = [...new Set(DEFAULT_DRIVER_SPECS.flatMap(driverSymbols))];
   const drivers = asOf === "" ? null : await withPricesAtHand(await survey.load(wanted.filter((s) => survey.dates.has(s) && !survey.failed.has(s))), wanted, request.source, runtime, asOf);
   const annotate = drivers === null ? undefined : episodeAnnotator(drivers, request.lookback);
+  const settings: EpisodeChunkSettings = { window: request.window, threshold: request.threshold, gap: request.gap, lookback: request.lookback, since: request.since, until: request.until };
+  // A pair named twice is reported once.
   const done = new Set<string>();
-  for (const chunk of pairChunks(universe.pairs)) {
-    // A pair named twice is reported once.
-    const pairs = chunk.filter((spec) => !done.has(pairName(spec)) && done.add(pairName(spec)));
-    if (pairs.length === 0) continue;
-    const known = await survey.load([...new Set(pairs.flatMap((p) => [p.symbol, p.benchmark]))]);
-    for (const spec of pairs) {
-      const found = pairEpisodes(known, spec, { ...request, pairs: [spec], ...(annotate ? { annotate } : {}) });
-      if (found.length > 0) emit(found);
+  const chunks = pairChunks(universe.pairs.filter((spec) => !done.has(pairName(spec)) && done.add(pairName(spec))));
+  const workers = episodeWorkers(request.workers, chunks.length, survey.live);
+  const { EpisodePool } = workers > 0 ? await import("./episode-pool.js") : { EpisodePool: null };
+  const pool = EpisodePool === null ? null : new EpisodePool(workers, settings, request.asOf, drivers === null ? null : wanted.filter((s) => drivers.has(s)).map((s) => drivers.series(s)));
+  // Chunks in order: each either computed here at once or by a worker; lines are written in
+  // chunk order, and no more chunks wait than the workers can hold.
+  const queue: Promise<string>[] = [];
+  try {
+    for (const chunk of chunks) {
+      const known = await survey.load([...new Set(chunk.flatMap((p) => [p.symbol, p.benchmark]))]);
+      const slot = pool?.idle();
+      queue.push(slot === undefined || pool === null ? Promise.resolve(chunkEpisodeLines(known, chunk, settings, annotate)) : pool.run(slot, chunk, known));
+      while (queue.length > 2 * workers + 1) write(await (queue.shift() as Promise<string>));
     }
+    while (queue.length > 0) write(await (queue.shift() as Promise<string>));
+  } finally {
+    await pool?.close();
   }
   return { warnings: survey.warnings };
+}
+
+/**
+ * Worker threads for a streamed run: `requested` (ROTATION_WORKERS) when given; else, for a
+ * universe of more than four chunks read from local files, one per core beyond the first, at
+ * most three (a live feed's universe is small, and a thread costs ~50 ms to start).
+ */
+export function episodeWorkers(requested: number | undefined, chunks: number, live: boolean): number {
+  if (requested !== undefined) return requested;
+  if (live || chunks <= 4) return 0;
+  return Math.max(0, Math.min(3, availableParallelism() - 1));
 }
 
 /** Splits in the order they are read: calendar windows, then drivers; inside before outside, top before bottom. */

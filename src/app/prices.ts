@@ -132,6 +132,8 @@ function withLag(info: LoadResult["info"], judged: Iterable<PriceSeries>, asOf: 
  */
 export interface PriceSurvey {
   info: LoadResult["info"];
+  /** From a live feed (kept whole from one load), not read again from local files. */
+  live: boolean;
   /** What loadPrices would warn of, in its order. */
   warnings: string[];
   failed: Set<string>;
@@ -171,6 +173,7 @@ export async function surveyPrices(symbols: readonly string[], choice: SourceCho
     const loaded = await loadPrices(symbols, choice, runtime, asOf, onProgress);
     return {
       info: loaded.info,
+      live: true,
       warnings: loaded.warnings,
       failed: failedSymbols(loaded),
       dates: loaded.prices,
@@ -199,6 +202,7 @@ export async function surveyPrices(symbols: readonly string[], choice: SourceCho
   const surveyed = loaded.series;
   return {
     info,
+    live: false,
     warnings: [...loaded.warnings, ...screenWarnings, ...gaps.warnings],
     failed: failedSymbols(loaded),
     dates: pointInTime(surveyed, asOf),

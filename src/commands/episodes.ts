@@ -1,14 +1,14 @@
 import type { CommandFlags } from "../settings/options.js";
 import { computeEpisodes, streamEpisodes, type EpisodesRequest } from "../app/episodes.js";
 import { ExitCode } from "../errors.js";
-import { episodesToCsv, episodesToJson, episodesToNdjson, pairEpisodesNdjson, renderEpisodesTable } from "../output/episodes.js";
+import { episodesToCsv, episodesToJson, episodesToNdjson, renderEpisodesTable } from "../output/episodes.js";
 import { writeText, type TextPieces } from "../output/columns.js";
 import { progressReporter, writeWarnings } from "../output/stderr.js";
 import { styleFor, terminalWidth } from "../output/style.js";
 import type { Runtime } from "../runtime.js";
 import { colorSetting, type ColorMode } from "../settings/settings.js";
 import { chooseSource } from "../settings/source.js";
-import { parseDate, parseSplit, parseDateRange, parseFormat, parseGap, parseLookback, parseThreshold, parseUniverse, parseWindow, type OutputFormat } from "../settings/validators.js";
+import { parseDate, parseSplit, parseDateRange, parseFormat, parseGap, parseLookback, parseThreshold, parseUniverse, parseWindow, parseWorkers, type OutputFormat } from "../settings/validators.js";
 
 /** Flags as commander hands them over (derived from the option definitions: src/settings/options.ts). */
 export type EpisodesFlags = CommandFlags<"episodes">;
@@ -16,6 +16,8 @@ export type EpisodesFlags = CommandFlags<"episodes">;
 export interface EpisodesPlan extends EpisodesRequest {
   format: OutputFormat;
   color: ColorMode;
+  /** ROTATION_WORKERS (--format ndjson): undefined lets the run choose. */
+  workers: number | undefined;
 }
 
 export function planEpisodes(flags: EpisodesFlags, env: Runtime["env"], cwd: string): EpisodesPlan {
@@ -34,13 +36,14 @@ export function planEpisodes(flags: EpisodesFlags, env: Runtime["env"], cwd: str
     split: parseSplit(flags.split),
     format: parseFormat(flags),
     color: colorSetting(flags, env).value,
+    workers: parseWorkers(env.ROTATION_WORKERS),
   };
 }
 
 export async function episodes(plan: EpisodesPlan, runtime: Runtime): Promise<number> {
   if (plan.format === "ndjson") {
     // Each pair's lines as soon as the pair is done; a universe of thousands needs a chunk's memory.
-    const { warnings } = await streamEpisodes(plan, runtime, (found) => runtime.stdout.write(pairEpisodesNdjson(found)), progressReporter(runtime.stderr));
+    const { warnings } = await streamEpisodes(plan, runtime, (lines) => runtime.stdout.write(lines), progressReporter(runtime.stderr));
     writeWarnings(runtime.stderr, warnings);
     return ExitCode.ok;
   }

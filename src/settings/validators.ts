@@ -260,3 +260,13 @@ export function parseNotifyUrls(flag: readonly string[] | undefined, env: Readon
     return parsed.href;
   });
 }
+
+/**
+ * ROTATION_WORKERS: worker threads for a streamed `episodes --format ndjson` (0 computes every
+ * chunk on the main thread); unset or empty: chosen by the run (see episodeWorkers).
+ */
+export function parseWorkers(text: string | undefined): number | undefined {
+  if (text === undefined || text === "") return undefined;
+  if (!/^\d{1,2}$/.test(text) || Number(text) > 16) throw new UsageError(`ROTATION_WORKERS must be a whole number from 0 to 16, got "${printable(text)}"`);
+  return Number(text);
+}

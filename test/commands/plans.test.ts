@@ -119,8 +119,13 @@ describe("every other plan is a plain value", () => {
 
   it("planEpisodes", () => {
     expect(planEpisodes({}, ENV, "/w")).toEqual({
-      universe: DEFAULT_UNIVERSE, window: 5, threshold: 99, lookback: { kind: "all" }, gap: 5, since: undefined, until: undefined, asOf: undefined, source: YAHOO, split: [], format: "table", color: "auto",
+      universe: DEFAULT_UNIVERSE, window: 5, threshold: 99, lookback: { kind: "all" }, gap: 5, since: undefined, until: undefined, asOf: undefined, source: YAHOO, split: [], format: "table", color: "auto", workers: undefined,
     });
+    // ROTATION_WORKERS: threads for a streamed run; empty or unset lets the run choose.
+    expect(planEpisodes({}, { ...ENV, ROTATION_WORKERS: "3" }, "/w").workers).toBe(3);
+    expect(planEpisodes({}, { ...ENV, ROTATION_WORKERS: "0" }, "/w").workers).toBe(0);
+    expect(planEpisodes({}, { ...ENV, ROTATION_WORKERS: "" }, "/w").workers).toBeUndefined();
+    for (const bad of ["-1", "17", "1.5", "two", " 2"]) expect(() => planEpisodes({}, { ...ENV, ROTATION_WORKERS: bad }, "/w")).toThrow(/^ROTATION_WORKERS must be a whole number from 0 to 16, got/);
     expect(planEpisodes({ gap: "0", window: "21", format: "ndjson", asOf: "2020-03-20" }, { ...ENV, FORCE_COLOR: "1" }, "/w")).toMatchObject({ gap: 0, window: 21, format: "ndjson", asOf: "2020-03-20", color: "always" });
     expect(() => planEpisodes({ gap: "x" }, ENV, "/w")).toThrow(/--gap must be a whole number of trading days from 0 to 252, got "x"/);
     expect(planEpisodes({ lookback: "2520" }, ENV, "/w").lookback).toEqual({ kind: "sessions", sessions: 2520 });

@@ -98,11 +98,28 @@ describe("episodes --format ndjson, a chunk of pairs at a time", () => {
     expect(streamed.stderr).toBe(json.stderr);
   });
 
+  it("writes the same lines whether worker threads compute chunks or not (ROTATION_WORKERS)", () => {
+    const common = ["episodes", "--data", dir, "--pairs-file", list, "--partial", "--threshold", "95", "--format", "ndjson"];
+    const alone = runCli(common, { ROTATION_CACHE_DIR: cache, ROTATION_WORKERS: "0" });
+    expect(alone.status).toBe(0);
+    expect(alone.stdout.split("\n").length).toBeGreaterThan(100);
+    for (const workers of ["1", "2"]) {
+      const threaded = runCli(common, { ROTATION_CACHE_DIR: cache, ROTATION_WORKERS: workers });
+      expect(threaded.status).toBe(0);
+      expect(threaded.stdout).toBe(alone.stdout);
+      expect(threaded.stderr).toBe(alone.stderr);
+    }
+    const bad = runCli(common, { ROTATION_CACHE_DIR: cache, ROTATION_WORKERS: "lots" });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe('rotation: ROTATION_WORKERS must be a whole number from 0 to 16, got "lots"\n');
+  });
+
   it("gives each episode the drivers the whole run gives it (driver funds read once, beside the chunks)", () => {
     const drivers = path.join(PROJECT_ROOT, "fixtures", "drivers");
     const common = ["episodes", "--data", drivers, "--pairs", "IWM:SPY,IWC:SPY,RSP:SPY", "--threshold", "95"];
     const json = runCli([...common, "--json"], { ROTATION_CACHE_DIR: cache });
-    const streamed = runCli([...common, "--format", "ndjson"], { ROTATION_CACHE_DIR: cache });
+    // Through a worker thread: the drivers cross to it once.
+    const streamed = runCli([...common, "--format", "ndjson"], { ROTATION_CACHE_DIR: cache, ROTATION_WORKERS: "1" });
     expect(json.status).toBe(0);
     const episodes = (JSON.parse(json.stdout) as { episodes: { pair: string; start: string; context?: { drivers?: unknown[] } }[] }).episodes;
     expect(episodes.some((e) => (e.context?.drivers?.length ?? 0) > 0)).toBe(true);
