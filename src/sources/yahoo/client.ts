@@ -8,6 +8,14 @@ function isYahooData(url: string): boolean {
 }
 
 /**
+ * The fetch every request to Yahoo goes through: ROTATION_YAHOO_URL's host (applied first, so
+ * that retries and messages name the host really asked), retries, and the data check.
+ */
+export function yahooFetch(fetch: FetchFunction, policy: RetryPolicy, yahooUrl: string | null): FetchFunction {
+  return withYahooBase(retryingFetch(fetch, { ...policy, expectsData: isYahooData }), yahooUrl);
+}
+
+/**
  * yahoo-finance2, loaded on first use (importing it costs ~100 ms that CSV runs never need),
  * with our retrying fetch and a logger that never writes to stdout.
  */
@@ -20,8 +28,7 @@ export async function createYahooClient(fetch: FetchFunction, policy: RetryPolic
     log(`yahoo-finance2: ${text}`);
   };
   return new YahooFinance({
-    // The base URL is applied first, so that retries and messages name the host really asked.
-    fetch: withYahooBase(retryingFetch(fetch, { ...policy, expectsData: isYahooData }), yahooUrl) as typeof globalThis.fetch,
+    fetch: yahooFetch(fetch, policy, yahooUrl) as typeof globalThis.fetch,
     logger: { info: () => undefined, debug: () => undefined, dir: () => undefined, warn: quiet, error: quiet },
     versionCheck: false,
     // The caller's limit, not the library's default of 4 (which would hold back a fifth request).

@@ -4,8 +4,9 @@ import { plausiblePrice } from "../../core/series.js";
 import { DataError, NetworkError, RotationError, errorMessage } from "../../errors.js";
 import { CachedFeedSource, withoutFutureBars, type CachedFeedOptions } from "../cached-feed.js";
 import type { FetchedHistory } from "../history-merge.js";
-import { defaultRetryPolicy, type RetryPolicy } from "../http.js";
-import { createYahooClient } from "./client.js";
+import { defaultRetryPolicy, type FetchFunction, type RetryPolicy } from "../http.js";
+import { requestChart } from "./chart.js";
+import { yahooFetch } from "./client.js";
 
 export { FULL_REFRESH_MS, type StaleTicker } from "../cached-feed.js";
 
@@ -16,22 +17,19 @@ export interface YahooSourceOptions extends CachedFeedOptions {
   yahooUrl?: string | null;
 }
 
-type YahooClient = {
-  chart: (symbol: string, options: Record<string, unknown>, moduleOptions: Record<string, unknown>) => Promise<unknown>;
-};
 
 /**
  * Requests in flight at once: the five default funds in one round trip (a next-day run waits for
  * one answer's latency, not two), and no more than a browser opens to one host (6), which Yahoo
- * serves without a 429. The library's own queue is given the same number (it defaults to 4).
+ * serves without a 429.
  */
 export const YAHOO_CONCURRENCY = 6;
 
-/** Yahoo Finance's chart endpoint, through the yahoo-finance2 client (loaded on the first download). */
+/** Yahoo Finance's chart endpoint (chart.ts: the request yahoo-finance2 makes, without loading it). */
 export class YahooSource extends CachedFeedSource {
   protected readonly kind = "yahoo";
   protected readonly title = "Yahoo Finance";
-  private client: Promise<YahooClient> | null = null;
+  private fetcher: FetchFunction | null = null;
 
   constructor(protected override readonly options: YahooSourceOptions) {
     super(options);
@@ -42,12 +40,8 @@ export class YahooSource extends CachedFeedSource {
     return symbols.filter(isIndex);
   }
 
-  private yahoo(): Promise<YahooClient> {
-    this.client ??= this.createClient();
-    return this.client;
-  }
-
-  private async createClient(): Promise<YahooClient> {
+  /** The retrying fetch of this source's requests, made on the first download. */
+  private fetchOf(): FetchFunction {
     const policy: RetryPolicy = {
       ...defaultRetryPolicy,
       ...this.options.retry,
@@ -56,17 +50,16 @@ export class YahooSource extends CachedFeedSource {
       },
       breaker: this.breaker,
     };
-    return (await createYahooClient(this.options.fetch, policy, this.options.log, this.options.yahooUrl ?? null, this.options.concurrency)) as YahooClient;
+    this.fetcher ??= yahooFetch(this.options.fetch, policy, this.options.yahooUrl ?? null);
+    return this.fetcher;
   }
 
   protected async fetchHistory(symbol: string, from: Date, now: Date, warnings: string[]): Promise<FetchedHistory> {
-    const client = await this.yahoo();
     let answer: unknown;
     try {
-      // The library's own validation of the whole answer is off: Yahoo changes fields that
-      // rotation never reads every few months, and that must not fail a run. readChart checks
-      // exactly what is used.
-      answer = await client.chart(symbol, { period1: from, period2: now, interval: "1d", events: "div|split", return: "object" }, { validateResult: false });
+      // The answer is not validated whole: Yahoo changes fields that rotation never reads every
+      // few months, and that must not fail a run. readChart checks exactly what is used.
+      answer = await requestChart(this.fetchOf(), symbol, from, now);
     } catch (error) {
       throw describeYahooFailure(symbol, error);
     }
