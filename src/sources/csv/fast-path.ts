@@ -62,30 +62,24 @@ export function parsePlainBytes(bytes: Uint8Array, symbol: string, options: CsvP
     let priceFrom = -1;
     let priceTo = -1;
     let byte = 0;
-    for (; i < n; i++) {
-      byte = bytes[i] as number;
-      if (byte === COMMA) {
-        if (cell === dateColumn) {
-          dateFrom = cellStart;
-          dateTo = i;
-        } else if (cell === priceColumn) {
-          priceFrom = cellStart;
-          priceTo = i;
-        }
-        cell++;
-        cellStart = i + 1;
-      } else if (byte === NEWLINE || byte === RETURN) break;
+    for (; ; i++) {
+      byte = i < n ? (bytes[i] as number) : NEWLINE;
+      if (byte !== COMMA && byte !== NEWLINE && byte !== RETURN) continue;
+      // A cell ends here: at a comma, or at the line's end (the file's end counts as one).
+      if (cell === dateColumn) {
+        dateFrom = cellStart;
+        dateTo = i;
+      } else if (cell === priceColumn) {
+        priceFrom = cellStart;
+        priceTo = i;
+      }
+      if (byte !== COMMA) break;
+      cell++;
+      cellStart = i + 1;
     }
-    // The line's last cell ends here; a CR ends a line only before its LF (else a lone CR).
-    if (cell === dateColumn) {
-      dateFrom = cellStart;
-      dateTo = i;
-    } else if (cell === priceColumn) {
-      priceFrom = cellStart;
-      priceTo = i;
-    }
-    if (byte === RETURN && i < n) {
-      if (bytes[i + 1] !== NEWLINE) return null;
+    // A CR ends a line only before its LF (else it is a lone CR, for the general parser).
+    if (byte === RETURN) {
+      if (i + 1 >= n || bytes[i + 1] !== NEWLINE) return null;
       i++;
     }
     if (cell + 1 !== width || dateTo - dateFrom !== 10 || bytes[dateFrom + 4] !== DASH || bytes[dateFrom + 7] !== DASH) return null;
