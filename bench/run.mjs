@@ -34,7 +34,7 @@ function median(values) {
 const benchCache = path.join(work, "cache-home");
 
 /** Runs `args` under node `times` times (after one warm-up run) and records wall time and RSS. */
-function time(name, args, { times = runs, expectStatus = [0, 3], env: extraEnv = {}, wrap = 0, table = false, before = () => {}, phases = false } = {}) {
+function time(name, args, { times = runs, expectStatus = [0, 3], env: extraEnv = {}, wrap = 0, table = false, before = () => {}, phases = false, discardOutput = false } = {}) {
   const env = { ...process.env, ROTATION_BENCH_RSS_FILE: rssFile, NO_COLOR: "1", ROTATION_CACHE_DIR: benchCache, ...(phases ? { ROTATION_BENCH_PHASES_FILE: phasesFile } : {}), ...extraEnv };
   // Node 20 reads this bundle at every start (~35 ms here): set, it flatters every ratio to `node -e 0`.
   delete env.NODE_EXTRA_CA_CERTS;
@@ -45,7 +45,7 @@ function time(name, args, { times = runs, expectStatus = [0, 3], env: extraEnv =
     const started = process.hrtime.bigint();
     const result = wrap
       ? spawnSync("script", ["-qec", `stty cols ${wrap} rows 50; ${[node, "--import", hook, ...args].map((a) => `'${a}'`).join(" ")}`, "/dev/null"], { env, encoding: "utf8", maxBuffer: 1 << 28 })
-      : spawnSync(node, ["--import", hook, ...args], { env, encoding: "utf8", maxBuffer: 1 << 28 });
+      : spawnSync(node, ["--import", hook, ...args], { env, encoding: "utf8", maxBuffer: 1 << 28, ...(discardOutput ? { stdio: ["ignore", "ignore", "pipe"] } : {}) });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     if (!expectStatus.includes(result.status)) throw new Error(`${name}: exit ${result.status}\n${result.stderr}`);
     if (table) terminalTable(name, result.stdout, wrap);
@@ -352,9 +352,10 @@ if (process.env.BENCH_LARGE !== "0") {
   const first = time("first run, check --json, 12,000 series x 6,600 days (no snapshot yet)", [bin, "check", "--data", dir, "--pairs-file", list, "--json", "--no-context"], { times: 1, env: { ROTATION_CACHE_DIR: largeCache }, before: () => rmSync(largeCache, { recursive: true, force: true }) });
   target("12,000 x 6,600 first run, s", round(first.medianMs / 1000), 20, " s");
   target("12,000 x 6,600 first run, peak RSS", first.peakRssMB, 1000, " MB");
-  const ndjson = time("episodes --format ndjson, 12,000 series x 6,600 days, warm", [bin, "episodes", "--data", dir, "--pairs-file", list, "--format", "ndjson"], { times: 1, env: { ROTATION_CACHE_DIR: largeCache } });
+  const ndjson = time("episodes --format ndjson, 12,000 series x 6,600 days, warm", [bin, "episodes", "--data", dir, "--pairs-file", list, "--format", "ndjson"], { times: 1, env: { ROTATION_CACHE_DIR: largeCache }, discardOutput: true });
   target("12,000 x 6,600 episodes --format ndjson, s", round(ndjson.medianMs / 1000), 12, " s");
   target("12,000 x 6,600 episodes --format ndjson, peak RSS", ndjson.peakRssMB, 400, " MB");
+  time("check --format ndjson, 12,000 series x 6,600 days, warm (no target)", [bin, "check", "--data", dir, "--pairs-file", list, "--format", "ndjson"], { times: 1, env: { ROTATION_CACHE_DIR: largeCache }, discardOutput: true });
   rmSync(dir, { recursive: true, force: true });
   rmSync(largeCache, { recursive: true, force: true });
 }
