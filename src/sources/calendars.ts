@@ -1,8 +1,8 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { IsoDate } from "../core/dates.js";
 import { replaceCacheFile } from "../fs-write.js";
-import { DATE_BYTES, calendarOf, datesInOrder, readIntoScratch } from "./binary-columns.js";
+import { DATE_BYTES, calendarOf, datesInOrder } from "./binary-columns.js";
 import { pathHash } from "./fnv.js";
 
 /**
@@ -188,7 +188,8 @@ export function datesFromCalendar(dir: string, ref: CalendarRef, count: number):
 
 function readCalendarFile(file: string, id: string): IsoDate[] | null {
   try {
-    const bytes = readIntoScratch(file);
+    // A buffer of its own, never the shared one: a snapshot being read may have lent its closes from that.
+    const bytes = readFileSync(file);
     if (bytes.length < HEADER_BYTES || bytes.toString("latin1", 0, 4) !== MAGIC) return null;
     const count = bytes.readUInt32LE(4);
     const text = bytes.subarray(HEADER_BYTES);

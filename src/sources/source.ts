@@ -36,6 +36,8 @@ export interface PriceSource {
    * `keep`: what to hold of each series once loaded. A source of local files applies it file by
    * file, so that a universe of thousands of funds is never in memory whole (the streamed runs
    * keep only each fund's dates, and read the closes again pair by pair); a feed may ignore it.
+   * `keep` is called as each series is read and must hold nothing of the closes it is given
+   * beyond the call: a source may lend them from a buffer it reuses.
    */
   load(symbols: readonly string[], onProgress?: (progress: LoadProgress) => void, keep?: (series: PriceSeries) => PriceSeries): Promise<LoadResult>;
 }

@@ -127,7 +127,8 @@ export class CsvFolderSource implements PriceSource {
     for (const symbol of symbols) {
       const found = priceFile(folder, realFolder, symbol);
       try {
-        const parsed = found === null ? null : this.readOne(found, symbol, realFolder, toSnapshot);
+        // With `keep`, a snapshot's closes may be lent: keep reads them at once and holds none of them.
+        const parsed = found === null ? null : this.readOne(found, symbol, realFolder, toSnapshot, keep !== undefined);
         if (parsed === null) {
           missing.push(symbol);
           continue;
@@ -161,14 +162,14 @@ export class CsvFolderSource implements PriceSource {
   }
 
   /** One file, or null when there is none; a link that leads out of the folder is refused. */
-  private readOne({ file, stat: fileStat, real }: FoundFile, symbol: string, realFolder: string, toSnapshot: Snapshotted[]): ParsedCsv | null {
+  private readOne({ file, stat: fileStat, real }: FoundFile, symbol: string, realFolder: string, toSnapshot: Snapshotted[], borrow: boolean): ParsedCsv | null {
     if (!real.startsWith(realFolder + path.sep)) throw new DataError(`${file}: is a link to ${real}, outside the data folder; refused`);
     if (fileStat.size > BigInt(MAX_CSV_BYTES)) {
       throw new DataError(`${file}: ${fileStat.size} bytes is larger than the ${MAX_CSV_BYTES / 1024 / 1024} MiB limit for a price file`);
     }
     const snapshots = this.options.snapshotDir;
     // A snapshot stands in for a file this process could read, never for one it cannot.
-    const remembered = snapshots && readable(file) ? readSnapshot(snapshots, real, symbol, fileStat) : null;
+    const remembered = snapshots && readable(file) ? readSnapshot(snapshots, real, symbol, fileStat, borrow) : null;
     if (remembered) return { series: remembered, warnings: [] };
     let parsed: ParsedCsv;
     try {

@@ -43,7 +43,12 @@ function headerFor(file: string, stat: BigIntStats, count: number, calendar: Cal
   return { file, size: String(stat.size), mtimeNs: String(stat.mtimeNs), ctimeNs: String(stat.ctimeNs), ino: String(stat.ino), count, calendar: calendar.calendar, skip: calendar.skip };
 }
 
-export function readSnapshot(dir: string, file: string, symbol: string, stat: BigIntStats): PriceSeries | null {
+/**
+ * The series a snapshot holds, or null. `borrow`: the closes are a view of the shared read
+ * buffer, valid only until the next binary file is read (no copy, no new memory): for a caller
+ * that reads them at once and keeps nothing of them (the survey of a streamed run).
+ */
+export function readSnapshot(dir: string, file: string, symbol: string, stat: BigIntStats, borrow = false): PriceSeries | null {
   let bytes: Buffer;
   try {
     bytes = readIntoScratch(snapshotFile(dir, file));
@@ -61,7 +66,7 @@ export function readSnapshot(dir: string, file: string, symbol: string, stat: Bi
     // The scratch buffer starts its own memory, and the closes start at a multiple of 8 in it.
     // They are copied out as they are (one memory copy): a plain array would be built number by
     // number, which was most of what reading 50 snapshots cost.
-    const closes = float64Column(bytes, offset, header.count);
+    const closes = borrow ? new Float64Array(bytes.buffer, bytes.byteOffset + offset, header.count) : float64Column(bytes, offset, header.count);
     const dates = datesFromCalendar(dir, { calendar: String(header.calendar), skip: header.skip }, header.count);
     return dates === null ? null : { symbol, dates, closes };
   } catch {
