@@ -33,8 +33,13 @@ function endsWith(whole: Buffer, tail: Buffer): boolean {
   return whole.length >= tail.length && whole.subarray(whole.length - tail.length).equals(tail);
 }
 
-/** The dates of `count` ISO dates stored back to back in `text`, sharing arrays with calendars read before. */
-export function calendarOf(text: Buffer, count: number): IsoDate[] {
+/**
+ * The dates of `count` ISO dates stored back to back in `text`, sharing arrays with calendars
+ * read before, or null when they are not valid dates in strictly increasing order
+ * (datesInOrder). Only checked calendars are remembered, so a calendar met again, or the tail of
+ * one, is not checked again.
+ */
+export function calendarOf(text: Buffer, count: number): IsoDate[] | null {
   // The same calendar again: the same array (what is worked out per calendar is then done once).
   for (const known of knownCalendars) if (known.text.length === text.length && known.text.equals(text)) return known.dates;
   for (const known of knownCalendars) {
@@ -44,6 +49,7 @@ export function calendarOf(text: Buffer, count: number): IsoDate[] {
       return dates;
     }
   }
+  if (!datesInOrder(text, count)) return null;
   // The longest known calendar that is this one's tail lends its dates; only the head is made.
   let tail: { text: Buffer; dates: IsoDate[] } | undefined;
   for (const known of knownCalendars) if (endsWith(text, known.text) && (tail === undefined || known.text.length > tail.text.length)) tail = known;

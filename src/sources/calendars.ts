@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { IsoDate } from "../core/dates.js";
 import { replaceCacheFile } from "../fs-write.js";
-import { DATE_BYTES, calendarOf, datesInOrder } from "./binary-columns.js";
+import { DATE_BYTES, calendarOf } from "./binary-columns.js";
 import { pathHash } from "./fnv.js";
 
 /**
@@ -193,10 +193,11 @@ function readCalendarFile(file: string, id: string): IsoDate[] | null {
     if (bytes.length < HEADER_BYTES || bytes.toString("latin1", 0, 4) !== MAGIC) return null;
     const count = bytes.readUInt32LE(4);
     const text = bytes.subarray(HEADER_BYTES);
-    if (count === 0 || text.length !== count * DATE_BYTES || !datesInOrder(text, count)) return null;
+    if (count === 0 || text.length !== count * DATE_BYTES) return null;
     if (pathHash(text.toString("latin1")) !== id) return null;
-    // The run may hold these dates already (parsed, or as the tail of a longer calendar): that array.
-    return sharedCalendar(calendarOf(text, count));
+    // Valid and in order (calendarOf checks), and the run's own array when it holds these dates already.
+    const dates = calendarOf(text, count);
+    return dates === null ? null : sharedCalendar(dates);
   } catch {
     return null;
   }

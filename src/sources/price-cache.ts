@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
-import { DATE_BYTES, aligned, calendarOf, datesInOrder, float64Column, readIntoScratch } from "./binary-columns.js";
+import { DATE_BYTES, aligned, calendarOf, float64Column, readIntoScratch } from "./binary-columns.js";
 import { untrustedCacheFile } from "./cache-trust.js";
 import { replaceFile } from "../fs-write.js";
 import { plausiblePrice, type Closes } from "../core/series.js";
@@ -171,13 +171,14 @@ export function decodeEntry(bytes: Buffer, symbol: string): CacheEntry | string 
   const { count } = header;
   const offset = aligned(8 + headerLength);
   if (bytes.length !== offset + count * (16 + DATE_BYTES)) return "is corrupt (cut short)";
-  const dateText = bytes.subarray(offset + count * 16);
-  if (!datesInOrder(dateText, count)) return "is corrupt (dates)";
+  // Dates valid and strictly increasing (checked by calendarOf, once per calendar a run).
+  const dates = calendarOf(bytes.subarray(offset + count * 16), count);
+  if (dates === null) return "is corrupt (dates)";
   const adjclose = float64Column(bytes, offset, count);
   const close = float64Column(bytes, offset + count * 8, count);
   for (let i = 0; i < count; i++) if (!plausiblePrice(adjclose[i] as number) || !plausiblePrice(close[i] as number)) return `is corrupt (prices at row ${i})`;
   const { count: _count, ...rest } = header;
-  const entry = { ...rest, dates: calendarOf(dateText, count), close, adjclose } as CacheEntry;
+  const entry = { ...rest, dates, close, adjclose } as CacheEntry;
   const problem = validateEntry(entry, symbol, false);
   return problem ?? entry;
 }
