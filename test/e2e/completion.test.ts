@@ -43,6 +43,11 @@ describe("shell completion, generated from the program", () => {
   it("the manual page is built from the same program and shipped", () => {
     const page = readFileSync(path.join(PROJECT_ROOT, "man", "rotation.1"), "utf8");
     for (const command of ["check", "log", "history", "episodes", "rrg", "grid", "chart", "report", "valuation", "config", "completion"]) expect(page).toContain(`\\fBrotation ${command}\\fR`);
+    // Every environment variable the README lists is in the manual too.
+    const readme = readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+    const listed = readme.slice(readme.indexOf("Environment variables:"), readme.indexOf("An\nunknown key")).match(/`[A-Z_]+`/g)!.map((name) => name.slice(1, -1));
+    expect(listed).toEqual(expect.arrayContaining(["ROTATION_CSV_SNAPSHOTS", "ROTATION_WORKERS", "ROTATION_FRED_URL", "ROTATION_DEBUG"]));
+    for (const variable of listed) expect(page).toContain(`\\fB${variable}\\fR`);
     expect(page).toContain("\\fB\\-\\-window\\fR");
     expect(runCli(["--help"]).stdout).toContain("Manual: man rotation");
   });
