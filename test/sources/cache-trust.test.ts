@@ -20,7 +20,7 @@ function setup() {
   const cacheDir = path.join(dir, "cache");
   mkdirSync(cacheDir, { mode: 0o700 });
   const load = (extra: Partial<YahooSourceOptions> = {}) =>
-    new YahooSource({ cache: new PriceCache(cacheDir), offline: false, refresh: false, fetch: fakeYahoo(serveHistory({ IWM: bars() })).fetch, retry: { sleep: async () => undefined, timeoutMs: 2_000 }, now: () => evening, concurrency: 2, fallback: false, log: () => undefined, ...extra }).load(["IWM"]);
+    new YahooSource({ cache: new PriceCache(cacheDir), offline: false, refresh: false, fetch: fakeYahoo(serveHistory({ IWM: bars() })).fetch, retry: { sleep: async () => undefined, timeoutMs: 2_000 }, now: () => evening, concurrency: 2, fallback: false, ...extra }).load(["IWM"]);
   return { dir, cacheDir, cacheFile: path.join(cacheDir, "IWM.bin"), load };
 }
 

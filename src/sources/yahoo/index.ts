@@ -23,7 +23,7 @@ export const yahooProvider = definePriceProvider<YahooChoice>({
   choose: (context) => ({ ...liveChoice(context), yahooUrl: yahooBaseUrl(context.env) }),
   async open(choice, runtime) {
     const { YahooSource, YAHOO_CONCURRENCY } = await import("./prices.js");
-    return new YahooSource({ ...(await cachedFeedOptions(choice, runtime, YAHOO_CONCURRENCY)), yahooUrl: choice.yahooUrl, log: (line) => runtime.stderr.write(`${line}\n`) });
+    return new YahooSource({ ...(await cachedFeedOptions(choice, runtime, YAHOO_CONCURRENCY)), yahooUrl: choice.yahooUrl });
   },
   describe: (choice) => `${TITLE}${choice.yahooUrl ? ` through ${choice.yahooUrl}` : ""}, ${describeLive(choice, TITLE)}`,
   settings: (choice) => ({ yahooUrl: choice.yahooUrl }),

@@ -11,8 +11,6 @@ import { yahooFetch } from "./client.js";
 export { FULL_REFRESH_MS, type StaleTicker } from "../cached-feed.js";
 
 export interface YahooSourceOptions extends CachedFeedOptions {
-  /** Where the library's own notices go (never stdout). */
-  log: (line: string) => void;
   /** ROTATION_YAHOO_URL: another origin for every request (null: Yahoo's own hosts). */
   yahooUrl?: string | null;
 }
