@@ -1,6 +1,6 @@
 import { namesList } from "../core/text.js";
 import type { IsoDate } from "../core/dates.js";
-import { byCalendar, cutAsOf, pointInTime, type PointInTime, type PriceSeries } from "../core/series.js";
+import { byCalendar, cutAsOf, pointInTime, sameCalendar, type PointInTime, type PriceSeries } from "../core/series.js";
 import { missingSessions } from "../core/sessions.js";
 import { screenTicks, suspectWarning, type SuspectBar } from "../core/ticks.js";
 import { lastClosedSession, sessionOnOrBefore, sessionsAfter } from "../core/market.js";
@@ -216,19 +216,12 @@ export async function surveyPrices(symbols: readonly string[], choice: SourceCho
       for (const [symbol, series] of again.series) {
         const screened = screenTicks(cutAsOf(series, asOf, calendars)).series;
         const before = surveyed.get(symbol)?.dates;
-        if (before === undefined || !sameDates(before, screened.dates)) throw new DataError(`${symbol}: its prices changed while this run read them; run it again`);
+        if (before === undefined || !sameCalendar(before, screened.dates)) throw new DataError(`${symbol}: its prices changed while this run read them; run it again`);
         judged.set(symbol, screened);
       }
       return pointInTime(judged, asOf);
     },
   };
-}
-
-function sameDates(a: readonly IsoDate[], b: readonly IsoDate[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** The series as known at a date, judged (core/ticks.ts, core/sessions.ts): what every figure is computed from. */

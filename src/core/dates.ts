@@ -19,6 +19,11 @@ function daysInMonth(year: number, month: number): number {
   return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number);
 }
 
+/** The date as the number yyyymmdd: dates compare as these numbers compare. */
+export function dateKey(date: IsoDate): number {
+  return Number(date.slice(0, 4)) * 10_000 + Number(date.slice(5, 7)) * 100 + Number(date.slice(8, 10));
+}
+
 export function yearOf(date: IsoDate): number {
   return Number(date.slice(0, 4));
 }

@@ -117,7 +117,7 @@ function placementOf(inner: readonly IsoDate[], outer: readonly IsoDate[]): numb
 }
 
 /** Most pairs trade on identical calendars; then the arrays are shared instead of copied. */
-function sameCalendar(a: readonly IsoDate[], b: readonly IsoDate[]): boolean {
+export function sameCalendar(a: readonly IsoDate[], b: readonly IsoDate[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

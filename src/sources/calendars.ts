@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { IsoDate } from "../core/dates.js";
+import { dateKey, type IsoDate } from "../core/dates.js";
 import { replaceCacheFile } from "../fs-write.js";
 import { DATE_BYTES, calendarOf } from "./binary-columns.js";
 import { pathHash } from "./fnv.js";
@@ -77,7 +77,7 @@ const keysOf = new WeakMap<IsoDate[], Int32Array>();
 function calendarKeys(full: IsoDate[]): Int32Array {
   let keys = keysOf.get(full);
   if (keys === undefined) {
-    keys = Int32Array.from(full, (date) => Number(date.slice(0, 4)) * 10_000 + Number(date.slice(5, 7)) * 100 + Number(date.slice(8, 10)));
+    keys = Int32Array.from(full, dateKey);
     keysOf.set(full, keys);
   }
   return keys;

@@ -1,4 +1,4 @@
-import type { IsoDate } from "../../core/dates.js";
+import { dateKey, type IsoDate } from "../../core/dates.js";
 import { sharedCalendarOfKeys } from "../calendars.js";
 import { EARLIEST_PRICE_DATE, findColumns, isoDateOfKey, POWERS_OF_TEN, type CsvParseOptions, type ParsedCsv } from "./format.js";
 
@@ -10,8 +10,7 @@ const DASH = 0x2d;
 const POINT = 0x2e;
 const ZERO = 0x30;
 
-const keyOfDate = (date: IsoDate): number => Number(date.slice(0, 4)) * 10_000 + Number(date.slice(5, 7)) * 100 + Number(date.slice(8, 10));
-const EARLIEST_KEY = keyOfDate(EARLIEST_PRICE_DATE);
+const EARLIEST_KEY = dateKey(EARLIEST_PRICE_DATE);
 
 /**
  * The common file read straight from its bytes: a header, then rows of plain cells, dates
@@ -46,7 +45,7 @@ export function parsePlainBytes(bytes: Uint8Array, symbol: string, options: CsvP
   const width = cells.length;
   const dateColumn = columns.date;
   const priceColumn = columns.price;
-  const latestKey = options.latest === undefined ? Number.POSITIVE_INFINITY : keyOfDate(options.latest);
+  const latestKey = options.latest === undefined ? Number.POSITIVE_INFINITY : dateKey(options.latest);
   // Dates as numbers yyyymmdd: a run's calendar is matched on them, and strings made only for a new one.
   let keys = new Int32Array(Math.max(16, Math.ceil(bytes.length / 16)));
   let closes = new Float64Array(keys.length);
