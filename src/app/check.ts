@@ -98,7 +98,7 @@ export async function streamCheck(request: CheckRequest, runtime: Runtime, emit:
     }
   };
   const groupOf = new Map(members.map((m) => [m.symbol, m]));
-  const fundsOf = (symbols: readonly string[]) => [...new Set(symbols)].map((symbol) => groupOf.get(symbol)!).filter((m) => m !== undefined);
+  const fundsOf = (symbols: readonly string[]) => symbols.flatMap((symbol) => groupOf.get(symbol) ?? []);
   for (const chunk of pairChunks(universe.pairs)) {
     const symbols = [...new Set(chunk.flatMap((p) => [p.symbol, p.benchmark]))];
     const known = await survey.load(symbols);

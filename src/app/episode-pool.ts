@@ -55,6 +55,11 @@ export class EpisodePool {
     this.pending.clear();
   }
 
+  /** How many chunks the workers hold at most at once. */
+  get capacity(): number {
+    return this.slots.length * JOBS_PER_WORKER;
+  }
+
   /** A worker with room for another chunk, if any. */
   idle(): Slot | undefined {
     if (this.failure !== null) throw this.failure;

@@ -82,7 +82,7 @@ export async function streamEpisodes(request: EpisodesRequest & { workers?: numb
       const known = await survey.load([...new Set(chunk.flatMap((p) => [p.symbol, p.benchmark]))]);
       const slot = pool?.idle();
       queue.push(slot === undefined || pool === null ? Promise.resolve(chunkEpisodeLines(known, chunk, settings, annotate)) : pool.run(slot, chunk, known));
-      while (queue.length > 2 * workers + 1) write(await (queue.shift() as Promise<string>));
+      while (queue.length > (pool?.capacity ?? 0) + 1) write(await (queue.shift() as Promise<string>));
     }
     while (queue.length > 0) write(await (queue.shift() as Promise<string>));
   } finally {
@@ -94,7 +94,7 @@ export async function streamEpisodes(request: EpisodesRequest & { workers?: numb
 /**
  * Worker threads for a streamed run: `requested` (ROTATION_WORKERS) when given; else, for a
  * universe of more than four chunks read from local files, one per core beyond the first, at
- * most three (a live feed's universe is small, and a thread costs ~50 ms to start).
+ * most three (a live feed's universe is small, and a thread takes ~140 ms to answer its first chunk).
  */
 export function episodeWorkers(requested: number | undefined, chunks: number, live: boolean): number {
   if (requested !== undefined) return requested;

@@ -190,7 +190,7 @@ export async function surveyPrices(symbols: readonly string[], choice: SourceCho
   const screenWarnings: string[] = [];
   const loaded = await source.load([...new Set(symbols)], onProgress, (series) => {
     firstDates.push(series.dates[0]);
-    const screened = screenTicks(cutAsOf(series, asOf, calendars));
+    const screened = judgedSeries(series, asOf, calendars);
     suspects.push(...screened.suspects);
     screenWarnings.push(...screened.suspects.map(suspectWarning));
     return { ...screened.series, closes: NO_CLOSES };
@@ -214,7 +214,7 @@ export async function surveyPrices(symbols: readonly string[], choice: SourceCho
       if (again.failures.length > 0) throw combineFailures(again.failures, provider.title);
       const judged = new Map<string, PriceSeries>();
       for (const [symbol, series] of again.series) {
-        const screened = screenTicks(cutAsOf(series, asOf, calendars)).series;
+        const screened = judgedSeries(series, asOf, calendars).series;
         const before = surveyed.get(symbol)?.dates;
         if (before === undefined || !sameCalendar(before, screened.dates)) throw new DataError(`${symbol}: its prices changed while this run read them; run it again`);
         judged.set(symbol, screened);
@@ -246,13 +246,21 @@ export function judgeAsOf(all: ReadonlyMap<string, PriceSeries>, asOf: IsoDate |
   const suspects: SuspectBar[] = [];
   const warnings: string[] = [];
   for (const [symbol, one] of all) {
-    const screened = screenTicks(cutAsOf(one, asOf, calendars));
+    const screened = judgedSeries(one, asOf, calendars);
     series.set(symbol, screened.series);
     suspects.push(...screened.suspects);
     warnings.push(...screened.suspects.map(suspectWarning));
   }
   const gaps = gapsAmong(series.values(), live);
   return { series, suspects, gaps: gaps.gaps, warnings: [...warnings, ...gaps.warnings] };
+}
+
+/**
+ * One series as known at `asOf`, its bad ticks left out (the one rule for a fund on its own;
+ * `calendars`: series that shared a calendar share its cut).
+ */
+function judgedSeries(one: PriceSeries, asOf: IsoDate | undefined, calendars: Map<readonly IsoDate[], IsoDate[]>): ReturnType<typeof screenTicks> {
+  return screenTicks(cutAsOf(one, asOf, calendars));
 }
 
 /** Sessions each fund lacks that its peers (of its exchange calendar) have, found on dates alone, each said once. */

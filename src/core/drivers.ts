@@ -238,13 +238,13 @@ export interface DriverFigures {
   reason: string | null;
 }
 
-/** The figures of one pair and one driver at its last common day. */
 /** A row without figures (a driver without its series, too short a history), saying why. */
 export function noFigures(ids: { pair: string; symbol: string; benchmark: string; driver: string }, window: number, reason: string): DriverFigures {
   const empty: RankedFigure = { value: null, percentile: null, observations: 0, rankedFrom: null, rankedTo: null };
   return { ...ids, date: null, from: null, window, correlation: { ...empty, interval: null }, beta: empty, betaWithBenchmark: { ...empty, benchmarkBeta: null }, reason };
 }
 
+/** The figures of one pair and one driver at its last common day. */
 export function driverFiguresAt(rolling: RollingDrivers, t: number, ids: { pair: string; symbol: string; benchmark: string; driver: string }, lookback: Lookback = ALL_HISTORY): DriverFigures {
   const dateOf = (i: number) => rolling.dates[i + 1] as IsoDate;
   if (t < rolling.window - 1) return { ...noFigures(ids, rolling.window, `fewer than ${rolling.window} common sessions of returns`), date: t >= 0 ? dateOf(t) : null };

@@ -2,8 +2,9 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import type { IsoDate } from "../core/dates.js";
 
 /**
- * What the binary files of price histories share (the CSV snapshots and the live feeds' price
- * cache): dates stored as their ISO text, 10 bytes each, and calendars shared between series.
+ * What the binary files of price histories share (the CSV snapshots' calendars and the live
+ * feeds' price cache): dates stored as their ISO text, 10 bytes each; float64 columns. Sharing
+ * calendars between series is calendars.ts's.
  */
 export const DATE_BYTES = 10;
 
@@ -12,88 +13,44 @@ export function aligned(offset: number): number {
   return Math.ceil(offset / 8) * 8;
 }
 
-/**
- * Calendars already read in this run. Funds on one exchange trade on the same days, so a fund
- * listed later has, day for day, the tail of an older fund's calendar: it gets a slice of that
- * (never mutated) dates array, and an older calendar read after a younger one reuses the
- * younger one's dates for its tail. No date string is made twice, and pairs compare calendars
- * by identity, not by text.
- */
-const knownCalendars: { text: Buffer; dates: IsoDate[] }[] = [];
-
-function datesOf(text: Buffer, from: number, to: number): IsoDate[] {
-  const all = text.toString("latin1", from * DATE_BYTES, to * DATE_BYTES);
-  const dates: IsoDate[] = new Array(to - from);
-  for (let i = 0; i < to - from; i++) dates[i] = all.slice(i * DATE_BYTES, (i + 1) * DATE_BYTES);
-  return dates;
-}
-
-/** Whether `tail` is, byte for byte, the end of `whole`. */
-function endsWith(whole: Buffer, tail: Buffer): boolean {
-  return whole.length >= tail.length && whole.subarray(whole.length - tail.length).equals(tail);
-}
-
-/**
- * The dates of `count` ISO dates stored back to back in `text`, sharing arrays with calendars
- * read before, or null when they are not valid dates in strictly increasing order
- * (datesInOrder). Only checked calendars are remembered, so a calendar met again, or the tail of
- * one, is not checked again.
- */
-export function calendarOf(text: Buffer, count: number): IsoDate[] | null {
-  // The same calendar again: the same array (what is worked out per calendar is then done once).
-  for (const known of knownCalendars) if (known.text.length === text.length && known.text.equals(text)) return known.dates;
-  for (const known of knownCalendars) {
-    if (endsWith(known.text, text)) {
-      const dates = known.dates.slice(known.dates.length - count);
-      remember(text, dates);
-      return dates;
-    }
-  }
-  if (!datesInOrder(text, count)) return null;
-  // The longest known calendar that is this one's tail lends its dates; only the head is made.
-  let tail: { text: Buffer; dates: IsoDate[] } | undefined;
-  for (const known of knownCalendars) if (endsWith(text, known.text) && (tail === undefined || known.text.length > tail.text.length)) tail = known;
-  const headCount = count - (tail?.dates.length ?? 0);
-  const dates = tail === undefined ? datesOf(text, 0, count) : datesOf(text, 0, headCount).concat(tail.dates);
-  remember(text, dates);
-  return dates;
-}
-
-function remember(text: Buffer, dates: IsoDate[]): void {
-  knownCalendars.push({ text: Buffer.from(text), dates });
-  if (knownCalendars.length > 16) knownCalendars.shift();
-}
-
 const ZERO = 0x30;
 const DASH = 0x2d;
 
 /**
- * Whether `count` dates stored back to back are each YYYY-MM-DD (month 01-12, day 01-31) and
- * strictly increasing, checked on the bytes (no string is made): a file that says otherwise is
- * not one rotation wrote.
+ * The `count` dates stored back to back in `text` as numbers yyyymmdd, or null unless each is
+ * YYYY-MM-DD (month 01-12, day 01-31) and later than the one before, checked on the bytes (no
+ * string is made): a file that says otherwise is not one rotation wrote.
  */
-export function datesInOrder(text: Buffer, count: number): boolean {
-  if (text.length !== count * DATE_BYTES) return false;
+export function dateKeysOf(text: Buffer, count: number): Int32Array | null {
+  if (text.length !== count * DATE_BYTES) return null;
+  const keys = new Int32Array(count);
   let previous = -1;
-  for (let at = 0; at < text.length; at += DATE_BYTES) {
+  for (let at = 0, i = 0; at < text.length; at += DATE_BYTES, i++) {
     let key = 0;
     for (let k = 0; k < DATE_BYTES; k++) {
       const byte = text[at + k] as number;
       if (k === 4 || k === 7) {
-        if (byte !== DASH) return false;
+        if (byte !== DASH) return null;
       } else {
         const digit = byte - ZERO;
-        if (digit < 0 || digit > 9) return false;
+        if (digit < 0 || digit > 9) return null;
         key = key * 10 + digit;
       }
     }
-    // key is YYYYMMDD: its month and day in range, and larger than the previous date's.
     const month = Math.floor(key / 100) % 100;
     const day = key % 100;
-    if (month < 1 || month > 12 || day < 1 || day > 31 || key <= previous) return false;
-    previous = key;
+    if (month < 1 || month > 12 || day < 1 || day > 31 || key <= previous) return null;
+    keys[i] = previous = key;
   }
-  return true;
+  return keys;
+}
+
+/** The `count` dates stored back to back in `text`, as strings. */
+export function datesOf(text: Buffer, count: number): IsoDate[] {
+  const all = text.toString("latin1", 0, count * DATE_BYTES);
+  const dates: IsoDate[] = new Array(count);
+  for (let i = 0; i < count; i++) dates[i] = all.slice(i * DATE_BYTES, (i + 1) * DATE_BYTES);
+  return dates;
 }
 
 /**

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { dateKey, type IsoDate } from "../core/dates.js";
 import { replaceCacheFile } from "../fs-write.js";
-import { DATE_BYTES, calendarOf } from "./binary-columns.js";
+import { DATE_BYTES, dateKeysOf, datesOf } from "./binary-columns.js";
 import { pathHash } from "./fnv.js";
 
 /**
@@ -111,6 +111,16 @@ export function sharedCalendarOfKeys(keys: Int32Array, count: number, build: () 
   return dates;
 }
 
+/**
+ * The dates of `count` ISO dates stored back to back in `text` (a binary file's dates), or null
+ * when they are not valid dates in strictly increasing order: checked on the bytes, and the
+ * run's array when it holds these dates already (no string made), else new strings, remembered.
+ */
+export function calendarOf(text: Buffer, count: number): IsoDate[] | null {
+  const keys = dateKeysOf(text, count);
+  return keys === null ? null : sharedCalendarOfKeys(keys, count, () => datesOf(text, count));
+}
+
 // Calendar files: "RTC1", the number of dates (u32), then each date as its ISO text.
 const MAGIC = "RTC1";
 const HEADER_BYTES = 8;
@@ -195,9 +205,7 @@ function readCalendarFile(file: string, id: string): IsoDate[] | null {
     const text = bytes.subarray(HEADER_BYTES);
     if (count === 0 || text.length !== count * DATE_BYTES) return null;
     if (pathHash(text.toString("latin1")) !== id) return null;
-    // Valid and in order (calendarOf checks), and the run's own array when it holds these dates already.
-    const dates = calendarOf(text, count);
-    return dates === null ? null : sharedCalendar(dates);
+    return calendarOf(text, count);
   } catch {
     return null;
   }

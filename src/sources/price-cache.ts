@@ -1,6 +1,7 @@
 import { rmSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
-import { DATE_BYTES, aligned, calendarOf, float64Column, readIntoScratch } from "./binary-columns.js";
+import { DATE_BYTES, aligned, float64Column, readIntoScratch } from "./binary-columns.js";
+import { calendarOf } from "./calendars.js";
 import { untrustedCacheFile } from "./cache-trust.js";
 import { replaceFile } from "../fs-write.js";
 import { plausiblePrice, type Closes } from "../core/series.js";
@@ -171,7 +172,7 @@ export function decodeEntry(bytes: Buffer, symbol: string): CacheEntry | string 
   const { count } = header;
   const offset = aligned(8 + headerLength);
   if (bytes.length !== offset + count * (16 + DATE_BYTES)) return "is corrupt (cut short)";
-  // Dates valid and strictly increasing (checked by calendarOf, once per calendar a run).
+  // Dates valid and strictly increasing (calendarOf checks), shared with the run's other funds.
   const dates = calendarOf(bytes.subarray(offset + count * 16), count);
   if (dates === null) return "is corrupt (dates)";
   const adjclose = float64Column(bytes, offset, count);
