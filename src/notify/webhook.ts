@@ -4,6 +4,7 @@ import { appendToOwnFile } from "../fs-write.js";
 import type { Alert } from "../core/alerts.js";
 import { SCHEMA_VERSIONS } from "../contract.js";
 import { errorMessage } from "../errors.js";
+import type { HttpAnswer } from "../sources/answer.js";
 import { defaultRetryPolicy, retryingFetch, type FetchFunction, type RetryPolicy } from "../sources/http.js";
 
 export type NotifyFormat = "json" | "text";
@@ -81,7 +82,7 @@ export async function deliver(url: string, payload: { body: string; contentType:
     target.password = "";
   }
   for (let hop = 0; ; hop++) {
-    let response: Response;
+    let response: HttpAnswer;
     try {
       response = await fetch(target.href, { method: "POST", headers, body: payload.body, redirect: "manual" });
     } catch (error) {

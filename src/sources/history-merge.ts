@@ -34,13 +34,14 @@ export function mergeIncremental(cached: CacheEntry, fetched: FetchedHistory, fe
   if (newEvent) return { kind: "refetch", reason: `new corporate action ${newEvent}` };
   if (fetched.dates.length === 0) return { kind: "refetch", reason: "no bars in the overlap" };
 
-  const cachedIndex = new Map<IsoDate, number>();
-  cached.dates.forEach((date, index) => cachedIndex.set(date, index));
+  // A binary search of the cache's dates (strictly increasing, checked on read), not an index
+  // of all of them: a next-day download brings a handful of bars against thousands cached.
+  const cachedIndex = (date: IsoDate): number => indexOfDate(cached.dates, date);
   let overlap = 0;
   const newestCached = cached.dates.length - 1;
   for (let i = 0; i < fetched.dates.length; i++) {
-    const index = cachedIndex.get(fetched.dates[i] as IsoDate);
-    if (index === undefined) continue;
+    const index = cachedIndex(fetched.dates[i] as IsoDate);
+    if (index < 0) continue;
     overlap++;
     const before = (cached.adjclose[index] as number) / (cached.close[index] as number);
     const after = (fetched.adjclose[i] as number) / (fetched.close[i] as number);
@@ -58,12 +59,11 @@ export function mergeIncremental(cached: CacheEntry, fetched: FetchedHistory, fe
   // A session the download has, dated before the cache's end, that the cache lacks: the cache
   // has a hole (an answer that dropped a bar), which only the whole history mends.
   const cachedEnd = cached.dates[newestCached] as IsoDate;
-  const hole = fetched.dates.find((date) => date < cachedEnd && !cachedIndex.has(date));
+  const hole = fetched.dates.find((date) => date < cachedEnd && cachedIndex(date) < 0);
   if (hole !== undefined) return { kind: "refetch", reason: `the cache lacks the session of ${hole}` };
 
   const firstFetched = fetched.dates[0] as IsoDate;
-  const keep = cached.dates.findIndex((date) => date >= firstFetched);
-  const cut = keep < 0 ? cached.dates.length : keep;
+  const cut = firstAtOrAfter(cached.dates, firstFetched);
   return {
     kind: "merged",
     entry: {
@@ -80,10 +80,28 @@ export function mergeIncremental(cached: CacheEntry, fetched: FetchedHistory, fe
   };
 }
 
+/** The index of `date` in increasing `dates`, or -1. */
+function indexOfDate(dates: readonly IsoDate[], date: IsoDate): number {
+  const at = firstAtOrAfter(dates, date);
+  return at < dates.length && dates[at] === date ? at : -1;
+}
+
+/** The first index whose date is `date` or later (`dates.length` when none is). */
+function firstAtOrAfter(dates: readonly IsoDate[], date: IsoDate): number {
+  let low = 0;
+  let high = dates.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((dates[middle] as IsoDate) < date) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /** The first `cut` values of `head`, then `tail`, as one Float64Array. */
 function joined(head: Closes, cut: number, tail: readonly number[]): Float64Array {
   const out = new Float64Array(cut + tail.length);
-  out.set(head.length === cut ? head : head.slice(0, cut));
+  out.set(head.length === cut ? head : head instanceof Float64Array ? head.subarray(0, cut) : head.slice(0, cut));
   out.set(tail, cut);
   return out;
 }

@@ -1,6 +1,13 @@
 import { NetworkError } from "../errors.js";
+import { BufferedAnswer, type HttpAnswer } from "./answer.js";
+import { TransportFailure } from "./transport.js";
 
-export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+/**
+ * How every provider makes a request: fetch's signature, answered with an `HttpAnswer` (a
+ * subset of `Response` that a real `Response` also satisfies). The real one is the transport
+ * of src/sources/transport.ts; tests pass their own.
+ */
+export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<HttpAnswer>;
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -76,10 +83,12 @@ export function backoffMs(attempt: number, policy: Pick<RetryPolicy, "baseDelayM
   return Math.round(ceiling / 2 + (policy.random() * ceiling) / 2);
 }
 
-/** fetch's own failure (DNS, refused, reset, TLS, proxy) or our timeout; not a fault of our code. */
+/** The transport's failure (DNS, refused, reset, TLS, proxy) or our timeout; not a fault of our code. */
 function isTransportFailure(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (error.name === "TimeoutError" || error.name === "AbortError") return true;
+  if (error instanceof TransportFailure) return true;
+  // fetch's (undici's, behind a proxy): a TypeError with Node's error as its cause.
   return error instanceof TypeError && (error as { cause?: unknown }).cause !== undefined;
 }
 
@@ -102,7 +111,7 @@ function isCertificateFailure(error: unknown): boolean {
 
 
 /** An HTML page where JSON was expected: a proxy's block page, a captive portal, a consent wall. */
-function isWebPage(response: Response, body: Uint8Array): boolean {
+function isWebPage(response: HttpAnswer, body: Uint8Array): boolean {
   if (/text\/html/i.test(response.headers.get("content-type") ?? "")) return true;
   const head = new TextDecoder().decode(body.subarray(0, 64)).trimStart().toLowerCase();
   return head.startsWith("<!doctype html") || head.startsWith("<html");
@@ -116,21 +125,20 @@ function isWebPage(response: Response, body: Uint8Array): boolean {
 export const MAX_BODY_BYTES = 64 * 2 ** 20;
 
 /** The body, read piece by piece; null (the rest cancelled) once it passes `limit` bytes. */
-async function readCapped(response: Response, limit: number): Promise<Uint8Array | null> {
+async function readCapped(response: HttpAnswer, limit: number): Promise<Uint8Array | null> {
   if (response.body === null) return new Uint8Array(0);
-  const reader = response.body.getReader();
   const pieces: Uint8Array[] = [];
   let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
+  for await (const value of response.body) {
     length += value.length;
     if (length > limit) {
-      await reader.cancel().catch(() => undefined);
+      // Leaving the loop cancels the stream; cancel is said too, for a body that ignores that.
+      await response.body.cancel().catch(() => undefined);
       return null;
     }
     pieces.push(value);
   }
+  if (pieces.length === 1) return pieces[0] as Uint8Array;
   const body = new Uint8Array(length);
   let at = 0;
   for (const piece of pieces) {
@@ -191,7 +199,7 @@ export function retryingFetch(base: FetchFunction, policy: RetryPolicy = default
           }
           if (!isRetryableStatus(response.status) && policy.readBody === false) {
             void response.body?.cancel().catch(() => undefined);
-            return new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
+            return new BufferedAnswer(response.status, response.statusText, response.headers, null);
           }
           if (!isRetryableStatus(response.status)) {
             const body = await readCapped(response, MAX_BODY_BYTES);
@@ -200,7 +208,7 @@ export function retryingFetch(base: FetchFunction, policy: RetryPolicy = default
               throw fail("got a web page instead of data (a proxy, captive portal or consent page?)");
             }
             // A status that carries no body (204, 205, 304) cannot be given one, even empty.
-            return new Response(NULL_BODY_STATUSES.has(response.status) ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+            return new BufferedAnswer(response.status, response.statusText, response.headers, NULL_BODY_STATUSES.has(response.status) ? null : body);
           }
           lastProblem = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
           waitMs = retryAfterMs(response.headers.get("retry-after"), Date.now());

@@ -1,5 +1,6 @@
 import { importUndici } from "../boot/external.js";
 import type { FetchFunction } from "./http.js";
+import { nodeFetch } from "./transport.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -11,12 +12,13 @@ export function proxyConfigured(env: Env): boolean {
 }
 
 /**
- * The fetch for this environment. Node's own fetch ignores HTTPS_PROXY on Node 20 (and without
+ * The fetch for this environment: the `http`-module transport (src/sources/transport.ts), or,
+ * with a proxy configured, undici's fetch. Node's own fetch ignores HTTPS_PROXY on Node 20 (and without
  * NODE_USE_ENV_PROXY later): with a proxy configured, requests go through undici's
  * EnvHttpProxyAgent, which reads HTTPS_PROXY, HTTP_PROXY and NO_PROXY in either case. undici is
  * loaded on the first request, so runs without a proxy, or without the network, never pay for it.
  */
-export function fetchForEnvironment(env: Env, base: FetchFunction = (input, init) => globalThis.fetch(input, init)): FetchFunction {
+export function fetchForEnvironment(env: Env, base: FetchFunction = nodeFetch): FetchFunction {
   if (!proxyConfigured(env)) return base;
   let proxied: Promise<FetchFunction> | undefined;
   const load = async (): Promise<FetchFunction> => {

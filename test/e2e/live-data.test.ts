@@ -185,6 +185,31 @@ describe("Yahoo Finance as it behaves today, through the built CLI", () => {
   });
 });
 
+describe("the transport", () => {
+  it("a download, first or next-day, never loads Node's fetch machinery (undici): the http module does the requests", async () => {
+    const work = mkdtempSync(path.join(tmpdir(), "rotation-transport-"));
+    const hook = path.join(work, "loaded.mjs");
+    const report = path.join(work, "loaded.json");
+    writeFileSync(hook, `import { writeFileSync } from "node:fs";\nprocess.on("exit", () => writeFileSync(${JSON.stringify(report)}, JSON.stringify(process.moduleLoadList.filter((m) => /undici/.test(m)))));\n`);
+    const loaded = () => JSON.parse(readFileSync(report, "utf8")) as string[];
+    yahoo.reset("2024-07-15");
+    const first = await run(["check", ...IWM_SPY, "--json"], "2024-07-15T21:30:00Z", { NODE_OPTIONS: `--import ${hook}` });
+    expect(first.status).toBe(0);
+    expect(JSON.parse(first.stdout).asOf).toBe("2024-07-15");
+    expect(loaded()).toEqual([]);
+    yahoo.reset(TUESDAY);
+    const nextDay = await run(["check", ...IWM_SPY, "--json"], EVENING, { NODE_OPTIONS: `--import ${hook}` });
+    expect(nextDay.status).toBe(0);
+    expect(JSON.parse(nextDay.stdout).asOf).toBe(TUESDAY);
+    expect(yahoo.count()).toBe(2);
+    expect(loaded()).toEqual([]);
+    // The hook does see undici when it is loaded: a proxy's requests go through it.
+    const proxied = await run(["check", ...IWM_SPY, "--json", "--no-fallback"], EVENING, { NODE_OPTIONS: `--import ${hook}`, HTTP_PROXY: `http://127.0.0.1:${await closedPort()}`, ROTATION_CACHE_DIR: mkdtempSync(path.join(tmpdir(), "rotation-transport-")) });
+    expect(proxied.status).toBe(1);
+    expect(loaded().length).toBeGreaterThan(0);
+  });
+});
+
 describe("a proxy", () => {
   const proxyPort = { value: "" };
   let proxy: TestProxy;

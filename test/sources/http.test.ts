@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { backoffMs, retryAfterMs, retryingFetch, type RetryPolicy } from "../../src/sources/http.js";
+import { backoffMs, retryAfterMs, retryingFetch, type FetchFunction, type RetryPolicy } from "../../src/sources/http.js";
+import { nodeFetch } from "../../src/sources/transport.js";
 import { NetworkError } from "../../src/errors.js";
 
 function policy(sleeps: number[], extra: Partial<RetryPolicy> = {}): RetryPolicy {
@@ -142,7 +143,10 @@ describe("errors that say what happened", () => {
 });
 
 describe("a compressed bomb", () => {
-  it("is cut off once its decoded body passes 64 MiB: one line, no memory blown", async () => {
+  it.each([
+    ["the http-module transport", nodeFetch],
+    ["Node's fetch (behind a proxy)", globalThis.fetch as FetchFunction],
+  ])("is cut off once its decoded body passes 64 MiB: one line, no memory blown (%s)", async (_, transport) => {
     const { createServer } = await import("node:http");
     const { gzipSync } = await import("node:zlib");
     const bomb = gzipSync(Buffer.alloc(70 * 2 ** 20));
@@ -154,7 +158,7 @@ describe("a compressed bomb", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as { port: number }).port;
     try {
-      const fetcher = retryingFetch(globalThis.fetch, { tries: 1, baseDelayMs: 1, maxDelayMs: 1, timeoutMs: 10_000, sleep: async () => undefined, random: () => 0.5 });
+      const fetcher = retryingFetch(transport, { tries: 1, baseDelayMs: 1, maxDelayMs: 1, timeoutMs: 10_000, sleep: async () => undefined, random: () => 0.5 });
       await expect(fetcher(`http://127.0.0.1:${port}/v8/finance/chart/IWM`)).rejects.toThrow(`127.0.0.1:${port}: the answer is larger than 64 MiB once decoded (a compressed bomb?); refused`);
     } finally {
       server.close();

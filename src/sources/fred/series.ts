@@ -7,6 +7,7 @@ import { DataError, errorMessage, NetworkError } from "../../errors.js";
 import { replaceCacheFile } from "../../fs-write.js";
 import { untrustedCacheFile } from "../cache-trust.js";
 import { defaultRetryPolicy, retryingFetch } from "../http.js";
+import type { HttpAnswer } from "../answer.js";
 import type { DatasetRequest } from "../source.js";
 
 /**
@@ -108,7 +109,7 @@ function readCache(dir: string, id: string): { series: FredSeries | null; proble
 async function download(request: FredRequest): Promise<{ series: FredSeries; text: string }> {
   const url = `${request.baseUrl}${request.baseUrl.includes("?") ? "&" : "?"}id=${encodeURIComponent(request.id)}`;
   const fetcher = retryingFetch(request.fetch, { ...defaultRetryPolicy, timeoutMs: request.timeoutMs, ...request.retry });
-  let response: Response;
+  let response: HttpAnswer;
   try {
     response = await fetcher(url);
   } catch (error) {

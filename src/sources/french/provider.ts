@@ -5,6 +5,7 @@ import { SERIES_DERIVATION, splitSeriesOf, type SizeBookToMarket, type SplitSeri
 import { DataError, errorMessage, NetworkError } from "../../errors.js";
 import { replaceCacheFile } from "../../fs-write.js";
 import { defaultRetryPolicy, retryingFetch } from "../http.js";
+import type { HttpAnswer } from "../answer.js";
 import type { DatasetRequest } from "../source.js";
 import { parseFrenchCsv, sectionTitled, type FrenchFile } from "./format.js";
 
@@ -147,7 +148,7 @@ async function download(request: FrenchRequest): Promise<{ dataset: FrenchDatase
     target.password = "";
   }
   const fetcher = retryingFetch(request.fetch, { ...defaultRetryPolicy, timeoutMs: request.timeoutMs, ...request.retry });
-  let response: Response;
+  let response: HttpAnswer;
   try {
     response = await fetcher(target.href, { headers });
   } catch (error) {

@@ -4,6 +4,7 @@ import { DataError, NetworkError, UsageError, errorMessage } from "../../errors.
 import { CachedFeedSource, withoutFutureBars, type CachedFeedOptions } from "../cached-feed.js";
 import type { FetchedHistory } from "../history-merge.js";
 import { defaultRetryPolicy, retryingFetch, type FetchFunction } from "../http.js";
+import type { HttpAnswer } from "../answer.js";
 
 /** Tiingo covers US listings: its dates are New York sessions. */
 const TIINGO_TIMEZONE = "America/New_York";
@@ -52,7 +53,7 @@ export class TiingoSource extends CachedFeedSource {
     if (token === null) throw new UsageError(`Tiingo needs your API token in TIINGO_API_KEY (${TOKEN_HELP}); or use --offline for the cache`);
     const url = new URL(`tiingo/daily/${encodeURIComponent(symbol.toLowerCase())}/prices`, baseUrl);
     url.searchParams.set("startDate", from.toISOString().slice(0, 10));
-    let response: Response;
+    let response: HttpAnswer;
     try {
       response = await this.fetchWithRetries(url, { headers: { Authorization: `Token ${token}`, Accept: "application/json" } });
     } catch (error) {

@@ -1,5 +1,6 @@
 import { importYahooCookieJar, importYahooFinance } from "../../boot/external.js";
 import { withYahooBase } from "./url.js";
+import { toWebResponse } from "../answer.js";
 import { retryingFetch, type FetchFunction, type RetryPolicy } from "../http.js";
 
 /** Answers expected to be data (JSON): the chart, quote and quoteSummary endpoints. */
@@ -27,8 +28,10 @@ export async function createYahooClient(fetch: FetchFunction, policy: RetryPolic
     if (/Unsupported environment/.test(text)) return;
     log(`yahoo-finance2: ${text}`);
   };
+  const clientFetch = yahooFetch(fetch, policy, yahooUrl);
   return new YahooFinance({
-    fetch: yahooFetch(fetch, policy, yahooUrl) as typeof globalThis.fetch,
+    // The library reads a Web Response; the transport's own answers are converted for it.
+    fetch: (async (input: string | URL | Request, init?: RequestInit) => toWebResponse(await clientFetch(input, init))) as typeof globalThis.fetch,
     logger: { info: () => undefined, debug: () => undefined, dir: () => undefined, warn: quiet, error: quiet },
     versionCheck: false,
     // The caller's limit, not the library's default of 4 (which would hold back a fifth request).
