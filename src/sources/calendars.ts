@@ -117,9 +117,28 @@ export function sharedCalendarOfKeys(keys: Int32Array, count: number, build: () 
  * run's array when it holds these dates already (no string made), else new strings, remembered.
  */
 export function calendarOf(text: Buffer, count: number): IsoDate[] | null {
+  // Funds of one exchange store the same dates byte for byte: a file whose dates are the bytes
+  // of a calendar already read (or their end) is that calendar, and those bytes were checked
+  // when first read. One comparison of memory instead of a parse of every date (53 funds of
+  // the live cache: 12 ms of a warm run).
+  if (count > 0 && text.length === count * DATE_BYTES) {
+    for (let k = fullCalendars.length - 1; k >= 0; k--) {
+      const full = fullCalendars[k] as IsoDate[];
+      const stored = storedText.get(full);
+      if (stored !== undefined && stored.length >= text.length && stored.subarray(stored.length - text.length).equals(text)) return tailOf(full, full.length - count);
+    }
+  }
   const keys = dateKeysOf(text, count);
-  return keys === null ? null : sharedCalendarOfKeys(keys, count, () => datesOf(text, count));
+  if (keys === null) return null;
+  const dates = sharedCalendarOfKeys(keys, count, () => datesOf(text, count));
+  const origin = dates === null ? undefined : origins.get(dates);
+  // Copied: `text` is usually a view of a buffer reused for the next file.
+  if (origin !== undefined && origin.skip === 0 && !storedText.has(origin.full)) storedText.set(origin.full, Buffer.from(text));
+  return dates;
 }
+
+/** A full calendar's dates as a binary file stores them (DATE_BYTES each), once one has been read. */
+const storedText = new WeakMap<IsoDate[], Buffer>();
 
 // Calendar files: "RTC1", the number of dates (u32), then each date as its ISO text.
 const MAGIC = "RTC1";

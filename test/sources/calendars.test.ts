@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { calendarOf } from "../../src/sources/calendars.js";
+
+/** Weekdays from `start` (UTC), as ISO text: a calendar written independently of the code. */
+function weekdays(start: string, count: number): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${start}T00:00:00Z`); out.length < count; t += 86_400_000) {
+    const day = new Date(t).getUTCDay();
+    if (day !== 0 && day !== 6) out.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return out;
+}
+
+/** Dates as a binary file stores them: ISO text back to back, 10 bytes each. */
+const stored = (dates: string[]): Buffer => Buffer.from(dates.join(""), "latin1");
+
+describe("calendarOf: the dates of a binary file, shared between the funds of a run", () => {
+  it("a file whose dates are a calendar already read, or its end, gets that calendar's array without a parse", () => {
+    const full = weekdays("1990-01-01", 3000);
+    const first = calendarOf(stored(full), full.length);
+    expect(first).toEqual(full);
+    // The same bytes again: the same array.
+    expect(calendarOf(stored(full), full.length)).toBe(first);
+    // A fund listed later: the end of the calendar, one array for every fund of that tail.
+    const tail = full.slice(1234);
+    const later = calendarOf(stored(tail), tail.length);
+    expect(later).toEqual(tail);
+    expect(calendarOf(stored(tail), tail.length)).toBe(later);
+  });
+
+  it("bytes that differ from every calendar read are parsed and checked, never taken for one", () => {
+    const full = weekdays("1995-01-02", 500);
+    expect(calendarOf(stored(full), full.length)).toEqual(full);
+    // The same length and the same last date, one Friday in the middle moved to its Saturday.
+    const moved = [...full];
+    const friday = full.findIndex((date, i) => i > 200 && new Date(`${date}T00:00:00Z`).getUTCDay() === 5);
+    moved[friday] = new Date(Date.parse(`${full[friday]}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    expect(calendarOf(stored(moved), moved.length)).toEqual(moved);
+    // A date that is no date, and dates out of order, in a text as long as the calendar's tail.
+    const broken = full.slice(100);
+    broken[10] = "1995-13-01";
+    expect(calendarOf(stored(broken), broken.length)).toBeNull();
+    const swapped = full.slice(100);
+    [swapped[3], swapped[4]] = [swapped[4] as string, swapped[3] as string];
+    expect(calendarOf(stored(swapped), swapped.length)).toBeNull();
+    // Longer than any calendar read: parsed whole.
+    const longer = [...weekdays("1994-06-01", 100).filter((d) => d < full[0]!), ...full];
+    expect(calendarOf(stored(longer), longer.length)).toEqual(longer);
+  });
+
+  it("a text of the wrong length for its count is refused", () => {
+    const full = weekdays("2001-01-01", 50);
+    calendarOf(stored(full), full.length);
+    expect(calendarOf(stored(full.slice(10)), full.length - 11)).toBeNull();
+  });
+});
