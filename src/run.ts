@@ -34,6 +34,8 @@ export async function run(argv: readonly string[], unscrubbed: Runtime): Promise
     write: pager === null ? (text: string) => unscrubbed.stdout.write(fit(text)) : (text: string) => held.push(fit(text)),
     // Held text for the pager is in memory anyway: only a direct stream has backpressure.
     drain: pager === null ? unscrubbed.stdout.drain : undefined,
+    // Bytes only where text goes out as it is: no pager to hold it, no terminal to wrap it for.
+    writeBytes: pager === null && columns === undefined ? unscrubbed.stdout.writeBytes : undefined,
   };
   const runtime: Runtime = { ...unscrubbed, stdout, stderr: scrubbedStream(unscrubbed.stderr) };
   try {

@@ -13,6 +13,12 @@ export interface OutputStream {
    * slower than we write): long reports wait for it rather than queue megabytes in memory.
    */
   drain?: () => Promise<void>;
+  /**
+   * UTF-8 bytes written as they are, where nothing is done to the text on its way (no terminal
+   * to wrap it for, no pager to hold it): a worker thread's lines are encoded there, not again
+   * on the main thread. Absent: decode and `write`.
+   */
+  writeBytes?: (bytes: Uint8Array) => unknown;
 }
 
 /**

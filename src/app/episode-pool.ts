@@ -22,7 +22,7 @@ interface Slot {
  */
 export class EpisodePool {
   private readonly slots: Slot[];
-  private readonly pending = new Map<number, { resolve: (text: string) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (lines: Uint8Array) => void; reject: (error: Error) => void }>();
   private nextId = 0;
   private failure: Error | null = null;
   private closing = false;
@@ -39,7 +39,7 @@ export class EpisodePool {
         const waiting = this.pending.get(answer.id);
         this.pending.delete(answer.id);
         if ("error" in answer) waiting?.reject(new Error(`a worker thread failed: ${answer.error}`));
-        else waiting?.resolve(answer.text);
+        else waiting?.resolve(answer.lines);
       });
       worker.on("error", (error) => this.fail(new Error(`a worker thread failed: ${error.message}`)));
       worker.on("exit", (code) => {
@@ -66,13 +66,13 @@ export class EpisodePool {
     return this.slots.reduce<Slot | undefined>((best, slot) => (slot.inFlight < JOBS_PER_WORKER && (best === undefined || slot.inFlight < best.inFlight) ? slot : best), undefined);
   }
 
-  /** The chunk's NDJSON lines, computed by the slot's worker from the chunk's prices (copied to it). */
-  run(slot: Slot, pairs: readonly PairSpec[], known: PointInTime): Promise<string> {
+  /** The chunk's NDJSON lines (UTF-8), computed by the slot's worker from the chunk's prices (copied to it). */
+  run(slot: Slot, pairs: readonly PairSpec[], known: PointInTime): Promise<Uint8Array> {
     const id = this.nextId++;
     const symbols = [...new Set(pairs.flatMap((p) => [p.symbol, p.benchmark]))];
     const job: EpisodeJob = { id, pairs: [...pairs], prices: slot.sender.pack(symbols.map((s) => known.series(s))) };
     slot.inFlight++;
-    return new Promise<string>((resolve, reject) => {
+    return new Promise<Uint8Array>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       slot.worker.postMessage(job);
     });

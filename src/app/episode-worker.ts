@@ -21,19 +21,23 @@ export interface EpisodeJob {
   prices: WirePrices;
 }
 
-export type EpisodeJobResult = { id: number; text: string } | { id: number; error: string };
+/** The chunk's lines as UTF-8, encoded here and transferred: the main thread writes them as they are. */
+export type EpisodeJobResult = { id: number; lines: Uint8Array } | { id: number; error: string };
 
 const setup = workerData as EpisodeWorkerSetup;
 const receiver = new CalendarReceiver();
 const drivers = setup.drivers === null ? null : receiver.unpack(setup.drivers, setup.asOf);
 const annotate = drivers === null ? undefined : episodeAnnotator(drivers, setup.settings.lookback);
 
+const encoder = new TextEncoder();
+
 parentPort?.on("message", (job: EpisodeJob) => {
   let answer: EpisodeJobResult;
   try {
-    answer = { id: job.id, text: chunkEpisodeLines(receiver.unpack(job.prices, setup.asOf), job.pairs, setup.settings, annotate) };
+    answer = { id: job.id, lines: encoder.encode(chunkEpisodeLines(receiver.unpack(job.prices, setup.asOf), job.pairs, setup.settings, annotate)) };
   } catch (error) {
     answer = { id: job.id, error: error instanceof Error ? error.message : String(error) };
   }
-  parentPort?.postMessage(answer);
+  // The encoded lines change hands without a copy (TextEncoder's array has its own memory).
+  parentPort?.postMessage(answer, "lines" in answer ? [answer.lines.buffer as ArrayBuffer] : []);
 });

@@ -55,7 +55,7 @@ export async function computeEpisodes(request: EpisodesRequest, runtime: Runtime
  * summaries are not part of the lines and are not computed. `workers` threads (see
  * episodeWorkers) compute chunks beside the main thread. Returns computeEpisodes' warnings.
  */
-export async function streamEpisodes(request: EpisodesRequest & { workers?: number | undefined }, runtime: Runtime, write: (lines: string) => void, onProgress?: (progress: LoadProgress) => void): Promise<{ warnings: string[] }> {
+export async function streamEpisodes(request: EpisodesRequest & { workers?: number | undefined }, runtime: Runtime, write: (lines: string | Uint8Array) => void, onProgress?: (progress: LoadProgress) => void): Promise<{ warnings: string[] }> {
   const symbols = request.universe.pairs.flatMap((p) => [p.symbol, p.benchmark]);
   const survey = await surveyPrices(symbols, request.source, runtime, request.asOf, onProgress);
   const universe = withoutSymbols(request.universe, survey.failed);
@@ -76,15 +76,15 @@ export async function streamEpisodes(request: EpisodesRequest & { workers?: numb
   const pool = EpisodePool === null ? null : new EpisodePool(workers, settings, request.asOf, drivers === null ? null : wanted.filter((s) => drivers.has(s)).map((s) => drivers.series(s)));
   // Chunks in order: each either computed here at once or by a worker; lines are written in
   // chunk order, and no more chunks wait than the workers can hold.
-  const queue: Promise<string>[] = [];
+  const queue: Promise<string | Uint8Array>[] = [];
   try {
     for (const chunk of chunks) {
       const known = await survey.load([...new Set(chunk.flatMap((p) => [p.symbol, p.benchmark]))]);
       const slot = pool?.idle();
       queue.push(slot === undefined || pool === null ? Promise.resolve(chunkEpisodeLines(known, chunk, settings, annotate)) : pool.run(slot, chunk, known));
-      while (queue.length > (pool?.capacity ?? 0) + 1) write(await (queue.shift() as Promise<string>));
+      while (queue.length > (pool?.capacity ?? 0) + 1) write(await (queue.shift() as Promise<string | Uint8Array>));
     }
-    while (queue.length > 0) write(await (queue.shift() as Promise<string>));
+    while (queue.length > 0) write(await (queue.shift() as Promise<string | Uint8Array>));
   } finally {
     await pool?.close();
   }

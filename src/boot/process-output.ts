@@ -30,6 +30,7 @@ export function processOutput(fd: 1 | 2, onError: (error: NodeJS.ErrnoException)
       return stream.rows;
     },
     write: (text: string): boolean => stream.write(text),
+    writeBytes: (bytes: Uint8Array): boolean => stream.write(bytes),
     drain: () => new Promise<void>((resolve) => stream.once("drain", () => resolve())),
     flushed: () =>
       new Promise<void>((resolve) => {

@@ -5,7 +5,7 @@ import { episodesToCsv, episodesToJson, episodesToNdjson, renderEpisodesTable } 
 import { writeText, type TextPieces } from "../output/columns.js";
 import { progressReporter, writeWarnings } from "../output/stderr.js";
 import { styleFor, terminalWidth } from "../output/style.js";
-import type { Runtime } from "../runtime.js";
+import type { OutputStream, Runtime } from "../runtime.js";
 import { colorSetting, type ColorMode } from "../settings/settings.js";
 import { chooseSource } from "../settings/source.js";
 import { parseDate, parseSplit, parseDateRange, parseFormat, parseGap, parseLookback, parseThreshold, parseUniverse, parseWindow, parseWorkers, type OutputFormat } from "../settings/validators.js";
@@ -43,7 +43,7 @@ export function planEpisodes(flags: EpisodesFlags, env: Runtime["env"], cwd: str
 export async function episodes(plan: EpisodesPlan, runtime: Runtime): Promise<number> {
   if (plan.format === "ndjson") {
     // Each pair's lines as soon as the pair is done; a universe of thousands needs a chunk's memory.
-    const { warnings } = await streamEpisodes(plan, runtime, (lines) => runtime.stdout.write(lines), progressReporter(runtime.stderr));
+    const { warnings } = await streamEpisodes(plan, runtime, linesWriter(runtime.stdout), progressReporter(runtime.stderr));
     writeWarnings(runtime.stderr, warnings);
     return ExitCode.ok;
   }
@@ -57,4 +57,14 @@ export async function episodes(plan: EpisodesPlan, runtime: Runtime): Promise<nu
   };
   await writeText(runtime.stdout, render[plan.format]());
   return ExitCode.ok;
+}
+
+/** Lines as text, or as the UTF-8 bytes a worker thread made of them (decoded only where the stream cannot take bytes). */
+export function linesWriter(stdout: OutputStream): (lines: string | Uint8Array) => void {
+  const decoder = new TextDecoder();
+  return (lines) => {
+    if (typeof lines === "string") stdout.write(lines);
+    else if (stdout.writeBytes) stdout.writeBytes(lines);
+    else stdout.write(decoder.decode(lines));
+  };
 }
