@@ -149,3 +149,21 @@ export function appendToOwnFile(file: string, text: string): void {
     closeSync(fd);
   }
 }
+
+/**
+ * Appends bytes to a cache file of ours in one write, fsynced, creating it 0600: never through a
+ * link (O_NOFOLLOW), never to anything but a regular file of this user that others cannot
+ * write (a FIFO, a device, a file planted by someone else: an error). Throws the error.
+ */
+export function appendToCacheFile(file: string, bytes: Uint8Array): void {
+  const fd = openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600);
+  try {
+    const stat = fstatSync(fd);
+    const others = (stat.mode & 0o022) !== 0 || (process.getuid !== undefined && stat.uid !== process.getuid());
+    if (!stat.isFile() || others) throw Object.assign(new Error(`${file} is not a private file of this user`), { code: "EPERM" });
+    for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

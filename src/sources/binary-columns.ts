@@ -62,9 +62,21 @@ export function datesOf(text: Buffer, count: number): IsoDate[] {
 let scratch: Buffer = Buffer.allocUnsafeSlow(0);
 
 export function readIntoScratch(file: string): Buffer {
+  return readIntoScratchIdentified(file, false).bytes;
+}
+
+/**
+ * readIntoScratch, and with `identify` which file was read: its device, inode, size and
+ * modification time, from the very descriptor read (a file renamed over it meanwhile is not
+ * mistaken for it). A file is only ever replaced whole, never rewritten in place, so a new
+ * version is a new inode.
+ */
+export function readIntoScratchIdentified(file: string, identify: boolean): { bytes: Buffer; identity: string } {
   const fd = openSync(file, "r");
   try {
-    const size = fstatSync(fd).size;
+    const stat = identify ? fstatSync(fd, { bigint: true }) : null;
+    const size = stat === null ? fstatSync(fd).size : Number(stat.size);
+    const identity = stat === null ? "" : `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}`;
     // allocUnsafeSlow: memory of its own (never a slice of Node's pool), so offset 0 is 8-aligned.
     if (scratch.length < size) scratch = Buffer.allocUnsafeSlow(Math.max(size, 2 * scratch.length));
     let read = 0;
@@ -73,7 +85,7 @@ export function readIntoScratch(file: string): Buffer {
       if (got === 0) break;
       read += got;
     }
-    return scratch.subarray(0, read);
+    return { bytes: scratch.subarray(0, read), identity };
   } finally {
     closeSync(fd);
   }

@@ -129,8 +129,9 @@ export abstract class CachedFeedSource implements PriceSource {
     if (cached && !refresh && isFresh(new Date(cached.fetchedAt), now)) return toSeries(cached);
 
     let entry: CacheEntry;
+    let kept: number | undefined;
     try {
-      entry = await this.download(symbol, refresh ? null : cached, now, warnings);
+      ({ entry, kept } = await this.download(symbol, refresh ? null : cached, now, warnings));
     } catch (thrown) {
       const error = this.oncePerRefusal(symbol, thrown);
       // A usage fault (a token missing or refused) is fixed by the user, never papered over with old prices.
@@ -144,7 +145,8 @@ export abstract class CachedFeedSource implements PriceSource {
     }
     if (cache) {
       try {
-        await cache.write(entry);
+        // An incremental download is appended to the fund's log; anything else written whole.
+        await cache.update(entry, refresh ? null : cached, kept);
       } catch (error) {
         // The prices are good; only the next run loses its head start.
         warnings.push(`${errorMessage(error)}; continuing without caching ${symbol}`);
@@ -201,18 +203,18 @@ export abstract class CachedFeedSource implements PriceSource {
   }
 
   /** An incremental download merged into the cache when possible, else the whole history. */
-  private async download(symbol: string, cached: CacheEntry | null, now: Date, warnings: string[]): Promise<CacheEntry> {
+  private async download(symbol: string, cached: CacheEntry | null, now: Date, warnings: string[]): Promise<{ entry: CacheEntry; kept?: number }> {
     const fullIsDue = cached !== null && (cached.fullAt === undefined || now.getTime() - Date.parse(cached.fullAt) > FULL_REFRESH_MS);
     if (cached && !fullIsDue) {
       const from = cached.dates[Math.max(0, cached.dates.length - OVERLAP_BARS)] as IsoDate;
       // A day earlier than the first overlap bar, so no time zone can make the feed skip it.
       const fetched = await this.fetchHistory(symbol, new Date(`${addDays(from, -1)}T00:00:00Z`), now, warnings);
       const outcome = mergeIncremental(cached, fetched, now.toISOString());
-      if (outcome.kind === "merged") return outcome.entry;
+      if (outcome.kind === "merged") return { entry: outcome.entry, kept: outcome.kept };
     }
     const fetched = await this.fetchHistory(symbol, HISTORY_START, now, warnings);
     if (fetched.dates.length === 0) throw new DataError(`${symbol}: ${this.title} returned no daily bars`);
-    return { format: CACHE_FORMAT, symbol, fetchedAt: now.toISOString(), ...fetched, fullAt: now.toISOString() };
+    return { entry: { format: CACHE_FORMAT, symbol, fetchedAt: now.toISOString(), ...fetched, fullAt: now.toISOString() } };
   }
 }
 

@@ -16,3 +16,10 @@ export function pathHash(text: string): string {
   }
   return high.toString(16).padStart(8, "0") + low.toString(16).padStart(8, "0");
 }
+
+/** 32-bit FNV-1a of bytes: a record's check against a torn or garbled write (not a secret). */
+export function bytesHash32(bytes: Uint8Array): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193) >>> 0;
+  return hash;
+}

@@ -19,7 +19,8 @@ export const OVERLAP_BARS = 5;
 const FACTOR_TOLERANCE = 1e-6;
 
 export type MergeOutcome =
-  | { kind: "merged"; entry: CacheEntry }
+  /** `kept`: the bars of the cached history kept as they were (the rest replaced by the download's). */
+  | { kind: "merged"; entry: CacheEntry; kept: number }
   | { kind: "refetch"; reason: string };
 
 /**
@@ -66,6 +67,7 @@ export function mergeIncremental(cached: CacheEntry, fetched: FetchedHistory, fe
   const cut = firstAtOrAfter(cached.dates, firstFetched);
   return {
     kind: "merged",
+    kept: cut,
     entry: {
       ...cached,
       fetchedAt,

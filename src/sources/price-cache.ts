@@ -1,9 +1,10 @@
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
-import { DATE_BYTES, aligned, float64Column, readIntoScratch } from "./binary-columns.js";
-import { calendarOf } from "./calendars.js";
+import { DATE_BYTES, aligned, float64Column, readIntoScratchIdentified } from "./binary-columns.js";
+import { calendarOf, sharedCalendar } from "./calendars.js";
 import { untrustedCacheFile } from "./cache-trust.js";
-import { replaceFile } from "../fs-write.js";
+import { bytesHash32 } from "./fnv.js";
+import { appendToCacheFile, replaceFile } from "../fs-write.js";
 import { plausiblePrice, type Closes } from "../core/series.js";
 import path from "node:path";
 import { isIsoDate, type IsoDate } from "../core/dates.js";
@@ -43,6 +44,24 @@ export interface CacheEntry {
   checkedGaps?: { dates: IsoDate[]; at: string };
 }
 
+/**
+ * What an entry read back was made of: the history file's identity (see
+ * readIntoScratchIdentified) and its log as read, so that an update can be appended to it.
+ */
+interface Provenance {
+  identity: string;
+  records: number;
+  /** The log holds records of another (older) history file: the next update replaces the log. */
+  stale: boolean;
+}
+
+const provenance = new WeakMap<CacheEntry, Provenance>();
+
+/** Updates a log holds at most: then the history is written whole again and the log removed. */
+const MAX_LOG_RECORDS = 32;
+/** A log of 32 next-day updates is a few kilobytes: one far larger is not one of ours. */
+const MAX_LOG_BYTES = 1024 * 1024;
+
 export interface CacheRead {
   entry: CacheEntry | null;
   /** Set when a file existed but could not be used; the caller refetches. */
@@ -62,16 +81,22 @@ export class PriceCache {
     return path.join(this.dir, `${symbol}.json`);
   }
 
+  /** Where a ticker's next-day updates are appended, beside its history (see docs/caches.md). */
+  logFileFor(symbol: string): string {
+    return path.join(this.dir, `${symbol}.log`);
+  }
+
   async read(symbol: string): Promise<CacheRead> {
     const file = this.fileFor(symbol);
     let bytes: Buffer;
+    let identity: string;
     try {
       // Only a regular file of ours is read back: a link, a FIFO (which would block the read)
       // or a device, a file or folder others may write, or a file too large to be a history is
       // not trusted, said in a warning, and fetched again (the write replaces it).
       const problem = untrustedCacheFile(file, MAX_CACHE_FILE_BYTES, "history");
       if (problem !== null) return { entry: null, problem };
-      bytes = readIntoScratch(file);
+      ({ bytes, identity } = readIntoScratchIdentified(file, true));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // No file, or no folder where one is needed: nothing cached in binary; perhaps in JSON.
@@ -80,7 +105,54 @@ export class PriceCache {
     }
     const decoded = decodeEntry(bytes, symbol);
     if (typeof decoded === "string") return { entry: null, problem: `cache file ${file} ${decoded}` };
-    return { entry: decoded };
+    return this.withLog(decoded, identity);
+  }
+
+  /** The history with the updates its log holds for it applied; a log that is not sound: the problem, and the history fetched again. */
+  private withLog(history: CacheEntry, identity: string): CacheRead {
+    const file = this.logFileFor(history.symbol);
+    let bytes: Buffer;
+    try {
+      const problem = untrustedCacheFile(file, MAX_LOG_BYTES, "log of updates");
+      if (problem !== null) return { entry: null, problem };
+      bytes = readFileSync(file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR") {
+        provenance.set(history, { identity, records: 0, stale: false });
+        return { entry: history };
+      }
+      return { entry: null, problem: `cache file ${file} is unreadable (${code ?? errorMessage(error)})` };
+    }
+    const applied = applyLog(history, bytes, identity);
+    if (typeof applied === "string") return { entry: null, problem: `cache file ${file} ${applied}` };
+    provenance.set(applied.entry, { identity, records: applied.records, stale: applied.stale });
+    return { entry: applied.entry };
+  }
+
+  /**
+   * Writes `entry`, which extends `previous` (as read from this cache) by replacing its bars
+   * from index `kept` on (an incremental download: the bars before `kept` are previous's,
+   * unchanged): as one record appended to the fund's log when it can be, so that a next-day
+   * run writes a few hundred bytes instead of the fund's whole history; else whole.
+   */
+  async update(entry: CacheEntry, previous: CacheEntry | null, kept: number | undefined): Promise<void> {
+    const origin = previous === null ? undefined : provenance.get(previous);
+    const extends_ = previous !== null && kept !== undefined && kept >= 1 && kept <= previous.dates.length && entry.dates.length > kept && entry.dates[kept - 1] === previous.dates[kept - 1];
+    if (origin !== undefined && extends_ && origin.records < MAX_LOG_RECORDS) {
+      const file = this.logFileFor(entry.symbol);
+      const record = encodeLogRecord(entry, origin.identity, kept);
+      try {
+        // A log of an older history (its removal failed, or another version wrote the history) is replaced, not extended.
+        if (origin.stale) replaceFile(file, record, { fsync: true });
+        else appendToCacheFile(file, record);
+        provenance.set(entry, { identity: origin.identity, records: origin.stale ? 1 : origin.records + 1, stale: false });
+        return;
+      } catch {
+        // A log that cannot be appended to (not a private file of ours): the history is written whole, and the log removed.
+      }
+    }
+    await this.write(entry);
   }
 
   /**
@@ -125,6 +197,13 @@ export class PriceCache {
       replaceFile(this.fileFor(entry.symbol), encodeEntry(entry), { fsync: true });
       // The JSON file of 0.5 or earlier, if any, is superseded (a link there is removed, never followed).
       rmSync(this.legacyFileFor(entry.symbol), { force: true });
+      // So is the log of updates to the history just replaced. Were it left (a removal that
+      // fails), its records name the old file and are never applied to this one.
+      try {
+        rmSync(this.logFileFor(entry.symbol), { force: true });
+      } catch {
+        // Left behind, and ignored.
+      }
     } catch (error) {
       throw new DataError(`cannot write cache file ${this.fileFor(entry.symbol)} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`);
     }
@@ -210,4 +289,105 @@ function validateEntry(data: unknown, symbol: string, columns = true): string | 
   if (gaps !== undefined && (typeof gaps !== "object" || gaps === null || !Array.isArray(gaps.dates) || !gaps.dates.every((date) => typeof date === "string" && isIsoDate(date)) || typeof gaps.at !== "string" || Number.isNaN(Date.parse(gaps.at)))) return "is corrupt (checkedGaps)";
   if (session !== undefined && (typeof session !== "object" || session === null || !isIsoDate(String(session.date)) || typeof session.start !== "number" || typeof session.end !== "number")) return "is corrupt (session)";
   return null;
+}
+
+/**
+ * A fund's log of updates (`TICKER.log`): records appended one per next-day update, each
+ * "RPL1", the payload's length (u32 LE), its 32-bit FNV-1a (u32 LE), then the payload: the
+ * header's length (u32 LE), the header as JSON (the entry's fields but its columns, as in the
+ * history file, plus `base`: the identity of the history file it applies to, `keep`: how many
+ * bars of the history as it stands before the record are kept, and `count`), then `count` bars
+ * of 26 bytes (adjusted close and raw close, float64 LE; the date, 10 bytes of ISO text).
+ */
+const LOG_MAGIC = "RPL1";
+const LOG_RECORD_HEAD = 12;
+const LOG_BAR_BYTES = 16 + DATE_BYTES;
+
+type LogHeader = Omit<CacheEntry, "dates" | "close" | "adjclose"> & { base: string; keep: number; count: number };
+
+export function encodeLogRecord(entry: CacheEntry, base: string, keep: number): Uint8Array {
+  const { dates, close, adjclose, ...rest } = entry;
+  const count = dates.length - keep;
+  const header = Buffer.from(JSON.stringify({ ...rest, base, keep, count } satisfies LogHeader), "utf8");
+  const payloadLength = 4 + header.length + count * LOG_BAR_BYTES;
+  const bytes = Buffer.alloc(LOG_RECORD_HEAD + payloadLength);
+  bytes.write(LOG_MAGIC, 0, "latin1");
+  bytes.writeUInt32LE(payloadLength, 4);
+  bytes.writeUInt32LE(header.length, LOG_RECORD_HEAD);
+  header.copy(bytes, LOG_RECORD_HEAD + 4);
+  let at = LOG_RECORD_HEAD + 4 + header.length;
+  for (let i = keep; i < dates.length; i++, at += LOG_BAR_BYTES) {
+    bytes.writeDoubleLE(adjclose[i] as number, at);
+    bytes.writeDoubleLE(close[i] as number, at + 8);
+    bytes.write(dates[i] as string, at + 16, "latin1");
+  }
+  bytes.writeUInt32LE(bytesHash32(bytes.subarray(LOG_RECORD_HEAD)), 8);
+  return bytes;
+}
+
+/**
+ * The history with its log's records for it applied in order, or what is wrong with the log.
+ * A record cut short or garbled (a write interrupted), or one that does not fit the history,
+ * makes the whole log unusable: never a history with a torn or patched tail. Records of
+ * another history file (one since replaced) are passed over.
+ */
+export function applyLog(history: CacheEntry, bytes: Buffer, identity: string): { entry: CacheEntry; records: number; stale: boolean } | string {
+  let state = history;
+  let records = 0;
+  let stale = false;
+  for (let at = 0; at < bytes.length; ) {
+    const number = records + 1;
+    if (bytes.length - at < LOG_RECORD_HEAD || bytes.toString("latin1", at, at + 4) !== LOG_MAGIC) return `is corrupt (record ${number})`;
+    const length = bytes.readUInt32LE(at + 4);
+    if (at + LOG_RECORD_HEAD + length > bytes.length) return `is corrupt (record ${number} cut short)`;
+    const payload = bytes.subarray(at + LOG_RECORD_HEAD, at + LOG_RECORD_HEAD + length);
+    if (bytesHash32(payload) !== bytes.readUInt32LE(at + 8)) return `is corrupt (record ${number})`;
+    at += LOG_RECORD_HEAD + length;
+    records = number;
+    const next = applyRecord(state, payload, identity);
+    if (next === null) {
+      stale = true;
+      continue;
+    }
+    if (typeof next === "string") return `is corrupt (record ${number}: ${next})`;
+    state = next;
+  }
+  // Funds of one exchange keep sharing one dates array (calendars.ts).
+  return { entry: state === history ? history : { ...state, dates: sharedCalendar(state.dates) }, records, stale };
+}
+
+/** `state` with one record applied; null when the record is for another history file. */
+function applyRecord(state: CacheEntry, payload: Buffer, identity: string): CacheEntry | string | null {
+  if (payload.length < 4) return "header";
+  const headerLength = payload.readUInt32LE(0);
+  if (4 + headerLength > payload.length) return "header";
+  let header: LogHeader;
+  try {
+    header = JSON.parse(payload.toString("utf8", 4, 4 + headerLength)) as LogHeader;
+  } catch {
+    return "header";
+  }
+  if (typeof header !== "object" || header === null) return "header";
+  if (header.base !== identity) return null;
+  const { base: _base, keep, count, ...fields } = header;
+  if (!Number.isInteger(keep) || !Number.isInteger(count) || keep < 1 || keep > state.dates.length || count < 1) return "header";
+  if (payload.length !== 4 + headerLength + count * LOG_BAR_BYTES) return "length";
+  const dates: IsoDate[] = state.dates.slice(0, keep);
+  const adjclose = new Float64Array(keep + count);
+  const close = new Float64Array(keep + count);
+  adjclose.set(state.adjclose instanceof Float64Array ? state.adjclose.subarray(0, keep) : state.adjclose.slice(0, keep));
+  close.set(state.close instanceof Float64Array ? state.close.subarray(0, keep) : state.close.slice(0, keep));
+  for (let i = 0, at = 4 + headerLength; i < count; i++, at += LOG_BAR_BYTES) {
+    const date = payload.toString("latin1", at + 16, at + 16 + DATE_BYTES);
+    if (!isIsoDate(date) || date <= (dates[dates.length - 1] as string)) return `dates at bar ${i + 1}`;
+    const adjusted = payload.readDoubleLE(at);
+    const raw = payload.readDoubleLE(at + 8);
+    if (!plausiblePrice(adjusted) || !plausiblePrice(raw)) return `prices at bar ${i + 1}`;
+    dates.push(date);
+    adjclose[keep + i] = adjusted;
+    close[keep + i] = raw;
+  }
+  const entry = { ...fields, dates, close, adjclose } as CacheEntry;
+  const problem = validateEntry(entry, state.symbol, false);
+  return problem === null ? entry : problem.replace(/^is corrupt \((.*)\)$/, "$1");
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -197,12 +197,22 @@ describe("the transport", () => {
     expect(first.status).toBe(0);
     expect(JSON.parse(first.stdout).asOf).toBe("2024-07-15");
     expect(loaded()).toEqual([]);
+    const history = path.join(cache, "IWM.bin");
+    const written = { bytes: readFileSync(history), ino: statSync(history).ino };
     yahoo.reset(TUESDAY);
     const nextDay = await run(["check", ...IWM_SPY, "--json"], EVENING, { NODE_OPTIONS: `--import ${hook}` });
     expect(nextDay.status).toBe(0);
     expect(JSON.parse(nextDay.stdout).asOf).toBe(TUESDAY);
     expect(yahoo.count()).toBe(2);
     expect(loaded()).toEqual([]);
+    // The next day's bar went to the fund's log; its history file is the one the first run wrote.
+    expect(statSync(history).ino).toBe(written.ino);
+    expect(readFileSync(history).equals(written.bytes)).toBe(true);
+    expect(statSync(path.join(cache, "IWM.log")).size).toBeLessThan(2048);
+    // Read back offline, the history and its log give the day's figures.
+    const offline = await run(["check", ...IWM_SPY, "--json", "--offline"], EVENING);
+    expect(offline.status).toBe(0);
+    expect(JSON.parse(offline.stdout).pairs).toEqual(JSON.parse(nextDay.stdout).pairs);
     // The hook does see undici when it is loaded: a proxy's requests go through it.
     const proxied = await run(["check", ...IWM_SPY, "--json", "--no-fallback"], EVENING, { NODE_OPTIONS: `--import ${hook}`, HTTP_PROXY: `http://127.0.0.1:${await closedPort()}`, ROTATION_CACHE_DIR: mkdtempSync(path.join(tmpdir(), "rotation-transport-")) });
     expect(proxied.status).toBe(1);

@@ -20,8 +20,10 @@ describe("mergeIncremental", () => {
       { timezone: "America/New_York", dates: ["2024-07-09", "2024-07-10", "2024-07-11"], close: [101, 102.5, 103], adjclose: [99.99, 101.475, 101.97], events: ["2024-06-11:div:0.5"] },
       "2024-07-11T21:00:00.000Z",
     );
+    // The first cached bar is kept as it was; the download's three replace and follow it.
     expect(outcome).toEqual({
       kind: "merged",
+      kept: 1,
       entry: { ...cached, fetchedAt: "2024-07-11T21:00:00.000Z", dates: ["2024-07-08", "2024-07-09", "2024-07-10", "2024-07-11"], close: Float64Array.of(100, 101, 102.5, 103), adjclose: Float64Array.of(99, 99.99, 101.475, 101.97) },
     });
   });
