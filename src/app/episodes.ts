@@ -80,6 +80,10 @@ export async function streamEpisodes(request: EpisodesRequest & { workers?: numb
   try {
     for (const chunk of chunks) {
       const known = await survey.load([...new Set(chunk.flatMap((p) => [p.symbol, p.benchmark]))]);
+      // The workers' answers are events: heard only when this thread turns to its event loop,
+      // which computing and writing chunks never do. Heard now, a worker that has finished is
+      // seen to have room, and is given this chunk instead of waiting while this thread computes it.
+      if (pool !== null) await new Promise<void>((resolve) => setImmediate(resolve));
       const slot = pool?.idle();
       queue.push(slot === undefined || pool === null ? Promise.resolve(chunkEpisodeLines(known, chunk, settings, annotate)) : pool.run(slot, chunk, known));
       while (queue.length > (pool?.capacity ?? 0) + 1) write(await (queue.shift() as Promise<string | Uint8Array>));
