@@ -25,20 +25,22 @@ export function dateKeysOf(text: Buffer, count: number): Int32Array | null {
   if (text.length !== count * DATE_BYTES) return null;
   const keys = new Int32Array(count);
   let previous = -1;
-  for (let at = 0, i = 0; at < text.length; at += DATE_BYTES, i++) {
-    let key = 0;
-    for (let k = 0; k < DATE_BYTES; k++) {
-      const byte = text[at + k] as number;
-      if (k === 4 || k === 7) {
-        if (byte !== DASH) return null;
-      } else {
-        const digit = byte - ZERO;
-        if (digit < 0 || digit > 9) return null;
-        key = key * 10 + digit;
-      }
-    }
-    const month = Math.floor(key / 100) % 100;
-    const day = key % 100;
+  // Written out byte by byte, without an inner loop: a fresh process runs this in V8's
+  // interpreter, where each operation saved counts (a calendar of 6,600 dates is 66,000 bytes).
+  // `>>> 0` makes a byte below "0" a large number, so one comparison checks a digit.
+  for (let at = 0, i = 0; i < count; at += DATE_BYTES, i++) {
+    const y0 = ((text[at] as number) - ZERO) >>> 0;
+    const y1 = ((text[at + 1] as number) - ZERO) >>> 0;
+    const y2 = ((text[at + 2] as number) - ZERO) >>> 0;
+    const y3 = ((text[at + 3] as number) - ZERO) >>> 0;
+    const m0 = ((text[at + 5] as number) - ZERO) >>> 0;
+    const m1 = ((text[at + 6] as number) - ZERO) >>> 0;
+    const d0 = ((text[at + 8] as number) - ZERO) >>> 0;
+    const d1 = ((text[at + 9] as number) - ZERO) >>> 0;
+    if (y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || m0 > 9 || m1 > 9 || d0 > 9 || d1 > 9 || text[at + 4] !== DASH || text[at + 7] !== DASH) return null;
+    const month = m0 * 10 + m1;
+    const day = d0 * 10 + d1;
+    const key = (y0 * 1000 + y1 * 100 + y2 * 10 + y3) * 10_000 + month * 100 + day;
     if (month < 1 || month > 12 || day < 1 || day > 31 || key <= previous) return null;
     keys[i] = previous = key;
   }

@@ -3,7 +3,7 @@ import path from "node:path";
 import { dateKey, type IsoDate } from "../core/dates.js";
 import { replaceCacheFile } from "../fs-write.js";
 import { DATE_BYTES, dateKeysOf, datesOf } from "./binary-columns.js";
-import { pathHash } from "./fnv.js";
+import { keysHash } from "./fnv.js";
 
 /**
  * Calendars (a fund's trading dates) shared between the series of a run, and stored once per
@@ -181,7 +181,7 @@ export function fileCalendar(dir: string, dates: IsoDate[]): CalendarRef | null 
   let id = ids.get(full);
   if (id === undefined) {
     const text = full.join("");
-    id = pathHash(text);
+    id = keysHash(calendarKeys(full), full.length);
     const bytes = Buffer.alloc(HEADER_BYTES + full.length * DATE_BYTES);
     bytes.write(MAGIC, 0, "latin1");
     bytes.writeUInt32LE(full.length, 4);
@@ -200,7 +200,8 @@ export function fileCalendar(dir: string, dates: IsoDate[]): CalendarRef | null 
 
 /**
  * The `count` dates a snapshot refers to, or null when its calendar file is missing, damaged or
- * not what its name says (its name is the hash of its dates: a file edited or swapped is caught).
+ * not what its name says (its name is the hash of its dates as numbers, keysHash: a file edited
+ * or swapped is caught).
  */
 export function datesFromCalendar(dir: string, ref: CalendarRef, count: number): IsoDate[] | null {
   if (!/^[0-9a-f]{16}$/.test(ref.calendar) || !Number.isInteger(ref.skip) || ref.skip < 0) return null;
@@ -223,8 +224,9 @@ function readCalendarFile(file: string, id: string): IsoDate[] | null {
     const count = bytes.readUInt32LE(4);
     const text = bytes.subarray(HEADER_BYTES);
     if (count === 0 || text.length !== count * DATE_BYTES) return null;
-    if (pathHash(text.toString("latin1")) !== id) return null;
-    return calendarOf(text, count);
+    const keys = dateKeysOf(text, count);
+    if (keys === null || keysHash(keys, count) !== id) return null;
+    return sharedCalendarOfKeys(keys, count, () => datesOf(text, count));
   } catch {
     return null;
   }

@@ -54,3 +54,30 @@ describe("calendarOf: the dates of a binary file, shared between the funds of a 
     expect(calendarOf(stored(full.slice(10)), full.length - 11)).toBeNull();
   });
 });
+
+describe("dateKeysOf and keysHash, against definitions written here", () => {
+  it("reads each date as the number yyyymmdd, and refuses anything but YYYY-MM-DD later than the date before", async () => {
+    const { dateKeysOf } = await import("../../src/sources/binary-columns.js");
+    const good = weekdays("1999-12-27", 40);
+    expect(Array.from(dateKeysOf(stored(good), good.length)!)).toEqual(good.map((d) => Number(d.replace(/-/g, ""))));
+    for (const bad of ["2024-0a-01", "2024/01/02", "2024-01-00", "2024-01-32", "2024-00-10", "2024-13-10", " 024-01-02", "2024-01-0\u00ff", "2024-01-0:", "2024-01-0/", "2024_01-02"]) {
+      const dates = ["2024-01-01", bad, "2024-01-03"];
+      expect(dateKeysOf(Buffer.from(dates.join(""), "latin1"), 3), bad).toBeNull();
+    }
+    expect(dateKeysOf(stored(["2024-01-02", "2024-01-02"]), 2)).toBeNull();
+    expect(dateKeysOf(stored(["2024-01-02"]), 2)).toBeNull();
+  });
+
+  it("keysHash is 64-bit FNV-1a over the 32-bit words", async () => {
+    const { keysHash } = await import("../../src/sources/fnv.js");
+    const reference = (words: number[]): string => {
+      let hash = 0xcbf29ce484222325n;
+      for (const word of words) hash = ((hash ^ BigInt(word >>> 0)) * 0x100000001b3n) & 0xffffffffffffffffn;
+      return hash.toString(16).padStart(16, "0");
+    };
+    const keys = weekdays("1990-01-01", 3000).map((d) => Number(d.replace(/-/g, "")));
+    expect(keysHash(Int32Array.from(keys), keys.length)).toBe(reference(keys));
+    expect(keysHash(Int32Array.from(keys), 10)).toBe(reference(keys.slice(0, 10)));
+    expect(keysHash(new Int32Array(0), 0)).toBe(reference([]));
+  });
+});
