@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { appendToOwnFile } from "../fs-write.js";
 import type { Alert } from "../core/alerts.js";
@@ -6,6 +5,7 @@ import { SCHEMA_VERSIONS } from "../contract.js";
 import { errorMessage } from "../errors.js";
 import type { HttpAnswer } from "../sources/answer.js";
 import { defaultRetryPolicy, retryingFetch, type FetchFunction, type RetryPolicy } from "../sources/http.js";
+import { sha256Hex } from "../sha256.js";
 
 export type NotifyFormat = "json" | "text";
 
@@ -35,13 +35,13 @@ export class DeliveryLog {
   }
 
   static key(alert: Alert, configKey: string, url: string): string {
-    const target = createHash("sha256").update(url).digest("hex").slice(0, 16);
+    const target = sha256Hex(url).slice(0, 16);
     return `${alert.asOf}|${configKey}|${alert.pair ?? "-"}|${alert.event}|${target}`;
   }
 
   /** What a receiver is told to tell repeats apart by: the same for every send of one event to one URL, revealing neither. */
   static idempotencyKey(key: string): string {
-    return createHash("sha256").update(key).digest("hex").slice(0, 32);
+    return sha256Hex(key).slice(0, 32);
   }
 
   has(key: string): boolean {

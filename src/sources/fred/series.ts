@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { isIsoDate, type IsoDate } from "../../core/dates.js";
@@ -9,6 +8,7 @@ import { untrustedCacheFile } from "../cache-trust.js";
 import { defaultRetryPolicy, retryingFetch } from "../http.js";
 import type { HttpAnswer } from "../answer.js";
 import type { DatasetRequest } from "../source.js";
+import { sha256Hex } from "../../sha256.js";
 
 /**
  * A FRED daily series (DGS10: the 10-year Treasury's constant-maturity yield, in percent),
@@ -84,7 +84,7 @@ interface CacheRecord {
 }
 
 function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  return sha256Hex(text);
 }
 
 /** The cached series, or null with why (a problem is a warning: the series is fetched again). */

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { lstatSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { SERIES_DERIVATION, splitSeriesOf, type SizeBookToMarket, type SplitSeries } from "../../core/size-valuation.js";
@@ -8,6 +7,7 @@ import { defaultRetryPolicy, retryingFetch } from "../http.js";
 import type { HttpAnswer } from "../answer.js";
 import type { DatasetRequest } from "../source.js";
 import { parseFrenchCsv, sectionTitled, type FrenchFile } from "./format.js";
+import { sha256Hex } from "../../sha256.js";
 
 /**
  * Kenneth French's Data Library (Fama/French portfolios from CRSP and Compustat): a named
@@ -80,7 +80,7 @@ export function sizeBookToMarketOf(file: FrenchFile, name: string): SizeBookToMa
 type CacheRecord = FrenchDataset & { format: 1; derivation: number };
 
 function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  return sha256Hex(text);
 }
 
 /** Only a regular file of ours, not writable by others, is read back (never a link, a FIFO or a device); else why not. */
