@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -213,5 +213,25 @@ describe("headlines", () => {
   it("a quiet day has none", () => {
     const doc = JSON.parse(runCli(["check", "--data", FIXTURE_PRICES, "--as-of", "2015-06-30", "--pairs", "IWM:SPY", "--json"]).stdout);
     expect(doc.headlines.filter((h: string) => !h.startsWith("Year to date"))).toEqual([]);
+  });
+});
+
+describe("what a warm check loads", () => {
+  it("neither Node's crypto nor its fetch machinery: modules a check from CSV files never needs (a start-up cost each)", () => {
+    const work = mkdtempSync(path.join(tmpdir(), "rotation-modules-"));
+    const hook = path.join(work, "loaded.mjs");
+    const report = path.join(work, "loaded.json");
+    writeFileSync(hook, `import { writeFileSync } from "node:fs";\nprocess.on("exit", () => writeFileSync(${JSON.stringify(report)}, JSON.stringify(process.moduleLoadList)));\n`);
+    const env = { ROTATION_CACHE_DIR: path.join(work, "cache"), NODE_OPTIONS: `--import ${hook}` };
+    const args = ["check", "--data", FIXTURE_PRICES, "--as-of", "2024-07-16", "--json"];
+    expect(runCli(args, env).status).toBe(0);
+    const warm = runCli(args, env);
+    expect(warm.status).toBe(0);
+    const loaded = JSON.parse(readFileSync(report, "utf8")) as string[];
+    expect(loaded.filter((name) => /\bcrypto\b|undici/.test(name))).toEqual([]);
+    // The hook sees them when they load: a hash asked for loads crypto.
+    writeFileSync(hook, `import { writeFileSync } from "node:fs";\nimport "node:crypto";\nprocess.on("exit", () => writeFileSync(${JSON.stringify(report)}, JSON.stringify(process.moduleLoadList)));\n`);
+    expect(runCli(args, env).status).toBe(0);
+    expect((JSON.parse(readFileSync(report, "utf8")) as string[]).some((name) => /\bcrypto\b/.test(name))).toBe(true);
   });
 });
