@@ -239,17 +239,12 @@ export function encodeEntry(entry: CacheEntry): Uint8Array {
 /** The entry in a file's bytes, checked, or what is wrong with them. */
 export function decodeEntry(bytes: Buffer, symbol: string): CacheEntry | string {
   if (bytes.length < 8 || bytes.toString("latin1", 0, 4) !== MAGIC) return "is corrupt (not a price history of rotation's)";
-  const headerLength = bytes.readUInt32LE(4);
-  if (8 + headerLength > bytes.length) return "is corrupt (cut short)";
-  let header: CacheHeader;
-  try {
-    header = JSON.parse(bytes.toString("utf8", 8, 8 + headerLength)) as CacheHeader;
-  } catch {
-    return "is corrupt (header)";
-  }
-  if (typeof header !== "object" || header === null || !Number.isInteger(header.count) || header.count < 1) return "is corrupt (header)";
+  const read = jsonAfterLength<CacheHeader>(bytes, 4);
+  if (typeof read === "string") return `is corrupt (${read})`;
+  const { value: header, end: headerEnd } = read;
+  if (!Number.isInteger(header.count) || header.count < 1) return "is corrupt (header)";
   const { count } = header;
-  const offset = aligned(8 + headerLength);
+  const offset = aligned(headerEnd);
   if (bytes.length !== offset + count * (16 + DATE_BYTES)) return "is corrupt (cut short)";
   // Dates valid and strictly increasing (calendarOf checks), shared with the run's other funds.
   const dates = calendarOf(bytes.subarray(offset + count * 16), count);
@@ -359,25 +354,19 @@ export function applyLog(history: CacheEntry, bytes: Buffer, identity: string): 
 /** `state` with one record applied; null when the record is for another history file. */
 function applyRecord(state: CacheEntry, payload: Buffer, identity: string): CacheEntry | string | null {
   if (payload.length < 4) return "header";
-  const headerLength = payload.readUInt32LE(0);
-  if (4 + headerLength > payload.length) return "header";
-  let header: LogHeader;
-  try {
-    header = JSON.parse(payload.toString("utf8", 4, 4 + headerLength)) as LogHeader;
-  } catch {
-    return "header";
-  }
-  if (typeof header !== "object" || header === null) return "header";
+  const read = jsonAfterLength<LogHeader>(payload, 0);
+  if (typeof read === "string") return "header";
+  const { value: header, end: barsAt } = read;
   if (header.base !== identity) return null;
   const { base: _base, keep, count, ...fields } = header;
   if (!Number.isInteger(keep) || !Number.isInteger(count) || keep < 1 || keep > state.dates.length || count < 1) return "header";
-  if (payload.length !== 4 + headerLength + count * LOG_BAR_BYTES) return "length";
+  if (payload.length !== barsAt + count * LOG_BAR_BYTES) return "length";
   const dates: IsoDate[] = state.dates.slice(0, keep);
   const adjclose = new Float64Array(keep + count);
   const close = new Float64Array(keep + count);
   adjclose.set(state.adjclose instanceof Float64Array ? state.adjclose.subarray(0, keep) : state.adjclose.slice(0, keep));
   close.set(state.close instanceof Float64Array ? state.close.subarray(0, keep) : state.close.slice(0, keep));
-  for (let i = 0, at = 4 + headerLength; i < count; i++, at += LOG_BAR_BYTES) {
+  for (let i = 0, at = barsAt; i < count; i++, at += LOG_BAR_BYTES) {
     const date = payload.toString("latin1", at + 16, at + 16 + DATE_BYTES);
     if (!isIsoDate(date) || date <= (dates[dates.length - 1] as string)) return `dates at bar ${i + 1}`;
     const adjusted = payload.readDoubleLE(at);
@@ -390,4 +379,21 @@ function applyRecord(state: CacheEntry, payload: Buffer, identity: string): Cach
   const entry = { ...fields, dates, close, adjclose } as CacheEntry;
   const problem = validateEntry(entry, state.symbol, false);
   return problem === null ? entry : problem.replace(/^is corrupt \((.*)\)$/, "$1");
+}
+
+/**
+ * The JSON object stored after its length (u32 LE at `at`), and where it ends; "cut short" when
+ * the bytes end first, "header" when it is not a JSON object. Both files' headers are stored so.
+ */
+function jsonAfterLength<T extends object>(bytes: Buffer, at: number): { value: T; end: number } | "cut short" | "header" {
+  const length = bytes.readUInt32LE(at);
+  const end = at + 4 + length;
+  if (end > bytes.length) return "cut short";
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString("utf8", at + 4, end));
+  } catch {
+    return "header";
+  }
+  return typeof value === "object" && value !== null ? { value: value as T, end } : "header";
 }

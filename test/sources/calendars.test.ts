@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { calendarOf } from "../../src/sources/calendars.js";
+import { weekdays } from "../helpers/series.js";
 
-/** Weekdays from `start` (UTC), as ISO text: a calendar written independently of the code. */
-function weekdays(start: string, count: number): string[] {
-  const out: string[] = [];
-  for (let t = Date.parse(`${start}T00:00:00Z`); out.length < count; t += 86_400_000) {
-    const day = new Date(t).getUTCDay();
-    if (day !== 0 && day !== 6) out.push(new Date(t).toISOString().slice(0, 10));
-  }
-  return out;
-}
 
 /** Dates as a binary file stores them: ISO text back to back, 10 bytes each. */
 const stored = (dates: string[]): Buffer => Buffer.from(dates.join(""), "latin1");

@@ -3,20 +3,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { CACHE_FORMAT, PriceCache, type CacheEntry } from "../../src/sources/price-cache.js";
+import { weekdays } from "../helpers/series.js";
 
 /**
  * A next-day update appended to the fund's log (TICKER.log) instead of re-writing its history:
  * read back, the history and its log give exactly the entry written; a log that is torn,
  * garbled, planted or left from an older history is never used as if sound.
  */
-function weekdays(start: string, count: number): string[] {
-  const out: string[] = [];
-  for (let t = Date.parse(`${start}T00:00:00Z`); out.length < count; t += 86_400_000) {
-    const day = new Date(t).getUTCDay();
-    if (day !== 0 && day !== 6) out.push(new Date(t).toISOString().slice(0, 10));
-  }
-  return out;
-}
+
 
 const ALL_DATES = weekdays("2020-01-01", 700);
 const adjusted = (i: number) => 100 + i * 0.25 + (i % 7) * 0.5;
