@@ -50,6 +50,8 @@ export interface CacheEntry {
  */
 interface Provenance {
   identity: string;
+  /** How many bars the history file itself holds. */
+  bars: number;
   records: number;
   /** The log holds records of another (older) history file: the next update replaces the log. */
   stale: boolean;
@@ -119,14 +121,14 @@ export class PriceCache {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === "ENOENT" || code === "ENOTDIR") {
-        provenance.set(history, { identity, records: 0, stale: false });
+        provenance.set(history, { identity, bars: history.dates.length, records: 0, stale: false });
         return { entry: history };
       }
       return { entry: null, problem: `cache file ${file} is unreadable (${code ?? errorMessage(error)})` };
     }
     const applied = applyLog(history, bytes, identity);
     if (typeof applied === "string") return { entry: null, problem: `cache file ${file} ${applied}` };
-    provenance.set(applied.entry, { identity, records: applied.records, stale: applied.stale });
+    provenance.set(applied.entry, { identity, bars: history.dates.length, records: applied.records, stale: applied.stale });
     return { entry: applied.entry };
   }
 
@@ -139,14 +141,15 @@ export class PriceCache {
   async update(entry: CacheEntry, previous: CacheEntry | null, kept: number | undefined): Promise<void> {
     const origin = previous === null ? undefined : provenance.get(previous);
     const extends_ = previous !== null && kept !== undefined && kept >= 1 && kept <= previous.dates.length && entry.dates.length > kept && entry.dates[kept - 1] === previous.dates[kept - 1];
-    if (origin !== undefined && extends_ && origin.records < MAX_LOG_RECORDS) {
+    // A log replaced (stale) holds this record alone, which must then apply to the history file itself.
+    if (origin !== undefined && extends_ && origin.records < MAX_LOG_RECORDS && (!origin.stale || kept <= origin.bars)) {
       const file = this.logFileFor(entry.symbol);
       const record = encodeLogRecord(entry, origin.identity, kept);
       try {
         // A log of an older history (its removal failed, or another version wrote the history) is replaced, not extended.
         if (origin.stale) replaceFile(file, record, { fsync: true });
         else appendToCacheFile(file, record);
-        provenance.set(entry, { identity: origin.identity, records: origin.stale ? 1 : origin.records + 1, stale: false });
+        provenance.set(entry, { identity: origin.identity, bars: origin.bars, records: origin.stale ? 1 : origin.records + 1, stale: false });
         return;
       } catch {
         // A log that cannot be appended to (not a private file of ours): the history is written whole, and the log removed.
