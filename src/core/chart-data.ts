@@ -4,6 +4,7 @@ import type { IsoDate } from "./dates.js";
 import type { AlignedPair } from "./series.js";
 import { ALL_HISTORY, lookbackStarts, lookbackText, type Lookback } from "./lookback.js";
 import { MIN_RANK_OBSERVATIONS, surgeDate, surgeSeries } from "./surge.js";
+import { sortedPlace } from "./sorted.js";
 
 export const MOVING_AVERAGE_DAYS = 50;
 
@@ -23,18 +24,6 @@ export interface ChartData {
   upper: (number | null)[];
   lower: (number | null)[];
   episodes: { direction: Signal; start: IsoDate; end: IsoDate; peakDate: IsoDate; peakSurge: number }[];
-}
-
-/** The first place in a sorted array whose value is not below `value` (where it goes, or where it is). */
-function sortedPlace(sorted: readonly number[], value: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if ((sorted[mid] as number) < value) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }
 
 /** The k-th smallest of a sorted array by linear interpolation at percentile p. */

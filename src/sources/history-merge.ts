@@ -1,5 +1,6 @@
 import type { IsoDate } from "../core/dates.js";
 import type { Closes } from "../core/series.js";
+import { sortedPlace } from "../core/sorted.js";
 import type { CacheEntry } from "./price-cache.js";
 
 /** One download from the provider: bars on exchange dates, and the corporate actions in it. */
@@ -64,7 +65,7 @@ export function mergeIncremental(cached: CacheEntry, fetched: FetchedHistory, fe
   if (hole !== undefined) return { kind: "refetch", reason: `the cache lacks the session of ${hole}` };
 
   const firstFetched = fetched.dates[0] as IsoDate;
-  const cut = firstAtOrAfter(cached.dates, firstFetched);
+  const cut = sortedPlace(cached.dates, firstFetched);
   return {
     kind: "merged",
     kept: cut,
@@ -84,24 +85,12 @@ export function mergeIncremental(cached: CacheEntry, fetched: FetchedHistory, fe
 
 /** The index of `date` in increasing `dates`, or -1. */
 function indexOfDate(dates: readonly IsoDate[], date: IsoDate): number {
-  const at = firstAtOrAfter(dates, date);
+  const at = sortedPlace(dates, date);
   return at < dates.length && dates[at] === date ? at : -1;
 }
 
-/** The first index whose date is `date` or later (`dates.length` when none is). */
-function firstAtOrAfter(dates: readonly IsoDate[], date: IsoDate): number {
-  let low = 0;
-  let high = dates.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((dates[middle] as IsoDate) < date) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
-/** The first `cut` values of `head`, then `tail`, as one Float64Array. */
-function joined(head: Closes, cut: number, tail: readonly number[]): Float64Array {
+/** The first `cut` values of `head`, then `tail`, as one Float64Array (a merge, and a cache log's record applied). */
+export function joined(head: Closes, cut: number, tail: readonly number[]): Float64Array {
   const out = new Float64Array(cut + tail.length);
   out.set(head.length === cut ? head : head instanceof Float64Array ? head.subarray(0, cut) : head.slice(0, cut));
   out.set(tail, cut);

@@ -4,6 +4,7 @@ import { DATE_BYTES, aligned, float64Column, readIntoScratchIdentified } from ".
 import { calendarOf, sharedCalendar } from "./calendars.js";
 import { untrustedCacheFile } from "./cache-trust.js";
 import { bytesHash32 } from "./fnv.js";
+import { joined } from "./history-merge.js";
 import { appendToCacheFile, replaceFile } from "../fs-write.js";
 import { plausiblePrice, type Closes } from "../core/series.js";
 import path from "node:path";
@@ -365,21 +366,17 @@ function applyRecord(state: CacheEntry, payload: Buffer, identity: string): Cach
   if (!Number.isInteger(keep) || !Number.isInteger(count) || keep < 1 || keep > state.dates.length || count < 1) return "header";
   if (payload.length !== barsAt + count * LOG_BAR_BYTES) return "length";
   const dates: IsoDate[] = state.dates.slice(0, keep);
-  const adjclose = new Float64Array(keep + count);
-  const close = new Float64Array(keep + count);
-  adjclose.set(state.adjclose instanceof Float64Array ? state.adjclose.subarray(0, keep) : state.adjclose.slice(0, keep));
-  close.set(state.close instanceof Float64Array ? state.close.subarray(0, keep) : state.close.slice(0, keep));
+  const adjusted: number[] = [];
+  const raw: number[] = [];
   for (let i = 0, at = barsAt; i < count; i++, at += LOG_BAR_BYTES) {
     const date = payload.toString("latin1", at + 16, at + 16 + DATE_BYTES);
     if (!isIsoDate(date) || date <= (dates[dates.length - 1] as string)) return `dates at bar ${i + 1}`;
-    const adjusted = payload.readDoubleLE(at);
-    const raw = payload.readDoubleLE(at + 8);
-    if (!plausiblePrice(adjusted) || !plausiblePrice(raw)) return `prices at bar ${i + 1}`;
+    adjusted.push(payload.readDoubleLE(at));
+    raw.push(payload.readDoubleLE(at + 8));
+    if (!plausiblePrice(adjusted[i] as number) || !plausiblePrice(raw[i] as number)) return `prices at bar ${i + 1}`;
     dates.push(date);
-    adjclose[keep + i] = adjusted;
-    close[keep + i] = raw;
   }
-  const entry = { ...fields, dates, close, adjclose } as CacheEntry;
+  const entry = { ...fields, dates, close: joined(state.close, keep, raw), adjclose: joined(state.adjclose, keep, adjusted) } as CacheEntry;
   const problem = validateEntry(entry, state.symbol, false);
   return problem === null ? entry : problem.replace(/^is corrupt \((.*)\)$/, "$1");
 }

@@ -1,7 +1,7 @@
 import type { Agent, IncomingMessage, OutgoingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import { requireOnUse } from "../boot/require-on-use.js";
-import { RawHeaders, type AnswerBody, type HttpAnswer } from "./answer.js";
+import { BufferedAnswer, RawHeaders, type AnswerBody, type HttpAnswer } from "./answer.js";
 import type { FetchFunction } from "./http.js";
 
 /**
@@ -180,23 +180,22 @@ class StreamedAnswer implements HttpAnswer {
     return this.status >= 200 && this.status <= 299;
   }
 
-  async bytes(): Promise<Uint8Array> {
-    if (this.body === null) return new Uint8Array(0);
+  /** The whole body read (uncapped: retryingFetch reads it capped for the providers), answered as BufferedAnswer answers. */
+  private async buffered(): Promise<BufferedAnswer> {
     const pieces: Uint8Array[] = [];
-    for await (const piece of this.body) pieces.push(piece);
-    return Buffer.concat(pieces);
+    if (this.body !== null) for await (const piece of this.body) pieces.push(piece);
+    return new BufferedAnswer(this.status, this.statusText, this.headers, Buffer.concat(pieces));
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = await this.bytes();
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    return (await this.buffered()).arrayBuffer();
   }
 
   async text(): Promise<string> {
-    return new TextDecoder().decode(await this.bytes());
+    return (await this.buffered()).text();
   }
 
   async json(): Promise<unknown> {
-    return JSON.parse(await this.text()) as unknown;
+    return (await this.buffered()).json();
   }
 }

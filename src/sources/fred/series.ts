@@ -83,9 +83,6 @@ interface CacheRecord {
   sha256: string;
 }
 
-function sha256(text: string): string {
-  return sha256Hex(text);
-}
 
 /** The cached series, or null with why (a problem is a warning: the series is fetched again). */
 function readCache(dir: string, id: string): { series: FredSeries | null; problem?: string } {
@@ -96,7 +93,7 @@ function readCache(dir: string, id: string): { series: FredSeries | null; proble
   try {
     const record = JSON.parse(readFileSync(recordFile, "utf8")) as CacheRecord;
     const text = readFileSync(csvFile, "utf8");
-    if (record.format !== 1 || record.id !== id || typeof record.fetchedAt !== "string" || Number.isNaN(Date.parse(record.fetchedAt)) || sha256(text) !== record.sha256) {
+    if (record.format !== 1 || record.id !== id || typeof record.fetchedAt !== "string" || Number.isNaN(Date.parse(record.fetchedAt)) || sha256Hex(text) !== record.sha256) {
       return { series: null, problem: `the cached FRED ${id} does not match its record (edited or torn); fetching it again` };
     }
     return { series: { id, ...parseFredCsv(text, id, csvFile), fetchedAt: record.fetchedAt, url: record.url, sha256: record.sha256 } };
@@ -120,7 +117,7 @@ async function download(request: FredRequest): Promise<{ series: FredSeries; tex
   if (bytes.length > MAX_FRED_BYTES) throw new DataError(`FRED ${request.id}: ${shown(url)} sent ${bytes.length} bytes, more than a daily series ever holds`);
   const text = new TextDecoder().decode(bytes);
   const parsed = parseFredCsv(text, request.id, shown(url));
-  return { series: { id: request.id, ...parsed, fetchedAt: request.now().toISOString(), url: shown(url), sha256: sha256(text) }, text };
+  return { series: { id: request.id, ...parsed, fetchedAt: request.now().toISOString(), url: shown(url), sha256: sha256Hex(text) }, text };
 }
 
 /** The series from the cache when young enough (or offline), else downloaded; null, with a warning, when neither has it. */

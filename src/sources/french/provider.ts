@@ -79,9 +79,6 @@ export function sizeBookToMarketOf(file: FrenchFile, name: string): SizeBookToMa
  */
 type CacheRecord = FrenchDataset & { format: 1; derivation: number };
 
-function sha256(text: string): string {
-  return sha256Hex(text);
-}
 
 /** Only a regular file of ours, not writable by others, is read back (never a link, a FIFO or a device); else why not. */
 function untrusted(file: string): string | null {
@@ -119,7 +116,7 @@ function readCache(dir: string, name: string): { dataset: FrenchDataset | null; 
       const csvFile = path.join(dir, `${name}.csv`);
       if (untrusted(csvFile) !== null) return { dataset: null };
       const text = readFileSync(csvFile, "latin1");
-      if (sha256(text) !== record.sha256) return { dataset: null };
+      if (sha256Hex(text) !== record.sha256) return { dataset: null };
       const series = splitSeriesOf(sizeBookToMarketOf(parseFrenchCsv(text, name), name));
       const dataset = { name, vintage: record.vintage, sha256: record.sha256, fetchedAt: record.fetchedAt, url: record.url, series };
       writeRecord(dir, dataset);
@@ -176,7 +173,7 @@ async function download(request: FrenchRequest): Promise<{ dataset: FrenchDatase
   const file = parseFrenchCsv(text, request.name);
   const series = splitSeriesOf(sizeBookToMarketOf(file, request.name));
   if (series.length === 0) throw new DataError(`French data ${request.name}: its portfolios are not split by size quintiles or halves (SMALL, MEk, BIG)`);
-  return { dataset: { name: request.name, vintage: file.vintage, sha256: sha256(text), fetchedAt: request.now().toISOString(), url: shown(url), series }, text };
+  return { dataset: { name: request.name, vintage: file.vintage, sha256: sha256Hex(text), fetchedAt: request.now().toISOString(), url: shown(url), series }, text };
 }
 
 /** The dataset from the cache when it is young enough (or offline), else downloaded; null when neither has it. */
